@@ -1,0 +1,79 @@
+/// A normalized Twilio message status change: schema v1 of the event that StatusRelay publishes.
+///
+/// The JSON form of this type is a public contract, described by `config/schema/status-event.v1.json`.
+/// Keys are camelCase; absent optionals are `null`.
+public struct StatusEvent: Codable, Sendable, Hashable {
+    /// The only schema version this build writes.
+    public static let currentSchemaVersion = 1
+
+    public var schemaVersion: Int
+    /// Deterministic id: the same callback content always yields the same id (see `EventID`).
+    public var id: String
+    public var messageSid: String
+    public var accountSid: String
+    public var messagingServiceSid: String?
+    /// Lower-cased status, verbatim otherwise (unknown statuses are carried as sent).
+    public var status: String
+    /// Lifecycle rank from `MessageLifecycle`, or nil for unknown/unranked statuses.
+    public var statusRank: Int?
+    public var errorCode: ErrorCode?
+    /// Twilio's `EventType` (e.g. `READ`), verbatim.
+    public var eventType: String?
+    public var channel: String?
+    public var from: String?
+    public var to: String?
+    /// Twilio's `RawDlrDoneDate` (`YYMMDDhhmm`), verbatim.
+    public var rawDlrDoneDate: String?
+    /// `rawDlrDoneDate` as an ISO-8601 UTC minute (`2026-11-29T13:40:00Z`), nil when absent or invalid.
+    public var dlrDoneAt: String?
+    /// Ingress clock when the callback was received, milliseconds since the Unix epoch. This is event time.
+    public var receivedAt: Int64
+    public var source: Source
+    public var ingress: IngressInfo
+    /// Every received parameter; a repeated name maps to an array of its values in received order.
+    public var params: [String: ParamValue]
+    /// Validation notes for lenient fields (non-numeric ErrorCode, invalid RawDlrDoneDate, ...).
+    public var notes: [String]
+
+    public init(
+        schemaVersion: Int = StatusEvent.currentSchemaVersion,
+        id: String,
+        messageSid: String,
+        accountSid: String,
+        messagingServiceSid: String? = nil,
+        status: String,
+        statusRank: Int?,
+        errorCode: ErrorCode? = nil,
+        eventType: String? = nil,
+        channel: String? = nil,
+        from: String? = nil,
+        to: String? = nil,
+        rawDlrDoneDate: String? = nil,
+        dlrDoneAt: String? = nil,
+        receivedAt: Int64,
+        source: Source = .statusCallback,
+        ingress: IngressInfo = IngressInfo(),
+        params: [String: ParamValue] = [:],
+        notes: [String] = []
+    ) {
+        self.schemaVersion = schemaVersion
+        self.id = id
+        self.messageSid = messageSid
+        self.accountSid = accountSid
+        self.messagingServiceSid = messagingServiceSid
+        self.status = status
+        self.statusRank = statusRank
+        self.errorCode = errorCode
+        self.eventType = eventType
+        self.channel = channel
+        self.from = from
+        self.to = to
+        self.rawDlrDoneDate = rawDlrDoneDate
+        self.dlrDoneAt = dlrDoneAt
+        self.receivedAt = receivedAt
+        self.source = source
+        self.ingress = ingress
+        self.params = params
+        self.notes = notes
+    }
+}
