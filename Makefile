@@ -1,0 +1,35 @@
+# StatusRelay developer entry points. Every target bootstraps what it needs (scripts/bootstrap.sh).
+SHELL := /bin/bash
+SWIFT := scripts/swift.sh
+
+.PHONY: help bootstrap build bin-path run test bench chaos docker-lint clean
+
+help: ## Show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+bootstrap: ## Install librdkafka >= 2.3, Tansu, PostgreSQL, wrk, chromium and the Python tools
+	@bash scripts/bootstrap.sh
+
+build: bootstrap ## Build release binaries
+	@$(SWIFT) build -c release
+
+bin-path: ## Print the folder that holds the release binaries
+	@$(SWIFT) build -c release --show-bin-path
+
+run: ## Run broker + ingress (127.0.0.1:8080) + consumer (SQLite in ./data) locally; Ctrl-C stops all
+	@bash scripts/run.sh
+
+test: ## Bootstrap, start broker and PostgreSQL on free ports, run swift test, stop them
+	@bash scripts/test.sh
+
+bench: ## Run the benchmarks and write bench-results/BENCHMARKS.md
+	@bash scripts/bench.sh
+
+chaos: ## Fault-injection suite with exact accounting by event id
+	@bash scripts/chaos.sh
+
+docker-lint: ## Validate docker/ files with the docker client (no engine needed)
+	@bash scripts/docker-lint.sh
+
+clean: ## Remove build products (keeps the librdkafka cache)
+	@rm -rf .build .local/run
