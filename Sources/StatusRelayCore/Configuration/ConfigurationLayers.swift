@@ -1,0 +1,51 @@
+/// The raw inputs of configuration, highest precedence first: flags > environment > file > defaults.
+public struct ConfigurationLayers: Sendable {
+    /// Values given on the command line, by setting name (the flag without `--`).
+    public var flags: [String: ConfigurationValue]
+    /// The process environment (or a test's stand-in).
+    public var environment: [String: String]
+    /// The parsed YAML file, by setting name; empty when no file was given.
+    public var file: [String: ConfigurationValue]
+    public var filePath: String?
+
+    public init(
+        flags: [String: ConfigurationValue] = [:],
+        environment: [String: String] = [:],
+        file: [String: ConfigurationValue] = [:],
+        filePath: String? = nil
+    ) {
+        self.flags = flags
+        self.environment = environment
+        self.file = file
+        self.filePath = filePath
+    }
+
+    /// Builds layers, loading the YAML file at `configPath` when given.
+    public init(flags: [String: ConfigurationValue], environment: [String: String], configPath: String?) throws(ConfigurationError) {
+        self.init(
+            flags: flags,
+            environment: environment,
+            file: try configPath.map { path throws(ConfigurationError) in try ConfigurationFile.load(path: path) } ?? [:],
+            filePath: configPath
+        )
+    }
+}
+
+/// Collects flag values for `ConfigurationLayers.flags` from ArgumentParser optionals.
+public struct FlagValues: Sendable {
+    public private(set) var values: [String: ConfigurationValue] = [:]
+
+    public init() {}
+
+    public mutating func set(_ name: String, _ value: String?) {
+        if let value { values[name] = .scalar(value) }
+    }
+
+    public mutating func set(_ name: String, _ value: Bool) {
+        if value { values[name] = .scalar("true") }
+    }
+
+    public mutating func set(_ name: String, _ list: [String]) {
+        if !list.isEmpty { values[name] = .list(list) }
+    }
+}

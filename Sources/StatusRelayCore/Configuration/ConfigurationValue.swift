@@ -1,0 +1,34 @@
+/// A raw, not yet decoded configuration value as it came from one layer.
+///
+/// Flags and environment variables produce `.scalar` (repeatable flags `.list`); a YAML file may
+/// also produce `.list` (sequence) or `.mapping` (e.g. `kafka-config: {session.timeout.ms: 6000}`).
+public enum ConfigurationValue: Sendable, Hashable {
+    case scalar(String)
+    case list([String])
+    case mapping([String: String])
+
+    /// The value as a list: a scalar is split on commas (env vars carry lists that way).
+    public var listItems: [String] {
+        switch self {
+        case .scalar(let value):
+            value.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+        case .list(let values):
+            values
+        case .mapping(let pairs):
+            pairs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        }
+    }
+}
+
+extension Substring {
+    func trimmingWhitespace() -> String {
+        var slice = self[...]
+        while let first = slice.first, first.isWhitespace { slice = slice.dropFirst() }
+        while let last = slice.last, last.isWhitespace { slice = slice.dropLast() }
+        return String(slice)
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String { self[...].trimmingWhitespace() }
+}

@@ -1,0 +1,131 @@
+extension Setting where Value == String {
+    public static func string(_ name: String, env: String?, default defaultValue: String?, _ summary: String) -> Self {
+        Self(name: name, environmentVariable: env, defaultValue: defaultValue, summary: summary) { value throws(ConfigurationError) in
+            guard case .scalar(let text) = value else {
+                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected a single value")
+            }
+            return text
+        }
+    }
+}
+
+extension Setting where Value == Int {
+    public static func int(
+        _ name: String, env: String?, default defaultValue: Int?, range: ClosedRange<Int> = 0...Int.max, _ summary: String
+    ) -> Self {
+        Self(name: name, environmentVariable: env, defaultValue: defaultValue, summary: summary) { value throws(ConfigurationError) in
+            guard case .scalar(let text) = value, let number = Int(text.trimmingWhitespace()), range.contains(number) else {
+                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected an integer in \(range)")
+            }
+            return number
+        }
+    }
+
+    /// A byte size: `65536`, `64KiB`, `16MiB`, `1GiB` (also `KB`/`MB`/`GB` as powers of 1000).
+    public static func byteSize(_ name: String, env: String?, default defaultValue: Int?, _ summary: String) -> Self {
+        Self(
+            name: name, environmentVariable: env, defaultValue: defaultValue, summary: summary,
+            describe: ByteSizeFormat.format
+        ) { value throws(ConfigurationError) in
+            guard case .scalar(let text) = value, let bytes = ByteSizeFormat.parse(text) else {
+                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected a size such as 65536, 64KiB or 1GiB")
+            }
+            return bytes
+        }
+    }
+}
+
+extension Setting where Value == Double {
+    public static func double(_ name: String, env: String?, default defaultValue: Double?, _ summary: String) -> Self {
+        Self(name: name, environmentVariable: env, defaultValue: defaultValue, summary: summary) { value throws(ConfigurationError) in
+            guard case .scalar(let text) = value, let number = Double(text.trimmingWhitespace()), number >= 0 else {
+                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected a non-negative number")
+            }
+            return number
+        }
+    }
+}
+
+extension Setting where Value == Bool {
+    public static func bool(_ name: String, env: String?, default defaultValue: Bool, _ summary: String) -> Self {
+        Self(name: name, environmentVariable: env, defaultValue: defaultValue, summary: summary) { value throws(ConfigurationError) in
+            guard case .scalar(let text) = value else {
+                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected true or false")
+            }
+            switch text.trimmingWhitespace().lowercased() {
+            case "1", "true", "yes", "on": return true
+            case "0", "false", "no", "off", "": return false
+            default: throw ConfigurationError(code: .invalidValue, setting: name, message: "expected true or false")
+            }
+        }
+    }
+}
+
+extension Setting where Value == Duration {
+    public static func duration(_ name: String, env: String?, default defaultValue: Duration?, _ summary: String) -> Self {
+        Self(
+            name: name, environmentVariable: env, defaultValue: defaultValue, summary: summary,
+            describe: DurationFormat.format
+        ) { value throws(ConfigurationError) in
+            guard case .scalar(let text) = value, let duration = DurationFormat.parse(text) else {
+                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected a duration such as 250ms, 3s or 1m")
+            }
+            return duration
+        }
+    }
+}
+
+extension Setting where Value == HostPort {
+    public static func hostPort(_ name: String, env: String?, default defaultValue: HostPort?, _ summary: String) -> Self {
+        Self(name: name, environmentVariable: env, defaultValue: defaultValue, summary: summary) { value throws(ConfigurationError) in
+            guard case .scalar(let text) = value, let address = HostPort(parsing: text) else {
+                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected HOST:PORT")
+            }
+            return address
+        }
+    }
+}
+
+extension Setting where Value == [String] {
+    /// A list: repeated flags, a YAML sequence, or a comma-separated string (env var).
+    public static func list(_ name: String, env: String?, default defaultValue: [String]?, _ summary: String) -> Self {
+        Self(
+            name: name, environmentVariable: env, defaultValue: defaultValue, summary: summary,
+            describe: { $0.joined(separator: ",") }
+        ) { value in value.listItems }
+    }
+
+    /// A comma-separated list of secrets (e.g. auth tokens under rotation); never printed.
+    public static func secretList(_ name: String, env: String?, _ summary: String) -> Self {
+        var setting = list(name, env: env, default: nil, summary)
+        setting.isSecret = true
+        return setting
+    }
+}
+
+extension Setting where Value == [String: String] {
+    /// `KEY=VALUE` pairs: repeated flags, a YAML mapping/list, or comma-separated env var.
+    public static func keyValues(_ name: String, env: String?, secret: Bool = false, _ summary: String) -> Self {
+        var setting = Self(
+            name: name, environmentVariable: env, defaultValue: [:], defaultDescription: "none", summary: summary,
+            describe: { $0.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",") }
+        ) { value throws(ConfigurationError) in try KeyValueList.parse(value, setting: name) }
+        setting.isSecret = secret
+        return setting
+    }
+}
+
+extension Setting where Value: RawRepresentable & CaseIterable & Sendable, Value.RawValue == String {
+    public static func choice(_ name: String, env: String?, default defaultValue: Value?, _ summary: String) -> Self {
+        Self(
+            name: name, environmentVariable: env, defaultValue: defaultValue, summary: summary,
+            describe: { $0.rawValue }
+        ) { value throws(ConfigurationError) in
+            guard case .scalar(let text) = value, let choice = Value(rawValue: text.trimmingWhitespace().lowercased()) else {
+                let choices = Value.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected one of \(choices)")
+            }
+            return choice
+        }
+    }
+}

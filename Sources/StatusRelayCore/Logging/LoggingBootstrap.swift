@@ -1,0 +1,32 @@
+public import Logging
+import Synchronization
+
+/// Process-wide logging set-up for the executables (`--log-format`, `--log-level`).
+public enum LoggingBootstrap {
+    private static let done = Mutex(false)
+
+    /// Installs `LineLogHandler` as the logging backend. Only the first call has an effect
+    /// (swift-log allows one bootstrap per process).
+    public static func bootstrap(format: LogFormat, level: Logger.Level) {
+        let first = done.withLock { done in
+            defer { done = true }
+            return !done
+        }
+        guard first else { return }
+        LoggingSystem.bootstrap { label in LineLogHandler(label: label, format: format, level: level) }
+    }
+}
+
+extension Logger.Level {
+    /// Setting for `--log-level` / `STATUSRELAY_LOG_LEVEL`.
+    public static let setting = Setting<Logger.Level>.choice(
+        "log-level", env: "STATUSRELAY_LOG_LEVEL", default: .info, "Log level: trace, debug, info, notice, warning, error, critical."
+    )
+}
+
+extension LogFormat {
+    /// Setting for `--log-format` / `STATUSRELAY_LOG_FORMAT`.
+    public static let setting = Setting<LogFormat>.choice(
+        "log-format", env: "STATUSRELAY_LOG_FORMAT", default: .text, "Log format: text or json (one JSON object per line)."
+    )
+}
