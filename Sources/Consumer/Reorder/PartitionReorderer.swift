@@ -1,0 +1,257 @@
+public import StatusEvents
+import HeapModule
+
+/// The reordering state machine of one partition. Pure: no I/O, no clock (callers pass `now`).
+///
+/// Events are buffered per MessageSid and released in lifecycle-rank order, ties broken by event
+/// time (`receivedAt`) and then event id. The partition's watermark is the highest event time seen
+/// minus the window; once the watermark passes a buffered event, its message's buffered events up
+/// to that rank are released. While no newer event arrives, the watermark advances with the caller's
+/// clock from the moment the highest event time was seen, so the last events are not held forever.
+/// Because release is driven by event time, replaying old data reorders the way live processing did
+/// (only gaps in delivery longer than the window can release earlier than live).
+public struct PartitionReorderer: Sendable {
+    struct Pending: Sendable {
+        var event: StatusEvent
+        var rank: Int
+        var offset: Int64
+
+        /// Release order within a message.
+        static func releaseOrder(_ lhs: Pending, _ rhs: Pending) -> Bool {
+            if lhs.rank != rhs.rank { return lhs.rank < rhs.rank }
+            if lhs.event.receivedAt != rhs.event.receivedAt { return lhs.event.receivedAt < rhs.event.receivedAt }
+            return lhs.event.id < rhs.event.id
+        }
+    }
+
+    /// Heap entry ordering buffered events by event time. Entries of events already released stay in
+    /// the heap until they reach the top (lazy deletion).
+    struct TimeEntry: Comparable, Sendable {
+        var time: Int64
+        var eventID: String
+        var messageSid: String
+
+        static func < (lhs: TimeEntry, rhs: TimeEntry) -> Bool {
+            (lhs.time, lhs.eventID) < (rhs.time, rhs.eventID)
+        }
+    }
+
+    public let topic: String
+    public let partition: Int32
+    public let configuration: ReorderConfiguration
+
+    /// Per-message state, restored from durable storage and updated on every release.
+    public private(set) var states: [String: MessageState]
+    /// Messages whose state changed since `takeDirtyStates()`.
+    private var dirty: Set<String> = []
+    private var buffers: [String: [Pending]] = [:]
+    private var byTime = Heap<TimeEntry>()
+    private var bufferedOffsets: [Int64: Int] = [:]
+    private var offsetHeap = Heap<Int64>()
+    public private(set) var bufferedCount = 0
+    public private(set) var statistics = ReorderStatistics()
+
+    /// Highest event time seen, and the caller's clock when it was first seen.
+    private var maxEventTime: Int64?
+    private var maxEventTimeSeenAt: Int64 = 0
+    /// Monotonic watermark in event time; nil before the first event.
+    public private(set) var watermark: Int64?
+    /// Highest offset handed to `add`, for commits when nothing is buffered.
+    public private(set) var highestOffset: Int64?
+
+    public init(topic: String, partition: Int32, configuration: ReorderConfiguration, states: [String: MessageState] = [:]) {
+        self.topic = topic
+        self.partition = partition
+        self.configuration = configuration
+        self.states = states
+    }
+
+    /// The lowest offset of an event still buffered: offsets at or after it must not be committed.
+    public mutating func lowestBufferedOffset() -> Int64? {
+        while let top = offsetHeap.min, bufferedOffsets[top] == nil {
+            _ = offsetHeap.removeMin()
+        }
+        return offsetHeap.min
+    }
+
+    /// The offset to commit (next offset to read) once every released event was accepted by the sinks.
+    public mutating func committableOffset() -> Int64? {
+        if let lowest = lowestBufferedOffset() { return lowest }
+        return highestOffset.map { $0 + 1 }
+    }
+
+    /// Event time of the oldest buffered event.
+    public mutating func oldestBufferedTime() -> Int64? {
+        cleanTimeHeap()
+        return byTime.min?.time
+    }
+
+    /// How far the watermark trails the highest event time seen, in ms (the effective hold time).
+    public var watermarkDelay: Int64 {
+        guard let maxEventTime, let watermark else { return 0 }
+        return max(0, maxEventTime - watermark)
+    }
+
+    /// Adds an event read at `offset`; appends every event this releases to `released`.
+    @discardableResult
+    public mutating func add(
+        _ event: StatusEvent,
+        offset: Int64,
+        now: Int64,
+        into released: inout [ReleasedEvent]
+    ) -> ReorderOutcome {
+        highestOffset = max(highestOffset ?? offset, offset)
+        let sid = event.messageSid
+        let state = states[sid] ?? MessageState()
+        if state.recentEventIDs.contains(event.id) || (buffers[sid]?.contains { $0.event.id == event.id } ?? false) {
+            statistics.duplicates += 1
+            return .duplicate
+        }
+        if maxEventTime == nil || event.receivedAt > maxEventTime! {
+            maxEventTime = event.receivedAt
+            maxEventTimeSeenAt = now
+        }
+
+        let outcome: ReorderOutcome
+        let rank = event.statusRank ?? MessageLifecycle.rank(of: event.status)
+        if let rank {
+            if let lastRank = state.lastRank, rank <= lastRank {
+                emit(Pending(event: event, rank: rank, offset: offset), late: true, into: &released)
+                outcome = .late
+            } else if configuration.windowMilliseconds == 0 && buffers[sid] == nil {
+                emit(Pending(event: event, rank: rank, offset: offset), late: false, into: &released)
+                outcome = .released
+            } else {
+                buffer(Pending(event: event, rank: rank, offset: offset))
+                outcome = .buffered
+            }
+        } else {
+            statistics.unranked += 1
+            emit(Pending(event: event, rank: -1, offset: offset), late: false, unranked: true, into: &released)
+            outcome = .released
+        }
+        releaseEligible(now: now, into: &released)
+        return outcome
+    }
+
+    /// Advances the watermark with the caller's clock and releases what it passed. Call periodically.
+    public mutating func advance(now: Int64, into released: inout [ReleasedEvent]) {
+        releaseEligible(now: now, into: &released)
+    }
+
+    /// Releases the oldest buffered event (and its message's lower-ranked buffered events) before the
+    /// watermark passed it, because the buffer is full. Returns how many were released.
+    @discardableResult
+    public mutating func releaseOldest(into released: inout [ReleasedEvent]) -> Int {
+        cleanTimeHeap()
+        guard let top = byTime.min, let pending = buffers[top.messageSid]?.first(where: { $0.event.id == top.eventID })
+        else { return 0 }
+        let count = releaseMessage(top.messageSid, throughRank: pending.rank, into: &released)
+        statistics.earlyReleased += count
+        return count
+    }
+
+    /// Releases every buffered event in order (graceful shutdown with a final flush is NOT this:
+    /// shutdown keeps them unreleased and uncommitted). Used by tests and by `drain` tooling.
+    public mutating func releaseAll(into released: inout [ReleasedEvent]) {
+        for sid in buffers.keys.sorted() {
+            _ = releaseMessage(sid, throughRank: .max, into: &released)
+        }
+    }
+
+    /// The states changed since the last call, to be written durably after the sinks accepted the
+    /// events that changed them.
+    public mutating func takeDirtyStates() -> [String: MessageState] {
+        var result: [String: MessageState] = [:]
+        result.reserveCapacity(dirty.count)
+        for sid in dirty {
+            if let state = states[sid] { result[sid] = state }
+        }
+        dirty.removeAll(keepingCapacity: true)
+        return result
+    }
+
+    // MARK: - Internals
+
+    private mutating func buffer(_ pending: Pending) {
+        buffers[pending.event.messageSid, default: []].append(pending)
+        byTime.insert(TimeEntry(time: pending.event.receivedAt, eventID: pending.event.id, messageSid: pending.event.messageSid))
+        bufferedOffsets[pending.offset, default: 0] += 1
+        offsetHeap.insert(pending.offset)
+        bufferedCount += 1
+    }
+
+    private mutating func currentWatermark(now: Int64) -> Int64? {
+        guard let maxEventTime else { return watermark }
+        let idle = max(0, now - maxEventTimeSeenAt)
+        let (candidate, overflow) = (maxEventTime - configuration.windowMilliseconds).addingReportingOverflow(idle)
+        let value = overflow ? Int64.max : candidate
+        watermark = max(watermark ?? value, value)
+        return watermark
+    }
+
+    private mutating func releaseEligible(now: Int64, into released: inout [ReleasedEvent]) {
+        guard let watermark = currentWatermark(now: now) else { return }
+        while let top = byTime.min, top.time <= watermark {
+            _ = byTime.removeMin()
+            guard let pendings = buffers[top.messageSid], pendings.contains(where: { $0.event.id == top.eventID }) else {
+                continue
+            }
+            // Everything of this message up to the highest rank the watermark passed goes now, in order.
+            let rank = pendings.lazy.filter { $0.event.receivedAt <= watermark }.map(\.rank).max() ?? .min
+            releaseMessage(top.messageSid, throughRank: rank, into: &released)
+        }
+    }
+
+    @discardableResult
+    private mutating func releaseMessage(_ sid: String, throughRank rank: Int, into released: inout [ReleasedEvent]) -> Int {
+        guard let pendings = buffers[sid] else { return 0 }
+        var going: [Pending] = []
+        var staying: [Pending] = []
+        for pending in pendings {
+            if pending.rank <= rank { going.append(pending) } else { staying.append(pending) }
+        }
+        buffers[sid] = staying.isEmpty ? nil : staying
+        going.sort(by: Pending.releaseOrder)
+        for pending in going {
+            if let count = bufferedOffsets[pending.offset] {
+                bufferedOffsets[pending.offset] = count > 1 ? count - 1 : nil
+            }
+            bufferedCount -= 1
+            // Buffered events always rank above what was released before them.
+            emit(pending, late: false, into: &released)
+        }
+        return going.count
+    }
+
+    private mutating func emit(_ pending: Pending, late: Bool, unranked: Bool = false, into released: inout [ReleasedEvent]) {
+        let sid = pending.event.messageSid
+        var state = states[sid] ?? MessageState()
+        state.sequence += 1
+        if !late && !unranked, state.lastRank.map({ pending.rank >= $0 }) ?? true {
+            state.lastRank = pending.rank
+            state.lastStatus = pending.event.status
+        }
+        state.recentEventIDs.append(pending.event.id)
+        if state.recentEventIDs.count > configuration.recentEventIDLimit {
+            state.recentEventIDs.removeFirst(state.recentEventIDs.count - configuration.recentEventIDLimit)
+        }
+        states[sid] = state
+        dirty.insert(sid)
+        statistics.released += 1
+        if late { statistics.late += 1 }
+        released.append(
+            ReleasedEvent(
+                event: pending.event, sequence: state.sequence, late: late,
+                topic: topic, partition: partition, offset: pending.offset
+            )
+        )
+    }
+
+    private mutating func cleanTimeHeap() {
+        while let top = byTime.min {
+            if let pendings = buffers[top.messageSid], pendings.contains(where: { $0.event.id == top.eventID }) { return }
+            _ = byTime.removeMin()
+        }
+    }
+}

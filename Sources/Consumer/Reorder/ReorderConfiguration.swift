@@ -1,0 +1,25 @@
+/// Settings of the per-message reorderer.
+public struct ReorderConfiguration: Sendable, Hashable {
+    /// How long events are held, in event time, so that a message's late-arriving lower statuses can
+    /// be released first. 0 releases every event at once (no reordering; late events are still flagged).
+    /// Default 3 s. Flag `--reorder-window`, env `STATUSRELAY_REORDER_WINDOW`.
+    public var window: Duration
+    /// Upper bound on events held across all assigned partitions. When it is reached the oldest
+    /// (by event time) are released early and counted. Default 100 000.
+    /// Flag `--max-buffered-events`, env `STATUSRELAY_MAX_BUFFERED_EVENTS`.
+    public var maxBufferedEvents: Int
+    /// How many recent event ids each message's state remembers for duplicate detection. Default 16.
+    public var recentEventIDLimit: Int
+
+    public init(window: Duration = .seconds(3), maxBufferedEvents: Int = 100_000, recentEventIDLimit: Int = 16) {
+        self.window = window
+        self.maxBufferedEvents = max(1, maxBufferedEvents)
+        self.recentEventIDLimit = max(1, recentEventIDLimit)
+    }
+
+    /// The window in milliseconds (event time is in milliseconds).
+    var windowMilliseconds: Int64 {
+        let (seconds, attoseconds) = window.components
+        return max(0, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+    }
+}

@@ -1,0 +1,11 @@
+/// What the reorderer did with one added event.
+public enum ReorderOutcome: Sendable, Hashable {
+    /// Held until the watermark passes it (it may already have been released by the same call).
+    case buffered
+    /// Released at once: unranked, or reordering disabled.
+    case released
+    /// Released at once with `late: true`.
+    case late
+    /// Dropped: same event id already buffered or recently released.
+    case duplicate
+}

@@ -1,0 +1,25 @@
+/// Cumulative counters of a reorderer, for metrics. They only grow (per instance).
+public struct ReorderStatistics: Sendable, Hashable {
+    /// Events handed out for the sinks (including late and early ones).
+    public var released: Int = 0
+    /// Released with `late: true`: their rank was not above what was already released.
+    public var late: Int = 0
+    /// Dropped because their event id was buffered or recently released for the message.
+    public var duplicates: Int = 0
+    /// Released before the watermark passed them because the buffer was full.
+    public var earlyReleased: Int = 0
+    /// Unranked events passed straight through.
+    public var unranked: Int = 0
+
+    public init() {}
+
+    static func + (lhs: ReorderStatistics, rhs: ReorderStatistics) -> ReorderStatistics {
+        var sum = lhs
+        sum.released += rhs.released
+        sum.late += rhs.late
+        sum.duplicates += rhs.duplicates
+        sum.earlyReleased += rhs.earlyReleased
+        sum.unranked += rhs.unranked
+        return sum
+    }
+}

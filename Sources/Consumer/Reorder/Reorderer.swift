@@ -1,0 +1,103 @@
+public import StatusEvents
+
+/// Reordering for every partition this consumer owns, with one bound on buffered events across them.
+/// Pure: no I/O, no clock (callers pass `now`, milliseconds on one consistent clock).
+public struct Reorderer: Sendable {
+    public let configuration: ReorderConfiguration
+    /// The source topic (the consumer reads one).
+    public let topic: String
+    public private(set) var partitions: [Int32: PartitionReorderer] = [:]
+    /// Statistics of partitions that were revoked, so totals never go backwards.
+    private var retiredStatistics = ReorderStatistics()
+
+    public init(topic: String, configuration: ReorderConfiguration) {
+        self.topic = topic
+        self.configuration = configuration
+    }
+
+    /// Events buffered across all partitions.
+    public var bufferedCount: Int { partitions.values.reduce(0) { $0 + $1.bufferedCount } }
+
+    /// Cumulative statistics across all partitions ever owned.
+    public var statistics: ReorderStatistics {
+        partitions.values.reduce(retiredStatistics) { $0 + $1.statistics }
+    }
+
+    public func owns(_ partition: Int32) -> Bool { partitions[partition] != nil }
+
+    /// Starts reordering a partition with its restored per-message states.
+    public mutating func assign(_ partition: Int32, states: [String: MessageState]) {
+        if let old = partitions[partition] { retiredStatistics = retiredStatistics + old.statistics }
+        partitions[partition] = PartitionReorderer(
+            topic: topic, partition: partition, configuration: configuration, states: states
+        )
+    }
+
+    /// Forgets a partition: its buffered events are dropped unreleased (the next owner reads them
+    /// again from the committed offset). Returns how many were dropped.
+    @discardableResult
+    public mutating func revoke(_ partition: Int32) -> Int {
+        guard let old = partitions.removeValue(forKey: partition) else { return 0 }
+        retiredStatistics = retiredStatistics + old.statistics
+        return old.bufferedCount
+    }
+
+    /// Adds an event read from an owned partition; appends what it releases to `released`.
+    @discardableResult
+    public mutating func add(
+        _ event: StatusEvent,
+        from partition: Int32,
+        offset: Int64,
+        now: Int64,
+        into released: inout [ReleasedEvent]
+    ) -> ReorderOutcome {
+        if partitions[partition] == nil { assign(partition, states: [:]) }
+        let outcome = partitions[partition]!.add(event, offset: offset, now: now, into: &released)
+        enforceBound(into: &released)
+        return outcome
+    }
+
+    /// Advances every partition's watermark to `now` and releases what passed it.
+    public mutating func advance(now: Int64, into released: inout [ReleasedEvent]) {
+        for key in partitions.keys.sorted() {
+            partitions[key]!.advance(now: now, into: &released)
+        }
+    }
+
+    /// Offset to commit for a partition once all released events were accepted by the sinks.
+    public mutating func committableOffset(_ partition: Int32) -> Int64? {
+        partitions[partition]?.committableOffset()
+    }
+
+    /// The lowest offset still buffered in a partition.
+    public mutating func lowestBufferedOffset(_ partition: Int32) -> Int64? {
+        partitions[partition]?.lowestBufferedOffset()
+    }
+
+    /// States changed since the last call, per partition.
+    public mutating func takeDirtyStates() -> [Int32: [String: MessageState]] {
+        var result: [Int32: [String: MessageState]] = [:]
+        for key in partitions.keys {
+            let states = partitions[key]!.takeDirtyStates()
+            if !states.isEmpty { result[key] = states }
+        }
+        return result
+    }
+
+    private mutating func enforceBound(into released: inout [ReleasedEvent]) {
+        var total = bufferedCount
+        while total > configuration.maxBufferedEvents {
+            // The globally oldest event goes first.
+            var oldest: (key: Int32, time: Int64)?
+            for key in partitions.keys {
+                if let time = partitions[key]!.oldestBufferedTime(), oldest.map({ time < $0.time }) ?? true {
+                    oldest = (key, time)
+                }
+            }
+            guard let oldest else { return }
+            let count = partitions[oldest.key]!.releaseOldest(into: &released)
+            if count == 0 { return }
+            total -= count
+        }
+    }
+}

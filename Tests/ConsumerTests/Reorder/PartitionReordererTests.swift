@@ -1,0 +1,154 @@
+import Consumer
+import StatusEvents
+import Testing
+
+@Suite struct PartitionReordererTests {
+    func reorderer(window: Duration = .seconds(3), states: [String: MessageState] = [:]) -> PartitionReorderer {
+        PartitionReorderer(
+            topic: "t", partition: 0, configuration: ReorderConfiguration(window: window), states: states
+        )
+    }
+
+    @Test func holdsEventsUntilTheWatermarkThenReleasesInRankOrder() {
+        var r = reorderer()
+        var out: [ReleasedEvent] = []
+        #expect(r.add(TestEvents.make(sid: "SM1", status: "delivered", at: 1_000), offset: 0, now: 1_000, into: &out) == .buffered)
+        #expect(r.add(TestEvents.make(sid: "SM1", status: "queued", at: 900), offset: 1, now: 1_010, into: &out) == .buffered)
+        #expect(r.add(TestEvents.make(sid: "SM1", status: "sent", at: 950), offset: 2, now: 1_020, into: &out) == .buffered)
+        #expect(out.isEmpty)
+        #expect(r.lowestBufferedOffset() == 0)
+        // An event of another message 3 s later moves the watermark past all three.
+        r.add(TestEvents.make(sid: "SM2", status: "queued", at: 4_000), offset: 3, now: 1_030, into: &out)
+        #expect(out.map(\.event.status) == ["queued", "sent", "delivered"])
+        #expect(out.map(\.sequence) == [1, 2, 3])
+        #expect(out.allSatisfy { !$0.late && $0.topic == "t" && $0.partition == 0 })
+        #expect(out.map(\.offset) == [1, 2, 0])
+        #expect(r.bufferedCount == 1)
+        #expect(r.lowestBufferedOffset() == 3)
+        #expect(r.committableOffset() == 3)
+    }
+
+    @Test func idlePartitionReleasesWithTheWallClock() {
+        var r = reorderer()
+        var out: [ReleasedEvent] = []
+        r.add(TestEvents.make(sid: "SM1", status: "sent", at: 10_000), offset: 7, now: 500, into: &out)
+        r.advance(now: 3_499, into: &out)
+        #expect(out.isEmpty)
+        r.advance(now: 3_500, into: &out)
+        #expect(out.map(\.event.status) == ["sent"])
+        #expect(r.committableOffset() == 8)
+    }
+
+    @Test func olderArrivalDoesNotRestartTheIdleClock() {
+        var r = reorderer()
+        var out: [ReleasedEvent] = []
+        r.add(TestEvents.make(sid: "SM1", status: "sent", at: 10_000), offset: 0, now: 0, into: &out)
+        r.add(TestEvents.make(sid: "SM2", status: "queued", at: 9_000), offset: 1, now: 2_000, into: &out)
+        r.advance(now: 3_000, into: &out)
+        #expect(Set(out.map(\.event.messageSid)) == ["SM1", "SM2"])
+    }
+
+    @Test func zeroWindowReleasesImmediately() {
+        var r = reorderer(window: .zero)
+        var out: [ReleasedEvent] = []
+        #expect(r.add(TestEvents.make(sid: "SM1", status: "sent", at: 1_000), offset: 0, now: 0, into: &out) == .released)
+        #expect(r.add(TestEvents.make(sid: "SM1", status: "queued", at: 900), offset: 1, now: 0, into: &out) == .late)
+        #expect(out.map(\.event.status) == ["sent", "queued"])
+        #expect(out.map(\.late) == [false, true])
+        #expect(r.bufferedCount == 0)
+    }
+
+    @Test func lateEventsAreReleasedAtOnceAndFlagged() {
+        var r = reorderer()
+        var out: [ReleasedEvent] = []
+        r.add(TestEvents.make(sid: "SM1", status: "delivered", at: 1_000), offset: 0, now: 0, into: &out)
+        r.advance(now: 10_000, into: &out)
+        #expect(out.count == 1)
+        #expect(r.add(TestEvents.make(sid: "SM1", status: "sent", at: 900), offset: 1, now: 10_001, into: &out) == .late)
+        // Same rank as the released one is late too (failed after delivered).
+        #expect(r.add(TestEvents.make(sid: "SM1", status: "failed", at: 1_100), offset: 2, now: 10_002, into: &out) == .late)
+        #expect(out.map(\.late) == [false, true, true])
+        #expect(out.map(\.sequence) == [1, 2, 3])
+        #expect(r.states["SM1"]?.lastStatus == "delivered")
+        #expect(r.states["SM1"]?.lastRank == MessageLifecycle.rank(of: "delivered"))
+        #expect(r.statistics.late == 2)
+        // A later higher rank is not late.
+        #expect(r.add(TestEvents.make(sid: "SM1", status: "read", at: 20_000), offset: 3, now: 10_003, into: &out) == .buffered)
+    }
+
+    @Test func duplicatesAreDroppedWhetherBufferedOrReleased() {
+        var r = reorderer()
+        var out: [ReleasedEvent] = []
+        r.add(TestEvents.make(sid: "SM1", status: "sent", at: 1_000), offset: 0, now: 0, into: &out)
+        #expect(r.add(TestEvents.make(sid: "SM1", status: "sent", at: 1_000), offset: 1, now: 0, into: &out) == .duplicate)
+        r.advance(now: 5_000, into: &out)
+        #expect(r.add(TestEvents.make(sid: "SM1", status: "sent", at: 1_000), offset: 2, now: 5_001, into: &out) == .duplicate)
+        #expect(out.count == 1)
+        #expect(r.statistics.duplicates == 2)
+        // A duplicate is done with: the offset after it is committable.
+        #expect(r.committableOffset() == 3)
+    }
+
+    @Test func unrankedEventsPassThroughInArrivalOrder() {
+        var r = reorderer()
+        var out: [ReleasedEvent] = []
+        r.add(TestEvents.make(sid: "SM1", status: "sent", at: 1_000), offset: 0, now: 0, into: &out)
+        #expect(r.add(TestEvents.make(sid: "SM1", status: "teleported", at: 900), offset: 1, now: 0, into: &out) == .released)
+        #expect(r.add(TestEvents.make(sid: "SM1", status: "received", at: 800), offset: 2, now: 0, into: &out) == .released)
+        #expect(out.map(\.event.status) == ["teleported", "received"])
+        #expect(out.map(\.sequence) == [1, 2])
+        r.advance(now: 10_000, into: &out)
+        #expect(out.map(\.event.status) == ["teleported", "received", "sent"])
+        #expect(r.states["SM1"]?.lastStatus == "sent")
+        #expect(r.statistics.unranked == 2)
+    }
+
+    @Test func tiesAreBrokenByEventTimeThenID() {
+        var r = reorderer()
+        var out: [ReleasedEvent] = []
+        r.add(TestEvents.make(sid: "SM1", status: "failed", at: 1_200), offset: 0, now: 0, into: &out)
+        r.add(TestEvents.make(sid: "SM1", status: "delivered", at: 1_100, id: "b"), offset: 1, now: 0, into: &out)
+        r.add(TestEvents.make(sid: "SM1", status: "undelivered", at: 1_100, id: "a"), offset: 2, now: 0, into: &out)
+        r.advance(now: 100_000, into: &out)
+        #expect(out.map(\.event.status) == ["undelivered", "delivered", "failed"])
+        #expect(out.allSatisfy { !$0.late })
+    }
+
+    @Test func sequenceContinuesFromRestoredState() {
+        let restored = MessageState(lastRank: 40, lastStatus: "sent", sequence: 3, recentEventIDs: ["x", "y"])
+        var r = reorderer(states: ["SM1": restored])
+        var out: [ReleasedEvent] = []
+        #expect(r.add(TestEvents.make(sid: "SM1", status: "sent", at: 1, id: "y"), offset: 0, now: 0, into: &out) == .duplicate)
+        #expect(r.add(TestEvents.make(sid: "SM1", status: "queued", at: 1), offset: 1, now: 0, into: &out) == .late)
+        r.add(TestEvents.make(sid: "SM1", status: "delivered", at: 2), offset: 2, now: 0, into: &out)
+        r.advance(now: 100_000, into: &out)
+        #expect(out.map(\.sequence) == [4, 5])
+        let dirty = r.takeDirtyStates()
+        #expect(dirty["SM1"]?.sequence == 5)
+        #expect(dirty["SM1"]?.lastStatus == "delivered")
+        #expect(dirty["SM1"]?.recentEventIDs == ["x", "y", "SM1-queued", "SM1-delivered"])
+        #expect(r.takeDirtyStates().isEmpty)
+    }
+
+    @Test func recentIDsAreBounded() {
+        var r = PartitionReorderer(
+            topic: "t", partition: 0, configuration: ReorderConfiguration(window: .zero, recentEventIDLimit: 4)
+        )
+        var out: [ReleasedEvent] = []
+        for index in 0..<10 {
+            r.add(TestEvents.make(sid: "SM1", status: "x", at: Int64(index), id: "e\(index)"), offset: Int64(index), now: 0, into: &out)
+        }
+        #expect(r.states["SM1"]?.recentEventIDs == ["e6", "e7", "e8", "e9"])
+        #expect(r.states["SM1"]?.sequence == 10)
+    }
+
+    @Test func watermarkNeverMovesBackwards() {
+        var r = reorderer()
+        var out: [ReleasedEvent] = []
+        r.add(TestEvents.make(sid: "SM1", status: "sent", at: 10_000), offset: 0, now: 0, into: &out)
+        r.advance(now: 5_000, into: &out)
+        let advanced = r.watermark
+        r.add(TestEvents.make(sid: "SM2", status: "sent", at: 10_500), offset: 1, now: 5_001, into: &out)
+        #expect(r.watermark! >= advanced!)
+    }
+}
