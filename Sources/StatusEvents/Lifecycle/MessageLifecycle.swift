@@ -22,6 +22,9 @@ public enum MessageLifecycle {
     /// Statuses after which Twilio sends no further change except `read`.
     public static let finalStatuses: Set<String> = ["delivered", "undelivered", "failed", "canceled", "read"]
 
+    /// Statuses Twilio documents that deliberately have no rank (inbound messages).
+    public static let unrankedKnownStatuses: Set<String> = ["receiving", "received"]
+
     /// The rank of a status (case-insensitive), or nil when unranked or unknown.
     public static func rank(of status: String) -> Int? {
         ranks[status.lowercased()]

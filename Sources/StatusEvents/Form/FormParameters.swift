@@ -1,0 +1,67 @@
+/// Decoded `application/x-www-form-urlencoded` parameters in received order.
+///
+/// Repeated names keep every value in order; empty values and names without `=` are kept (value
+/// `""`); nothing is trimmed. Empty segments (`a=1&&b=2`, a trailing `&`) carry no parameter and are
+/// skipped, as `urllib.parse.parse_qsl` and Werkzeug do.
+public struct FormParameters: Sendable, Hashable, RandomAccessCollection, ExpressibleByArrayLiteral {
+    public struct Parameter: Sendable, Hashable {
+        public var name: String
+        public var value: String
+
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    public private(set) var parameters: [Parameter]
+
+    public init(_ parameters: [Parameter] = []) {
+        self.parameters = parameters
+    }
+
+    public init(_ pairs: [(String, String)]) {
+        self.parameters = pairs.map { Parameter(name: $0.0, value: $0.1) }
+    }
+
+    public init(arrayLiteral elements: (String, String)...) {
+        self.init(elements)
+    }
+
+    public var startIndex: Int { parameters.startIndex }
+    public var endIndex: Int { parameters.endIndex }
+    public subscript(position: Int) -> Parameter { parameters[position] }
+
+    /// The first value of `name` (case-sensitive), or nil.
+    public func first(_ name: String) -> String? {
+        for parameter in parameters where parameter.name == name { return parameter.value }
+        return nil
+    }
+
+    /// Every value of `name` in received order.
+    public func all(_ name: String) -> [String] {
+        parameters.compactMap { $0.name == name ? $0.value : nil }
+    }
+
+    public mutating func append(name: String, value: String) {
+        parameters.append(Parameter(name: name, value: value))
+    }
+
+    /// Parses a form body. `+` is a space and `%XX` escapes are decoded; the decoded bytes must be
+    /// UTF-8.
+    ///
+    /// - Throws: `WebhookError.malformedBody` with detail `invalid_percent_escape` or `invalid_utf8`.
+    public static func parse(_ body: some Collection<UInt8>) throws(WebhookError) -> FormParameters {
+        let result: Result<FormParameters, WebhookError>? = body.withContiguousStorageIfAvailable { buffer in
+            Result { () throws(WebhookError) in try FormDecoder.parse(buffer) }
+        }
+        if let result { return try result.get() }
+        let copy = Array(body)
+        return try copy.withUnsafeBufferPointer { buffer throws(WebhookError) in try FormDecoder.parse(buffer) }
+    }
+
+    /// Parses a query string (without the leading `?`) with the same rules as a form body.
+    public static func parse(query: String) throws(WebhookError) -> FormParameters {
+        try parse(Array(query.utf8))
+    }
+}

@@ -1,0 +1,99 @@
+/// The source-independent part of normalization: lenient fields, channel detection, notes.
+struct EventFields {
+    var messageSid: String
+    var accountSid: String
+    var status: String
+    var messagingServiceSid: String?
+    var errorCode: String?
+    /// Already-typed error code (Event Streams sends a JSON number).
+    var numericErrorCode: Int?
+    var eventType: String?
+    var channelPrefix: String?
+    var from: String?
+    var to: String?
+    var rawDlrDoneDate: String?
+
+    init(messageSid: String, accountSid: String, status: String) {
+        self.messageSid = messageSid
+        self.accountSid = accountSid
+        self.status = status
+    }
+
+    /// Address prefixes Twilio uses for non-SMS channels (`whatsapp:+1555...`).
+    static let addressChannels: [String] = ["whatsapp", "rcs", "messenger", "fbm", "line", "gbm", "apple", "kakao"]
+
+    /// `ChannelPrefix` when present, else a channel prefix on From/To, else `mms` for an MM sid,
+    /// else `sms`.
+    static func channel(prefix: String?, from: String?, to: String?, messageSid: String) -> String {
+        if let prefix, !prefix.isEmpty { return prefix.lowercased() }
+        for address in [from, to] {
+            guard let address, let colon = address.firstIndex(of: ":") else { continue }
+            let candidate = address[..<colon].lowercased()
+            if addressChannels.contains(candidate) { return candidate }
+        }
+        return messageSid.utf8.first == UInt8(ascii: "M") ? "mms" : "sms"
+    }
+
+    static func errorCode(_ raw: String?, notes: inout [String]) -> StatusEvent.ErrorCode? {
+        guard let raw, !raw.isEmpty else { return nil }
+        let utf8 = raw.utf8
+        if utf8.count <= 18, utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), let value = Int(raw) {
+            return .numeric(value)
+        }
+        notes.append("ErrorCode is not numeric; kept as text")
+        return .text(raw)
+    }
+
+    func makeEvent(
+        id: String,
+        source: StatusEvent.Source,
+        grouped: [(name: String, values: [String])],
+        receivedAt: Int64,
+        ingress: StatusEvent.IngressInfo,
+        extraNotes: [String] = []
+    ) -> StatusEvent {
+        var notes = extraNotes
+        let status = status.lowercased()
+        let code: StatusEvent.ErrorCode? =
+            if let numericErrorCode { .numeric(numericErrorCode) } else { Self.errorCode(errorCode, notes: &notes) }
+        var dlrDoneAt: String?
+        if let rawDlrDoneDate, !rawDlrDoneDate.isEmpty {
+            dlrDoneAt = DlrDoneDate.isoMinute(rawDlrDoneDate)
+            if dlrDoneAt == nil { notes.append("RawDlrDoneDate is not a valid YYMMDDhhmm time") }
+        }
+        if MessageLifecycle.rank(of: status) == nil, !MessageLifecycle.unrankedKnownStatuses.contains(status) {
+            notes.append("unknown status; carried verbatim with rank null")
+        }
+        var params: [String: StatusEvent.ParamValue] = [:]
+        params.reserveCapacity(grouped.count)
+        for entry in grouped {
+            let value: StatusEvent.ParamValue = entry.values.count == 1 ? .single(entry.values[0]) : .multiple(entry.values)
+            if let existing = params[entry.name] {
+                // Names that differ only by Unicode normalization collapse into one Swift key.
+                params[entry.name] = .multiple(existing.values + value.values)
+            } else {
+                params[entry.name] = value
+            }
+        }
+        return StatusEvent(
+            id: id,
+            messageSid: messageSid,
+            accountSid: accountSid,
+            messagingServiceSid: messagingServiceSid,
+            status: status,
+            statusRank: MessageLifecycle.rank(of: status),
+            errorCode: code,
+            eventType: eventType,
+            channel: Self.channel(prefix: channelPrefix, from: from, to: to, messageSid: messageSid),
+            from: from,
+            to: to,
+            rawDlrDoneDate: rawDlrDoneDate,
+            dlrDoneAt: dlrDoneAt,
+            receivedAt: receivedAt,
+            source: source,
+            ingress: ingress,
+            params: params,
+            notes: notes
+        )
+    }
+}

@@ -1,0 +1,154 @@
+/// Normalizes an Event Streams webhook-sink payload: a JSON array of CloudEvents (a single object
+/// is accepted too) of type `com.twilio.messaging.message.*`, into `StatusEvent`s with source
+/// `event-streams`.
+///
+/// Per element:
+/// - status: `data.messageStatus` lower-cased, else the type's last segment (`...message.delivered`);
+/// - required: `data.messageSid` (SM/MM sid), `data.accountSid` (AC sid), a status;
+/// - `params`: every `data` member (strings verbatim, numbers/booleans as their JSON text, objects
+///   and arrays as compact JSON, null members omitted) plus the CloudEvent attributes as
+///   `ce_<attribute>` (`ce_id`, `ce_type`, `ce_source`, `ce_time`, ...). The event id is computed
+///   over these params (see `EventID`).
+/// Bad elements do not fail the batch: they come back as `rejections` for the dead-letter topic.
+public struct EventStreamsNormalizer: Sendable {
+    public static let typePrefix = "com.twilio.messaging.message."
+
+    public struct Rejection: Sendable, Hashable {
+        /// Position in the array.
+        public var index: Int
+        public var error: WebhookError
+        /// The element as compact JSON, for the dead-letter record.
+        public var element: String
+    }
+
+    public struct Outcome: Sendable, Hashable {
+        public var events: [StatusEvent]
+        public var rejections: [Rejection]
+    }
+
+    public var nodeId: String?
+
+    public init(nodeId: String? = nil) {
+        self.nodeId = nodeId
+    }
+
+    /// - Throws: `malformedBody` (detail `invalid_json` / `invalid_utf8` / `not_an_event_array`)
+    ///   when the body as a whole is unusable.
+    public func normalize(
+        body: [UInt8],
+        idempotencyToken: String? = nil,
+        homeRegion: String? = nil,
+        receivedAt: Int64
+    ) throws(WebhookError) -> Outcome {
+        let elements = try Self.elements(of: body)
+        var outcome = Outcome(events: [], rejections: [])
+        let ingress = StatusEvent.IngressInfo(nodeId: nodeId, idempotencyToken: idempotencyToken, homeRegion: homeRegion)
+        for (index, element) in elements.enumerated() {
+            do {
+                outcome.events.append(try normalize(element: element, receivedAt: receivedAt, ingress: ingress))
+            } catch {
+                outcome.rejections.append(Rejection(index: index, error: error, element: element.jsonText))
+            }
+        }
+        return outcome
+    }
+
+    /// The first element's `data.accountSid`, to pick per-account secrets before verification.
+    public static func firstAccountSid(in body: [UInt8]) -> String? {
+        guard let elements = try? elements(of: body) else { return nil }
+        for element in elements {
+            if let sid = element["data"]?["accountSid"]?.stringValue { return sid }
+        }
+        return nil
+    }
+
+    static func elements(of body: [UInt8]) throws(WebhookError) -> [JSONValue] {
+        switch try JSONValue.parse(body) {
+        case .array(let elements): return elements
+        case .object(let members): return [.object(members)]
+        default: throw .malformed("not_an_event_array", "an Event Streams payload must be a JSON array of CloudEvents")
+        }
+    }
+
+    func normalize(element: JSONValue, receivedAt: Int64, ingress: StatusEvent.IngressInfo) throws(WebhookError) -> StatusEvent {
+        guard case .object(let attributes) = element else {
+            throw .invalid("event", "an Event Streams element must be a JSON object")
+        }
+        guard let type = element["type"]?.stringValue else { throw .missing("type") }
+        guard type.hasPrefix(Self.typePrefix) else {
+            throw WebhookError(
+                code: .unsupportedEventType,
+                field: "type",
+                message: "event type '\(type.prefix(100))' is not com.twilio.messaging.message.*"
+            )
+        }
+        guard let data = element["data"], case .object(let dataMembers) = data else {
+            throw .missing("data")
+        }
+
+        var parameters = FormParameters()
+        for member in dataMembers {
+            guard let text = Self.parameterText(member.value) else { continue }
+            parameters.append(name: member.key, value: text)
+        }
+        for attribute in attributes where attribute.key != "data" {
+            guard let text = Self.parameterText(attribute.value) else { continue }
+            parameters.append(name: "ce_" + attribute.key, value: text)
+        }
+
+        guard let messageSidValue = data["messageSid"] else { throw .missing("data.messageSid") }
+        guard let messageSid = messageSidValue.stringValue, StatusCallbackNormalizer.isMessageSid(messageSid) else {
+            throw .invalid("data.messageSid", "data.messageSid must match ^(SM|MM)[0-9a-fA-F]{32}$")
+        }
+        guard let accountSidValue = data["accountSid"] else { throw .missing("data.accountSid") }
+        guard let accountSid = accountSidValue.stringValue, StatusCallbackNormalizer.isAccountSid(accountSid) else {
+            throw .invalid("data.accountSid", "data.accountSid must match ^AC[0-9a-fA-F]{32}$")
+        }
+        let typeStatus = String(type.dropFirst(Self.typePrefix.count))
+        let status: String
+        if let value = data["messageStatus"] {
+            guard let text = value.stringValue, !text.isEmpty else {
+                throw .invalid("data.messageStatus", "data.messageStatus must be a non-empty string")
+            }
+            status = text
+        } else if !typeStatus.isEmpty, !typeStatus.contains(".") {
+            status = typeStatus
+        } else {
+            throw .missing("data.messageStatus")
+        }
+
+        var fields = EventFields(messageSid: messageSid, accountSid: accountSid, status: status)
+        fields.messagingServiceSid = data["messagingServiceSid"]?.stringValue.nonEmpty
+        switch data["errorCode"] {
+        case .number(let text)?:
+            if let value = Int(text) { fields.numericErrorCode = value } else { fields.errorCode = text }
+        case .string(let text)?:
+            fields.errorCode = text
+        default:
+            break
+        }
+        fields.eventType = data["eventType"]?.stringValue.nonEmpty
+        fields.channelPrefix = data["channelPrefix"]?.stringValue ?? data["channel"]?.stringValue
+        fields.from = data["from"]?.stringValue
+        fields.to = data["to"]?.stringValue
+        fields.rawDlrDoneDate = data["rawDlrDoneDate"]?.stringValue
+        let grouped = EventID.group(parameters)
+        return fields.makeEvent(
+            id: EventID.compute(source: .eventStreams, grouped: grouped),
+            source: .eventStreams,
+            grouped: grouped,
+            receivedAt: receivedAt,
+            ingress: ingress
+        )
+    }
+
+    static func parameterText(_ value: JSONValue) -> String? {
+        switch value {
+        case .null: nil
+        case .string(let text): text
+        case .number(let text): text
+        case .bool(let flag): flag ? "true" : "false"
+        case .array, .object: value.jsonText
+        }
+    }
+}
