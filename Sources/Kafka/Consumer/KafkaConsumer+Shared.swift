@@ -1,0 +1,111 @@
+import CRdKafka
+import Logging
+import Synchronization
+
+extension KafkaConsumer {
+    /// State shared by the consumer, its poll thread, its rebalance callback and its message iterators.
+    /// It does not own the client (the client's callback context refers to it).
+    final class Shared: Sendable {
+        let machine: Mutex<StateMachine>
+        let events: AsyncStream<KafkaConsumerEvent>.Continuation
+        let logger: Logger
+
+        init(maxBufferedMessages: Int, events: AsyncStream<KafkaConsumerEvent>.Continuation, logger: Logger) {
+            self.machine = Mutex(StateMachine(maxBufferedMessages: maxBufferedMessages))
+            self.events = events
+            self.logger = logger
+        }
+
+        func next() async throws(KafkaError) -> KafkaConsumerMessage? {
+            let result = await withTaskCancellationHandler {
+                await withCheckedContinuation { (continuation: MessageWaiter) in
+                    let action = machine.withLock { machine -> StateMachine.NextAction in
+                        let action = machine.next(continuation, isCancelled: Task.isCancelled)
+                        if case .deliver(_, let change) = action { apply(change, machine: &machine) }
+                        return action
+                    }
+                    switch action {
+                    case .deliver(let message, _): continuation.resume(returning: .success(message))
+                    case .finish(let result): continuation.resume(returning: result)
+                    case .wait: break
+                    }
+                }
+            } onCancel: {
+                machine.withLock { $0.cancelWaiter() }?.resume(returning: .success(nil))
+            }
+            return try result.get()
+        }
+
+        func received(_ message: KafkaConsumerMessage) {
+            let waiter = machine.withLock { machine in
+                let (waiter, change) = machine.received(message)
+                apply(change, machine: &machine)
+                return waiter
+            }
+            waiter?.resume(returning: .success(message))
+        }
+
+        func assigned(_ partitions: [KafkaTopicPartition]) {
+            machine.withLock { machine in
+                let change = machine.assigned(partitions)
+                apply(change, machine: &machine)
+            }
+        }
+
+        func revoked(_ partitions: [KafkaTopicPartition]) {
+            machine.withLock { $0.revoked(partitions) }
+        }
+
+        func pause(_ partitions: [KafkaTopicPartition]) throws(KafkaError) {
+            try machine.withLock { machine throws(KafkaError) in
+                guard machine.isRunning else { throw KafkaError.closed("consumer") }
+                let change = machine.pause(partitions)
+                apply(change, machine: &machine)
+            }
+        }
+
+        func resume(_ partitions: [KafkaTopicPartition]) throws(KafkaError) {
+            try machine.withLock { machine throws(KafkaError) in
+                guard machine.isRunning else { throw KafkaError.closed("consumer") }
+                let change = machine.resume(partitions)
+                apply(change, machine: &machine)
+            }
+        }
+
+        func beginClosing() {
+            machine.withLock { $0.beginClosing() }?.resume(returning: .success(nil))
+        }
+
+        func fail(_ error: KafkaError) {
+            machine.withLock { $0.fail(error) }?.resume(returning: .failure(error))
+        }
+
+        func closed() {
+            machine.withLock { $0.closed() }?.resume(returning: .success(nil))
+            events.finish()
+        }
+
+        var failure: KafkaError? {
+            machine.withLock { machine in
+                if case .failed(let error) = machine.lifecycle { return error }
+                return nil
+            }
+        }
+
+        var isRunning: Bool { machine.withLock { $0.isRunning } }
+
+        /// Applied while holding the lock: pause and resume calls must reach librdkafka in the order the
+        /// state machine decided them. Both only enqueue an operation, so they do not block.
+        private func apply(_ change: StateMachine.PauseChange, machine: inout StateMachine) {
+            guard !change.isEmpty, let handle = machine.handle else { return }
+            if !change.pause.isEmpty {
+                let list = RDKafkaTopicPartitionList(change.pause)
+                _ = rd_kafka_pause_partitions(handle, list.pointer)
+            }
+            if !change.resume.isEmpty {
+                let list = RDKafkaTopicPartitionList(change.resume)
+                _ = rd_kafka_resume_partitions(handle, list.pointer)
+            }
+        }
+    }
+}

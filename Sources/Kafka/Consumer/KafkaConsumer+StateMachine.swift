@@ -1,0 +1,178 @@
+import CRdKafka
+
+extension KafkaConsumer {
+    typealias MessageWaiter = CheckedContinuation<Result<KafkaConsumerMessage?, KafkaError>, Never>
+
+    /// Buffer between the poll thread and `messages`, plus which partitions are paused and why.
+    ///
+    /// Backpressure: when the buffer reaches `highWatermark` every assigned partition is paused (the poll
+    /// thread keeps polling, so group membership and rebalances go on); below `lowWatermark` they are
+    /// resumed, except those the caller paused itself. librdkafka resumes a paused partition from the last
+    /// record handed out, so nothing is skipped.
+    struct StateMachine: ~Copyable {
+        enum Lifecycle {
+            case running
+            case closing
+            case closed
+            case failed(KafkaError)
+        }
+
+        struct PauseChange {
+            var pause: [KafkaTopicPartition] = []
+            var resume: [KafkaTopicPartition] = []
+            var isEmpty: Bool { pause.isEmpty && resume.isEmpty }
+        }
+
+        enum NextAction {
+            case deliver(KafkaConsumerMessage, PauseChange)
+            case finish(Result<KafkaConsumerMessage?, KafkaError>)
+            case wait
+        }
+
+        private(set) var lifecycle = Lifecycle.running
+        /// The handle, while it is safe to call into it (cleared before it is destroyed).
+        private(set) var handle: OpaquePointer?
+        private var buffer: [KafkaConsumerMessage] = []
+        private var head = 0
+        private var waiter: MessageWaiter?
+        private(set) var assigned: Set<KafkaTopicPartition> = []
+        private var userPaused: Set<KafkaTopicPartition> = []
+        private var backpressurePaused = false
+        private let highWatermark: Int
+        private let lowWatermark: Int
+
+        init(maxBufferedMessages: Int) {
+            highWatermark = max(1, maxBufferedMessages)
+            lowWatermark = max(0, maxBufferedMessages / 2)
+        }
+
+        var bufferedCount: Int { buffer.count - head }
+
+        var isRunning: Bool {
+            if case .running = lifecycle { return true }
+            return false
+        }
+
+        mutating func attach(handle: OpaquePointer) {
+            self.handle = handle
+        }
+
+        /// A record from the poll thread. Returns a waiting iterator to hand it to directly, or buffers it.
+        mutating func received(_ message: KafkaConsumerMessage) -> (MessageWaiter?, PauseChange) {
+            guard isRunning else { return (nil, PauseChange()) }
+            if let waiter {
+                self.waiter = nil
+                return (waiter, PauseChange())
+            }
+            buffer.append(message)
+            guard !backpressurePaused, bufferedCount >= highWatermark else { return (nil, PauseChange()) }
+            backpressurePaused = true
+            return (nil, PauseChange(pause: Array(assigned.subtracting(userPaused))))
+        }
+
+        /// The iterator asks for the next record; `continuation` is kept when it has to wait.
+        mutating func next(_ continuation: MessageWaiter, isCancelled: Bool) -> NextAction {
+            switch lifecycle {
+            case .closed, .closing:
+                return .finish(.success(nil))
+            case .failed(let error):
+                return .finish(.failure(error))
+            case .running:
+                break
+            }
+            if bufferedCount > 0 {
+                let message = buffer[head]
+                head += 1
+                if head == buffer.count {
+                    buffer.removeAll(keepingCapacity: true)
+                    head = 0
+                } else if head >= 1024, head * 2 >= buffer.count {
+                    buffer.removeFirst(head)
+                    head = 0
+                }
+                var change = PauseChange()
+                if backpressurePaused, bufferedCount <= lowWatermark {
+                    backpressurePaused = false
+                    change.resume = Array(assigned.subtracting(userPaused))
+                }
+                return .deliver(message, change)
+            }
+            if isCancelled { return .finish(.success(nil)) }
+            if waiter != nil {
+                return .finish(
+                    .failure(KafkaError(code: .underlying, message: "KafkaConsumer.messages supports one iterator at a time"))
+                )
+            }
+            waiter = continuation
+            return .wait
+        }
+
+        mutating func cancelWaiter() -> MessageWaiter? {
+            defer { waiter = nil }
+            return waiter
+        }
+
+        /// Partitions joined the assignment: pause those that must stay paused, resume the rest
+        /// (librdkafka may remember an old pause for a partition it had before).
+        mutating func assigned(_ partitions: [KafkaTopicPartition]) -> PauseChange {
+            assigned.formUnion(partitions)
+            var change = PauseChange()
+            for partition in partitions {
+                if backpressurePaused || userPaused.contains(partition) {
+                    change.pause.append(partition)
+                } else {
+                    change.resume.append(partition)
+                }
+            }
+            return change
+        }
+
+        /// Partitions left the assignment; a caller's pause does not survive revocation.
+        mutating func revoked(_ partitions: [KafkaTopicPartition]) {
+            assigned.subtract(partitions)
+            userPaused.subtract(partitions)
+        }
+
+        mutating func pause(_ partitions: [KafkaTopicPartition]) -> PauseChange {
+            userPaused.formUnion(partitions)
+            return PauseChange(pause: partitions)
+        }
+
+        mutating func resume(_ partitions: [KafkaTopicPartition]) -> PauseChange {
+            userPaused.subtract(partitions)
+            // Under backpressure they stay paused; the drain below the low watermark resumes them.
+            return backpressurePaused ? PauseChange() : PauseChange(resume: partitions)
+        }
+
+        /// Shutdown began: iteration ends, buffered records are dropped (they can no longer be committed).
+        mutating func beginClosing() -> MessageWaiter? {
+            guard isRunning else { return nil }
+            lifecycle = .closing
+            buffer.removeAll()
+            head = 0
+            defer { waiter = nil }
+            return waiter
+        }
+
+        /// An unrecoverable error: the iterator gets it, then the consumer closes.
+        mutating func fail(_ error: KafkaError) -> MessageWaiter? {
+            guard isRunning else { return nil }
+            lifecycle = .failed(error)
+            buffer.removeAll()
+            head = 0
+            defer { waiter = nil }
+            return waiter
+        }
+
+        /// The handle is about to be destroyed.
+        mutating func closed() -> MessageWaiter? {
+            if case .failed = lifecycle {} else { lifecycle = .closed }
+            handle = nil
+            buffer.removeAll()
+            head = 0
+            assigned = []
+            defer { waiter = nil }
+            return waiter
+        }
+    }
+}
