@@ -134,6 +134,12 @@ public struct PartitionReorderer: Sendable {
         return outcome
     }
 
+    /// Records that the record at `offset` needs no release (undecodable, dead-lettered), so offsets
+    /// past it can be committed.
+    public mutating func markDone(offset: Int64) {
+        highestOffset = max(highestOffset ?? offset, offset)
+    }
+
     /// Advances the watermark with the caller's clock and releases what it passed. Call periodically.
     public mutating func advance(now: Int64, into released: inout [ReleasedEvent]) {
         releaseEligible(now: now, into: &released)

@@ -57,6 +57,12 @@ public struct Reorderer: Sendable {
         return outcome
     }
 
+    /// Records that a record needs no release (undecodable), so offsets past it can be committed.
+    public mutating func markDone(partition: Int32, offset: Int64) {
+        if partitions[partition] == nil { assign(partition, states: [:]) }
+        partitions[partition]!.markDone(offset: offset)
+    }
+
     /// Advances every partition's watermark to `now` and releases what passed it.
     public mutating func advance(now: Int64, into released: inout [ReleasedEvent]) {
         for key in partitions.keys.sorted() {

@@ -1,0 +1,96 @@
+import Metrics
+import Synchronization
+
+/// The consumer's metrics (swift-metrics; exported by the Prometheus backend on `/metrics`).
+/// Names are a public contract for dashboards.
+final class ConsumerMetrics: Sendable {
+    let consumed = Counter(label: "statusrelay_consumer_messages_total")
+    let released = Counter(label: "statusrelay_consumer_released_events_total")
+    let late = Counter(label: "statusrelay_consumer_late_events_total")
+    let duplicates = Counter(label: "statusrelay_consumer_duplicate_events_total")
+    let earlyReleased = Counter(label: "statusrelay_consumer_early_released_events_total")
+    let unranked = Counter(label: "statusrelay_consumer_unranked_events_total")
+    let decodeErrors = Counter(label: "statusrelay_consumer_decode_errors_total")
+    let deadLettered = Counter(label: "statusrelay_consumer_dead_lettered_total", dimensions: [("reason", "decode")])
+    let buffered = Gauge(label: "statusrelay_consumer_buffered_events")
+    let commits = Counter(label: "statusrelay_consumer_commits_total")
+    let commitErrors = Counter(label: "statusrelay_consumer_commit_errors_total")
+    let stateWrites = Counter(label: "statusrelay_consumer_state_writes_total")
+    let stateErrors = Counter(label: "statusrelay_consumer_state_write_errors_total")
+    let batchSize = Recorder(label: "statusrelay_consumer_batch_events", aggregate: true)
+    let sinkPaused = Gauge(label: "statusrelay_consumer_paused")
+
+    private struct PerKey: Sendable {
+        var lag: [Int32: Gauge] = [:]
+        var watermarkDelay: [Int32: Gauge] = [:]
+        var sinkLatency: [String: Timer] = [:]
+        var sinkErrors: [String: Counter] = [:]
+        var sinkEvents: [String: Counter] = [:]
+    }
+
+    private let perKey = Mutex(PerKey())
+    private let lastStatistics = Mutex(ReorderStatistics())
+
+    func lag(partition: Int32) -> Gauge {
+        perKey.withLock { state in
+            if let gauge = state.lag[partition] { return gauge }
+            let gauge = Gauge(label: "statusrelay_consumer_lag", dimensions: [("partition", String(partition))])
+            state.lag[partition] = gauge
+            return gauge
+        }
+    }
+
+    /// Watermark delay: how far, in seconds of event time, the partition's watermark trails its newest event.
+    func watermarkDelay(partition: Int32) -> Gauge {
+        perKey.withLock { state in
+            if let gauge = state.watermarkDelay[partition] { return gauge }
+            let gauge = Gauge(label: "statusrelay_consumer_watermark_delay_seconds", dimensions: [("partition", String(partition))])
+            state.watermarkDelay[partition] = gauge
+            return gauge
+        }
+    }
+
+    func sinkLatency(_ sink: String) -> Timer {
+        perKey.withLock { state in
+            if let timer = state.sinkLatency[sink] { return timer }
+            let timer = Timer(label: "statusrelay_sink_write_seconds", dimensions: [("sink", sink)], preferredDisplayUnit: .seconds)
+            state.sinkLatency[sink] = timer
+            return timer
+        }
+    }
+
+    func sinkErrors(_ sink: String) -> Counter {
+        perKey.withLock { state in
+            if let counter = state.sinkErrors[sink] { return counter }
+            let counter = Counter(label: "statusrelay_sink_errors_total", dimensions: [("sink", sink)])
+            state.sinkErrors[sink] = counter
+            return counter
+        }
+    }
+
+    func sinkEvents(_ sink: String) -> Counter {
+        perKey.withLock { state in
+            if let counter = state.sinkEvents[sink] { return counter }
+            let counter = Counter(label: "statusrelay_sink_events_total", dimensions: [("sink", sink)])
+            state.sinkEvents[sink] = counter
+            return counter
+        }
+    }
+
+    /// Publishes the growth of the reorderer's cumulative statistics since the last call.
+    func record(_ statistics: ReorderStatistics, buffered count: Int) {
+        let previous = lastStatistics.withLock { last in
+            defer { last = statistics }
+            return last
+        }
+        func add(_ counter: Counter, _ now: Int, _ before: Int) {
+            if now > before { counter.increment(by: now - before) }
+        }
+        add(released, statistics.released, previous.released)
+        add(late, statistics.late, previous.late)
+        add(duplicates, statistics.duplicates, previous.duplicates)
+        add(earlyReleased, statistics.earlyReleased, previous.earlyReleased)
+        add(unranked, statistics.unranked, previous.unranked)
+        buffered.record(count)
+    }
+}

@@ -1,0 +1,433 @@
+import Foundation
+public import Kafka
+public import Logging
+public import ServiceLifecycle
+import StatusEvents
+import Synchronization
+
+/// The consumer pipeline: Kafka consumer group → decode → per-message reorderer → batches to every
+/// sink → durable message state → offset commit.
+///
+/// Guarantees: per partition, the committed offset never passes an event that is still buffered or
+/// not yet accepted by every sink; message state is written after the sinks accepted and before the
+/// commit. A failing sink is retried with backoff while the partitions are paused. On revoke the
+/// partition's buffered work is dropped uncommitted; its next owner restores the state and re-reads.
+///
+/// Run it in a `ServiceGroup` after the `KafkaConsumer` and `KafkaProducer` it uses (the group stops
+/// services in reverse order, so this one flushes and commits before the consumer leaves the group).
+public final class ConsumerService: Service, Sendable {
+    enum Input: Sendable {
+        case message(KafkaConsumerMessage)
+        case event(KafkaConsumerEvent)
+        case tick
+        case readerFailed(String)
+    }
+
+    public let configuration: ConsumerServiceConfiguration
+    public let health: ConsumerHealth
+    private let consumer: KafkaConsumer
+    private let producer: KafkaProducer?
+    private let admin: KafkaAdminClient?
+    private let sinks: [any EventSink]
+    private let stateStore: any StateStore
+    private let logger: Logger
+    private let metrics = ConsumerMetrics()
+    /// Next offset to read per owned partition, for lag.
+    private let positions = Mutex<[Int32: Int64]>([:])
+    private let shuttingDown = Atomic<Bool>(false)
+    private let clock = ContinuousClock()
+    private let epoch: ContinuousClock.Instant
+
+    /// - Parameters:
+    ///   - producer: for the dead-letter topic; nil disables dead-lettering.
+    ///   - admin: for the source topic's partition count (state store set-up) and lag; nil disables lag.
+    public init(
+        configuration: ConsumerServiceConfiguration,
+        consumer: KafkaConsumer,
+        producer: KafkaProducer?,
+        admin: KafkaAdminClient?,
+        sinks: [any EventSink],
+        stateStore: any StateStore,
+        health: ConsumerHealth = ConsumerHealth(),
+        logger: Logger
+    ) {
+        self.configuration = configuration
+        self.consumer = consumer
+        self.producer = producer
+        self.admin = admin
+        self.sinks = sinks
+        self.stateStore = stateStore
+        self.health = health
+        self.logger = logger
+        self.epoch = clock.now
+    }
+
+    private var nowMilliseconds: Int64 {
+        let (seconds, attoseconds) = (clock.now - epoch).components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+
+    public func run() async throws {
+        let queue = BoundedAsyncQueue<Input>(capacity: configuration.readAhead)
+        do {
+            for sink in sinks { try await sink.start() }
+            let partitions = try await admin?.partitions(of: configuration.topic) ?? []
+            try await stateStore.start(sourcePartitions: partitions)
+        } catch {
+            health.update { $0.stopped = true; $0.lastError = "\(error)" }
+            logger.error("consumer start-up failed", metadata: ["error": "\(error)"])
+            throw error
+        }
+        health.update { $0.started = true }
+        logger.info(
+            "consumer pipeline started",
+            metadata: [
+                "topic": "\(configuration.topic)", "sinks": "\(sinks.map(\.name))",
+                "reorder_window": "\(configuration.reorder.window)",
+            ]
+        )
+
+        var failure: (any Error)?
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.readMessages(into: queue) }
+                group.addTask {
+                    for await event in self.consumer.events {
+                        if !(await queue.send(.event(event))) { return }
+                    }
+                }
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: self.configuration.tickInterval)
+                        if !(await queue.send(.tick)) { return }
+                    }
+                }
+                if admin != nil {
+                    group.addTask { await self.measureLag() }
+                }
+                do {
+                    try await self.process(queue)
+                } catch {
+                    failure = error
+                }
+                queue.finish()
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            self.shuttingDown.store(true, ordering: .relaxed)
+            queue.finish()
+        }
+        for sink in sinks {
+            do { try await sink.shutdown() } catch {
+                logger.warning("sink shutdown failed", metadata: ["sink": "\(sink.name)", "error": "\(error)"])
+            }
+        }
+        health.update { $0.stopped = true }
+        if let failure {
+            health.update { $0.lastError = "\(failure)" }
+            logger.error("consumer pipeline failed", metadata: ["error": "\(failure)"])
+            throw failure
+        }
+        logger.info("consumer pipeline stopped")
+    }
+
+    private func readMessages(into queue: BoundedAsyncQueue<Input>) async {
+        do {
+            for try await message in consumer.messages {
+                if !(await queue.send(.message(message))) { return }
+            }
+            // The consumer closed: end the pipeline.
+            queue.finish()
+        } catch is CancellationError {
+        } catch {
+            await queue.send(.readerFailed("\(error)"))
+        }
+    }
+
+    // MARK: - Pipeline loop
+
+    struct Pipeline {
+        var reorderer: Reorderer
+        var pending: [ReleasedEvent] = []
+        var lastCommitted: [Int32: Int64] = [:]
+        var lastFlush: ContinuousClock.Instant
+    }
+
+    private func process(_ queue: BoundedAsyncQueue<Input>) async throws {
+        var pipeline = Pipeline(
+            reorderer: Reorderer(topic: configuration.topic, configuration: configuration.reorder), lastFlush: clock.now
+        )
+        while let input = await queue.next() {
+            if shuttingDown.load(ordering: .relaxed) { break }
+            switch input {
+            case .message(let message):
+                try await handle(message, in: &pipeline)
+                if pipeline.pending.count >= configuration.maxBatchSize {
+                    try await flush(&pipeline)
+                }
+            case .event(.partitionsAssigned(let partitions)):
+                let mine = partitions.filter { $0.topic == configuration.topic }.map(\.partition)
+                try await assign(mine.filter { !pipeline.reorderer.owns($0) }, in: &pipeline)
+            case .event(.partitionsRevoked(let partitions)):
+                let mine = Set(partitions.filter { $0.topic == configuration.topic }.map(\.partition))
+                revoke(mine, in: &pipeline, queue: queue)
+            case .tick:
+                pipeline.reorderer.advance(now: nowMilliseconds, into: &pipeline.pending)
+                if !pipeline.pending.isEmpty || clock.now - pipeline.lastFlush >= .seconds(1) {
+                    try await flush(&pipeline)
+                }
+                publishGauges(&pipeline)
+            case .readerFailed(let reason):
+                throw ConsumerServiceError(code: .readerFailed, message: reason)
+            }
+        }
+        // Graceful shutdown: what was released goes out and is committed; buffered events stay
+        // uncommitted and are read again by the next owner.
+        try await flush(&pipeline)
+        logger.info(
+            "consumer pipeline drained",
+            metadata: ["buffered_uncommitted": "\(pipeline.reorderer.bufferedCount)"]
+        )
+    }
+
+    private func handle(_ message: KafkaConsumerMessage, in pipeline: inout Pipeline) async throws {
+        metrics.consumed.increment()
+        guard message.topic == configuration.topic else { return }
+        if !pipeline.reorderer.owns(message.partition) {
+            // Messages can arrive before the assignment notification: restore first.
+            try await assign([message.partition], in: &pipeline)
+        }
+        positions.withLock { $0[message.partition] = message.offset + 1 }
+        let event: StatusEvent
+        do {
+            event = try StatusEventCodec.decode(message.value)
+        } catch {
+            metrics.decodeErrors.increment()
+            logger.warning(
+                "skipping undecodable record",
+                metadata: [
+                    "partition": "\(message.partition)", "offset": "\(message.offset)", "error": "\(error)",
+                ]
+            )
+            try await deadLetter(message, reason: "\(error)")
+            pipeline.reorderer.markDone(partition: message.partition, offset: message.offset)
+            return
+        }
+        pipeline.reorderer.add(
+            event, from: message.partition, offset: message.offset, now: nowMilliseconds, into: &pipeline.pending
+        )
+    }
+
+    private func deadLetter(_ message: KafkaConsumerMessage, reason: String) async throws {
+        guard let producer, let topic = configuration.deadLetterTopic, !topic.isEmpty else { return }
+        var headers = message.headers
+        headers.append(KafkaHeader(key: "statusrelay-dlq-reason", string: String(reason.prefix(500))))
+        headers.append(KafkaHeader(key: "statusrelay-dlq-source", string: "\(message.topic)/\(message.partition)/\(message.offset)"))
+        let record = KafkaProducerMessage(topic: topic, key: message.key, value: message.value, headers: headers, partition: nil)
+        try await retrying("dead-letter") { _ = try await producer.send(record) }
+        metrics.deadLettered.increment()
+    }
+
+    private func assign(_ partitions: [Int32], in pipeline: inout Pipeline) async throws {
+        guard !partitions.isEmpty else { return }
+        let states = try await retrying("state restore") { try await self.stateStore.restore(partitions: partitions) }
+        for partition in partitions {
+            pipeline.reorderer.assign(partition, states: states[partition] ?? [:])
+            pipeline.lastCommitted[partition] = nil
+        }
+        let owned = pipeline.reorderer.partitions.keys.sorted()
+        health.update { $0.assignedPartitions = owned }
+        logger.info("partitions assigned", metadata: ["partitions": "\(partitions.sorted())"])
+    }
+
+    private func revoke(_ partitions: Set<Int32>, in pipeline: inout Pipeline, queue: BoundedAsyncQueue<Input>) {
+        guard !partitions.isEmpty else { return }
+        var dropped = 0
+        for partition in partitions {
+            dropped += pipeline.reorderer.revoke(partition)
+            pipeline.lastCommitted[partition] = nil
+        }
+        let before = pipeline.pending.count
+        pipeline.pending.removeAll { partitions.contains($0.partition) }
+        queue.removeAll { input in
+            if case .message(let message) = input { return partitions.contains(message.partition) }
+            return false
+        }
+        positions.withLock { positions in for partition in partitions { positions[partition] = nil } }
+        let owned = pipeline.reorderer.partitions.keys.sorted()
+        health.update { $0.assignedPartitions = owned }
+        logger.info(
+            "partitions revoked",
+            metadata: [
+                "partitions": "\(partitions.sorted())", "dropped_buffered": "\(dropped)",
+                "dropped_released": "\(before - pipeline.pending.count)",
+            ]
+        )
+    }
+
+    /// Sinks, then state, then offsets.
+    private func flush(_ pipeline: inout Pipeline) async throws {
+        pipeline.lastFlush = clock.now
+        if !pipeline.pending.isEmpty {
+            let batch = pipeline.pending
+            pipeline.pending.removeAll(keepingCapacity: true)
+            metrics.batchSize.record(batch.count)
+            try await writeToSinks(batch)
+        }
+        let states = pipeline.reorderer.takeDirtyStates()
+        if !states.isEmpty {
+            try await retrying("state write") { try await self.stateStore.write(states) }
+            metrics.stateWrites.increment(by: states.values.reduce(0) { $0 + $1.count })
+        }
+        var offsets: [KafkaTopicPartitionOffset] = []
+        for partition in pipeline.reorderer.partitions.keys.sorted() {
+            if let offset = pipeline.reorderer.committableOffset(partition), pipeline.lastCommitted[partition] != offset {
+                offsets.append(KafkaTopicPartitionOffset(topic: configuration.topic, partition: partition, offset: offset))
+            }
+        }
+        if !offsets.isEmpty {
+            do {
+                try await consumer.commit(offsets)
+                for offset in offsets { pipeline.lastCommitted[offset.partition] = offset.offset }
+                metrics.commits.increment()
+            } catch {
+                // Usually a rebalance in progress; the next flush retries, and an uncommitted offset
+                // only means re-reading events the sinks and state already hold.
+                metrics.commitErrors.increment()
+                logger.warning("offset commit failed", metadata: ["error": "\(error)", "offsets": "\(offsets)"])
+            }
+        }
+        metrics.record(pipeline.reorderer.statistics, buffered: pipeline.reorderer.bufferedCount)
+    }
+
+    /// Writes a batch to every sink concurrently; retries the sinks that failed, with backoff, with
+    /// consumption paused, until all accepted.
+    private func writeToSinks(_ batch: [ReleasedEvent]) async throws {
+        var remaining = Array(sinks.indices)
+        var attempt = 0
+        var paused: [KafkaTopicPartition] = []
+        defer {
+            if !paused.isEmpty {
+                do { try consumer.resume(paused) } catch {
+                    logger.warning("resume after sink recovery failed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+        let started = clock.now
+        while true {
+            let failed: [(Int, String)] = await withTaskGroup(of: (Int, String?).self) { group in
+                for index in remaining {
+                    let sink = sinks[index]
+                    group.addTask {
+                        let begin = ContinuousClock.now
+                        do {
+                            try await sink.write(batch)
+                            self.metrics.sinkLatency(sink.name).recordNanoseconds(
+                                Self.nanoseconds(ContinuousClock.now - begin)
+                            )
+                            self.metrics.sinkEvents(sink.name).increment(by: batch.count)
+                            return (index, nil)
+                        } catch {
+                            self.metrics.sinkErrors(sink.name).increment()
+                            return (index, "\(error)")
+                        }
+                    }
+                }
+                var failed: [(Int, String)] = []
+                for await (index, error) in group {
+                    if let error { failed.append((index, error)) }
+                }
+                return failed
+            }
+            if failed.isEmpty {
+                if attempt > 0 {
+                    logger.notice("sinks recovered", metadata: ["attempts": "\(attempt + 1)"])
+                    health.update { $0.sinksHealthy = true }
+                }
+                return
+            }
+            remaining = failed.map(\.0).sorted()
+            if attempt == 0 {
+                health.update { $0.sinksHealthy = false }
+                let owned = health.snapshot.assignedPartitions.map {
+                    KafkaTopicPartition(topic: configuration.topic, partition: $0)
+                }
+                do {
+                    try consumer.pause(owned)
+                    paused = owned
+                    metrics.sinkPaused.record(1)
+                } catch {
+                    logger.warning("pausing consumption failed", metadata: ["error": "\(error)"])
+                }
+            }
+            for (index, error) in failed {
+                logger.error(
+                    "sink write failed; retrying with consumption paused",
+                    metadata: ["sink": "\(sinks[index].name)", "events": "\(batch.count)", "attempt": "\(attempt + 1)", "error": "\(error)"]
+                )
+            }
+            if shuttingDown.load(ordering: .relaxed), clock.now - started >= configuration.shutdownGracePeriod {
+                throw ConsumerServiceError(
+                    code: .sinkWriteAbandoned,
+                    message: "gave up writing to \(remaining.map { sinks[$0].name }.joined(separator: ", ")) during shutdown; uncommitted events will be read again"
+                )
+            }
+            try await backoff(attempt: attempt)
+            attempt += 1
+            if paused.isEmpty == false { metrics.sinkPaused.record(1) }
+        }
+    }
+
+    /// Retries `body` with backoff until it succeeds (or shutdown's grace period ran out).
+    private func retrying<T: Sendable>(_ what: String, _ body: () async throws -> T) async throws -> T {
+        var attempt = 0
+        let started = clock.now
+        while true {
+            do {
+                return try await body()
+            } catch {
+                if what == "state write" { metrics.stateErrors.increment() }
+                logger.error("\(what) failed; retrying", metadata: ["attempt": "\(attempt + 1)", "error": "\(error)"])
+                if shuttingDown.load(ordering: .relaxed), clock.now - started >= configuration.shutdownGracePeriod {
+                    throw error
+                }
+                try await backoff(attempt: attempt)
+                attempt += 1
+            }
+        }
+    }
+
+    private func backoff(attempt: Int) async throws {
+        let base = configuration.retryInitialBackoff * (1 << min(attempt, 16))
+        let capped = min(base, configuration.retryMaxBackoff)
+        let jittered = capped * Double.random(in: 0.5...1.0)
+        // Not cancellable by graceful shutdown: the grace period check above bounds it.
+        try await Task.sleep(for: jittered)
+    }
+
+    static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+
+    private func publishGauges(_ pipeline: inout Pipeline) {
+        for (partition, reorderer) in pipeline.reorderer.partitions {
+            metrics.watermarkDelay(partition: partition).record(Double(reorderer.watermarkDelay) / 1000)
+        }
+        metrics.buffered.record(pipeline.reorderer.bufferedCount)
+    }
+
+    private func measureLag() async {
+        guard let admin else { return }
+        while !Task.isCancelled {
+            let current = positions.withLock { $0 }
+            for (partition, position) in current {
+                if let (_, high) = try? await admin.watermarks(topic: configuration.topic, partition: partition) {
+                    metrics.lag(partition: partition).record(max(0, high - position))
+                }
+            }
+            try? await Task.sleep(for: configuration.lagInterval)
+        }
+    }
+}
+

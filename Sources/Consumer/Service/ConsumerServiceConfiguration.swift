@@ -1,0 +1,50 @@
+/// Settings of the consumer pipeline. Every default is the one `statusrelay-consumer` uses.
+public struct ConsumerServiceConfiguration: Sendable {
+    /// Source topic. Default `twilio.message-status`. Flag `--topic`, env `STATUSRELAY_TOPIC`.
+    public var topic: String
+    /// Reordering (window, buffer bound). Flags `--reorder-window`, `--max-buffered-events`.
+    public var reorder: ReorderConfiguration
+    /// Most events written to the sinks in one batch. Default 5000. Flag `--max-batch-size`,
+    /// env `STATUSRELAY_MAX_BATCH_SIZE`.
+    public var maxBatchSize: Int
+    /// How often idle watermarks advance and released events are flushed. Default 100 ms.
+    /// Flag `--tick-interval`, env `STATUSRELAY_TICK_INTERVAL`.
+    public var tickInterval: Duration
+    /// Where undecodable records go, with the reason in a header. Default `<topic>.dlq`; nil disables.
+    /// Flag `--dead-letter-topic`, env `STATUSRELAY_DEAD_LETTER_TOPIC`.
+    public var deadLetterTopic: String?
+    /// First and longest wait between retries of a failing sink or state write. Defaults 200 ms / 10 s.
+    public var retryInitialBackoff: Duration
+    public var retryMaxBackoff: Duration
+    /// How long graceful shutdown keeps retrying a failing sink before giving up (nothing past the
+    /// unwritten events is committed either way). Default 10 s.
+    public var shutdownGracePeriod: Duration
+    /// How often consumer lag per partition is measured. Default 5 s.
+    public var lagInterval: Duration
+    /// Records read ahead of the pipeline. Default 10 000.
+    public var readAhead: Int
+
+    public init(
+        topic: String = "twilio.message-status",
+        reorder: ReorderConfiguration = ReorderConfiguration(),
+        maxBatchSize: Int = 5000,
+        tickInterval: Duration = .milliseconds(100),
+        deadLetterTopic: String? = nil,
+        retryInitialBackoff: Duration = .milliseconds(200),
+        retryMaxBackoff: Duration = .seconds(10),
+        shutdownGracePeriod: Duration = .seconds(10),
+        lagInterval: Duration = .seconds(5),
+        readAhead: Int = 10_000
+    ) {
+        self.topic = topic
+        self.reorder = reorder
+        self.maxBatchSize = max(1, maxBatchSize)
+        self.tickInterval = tickInterval
+        self.deadLetterTopic = deadLetterTopic ?? "\(topic).dlq"
+        self.retryInitialBackoff = retryInitialBackoff
+        self.retryMaxBackoff = retryMaxBackoff
+        self.shutdownGracePeriod = shutdownGracePeriod
+        self.lagInterval = lagInterval
+        self.readAhead = readAhead
+    }
+}

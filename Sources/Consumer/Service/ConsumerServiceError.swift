@@ -1,0 +1,24 @@
+/// A failure that ends the consumer pipeline.
+public struct ConsumerServiceError: Error, Sendable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private let raw: String
+        private init(_ raw: String) { self.raw = raw }
+        public var description: String { raw }
+
+        /// The Kafka consumer's message stream failed.
+        public static let readerFailed = Code("reader_failed")
+        /// Graceful shutdown gave up on sinks that kept failing; nothing past their unwritten events
+        /// was committed, so the next start reads them again.
+        public static let sinkWriteAbandoned = Code("sink_write_abandoned")
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(code: Code, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code): \(message)" }
+}

@@ -1,0 +1,44 @@
+import StatusEvents
+
+extension MessageState {
+    /// Compact JSON for the changelog: `{"rank":60,"status":"delivered","seq":3,"ids":["..."]}`.
+    /// Hand-written because it runs once per message per batch on the hot path.
+    func jsonBytes() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(64 + recentEventIDs.reduce(0) { $0 + $1.utf8.count + 3 })
+        out.append(contentsOf: #"{"seq":"#.utf8)
+        out.append(contentsOf: String(sequence).utf8)
+        if let lastRank {
+            out.append(contentsOf: #","rank":"#.utf8)
+            out.append(contentsOf: String(lastRank).utf8)
+        }
+        if let lastStatus {
+            out.append(contentsOf: #","status":"#.utf8)
+            Self.appendString(lastStatus, to: &out)
+        }
+        out.append(contentsOf: #","ids":["#.utf8)
+        for (index, id) in recentEventIDs.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            Self.appendString(id, to: &out)
+        }
+        out.append(contentsOf: "]}".utf8)
+        return out
+    }
+
+    static func appendString(_ string: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
+            case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: #"\u00"#.utf8)
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0xF)])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}
