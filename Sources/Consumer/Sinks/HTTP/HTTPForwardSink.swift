@@ -1,0 +1,247 @@
+import AsyncHTTPClient
+import Foundation
+public import Kafka
+public import Logging
+import NIOCore
+import NIOHTTP1
+import StatusEvents
+
+/// `http(s)://…`: forwards each event's original Twilio parameters to an existing Twilio-style
+/// handler, form-encoded and re-signed with `X-Twilio-Signature` for the target URL, so an app that
+/// validates Twilio signatures accepts them unchanged.
+///
+/// Extra headers: `X-StatusRelay-Event-Id`, `X-StatusRelay-Sequence`, `X-StatusRelay-Late` (and
+/// `I-Twilio-Idempotency-Token` when the callback had one). Delivery is at least once: receivers
+/// deduplicate on the event id.
+///
+/// Ordering: a message's event n+1 is sent only after event n succeeded or was dead-lettered; other
+/// messages proceed concurrently (up to ``Configuration/maxConcurrency`` per batch and connections
+/// per host). Retries and dead-lettering follow ``HTTPRetryPolicy``; dead-lettered events go to
+/// `<source topic>.dlq` keyed by MessageSid, with the reason in the `statusrelay-dlq-*` headers.
+/// `write` returns once every event of the batch was delivered or dead-lettered; it throws a retriable
+/// error only when the dead-letter topic cannot take an event.
+public final class HTTPForwardSink: EventSink {
+    public struct Configuration: Sendable {
+        /// Auth token the forwarded requests are signed with (HMAC-SHA1, Twilio's scheme). Required.
+        /// Env `STATUSRELAY_FORWARD_AUTH_TOKEN`, flag `--forward-auth-token`. Never logged.
+        public var authToken: String?
+        /// Messages delivered in parallel within a batch, and connections per target host. Default 16.
+        /// Env `STATUSRELAY_FORWARD_CONCURRENCY`, flag `--forward-concurrency`.
+        public var maxConcurrency: Int = 16
+        /// Attempts per event before it is dead-lettered, the first included. Default 6.
+        /// Env `STATUSRELAY_FORWARD_MAX_ATTEMPTS`, flag `--forward-max-attempts`.
+        public var maxAttempts: Int = 6
+        /// First retry delay; doubles per attempt, with jitter. Default 250 ms.
+        /// Env `STATUSRELAY_FORWARD_INITIAL_BACKOFF`.
+        public var initialBackoff: Duration = .milliseconds(250)
+        /// Cap of the exponential backoff. Default 30 s. Env `STATUSRELAY_FORWARD_MAX_BACKOFF`.
+        public var maxBackoff: Duration = .seconds(30)
+        /// Cap of a server's `Retry-After`. Default 60 s. Env `STATUSRELAY_FORWARD_MAX_RETRY_AFTER`.
+        public var maxRetryAfter: Duration = .seconds(60)
+        /// Timeout of one request, connect included. Default 10 s.
+        /// Env `STATUSRELAY_FORWARD_REQUEST_TIMEOUT`, flag `--forward-request-timeout`.
+        public var requestTimeout: Duration = .seconds(10)
+        /// TCP connect timeout. Default 3 s. Env `STATUSRELAY_FORWARD_CONNECT_TIMEOUT`.
+        public var connectTimeout: Duration = .seconds(3)
+
+        public init(authToken: String? = nil) {
+            self.authToken = authToken
+        }
+
+        var retryPolicy: HTTPRetryPolicy {
+            HTTPRetryPolicy(
+                maxAttempts: max(1, maxAttempts), initialBackoff: initialBackoff, maxBackoff: maxBackoff,
+                maxRetryAfter: maxRetryAfter
+            )
+        }
+    }
+
+    public let name = "http"
+    /// The target URL, exactly as configured: it is also the URL the signature covers.
+    public let url: String
+    private let authToken: String
+    private let configuration: Configuration
+    private let deadLetterProducer: KafkaProducer
+    private let client: HTTPClient
+    private let gate = KeyedGate()
+    private let metrics: SinkMetrics
+    private let logger: Logger
+
+    public init(
+        url: String,
+        configuration: Configuration,
+        deadLetterProducer: KafkaProducer,
+        logger: Logger
+    ) throws(SinkError) {
+        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(),
+            ["http", "https"].contains(scheme), parsed.host != nil
+        else {
+            throw SinkError(code: .invalidURL, sink: "http", message: "cannot parse forwarding URL \(Self.redact(url))")
+        }
+        guard let token = configuration.authToken, !token.isEmpty else {
+            throw SinkError(
+                code: .invalidConfiguration, sink: "http",
+                message: "forwarding needs an auth token to re-sign callbacks (STATUSRELAY_FORWARD_AUTH_TOKEN)"
+            )
+        }
+        self.url = url
+        self.authToken = token
+        self.configuration = configuration
+        self.deadLetterProducer = deadLetterProducer
+        self.logger = logger
+        self.metrics = SinkMetrics(sink: "http")
+        var clientConfiguration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .nanoseconds(Int64(configuration.connectTimeout.nanoseconds)))
+        )
+        clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(1, configuration.maxConcurrency)
+        self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+    }
+
+    public func start() async throws {
+        logger.info("HTTP forwarding sink ready", metadata: ["url": "\(Self.redact(url))"])
+    }
+
+    public func write(_ batch: [ReleasedEvent]) async throws {
+        guard !batch.isEmpty else { return }
+        var order: [String] = []
+        var byMessage: [String: [ReleasedEvent]] = [:]
+        for released in batch {
+            let sid = released.event.messageSid
+            if byMessage[sid] == nil { order.append(sid) }
+            byMessage[sid, default: []].append(released)
+        }
+        let limit = max(1, configuration.maxConcurrency)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var running = 0
+            for sid in order {
+                if running >= limit {
+                    try await group.next()
+                    running -= 1
+                }
+                let events = byMessage[sid]!
+                group.addTask { try await self.deliverInOrder(sid, events) }
+                running += 1
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    public func shutdown() async throws {
+        try await client.shutdown()
+    }
+
+    // MARK: - Delivery
+
+    private func deliverInOrder(_ messageSid: String, _ events: [ReleasedEvent]) async throws {
+        try await gate.acquire(messageSid)
+        defer { gate.release(messageSid) }
+        for released in events {
+            try await deliver(released)
+        }
+    }
+
+    /// Delivers one event with retries; dead-letters it when the policy says so.
+    private func deliver(_ released: ReleasedEvent) async throws {
+        let policy = configuration.retryPolicy
+        let request = makeRequest(released)
+        var attempt = 0
+        while true {
+            attempt += 1
+            let outcome: HTTPRetryPolicy.Outcome
+            do {
+                let response = try await client.execute(request, timeout: .nanoseconds(Int64(configuration.requestTimeout.nanoseconds)))
+                let retryAfter = response.headers.first(name: "Retry-After")
+                // Drain the body so the connection can be reused.
+                for try await _ in response.body {}
+                outcome = policy.outcome(attempt: attempt, status: Int(response.status.code), retryAfter: retryAfter)
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                try Task.checkCancellation()
+                outcome = policy.outcome(attempt: attempt, status: nil, transportError: Self.describe(error))
+            }
+            switch outcome {
+            case .delivered:
+                return
+            case .retry(let delay, let reason):
+                metrics.retries.increment()
+                logger.debug(
+                    "Forwarding failed, retrying",
+                    metadata: [
+                        "event_id": "\(released.event.id)", "attempt": "\(attempt)", "reason": "\(reason)",
+                        "delay": "\(delay)",
+                    ]
+                )
+                try await Task.sleep(for: delay)
+            case .deadLetter(let reason, let detail):
+                try await deadLetter(released, reason: reason, detail: detail, attempts: attempt)
+                return
+            }
+        }
+    }
+
+    private func makeRequest(_ released: ReleasedEvent) -> HTTPClientRequest {
+        let event = released.event
+        let pairs = FormEncoding.pairs(event.params)
+        let signature = SignatureVerifier.computeSignature(
+            url: url, parameters: FormParameters(pairs), secret: authToken
+        )
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        request.headers.add(name: "User-Agent", value: "StatusRelay")
+        request.headers.add(name: "X-Twilio-Signature", value: signature)
+        request.headers.add(name: "X-StatusRelay-Event-Id", value: event.id)
+        request.headers.add(name: "X-StatusRelay-Sequence", value: String(released.sequence))
+        request.headers.add(name: "X-StatusRelay-Late", value: released.late ? "true" : "false")
+        if let token = event.ingress.idempotencyToken {
+            request.headers.add(name: "I-Twilio-Idempotency-Token", value: token)
+        }
+        request.body = .bytes(ByteBuffer(bytes: FormEncoding.encode(pairs)))
+        return request
+    }
+
+    private func deadLetter(_ released: ReleasedEvent, reason: String, detail: String, attempts: Int) async throws {
+        let topic = released.topic + ".dlq"
+        let headers = [
+            KafkaHeader(key: "statusrelay-dlq-reason", string: reason),
+            KafkaHeader(key: "statusrelay-dlq-detail", string: detail),
+            KafkaHeader(key: "statusrelay-dlq-sink", string: name),
+            KafkaHeader(key: "statusrelay-dlq-target", string: Self.redact(url)),
+            KafkaHeader(key: "statusrelay-dlq-attempts", string: String(attempts)),
+            KafkaHeader(key: "statusrelay-event-id", string: released.event.id),
+            KafkaHeader(key: "statusrelay-sequence", string: String(released.sequence)),
+            KafkaHeader(key: "statusrelay-late", string: released.late ? "true" : "false"),
+        ]
+        let message = KafkaProducerMessage(
+            topic: topic, key: Array(released.event.messageSid.utf8), value: ReleasedEventJSON.record(released),
+            headers: headers
+        )
+        do {
+            _ = try await deadLetterProducer.send(message)
+        } catch {
+            throw SinkError(
+                code: .deadLetterFailed, sink: name,
+                message: "cannot dead-letter event \(released.event.id) to \(topic): \(error)", isRetriable: true
+            )
+        }
+        metrics.deadLettered(reason: reason)
+        logger.warning(
+            "Forwarding gave up; event dead-lettered",
+            metadata: ["event_id": "\(released.event.id)", "topic": "\(topic)", "reason": "\(reason)", "detail": "\(detail)"]
+        )
+    }
+
+    /// The URL without user info, for logs and headers.
+    static func redact(_ url: String) -> String {
+        guard var components = URLComponents(string: url) else { return "<invalid url>" }
+        components.user = nil
+        components.password = nil
+        return components.string ?? "<invalid url>"
+    }
+
+    static func describe(_ error: any Error) -> String {
+        String(describing: error).prefix(200).description
+    }
+}

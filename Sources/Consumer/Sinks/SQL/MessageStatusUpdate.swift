@@ -1,0 +1,53 @@
+/// The net effect of a batch's newly stored events of one message on its `message_status` row.
+///
+/// Database sinks fold the events first so that one upsert per message does the work of applying
+/// them one by one: the guard in SQL (see ``SinkSQL``) then compares the candidate with the stored
+/// row. Folding and guarding give the same result as applying each event in order, because a
+/// status only moves to a strictly higher rank, and an unranked status only replaces an unranked one.
+struct MessageStatusUpdate: Sendable, Hashable {
+    var messageSid: String
+    var accountSid: String
+    /// The last non-nil channel of the events.
+    var channel: String?
+    /// The event that would set the current status, if the stored row allows it.
+    var candidate: ReleasedEvent
+    /// How many distinct events were newly stored for this message.
+    var eventCount: Int
+
+    /// Folds `events` (already deduplicated against storage, in release order) per message, in order
+    /// of each message's first appearance.
+    static func fold(_ events: [ReleasedEvent]) -> [MessageStatusUpdate] {
+        var order: [String] = []
+        var updates: [String: MessageStatusUpdate] = [:]
+        for released in events {
+            let sid = released.event.messageSid
+            guard var update = updates[sid] else {
+                order.append(sid)
+                updates[sid] = MessageStatusUpdate(
+                    messageSid: sid,
+                    accountSid: released.event.accountSid,
+                    channel: released.event.channel,
+                    candidate: released,
+                    eventCount: 1
+                )
+                continue
+            }
+            update.eventCount += 1
+            if let channel = released.event.channel { update.channel = channel }
+            if advances(from: update.candidate.event.statusRank, to: released.event.statusRank) {
+                update.candidate = released
+            }
+            updates[sid] = update
+        }
+        return order.map { updates[$0]! }
+    }
+
+    /// The guard, in Swift: whether a status of rank `new` replaces one of rank `current`.
+    static func advances(from current: Int?, to new: Int?) -> Bool {
+        switch (current, new) {
+        case (nil, _): true
+        case (.some, nil): false
+        case (.some(let current), .some(let new)): new > current
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import GRDB
+
+/// The versioned schema of the SQLite sink, applied by GRDB's `DatabaseMigrator` (which records
+/// applied migrations in `grdb_migrations`, so running it again at every start is a no-op).
+///
+/// Tables (times are milliseconds since the Unix epoch, UTC; error codes are text as received):
+/// - `message_status`: one row per message, its current state. `status`/`status_rank`/`error_code`/
+///   `updated_at`/`last_event_id` come from the event that set the status and only ever move to a
+///   higher rank. `event_count` counts the distinct events stored for the message.
+/// - `message_status_events`: the history, one row per distinct event, inserted in release order;
+///   `sequence` is the 1-based release order within the message; `payload` is the event JSON.
+///
+/// Indexes, for the delivery report and lookups:
+/// - `message_status_events_received_at (received_at)`: time-window scans;
+/// - `message_status_events_message_sequence (message_sid, sequence)`: a message's history in order;
+/// - `message_status_events_status (status, received_at)`: counts per status over a window;
+/// - `message_status_status (status)` and `message_status_updated_at (updated_at)`: current-state
+///   breakdowns (e.g. messages stuck in `sent`).
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1_message_status") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE message_status (
+                      message_sid TEXT NOT NULL PRIMARY KEY,
+                      account_sid TEXT NOT NULL,
+                      status TEXT NOT NULL,
+                      status_rank INTEGER,
+                      error_code TEXT,
+                      channel TEXT,
+                      updated_at INTEGER NOT NULL,
+                      last_event_id TEXT NOT NULL,
+                      event_count INTEGER NOT NULL
+                    );
+                    CREATE INDEX message_status_status ON message_status (status);
+                    CREATE INDEX message_status_updated_at ON message_status (updated_at);
+                    CREATE TABLE message_status_events (
+                      event_id TEXT NOT NULL PRIMARY KEY,
+                      message_sid TEXT NOT NULL,
+                      sequence INTEGER NOT NULL,
+                      status TEXT NOT NULL,
+                      status_rank INTEGER,
+                      error_code TEXT,
+                      event_type TEXT,
+                      late BOOLEAN NOT NULL,
+                      received_at INTEGER NOT NULL,
+                      raw_dlr_done_date TEXT,
+                      topic TEXT NOT NULL,
+                      "partition" INTEGER NOT NULL,
+                      "offset" INTEGER NOT NULL,
+                      payload TEXT NOT NULL
+                    );
+                    CREATE INDEX message_status_events_received_at ON message_status_events (received_at);
+                    CREATE INDEX message_status_events_message_sequence
+                      ON message_status_events (message_sid, sequence);
+                    CREATE INDEX message_status_events_status ON message_status_events (status, received_at);
+                    """
+            )
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,63 @@
+/// An error from a sink: creating it from its URL, starting it, or writing a batch.
+///
+/// ``isRetriable`` tells the consumer service whether to retry the same batch with backoff (and
+/// pause consumption meanwhile) or to stop.
+public struct SinkError: Error, Sendable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Base: String, Hashable, Sendable {
+            case invalidURL = "invalid_url"
+            case invalidConfiguration = "invalid_configuration"
+            case unavailable
+            case timedOut = "timed_out"
+            case writeFailed = "write_failed"
+            case migrationFailed = "migration_failed"
+            case deadLetterFailed = "dead_letter_failed"
+            case notStarted = "not_started"
+            case shutDown = "shut_down"
+        }
+
+        private let base: Base
+        private init(_ base: Base) { self.base = base }
+
+        /// The sink URL cannot be parsed or names an unknown scheme.
+        public static let invalidURL = Code(.invalidURL)
+        /// A setting the sink needs is missing or invalid (e.g. no dead-letter producer for HTTP).
+        public static let invalidConfiguration = Code(.invalidConfiguration)
+        /// The destination cannot be reached (connection refused or lost). Retriable.
+        public static let unavailable = Code(.unavailable)
+        /// The destination did not answer in time. Retriable.
+        public static let timedOut = Code(.timedOut)
+        /// The destination rejected the write.
+        public static let writeFailed = Code(.writeFailed)
+        /// The schema migrations failed.
+        public static let migrationFailed = Code(.migrationFailed)
+        /// An event had to be dead-lettered but the dead-letter topic did not accept it. Retriable.
+        public static let deadLetterFailed = Code(.deadLetterFailed)
+        /// `write` was called before `start`.
+        public static let notStarted = Code(.notStarted)
+        /// `write` was called after `shutdown`.
+        public static let shutDown = Code(.shutDown)
+
+        public var description: String { base.rawValue }
+    }
+
+    public var code: Code
+    /// The sink's name (`sqlite`, `postgres`, `http`, ...).
+    public var sink: String
+    /// What went wrong, without secrets.
+    public var message: String
+    /// Whether writing the same batch again may succeed.
+    public var isRetriable: Bool
+
+    public init(code: Code, sink: String, message: String, isRetriable: Bool? = nil) {
+        self.code = code
+        self.sink = sink
+        self.message = message
+        self.isRetriable =
+            isRetriable ?? [Code.unavailable, .timedOut, .deadLetterFailed].contains(code)
+    }
+
+    public var description: String {
+        "SinkError(\(code), sink: \(sink), retriable: \(isRetriable)): \(message)"
+    }
+}

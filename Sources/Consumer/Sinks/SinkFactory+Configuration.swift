@@ -1,0 +1,19 @@
+public import Kafka
+
+extension SinkFactory {
+    /// Settings for every kind of sink; each sink reads its own part.
+    public struct Configuration: Sendable {
+        public var sqlite = SQLiteSink.Configuration()
+        public var postgres = PostgresSink.Configuration()
+        public var http = HTTPForwardSink.Configuration()
+        public var kafka = KafkaSink.Configuration()
+        public var jsonl = JSONLinesSink.Configuration()
+        /// The producer `kafka:` sinks publish with and HTTP forwarding dead-letters with. Required for
+        /// those sinks; the caller runs it (it is a `Service`) for as long as the sinks are used.
+        public var kafkaProducer: KafkaProducer?
+
+        public init(kafkaProducer: KafkaProducer? = nil) {
+            self.kafkaProducer = kafkaProducer
+        }
+    }
+}

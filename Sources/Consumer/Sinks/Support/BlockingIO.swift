@@ -1,0 +1,19 @@
+import Dispatch
+
+/// Runs blocking work (file writes, fsync, opening databases) on a serial DispatchQueue so the
+/// cooperative pool never blocks; callers await the result.
+struct BlockingIO: Sendable {
+    let queue: DispatchQueue
+
+    init(label: String) {
+        queue = DispatchQueue(label: label)
+    }
+
+    func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                continuation.resume(with: Result { try work() })
+            }
+        }
+    }
+}

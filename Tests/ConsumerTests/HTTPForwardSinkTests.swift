@@ -1,0 +1,197 @@
+import AsyncHTTPClient
+import NIOCore
+import Foundation
+import Kafka
+import Logging
+import StatusEvents
+import Testing
+import TestSupport
+
+@testable import Consumer
+
+@Suite("HTTP forwarding sink")
+struct HTTPForwardSinkTests {
+    /// The Python receiver (scripts/testing/forward_receiver.py), validating signatures with twilio.
+    struct Receiver {
+        let process: ChildProcess
+        let port: Int
+        var url: String { "http://127.0.0.1:\(port)/status" }
+
+        static func start(authToken: String, p500: Double, p429: Double, seed: Int) async throws -> Receiver {
+            let port = try freePort()
+            let script = (TestEnvironment.repoRoot as NSString).appendingPathComponent("scripts/testing/forward_receiver.py")
+            let process = try ChildProcess(
+                try TestEnvironment.python,
+                arguments: [
+                    script, "--port", String(port), "--auth-token", authToken, "--p500", String(p500), "--p429", String(p429),
+                    "--retry-after", "1", "--seed", String(seed),
+                ]
+            )
+            try await eventually(timeout: .seconds(30), "forward receiver listening") {
+                if let status = process.exitStatus {
+                    throw TestEnvironmentError("receiver exited (\(status)): \(process.output().suffix(2000))")
+                }
+                return isListening(port: port)
+            }
+            return Receiver(process: process, port: port)
+        }
+
+        struct State: Decodable {
+            struct Accepted: Decodable {
+                var event_id: String
+                var message_sid: String
+                var sequence: Int
+                var late: String
+                var params: [String: [String]]
+            }
+            var accepted: [Accepted]
+            var attempts: [String: Int]
+            var invalid_signatures: Int
+            var violations: [String]
+            var responses: [String: Int]
+        }
+
+        func state() async throws -> State {
+            let response = try await HTTPClient.shared.execute(
+                HTTPClientRequest(url: "http://127.0.0.1:\(port)/_state"), timeout: .seconds(10)
+            )
+            let body = try await response.body.collect(upTo: 64 << 20)
+            return try JSONDecoder().decode(State.self, from: Data(body.readableBytesView))
+        }
+    }
+
+    static func configuration(token: String, maxAttempts: Int = 8) -> HTTPForwardSink.Configuration {
+        var configuration = HTTPForwardSink.Configuration(authToken: token)
+        configuration.maxAttempts = maxAttempts
+        configuration.initialBackoff = .milliseconds(20)
+        configuration.maxBackoff = .milliseconds(200)
+        configuration.maxRetryAfter = .seconds(2)
+        configuration.maxConcurrency = 8
+        configuration.requestTimeout = .seconds(5)
+        return configuration
+    }
+
+    /// The receiver fails at random; every event arrives once accepted, re-signed, with its exact
+    /// parameters, in order per message; 400s and exhausted retries go to the dead-letter topic.
+    @Test func forwardsInOrderWithRetriesAndDeadLetters() async throws {
+        let token = "token-\(UUID().uuidString)"
+        let receiver = try await Receiver.start(authToken: token, p500: 0.25, p429: 0.06, seed: 42)
+        defer { receiver.process.kill() }
+        let topic = TestEnvironment.uniqueName("fwd")
+        try await SinkKafkaTestSupport.createTopic(topic + ".dlq")
+
+        let normal = (0..<20).map { _ in SinkTestFixtures.messageSid() }
+        let rejected = SinkTestFixtures.messageSid()
+        let exhausted = SinkTestFixtures.messageSid()
+        var perMessage = normal.map {
+            SinkTestFixtures.released($0, ["queued", "sent", "delivered"], topic: topic, extra: [("Tag", "b"), ("Tag", "a")])
+        }
+        perMessage.append(SinkTestFixtures.released(rejected, ["queued", "sent"], topic: topic, extra: [("TestBehavior", "reject400")]))
+        perMessage.append(SinkTestFixtures.released(exhausted, ["queued"], topic: topic, extra: [("TestBehavior", "always500")]))
+        // Interleave the messages, keeping each message's order, and split into two batches.
+        var interleaved: [ReleasedEvent] = []
+        var cursors = perMessage.map { $0[...] }
+        while cursors.contains(where: { !$0.isEmpty }) {
+            for index in cursors.indices.shuffled() where !cursors[index].isEmpty {
+                interleaved.append(cursors[index].removeFirst())
+            }
+        }
+        let firstBatch = Array(interleaved[..<(interleaved.count / 2)])
+        let secondBatch = Array(interleaved[(interleaved.count / 2)...])
+
+        let maxAttempts = 5
+        try await SinkKafkaTestSupport.withProducer { producer in
+            var configuration = SinkFactory.Configuration(kafkaProducer: producer)
+            configuration.http = Self.configuration(token: token, maxAttempts: maxAttempts)
+            let sink = try SinkFactory.makeSink(url: receiver.url, configuration: configuration, logger: Logger(label: "test"))
+            try await sink.start()
+            try await sink.write(firstBatch)
+            try await sink.write(secondBatch)
+            try await sink.shutdown()
+        }
+
+        let state = try await receiver.state()
+        #expect(state.invalid_signatures == 0)
+        #expect(state.violations.isEmpty, "\(state.violations)")
+        // Retries happened (random 500/429), and still every normal event arrived exactly once.
+        #expect((state.responses["500"] ?? 0) > 0)
+        let byMessage = Dictionary(grouping: state.accepted, by: \.message_sid)
+        for (sid, events) in zip(normal, perMessage) {
+            let accepted = byMessage[sid] ?? []
+            #expect(accepted.map(\.sequence) == [1, 2, 3], "\(sid)")
+            #expect(accepted.map(\.event_id) == events.map(\.event.id))
+            #expect(accepted.allSatisfy { $0.late == "false" })
+            for (received, sent) in zip(accepted, events) {
+                let expected = sent.event.params.mapValues(\.values)
+                #expect(received.params == expected)
+                #expect(received.params["Tag"] == ["b", "a"])
+            }
+        }
+        #expect(Set(state.accepted.map(\.message_sid)) == Set(normal))
+        // The 400s were tried once each, the 500s exactly maxAttempts times.
+        for released in perMessage[normal.count] {
+            #expect(state.attempts[released.event.id] == 1)
+        }
+        #expect(state.attempts[perMessage[normal.count + 1][0].event.id] == maxAttempts)
+
+        let dead = try await SinkKafkaTestSupport.readRecords(topic: topic + ".dlq", count: 3)
+        #expect(dead.count == 3)
+        let reasons = dead.map { SinkKafkaTestSupport.header($0, "statusrelay-dlq-reason") }
+        #expect(reasons == ["http_400", "http_400", "retries_exhausted"] || Set(reasons) == ["http_400", "retries_exhausted"])
+        let rejectedRecords = dead.filter { $0.key.map { String(decoding: $0, as: UTF8.self) } == rejected }
+        #expect(rejectedRecords.map { SinkKafkaTestSupport.header($0, "statusrelay-sequence") } == ["1", "2"])
+        #expect(rejectedRecords.allSatisfy { SinkKafkaTestSupport.header($0, "statusrelay-dlq-reason") == "http_400" })
+        let exhaustedRecord = try #require(dead.first { $0.key.map { String(decoding: $0, as: UTF8.self) } == exhausted })
+        #expect(SinkKafkaTestSupport.header(exhaustedRecord, "statusrelay-dlq-reason") == "retries_exhausted")
+        #expect(SinkKafkaTestSupport.header(exhaustedRecord, "statusrelay-dlq-attempts") == String(maxAttempts))
+        #expect(SinkKafkaTestSupport.header(exhaustedRecord, "statusrelay-dlq-detail")?.contains("HTTP 500") == true)
+        let value = try #require(try JSONSerialization.jsonObject(with: Data(exhaustedRecord.value)) as? [String: Any])
+        #expect(value["messageSid"] as? String == exhausted)
+        #expect(value["sequence"] as? Int == 1)
+    }
+
+    /// Negative control: signed with the wrong token, the receiver's twilio validator refuses (403),
+    /// which is not retried and goes to the dead-letter topic.
+    @Test func wrongTokenIsRejectedByTheValidatorAndDeadLettered() async throws {
+        let receiver = try await Receiver.start(authToken: "the-right-token", p500: 0, p429: 0, seed: 1)
+        defer { receiver.process.kill() }
+        let topic = TestEnvironment.uniqueName("fwd-bad")
+        try await SinkKafkaTestSupport.createTopic(topic + ".dlq")
+        let sid = SinkTestFixtures.messageSid()
+        try await SinkKafkaTestSupport.withProducer { producer in
+            let sink = try HTTPForwardSink(
+                url: receiver.url, configuration: Self.configuration(token: "a-wrong-token"), deadLetterProducer: producer,
+                logger: Logger(label: "test")
+            )
+            try await sink.start()
+            try await sink.write(SinkTestFixtures.released(sid, ["queued"], topic: topic))
+            try await sink.shutdown()
+        }
+        let state = try await receiver.state()
+        #expect(state.invalid_signatures == 1)
+        #expect(state.accepted.isEmpty)
+        let dead = try await SinkKafkaTestSupport.readRecords(topic: topic + ".dlq", count: 1)
+        #expect(SinkKafkaTestSupport.header(dead[0], "statusrelay-dlq-reason") == "http_403")
+    }
+
+    /// Nothing listens: connection errors are retried, then the event is dead-lettered.
+    @Test func unreachableTargetIsRetriedThenDeadLettered() async throws {
+        let port = try freePort()
+        let topic = TestEnvironment.uniqueName("fwd-down")
+        try await SinkKafkaTestSupport.createTopic(topic + ".dlq")
+        try await SinkKafkaTestSupport.withProducer { producer in
+            var configuration = Self.configuration(token: "t", maxAttempts: 3)
+            configuration.connectTimeout = .milliseconds(500)
+            let sink = try HTTPForwardSink(
+                url: "http://127.0.0.1:\(port)/status", configuration: configuration, deadLetterProducer: producer,
+                logger: Logger(label: "test")
+            )
+            try await sink.start()
+            try await sink.write(SinkTestFixtures.released(SinkTestFixtures.messageSid(), ["queued"], topic: topic))
+            try await sink.shutdown()
+        }
+        let dead = try await SinkKafkaTestSupport.readRecords(topic: topic + ".dlq", count: 1)
+        #expect(SinkKafkaTestSupport.header(dead[0], "statusrelay-dlq-reason") == "retries_exhausted")
+        #expect(SinkKafkaTestSupport.header(dead[0], "statusrelay-dlq-attempts") == "3")
+    }
+}

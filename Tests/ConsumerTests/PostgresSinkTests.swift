@@ -1,0 +1,217 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+import TestSupport
+
+@testable import Consumer
+
+@Suite("PostgreSQL sink")
+struct PostgresSinkTests {
+    /// Reads the sink's tables through its own client, in the sink's schema.
+    struct Inspector: StateSinkInspector {
+        let url: String
+
+        func query<T: Sendable>(_ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws -> T {
+            let parsed = try PostgresSinkURL(url)
+            let client = PostgresClient(
+                configuration: parsed.clientConfiguration(maximumConnections: 1, connectTimeout: .seconds(5)),
+                backgroundLogger: Logger(label: "inspector")
+            )
+            return try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask {
+                    await client.run()
+                    return nil
+                }
+                defer { group.cancelAll() }
+                return try await body(client)
+            }
+        }
+
+        func history() async throws -> [StoredHistoryRow] {
+            try await query { client in
+                var rows: [StoredHistoryRow] = []
+                let sequence = try await client.query(
+                    """
+                    SELECT event_id, message_sid, sequence, status, late, "offset" FROM message_status_events
+                    ORDER BY message_sid, sequence
+                    """
+                )
+                for try await (id, sid, seq, status, late, offset) in sequence.decode((String, String, Int64, String, Bool, Int64).self) {
+                    rows.append(StoredHistoryRow(eventID: id, messageSid: sid, sequence: Int(seq), status: status, late: late, offset: offset))
+                }
+                return rows
+            }
+        }
+
+        func statuses() async throws -> [String: StoredStatusRow] {
+            try await query { client in
+                var result: [String: StoredStatusRow] = [:]
+                let sequence = try await client.query(
+                    "SELECT message_sid, status, status_rank, error_code, last_event_id, event_count FROM message_status"
+                )
+                for try await (sid, status, rank, errorCode, lastEvent, count) in sequence.decode(
+                    (String, String, Int32?, String?, String, Int64).self
+                ) {
+                    result[sid] = StoredStatusRow(
+                        status: status, statusRank: rank.map(Int.init), errorCode: errorCode, lastEventID: lastEvent,
+                        eventCount: Int(count)
+                    )
+                }
+                return result
+            }
+        }
+
+        func appliedMigrations() async throws -> Int {
+            try await query { client in
+                var count = 0
+                for try await value in try await client.query("SELECT count(*) FROM schema_migrations").decode(Int64.self) {
+                    count = Int(value)
+                }
+                return count
+            }
+        }
+
+        func payloadStatus(eventID: String) async throws -> String? {
+            try await query { client in
+                var status: String?
+                for try await value in try await client.query(
+                    "SELECT payload->>'status' FROM message_status_events WHERE event_id = \(eventID)"
+                ).decode(String.self) {
+                    status = value
+                }
+                return status
+            }
+        }
+    }
+
+    /// The shared test cluster, in a schema of its own so tests run in parallel.
+    static func uniqueURL(base: String? = nil) throws -> String {
+        let schema = TestEnvironment.uniqueName("sink").replacingOccurrences(of: "-", with: "_")
+        return "\(try base ?? TestEnvironment.postgresURL)?sslmode=disable&schema=\(schema)"
+    }
+
+    @Test func writesIdempotentlyAndNeverRegresses() async throws {
+        let url = try Self.uniqueURL()
+        let sink = try SinkFactory.makeSink(url: url, configuration: .init(), logger: Logger(label: "test"))
+        try await sink.start()
+        let inspector = Inspector(url: url)
+        try await StateSinkScenarios.writesIdempotentlyAndNeverRegresses(sink, inspector)
+        let history = try await inspector.history()
+        #expect(try await inspector.payloadStatus(eventID: history[0].eventID) == history[0].status)
+        try await sink.shutdown()
+    }
+
+    @Test func survivesRestartWithIdempotentMigrations() async throws {
+        let url = try Self.uniqueURL()
+        try await StateSinkScenarios.survivesRestart(
+            make: { try PostgresSink(url: url, logger: Logger(label: "test")) },
+            Inspector(url: url)
+        )
+    }
+
+    @Test func concurrentStartsMigrateOnce() async throws {
+        let url = try Self.uniqueURL()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    let sink = try PostgresSink(url: url, logger: Logger(label: "test"))
+                    try await sink.start()
+                    try await sink.shutdown()
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await Inspector(url: url).appliedMigrations() == PostgresSchema.migrations.count)
+    }
+
+    @Test func largeBatchesSpanSeveralStatements() async throws {
+        let url = try Self.uniqueURL()
+        var configuration = PostgresSink.Configuration()
+        configuration.rowsPerStatement = 7
+        let sink = try PostgresSink(url: url, configuration: configuration, logger: Logger(label: "test"))
+        try await sink.start()
+        var batch: [ReleasedEvent] = []
+        for _ in 0..<20 {
+            batch += SinkTestFixtures.released(SinkTestFixtures.messageSid(), ["queued", "sent", "delivered"])
+        }
+        try await sink.write(batch)
+        try await sink.write(batch)
+        try await sink.shutdown()
+        let inspector = Inspector(url: url)
+        #expect(try await inspector.history().count == 60)
+        let statuses = try await inspector.statuses()
+        #expect(statuses.count == 20)
+        #expect(statuses.values.allSatisfy { $0.status == "delivered" && $0.eventCount == 3 })
+    }
+
+    /// A private cluster is stopped between writes: writes fail with a retriable error within the
+    /// configured timeout, succeed once it is back, and nothing is lost or duplicated.
+    @Test func outageFailsRetriablyThenRecovers() async throws {
+        let directory = try TestEnvironment.makeTemporaryDirectory("pg-outage")
+        let dataDirectory = (directory as NSString).appendingPathComponent("data")
+        let port = try freePort()
+        _ = try TestEnvironment.pgBin
+        try await SinkTestFixtures.runScript("postgres.sh", ["start", dataDirectory, String(port)])
+        defer { Self.stopCluster(dataDirectory) }
+        let url = try Self.uniqueURL(base: "postgres://statusrelay@127.0.0.1:\(port)/statusrelay")
+        var configuration = PostgresSink.Configuration()
+        configuration.writeTimeout = .seconds(4)
+        configuration.connectTimeout = .seconds(1)
+        let sink = try PostgresSink(url: url, configuration: configuration, logger: Logger(label: "test"))
+        try await sink.start()
+
+        let messages = (0..<10).map { _ in SinkTestFixtures.messageSid() }
+        let batches = messages.map { SinkTestFixtures.released($0, ["queued", "sent", "delivered"]) }
+        try await sink.write(batches[0])
+
+        try await SinkTestFixtures.runScript("postgres.sh", ["stop", dataDirectory])
+        for batch in batches[1..<4] {
+            do {
+                try await sink.write(batch)
+                Issue.record("write succeeded while PostgreSQL was down")
+            } catch let error as SinkError {
+                #expect(error.isRetriable, "\(error)")
+            }
+        }
+
+        try await SinkTestFixtures.runScript("postgres.sh", ["start", dataDirectory, String(port)])
+        // The consumer retries the unwritten batches with backoff; the pool reconnects.
+        for batch in batches[1...] {
+            try await eventually(timeout: .seconds(60), poll: .milliseconds(500), "write after restart") {
+                do {
+                    try await sink.write(batch)
+                    return true
+                } catch let error as SinkError where error.isRetriable {
+                    return false
+                }
+            }
+        }
+        // A replay of everything (offsets were not committed) changes nothing.
+        try await sink.write(batches.flatMap { $0 })
+        try await sink.shutdown()
+
+        let inspector = Inspector(url: url)
+        let history = try await inspector.history()
+        #expect(history.count == 30)
+        #expect(Set(history.map(\.eventID)).count == 30)
+        let statuses = try await inspector.statuses()
+        #expect(Set(statuses.keys) == Set(messages))
+        #expect(statuses.values.allSatisfy { $0.status == "delivered" && $0.eventCount == 3 })
+    }
+
+    /// Synchronous cleanup for `defer`: stops a private cluster.
+    static func stopCluster(_ dataDirectory: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [(TestEnvironment.repoRoot as NSString).appendingPathComponent("scripts/postgres.sh"), "stop", dataDirectory]
+        guard (try? process.run()) != nil else { return }
+        process.waitUntilExit()
+    }
+
+    @Test func rejectsInvalidURLs() {
+        #expect(throws: SinkError.self) { try PostgresSink(url: "postgres://127.0.0.1/db", logger: Logger(label: "t")) }
+        #expect(throws: SinkError.self) { try PostgresSink(url: "postgres://u@h/db?sslmode=bogus", logger: Logger(label: "t")) }
+        #expect(throws: SinkError.self) { try PostgresSink(url: "postgres://u@h/db?schema=a\"b", logger: Logger(label: "t")) }
+    }
+}

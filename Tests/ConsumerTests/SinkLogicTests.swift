@@ -1,0 +1,199 @@
+import Foundation
+import Logging
+import StatusEvents
+import Testing
+
+@testable import Consumer
+
+@Suite("Sink pure logic")
+struct SinkLogicTests {
+    // MARK: Current-state guard
+
+    @Test func advancesOnlyToHigherRanks() {
+        #expect(MessageStatusUpdate.advances(from: nil, to: 20))
+        #expect(MessageStatusUpdate.advances(from: nil, to: nil))
+        #expect(MessageStatusUpdate.advances(from: 20, to: 40))
+        #expect(!MessageStatusUpdate.advances(from: 60, to: 40))
+        #expect(!MessageStatusUpdate.advances(from: 60, to: 60))
+        #expect(!MessageStatusUpdate.advances(from: 20, to: nil))
+    }
+
+    @Test func foldMatchesApplyingEventsOneByOne() {
+        let statuses = ["accepted", "queued", "sending", "sent", "delivered", "undelivered", "failed", "read", "received", "mystery"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let sid = "SM1"
+            let count = Int.random(in: 1...6, using: &generator)
+            let events = (0..<count).map { index in
+                ReleasedEvent(
+                    event: SinkTestFixtures.event(sid, statuses.randomElement(using: &generator)!, at: Int64(index)),
+                    sequence: index + 1, late: false, topic: "t", partition: 0, offset: Int64(index)
+                )
+            }
+            let updates = MessageStatusUpdate.fold(events)
+            #expect(updates.count == 1)
+            // Sequential application starting from an empty row.
+            var current: ReleasedEvent?
+            for released in events where current == nil
+                || MessageStatusUpdate.advances(from: current!.event.statusRank, to: released.event.statusRank)
+            {
+                current = released
+            }
+            #expect(updates[0].candidate == current)
+            #expect(updates[0].eventCount == count)
+            // And starting from any stored rank, folding then guarding equals guarding each event.
+            for stored in [nil, 10, 40, 60, 70] as [Int?] {
+                var sequential = stored
+                var changed: ReleasedEvent?
+                for released in events where MessageStatusUpdate.advances(from: sequential, to: released.event.statusRank) {
+                    sequential = released.event.statusRank
+                    changed = released
+                }
+                let folded = MessageStatusUpdate.advances(from: stored, to: updates[0].candidate.event.statusRank)
+                    ? updates[0].candidate : nil
+                #expect(folded?.event.id == changed?.event.id, "stored \(String(describing: stored)): \(events.map(\.event.status))")
+            }
+        }
+    }
+
+    @Test func foldKeepsMessagesInFirstAppearanceOrder() {
+        let a = SinkTestFixtures.released("SMa", ["queued", "sent"])
+        let b = SinkTestFixtures.released("SMb", ["queued"])
+        let updates = MessageStatusUpdate.fold([a[0], b[0], a[1]])
+        #expect(updates.map(\.messageSid) == ["SMa", "SMb"])
+        #expect(updates.map(\.eventCount) == [2, 1])
+        #expect(updates[0].candidate.event.status == "sent")
+    }
+
+    // MARK: Retry policy
+
+    static let policy = HTTPRetryPolicy(
+        maxAttempts: 4, initialBackoff: .milliseconds(100), maxBackoff: .seconds(1), maxRetryAfter: .seconds(5)
+    )
+
+    @Test func classifiesStatuses() {
+        let policy = Self.policy
+        #expect(policy.outcome(attempt: 1, status: 200) == .delivered)
+        #expect(policy.outcome(attempt: 1, status: 204) == .delivered)
+        for code in [500, 502, 503, 504, 408, 429] {
+            guard case .retry(_, let reason) = policy.outcome(attempt: 1, status: code, jitter: 0) else {
+                Issue.record("\(code) should be retried")
+                continue
+            }
+            #expect(reason == "http_\(code)")
+        }
+        for code in [400, 401, 403, 404, 410, 422, 301] {
+            #expect(policy.outcome(attempt: 1, status: code) == .deadLetter(reason: "http_\(code)", detail: "HTTP \(code) is not retried"))
+        }
+        guard case .retry(_, "transport_error") = policy.outcome(attempt: 1, status: nil, transportError: "refused") else {
+            Issue.record("transport errors are retried")
+            return
+        }
+    }
+
+    @Test func exhaustsAfterMaxAttempts() {
+        let outcome = Self.policy.outcome(attempt: 4, status: 500)
+        #expect(outcome == .deadLetter(reason: "retries_exhausted", detail: "HTTP 500 after 4 attempts (http_500)"))
+        let transport = Self.policy.outcome(attempt: 4, status: nil, transportError: "connection refused")
+        #expect(transport == .deadLetter(reason: "retries_exhausted", detail: "connection refused after 4 attempts (transport_error)"))
+    }
+
+    @Test func backoffGrowsWithJitterAndCap() {
+        let policy = Self.policy
+        #expect(policy.backoff(attempt: 1, jitter: 0) == .milliseconds(50))
+        #expect(policy.backoff(attempt: 1, jitter: 1) == .milliseconds(100))
+        #expect(policy.backoff(attempt: 3, jitter: 1) == .milliseconds(400))
+        #expect(policy.backoff(attempt: 30, jitter: 1) == .seconds(1))
+        #expect(policy.backoff(attempt: 30, jitter: 0) == .milliseconds(500))
+    }
+
+    @Test func honoursRetryAfter() {
+        let now = Date(timeIntervalSince1970: 1_780_000_000)
+        #expect(Self.policy.outcome(attempt: 1, status: 429, retryAfter: "2", now: now, jitter: 0) == .retry(after: .seconds(2), reason: "http_429"))
+        // Capped at maxRetryAfter.
+        #expect(Self.policy.outcome(attempt: 1, status: 429, retryAfter: "3600", now: now, jitter: 0) == .retry(after: .seconds(5), reason: "http_429"))
+        // HTTP date form.
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        let date = formatter.string(from: now.addingTimeInterval(3))
+        #expect(HTTPRetryPolicy.retryAfter(date, now: now) == .seconds(3))
+        #expect(HTTPRetryPolicy.retryAfter("soon", now: now) == nil)
+        // Without a usable header, the backoff applies.
+        #expect(Self.policy.outcome(attempt: 2, status: 429, retryAfter: "soon", now: now, jitter: 1) == .retry(after: .milliseconds(200), reason: "http_429"))
+    }
+
+    // MARK: Encodings
+
+    @Test func formEncodesRepeatedKeysInOrder() throws {
+        let params: [String: StatusEvent.ParamValue] = [
+            "To": .single("+1 555"),
+            "Body": .single("a&b=c ü/✓"),
+            "Tag": .multiple(["z", "a"]),
+        ]
+        let pairs = FormEncoding.pairs(params)
+        #expect(pairs.map(\.0) == ["Body", "Tag", "Tag", "To"])
+        let body = String(decoding: FormEncoding.encode(pairs), as: UTF8.self)
+        #expect(body == "Body=a%26b%3Dc+%C3%BC%2F%E2%9C%93&Tag=z&Tag=a&To=%2B1+555")
+        // Round trip through the ingress's own form parser.
+        let parsed = try FormParameters.parse(Array(body.utf8))
+        #expect(parsed.all("Tag") == ["z", "a"])
+        #expect(parsed.first("Body") == "a&b=c ü/✓")
+        #expect(parsed.first("To") == "+1 555")
+    }
+
+    @Test func recordAddsReleaseFieldsToTheEventJSON() throws {
+        let released = ReleasedEvent(
+            event: SinkTestFixtures.event("SM1", "delivered"), sequence: 3, late: true, topic: "status-events",
+            partition: 2, offset: 42
+        )
+        let record = ReleasedEventJSON.record(released)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(record)) as? [String: Any])
+        #expect(object["sequence"] as? Int == 3)
+        #expect(object["late"] as? Bool == true)
+        #expect(object["topic"] as? String == "status-events")
+        #expect(object["partition"] as? Int == 2)
+        #expect(object["offset"] as? Int == 42)
+        #expect(object["messageSid"] as? String == "SM1")
+        #expect(object["status"] as? String == "delivered")
+        // The event part still decodes as a StatusEvent.
+        #expect(try StatusEventCodec.decode(ReleasedEventJSON.event(released.event)) == released.event)
+        #expect(ReleasedEventJSON.quoted("a\"b\\c\n\u{01}") == "\"a\\\"b\\\\c\\n\\u0001\"")
+    }
+
+    // MARK: Factory
+
+    @Test func factoryParsesURLs() throws {
+        let logger = Logger(label: "test")
+        let configuration = SinkFactory.Configuration()
+        #expect(try SinkFactory.makeSink(url: "stdout", configuration: configuration, logger: logger).name == "stdout")
+        #expect(try SinkFactory.makeSink(url: "sqlite:/tmp/x.db", configuration: configuration, logger: logger).name == "sqlite")
+        #expect(try SinkFactory.makeSink(url: "jsonl:out.jsonl", configuration: configuration, logger: logger).name == "jsonl")
+        #expect(
+            try SinkFactory.makeSink(url: "postgres://u:secret@127.0.0.1:5/db", configuration: configuration, logger: logger).name
+                == "postgres"
+        )
+        let sqlite = try SinkFactory.makeUninstrumentedSink(url: "sqlite:///var/lib/s.db", configuration: configuration, logger: logger)
+        #expect((sqlite as? SQLiteSink)?.path == "/var/lib/s.db")
+        for bad in ["sqlite:", "mysql://x", "kafka:", "kafka:bad topic", "", "jsonl:"] {
+            #expect(throws: SinkError.self, "\(bad)") {
+                try SinkFactory.makeSink(url: bad, configuration: configuration, logger: logger)
+            }
+        }
+        // Sinks that publish to Kafka need a producer.
+        for needsProducer in ["kafka:out", "http://127.0.0.1:1/status"] {
+            #expect(throws: SinkError.self) { try SinkFactory.makeSink(url: needsProducer, configuration: configuration, logger: logger) }
+        }
+    }
+
+    @Test func postgresURLKeepsThePasswordOutOfLogs() throws {
+        let url = try PostgresSinkURL("postgres://relay:s3cret@db.example:6543/events?schema=relay&sslmode=require")
+        #expect(url.host == "db.example" && url.port == 6543 && url.database == "events" && url.schema == "relay")
+        #expect(url.password == "s3cret")
+        #expect(!url.redacted.contains("s3cret"))
+        let error = SinkError(code: .unavailable, sink: "postgres", message: "x")
+        #expect(error.isRetriable)
+        #expect(!SinkError(code: .writeFailed, sink: "postgres", message: "x").isRetriable)
+    }
+}

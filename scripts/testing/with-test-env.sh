@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs a command with the test environment of scripts/test.sh (a Tansu broker and PostgreSQL on
+# free ports, STATUSRELAY_TEST_* exported), without building first. For iterating on one suite:
+#   scripts/swift.sh build --build-tests
+#   scripts/testing/with-test-env.sh scripts/swift.sh test --skip-build --filter Sink
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+[ -f "$LOCAL_DIR/env.sh" ] || bash "$REPO_ROOT/scripts/bootstrap.sh"
+source "$LOCAL_DIR/env.sh"
+
+state=$(mktemp -d /tmp/statusrelay-test.XXXXXX)
+chmod 755 "$state"
+cleanup() {
+  bash "$REPO_ROOT/scripts/broker.sh" stop "$state/broker" || true
+  bash "$REPO_ROOT/scripts/postgres.sh" stop "$state/pg" || true
+  if [ "${KEEP_TEST_STATE:-0}" != 1 ]; then rm -rf "$state"; fi
+}
+trap cleanup EXIT
+
+broker_port=$(free_port)
+bash "$REPO_ROOT/scripts/broker.sh" start "$broker_port" "$state/broker" >/dev/null
+pg_port=$(free_port)
+pg_url=$(bash "$REPO_ROOT/scripts/postgres.sh" start "$state/pg" "$pg_port")
+info "broker 127.0.0.1:$broker_port, PostgreSQL $pg_url"
+
+export STATUSRELAY_TEST_BROKERS="127.0.0.1:$broker_port"
+export STATUSRELAY_TEST_POSTGRES_URL="$pg_url"
+export STATUSRELAY_TEST_STATE_DIR="$state"
+export STATUSRELAY_BIN_DIR
+STATUSRELAY_BIN_DIR=$("$REPO_ROOT/scripts/swift.sh" build --show-bin-path)
+export STATUSRELAY_REPO_ROOT="$REPO_ROOT"
+"$@"
