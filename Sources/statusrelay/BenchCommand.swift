@@ -1,0 +1,164 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Operations
+import StatusEvents
+
+/// `statusrelay bench ...`: the measuring tools `make bench` (scripts/bench.sh) drives.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmark tools: webhook micro-benchmark, fixed-rate load, bare server, topic prefill.",
+        discussion: "`make bench` runs all of them and writes bench-results/BENCHMARKS.md. Build in release mode.",
+        subcommands: [Webhook.self, Load.self, BareServerCommand.self, Prefill.self]
+    )
+
+    struct Webhook: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "verify + parse + normalize + encode of a typical 9-parameter callback, single-threaded."
+        )
+
+        @Option(help: "Callbacks to process.")
+        var iterations = 500_000
+
+        @Flag(help: "Print one JSON object instead of text.")
+        var json = false
+
+        func run() throws {
+            let report = WebhookBenchmark.run(iterations: iterations)
+            if json {
+                print(
+                    #"{"iterations":\#(report.iterations),"ns_per_callback":\#(report.nanosecondsPerCallback),"callbacks_per_second":\#(Int(report.callbacksPerSecond)),"event_bytes":\#(report.eventBytes)}"#
+                )
+            } else {
+                print(report)
+            }
+        }
+    }
+
+    struct Load: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Open-loop fixed-rate HTTP load with pre-signed requests (latency from intended send time)."
+        )
+
+        @Option(help: "File from scripts/bench/sign_requests.py (<signature>\\t<body> per line).")
+        var requests: String
+
+        @Option(help: "Target URL, e.g. http://127.0.0.1:8080/twilio/message-status.")
+        var url: String
+
+        @Option(help: "Requests per second.")
+        var rate: Double = 5000
+
+        @Option(help: "Seconds of load.")
+        var duration: Double = 20
+
+        @Option(help: "Keep-alive connections.")
+        var connections = 64
+
+        @Option(help: "Use at most this many distinct requests from the file.")
+        var limit = Int.max
+
+        @Flag(help: "Print one JSON object instead of text.")
+        var json = false
+
+        func run() async throws {
+            guard let components = URLComponents(string: url), let host = components.host,
+                components.scheme == "http"
+            else { throw ValidationError("--url must be an http:// URL") }
+            let port = components.port ?? 80
+            let path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
+            let file = try SignedRequestFile(contentsOf: requests, limit: limit)
+            let generator = FixedRateLoadGenerator(
+                configuration: .init(
+                    host: host, port: port, rate: rate, duration: .milliseconds(Int64(duration * 1000)),
+                    connections: connections
+                )
+            )
+            let report = try await generator.run(requests: file.httpRequests(host: host, port: port, path: path))
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            } else {
+                print(report)
+            }
+        }
+    }
+
+    struct BareServerCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "bare-server",
+            abstract: "A Hummingbird endpoint that only reads the body and answers 200 (the benchmark ceiling)."
+        )
+
+        @Option(help: "Address to bind.")
+        var host = "127.0.0.1"
+
+        @Option(help: "Port to bind.")
+        var port: Int
+
+        @Option(help: "Route that reads the body.")
+        var path = "/twilio/message-status"
+
+        func run() async throws {
+            var logger = Logger(label: "statusrelay.bench.bare")
+            logger.logLevel = .warning
+            try await BareServer.run(host: host, port: port, path: path, logger: logger)
+        }
+    }
+
+    struct Prefill: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fill a topic with messages x statuses events, shuffled within the window, as the ingress encodes them."
+        )
+
+        @Option(help: "Bootstrap servers, comma-separated.")
+        var brokers: String
+
+        @Option(help: "Topic (created if missing).")
+        var topic: String
+
+        @Option(help: "Partitions when creating the topic.")
+        var partitions: Int32 = 4
+
+        @Option(help: "Distinct messages.")
+        var messages = 200_000
+
+        @Option(help: "Statuses per message, comma-separated, in lifecycle order.")
+        var statuses = "queued,sending,sent,delivered,read"
+
+        @Option(help: "Milliseconds between a message's first and last status (keep below the reorder window).")
+        var spreadMs: Int64 = 2000
+
+        @Option(help: "Seed for the data.")
+        var seed: UInt64 = 1
+
+        @Flag(help: "Print one JSON object instead of text.")
+        var json = false
+
+        func run() async throws {
+            var logger = Logger(label: "statusrelay.bench.prefill")
+            logger.logLevel = .warning
+            var configuration = TopicPrefill.Configuration(
+                bootstrapServers: brokers.split(separator: ",").map(String.init), topic: topic
+            )
+            configuration.partitions = partitions
+            configuration.messages = messages
+            configuration.statuses = statuses.split(separator: ",").map(String.init)
+            configuration.spread = .milliseconds(spreadMs)
+            configuration.seed = seed
+            let total = messages * configuration.statuses.count
+            let report = try await TopicPrefill(configuration: configuration, logger: logger).run { sent in
+                FileHandle.standardError.write(Data("    prefill: \(sent)/\(total) events\n".utf8))
+            }
+            if json {
+                print(
+                    #"{"events":\#(report.events),"seconds":\#(report.seconds),"out_of_order_pairs":\#(report.outOfOrderPairs)}"#
+                )
+            } else {
+                print("prefilled \(report.events) events into \(topic) in \(report.seconds) s (\(report.outOfOrderPairs) out-of-order arrivals)")
+            }
+        }
+    }
+}

@@ -1,0 +1,370 @@
+#!/usr/bin/env bash
+# `make bench`: builds release binaries, starts a private Tansu broker and PostgreSQL on free ports, runs
+# every benchmark (loopback only, bounded in time) and writes bench-results/BENCHMARKS.md: one table row
+# per figure with the exact command that produced it. Raw outputs stay in bench-results/<run>/.
+#
+# Knobs (env): BENCH_DURATION (s, default 20), BENCH_RATE (default 5000), BENCH_CONNECTIONS (64),
+# BENCH_CONSUMER_MESSAGES (200000), BENCH_ONLY (space-separated subset of:
+# webhook ingress bare peer spool consumer e2e).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+DURATION=${BENCH_DURATION:-20}
+RATE=${BENCH_RATE:-5000}
+CONNECTIONS=${BENCH_CONNECTIONS:-64}
+CONSUMER_MESSAGES=${BENCH_CONSUMER_MESSAGES:-200000}
+ONLY=${BENCH_ONLY:-webhook ingress bare peer spool consumer e2e}
+want() { [[ " $ONLY " == *" $1 "* ]]; }
+
+bash "$REPO_ROOT/scripts/bootstrap.sh"
+source "$LOCAL_DIR/env.sh"
+PY=$STATUSRELAY_PYTHON
+BENCH_DIR=$REPO_ROOT/scripts/bench
+
+step "Build release binaries"
+"$REPO_ROOT/scripts/swift.sh" build -c release
+BIN=$("$REPO_ROOT/scripts/swift.sh" build -c release --show-bin-path)
+done_step
+
+RESULTS=$REPO_ROOT/bench-results
+RUN=$RESULTS/run-$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p "$RUN"
+state=$(mktemp -d /tmp/statusrelay-bench.XXXXXX)
+chmod 755 "$state"
+PIDS=()
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  bash "$REPO_ROOT/scripts/broker.sh" stop "$state/broker" || true
+  bash "$REPO_ROOT/scripts/postgres.sh" stop "$state/pg" || true
+  rm -rf "$state"
+}
+trap cleanup EXIT
+
+# Secrets only through the environment, never on a command line shown in the table.
+export TWILIO_AUTH_TOKEN
+TWILIO_AUTH_TOKEN=$("$PY" -c 'import secrets; print(secrets.token_hex(16))')
+export PEER_TOKEN=$TWILIO_AUTH_TOKEN
+
+step "Start broker and PostgreSQL"
+BROKER_PORT=$(free_port)
+bash "$REPO_ROOT/scripts/broker.sh" start "$BROKER_PORT" "$state/broker" >/dev/null
+BROKERS=127.0.0.1:$BROKER_PORT
+PG_PORT=$(free_port)
+PG_URL=$(bash "$REPO_ROOT/scripts/postgres.sh" start "$state/pg" "$PG_PORT")
+PSQL="$STATUSRELAY_PG_BIN/psql -h 127.0.0.1 -p $PG_PORT -U statusrelay statusrelay"
+info "broker $BROKERS, PostgreSQL $PG_URL"
+done_step
+
+ROWS=()
+# row MEASUREMENT RESULT TARGET COMMAND
+row() {
+  ROWS+=("| $1 | $2 | $3 | \`$4\` |")
+  info "$1: $2 (target $3)"
+}
+NOTES=()
+note() { NOTES+=("- $*"); }
+
+# hwm PID -> peak RSS in MiB (VmHWM) of a live process.
+hwm() { awk '/^VmHWM:/ {printf "%.1f", $2/1024}' "/proc/$1/status" 2>/dev/null || echo "?"; }
+json_get() { "$PY" -c 'import json,sys; d=json.loads(sys.stdin.read()); v=d
+for k in sys.argv[1].split("."): v=v[k]
+print(v)' "$1"; }
+ms() { "$PY" -c 'import sys; print(f"{float(sys.argv[1])/1000:.2f}")' "$1"; }
+ratio() { "$PY" -c 'import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print(f"{a/b:.2f}" if b else "n/a")' "$1" "$2"; }
+
+start_bg() { # start_bg LOG CMD... -> sets LAST_PID
+  "$@" >"$1.log" 2>&1 &
+  LAST_PID=$!
+  PIDS+=("$LAST_PID")
+}
+# stop_pid PID: SIGTERM then wait.
+stop_pid() {
+  kill "$1" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$1" 2>/dev/null || true
+}
+
+INGRESS_FLAGS=(--log-level warning --create-topic --topic-partitions 4)
+start_ingress() { # start_ingress NAME PORT TOPIC EXTRA... -> INGRESS_PID
+  local name=$1 port=$2 topic=$3; shift 3
+  "$BIN/statusrelay-ingress" --listen "127.0.0.1:$port" --brokers "$BROKERS" --topic "$topic" \
+    --spool-dir "$state/spool-$name" "${INGRESS_FLAGS[@]}" "$@" >"$RUN/ingress-$name.log" 2>&1 &
+  INGRESS_PID=$!
+  PIDS+=("$INGRESS_PID")
+  wait_for_port "$port" 60 || { tail -n 30 "$RUN/ingress-$name.log" >&2; die "ingress $name did not start"; }
+  # Ready = producer connected (or spool has room).
+  for _ in $(seq 1 100); do
+    curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+}
+
+# wrk_run NAME URL REQUESTFILE -> WRK_JSON (file)
+wrk_run() {
+  local name=$1 url=$2 file=$3
+  local cmd="wrk -t2 -c$CONNECTIONS -d${DURATION}s -s scripts/bench/wrk_signed.lua $url"
+  info "wrk ($name): $cmd"
+  SIGNED_REQUESTS=$file SIGNED_PATH=/twilio/message-status \
+    wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s "$BENCH_DIR/wrk_signed.lua" "$url" \
+    >"$RUN/wrk-$name.txt" 2>&1
+  grep '^WRKJSON ' "$RUN/wrk-$name.txt" | sed 's/^WRKJSON //' >"$RUN/wrk-$name.json"
+  WRK_CMD=$cmd
+}
+wrk_rps() { "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(round(d["requests"]/(d["duration_us"]/1e6)))' "$1"; }
+wrk_field() { "$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
+
+# load_run NAME URL REQUESTFILE RATE -> $RUN/load-NAME.json
+load_run() {
+  local name=$1 url=$2 file=$3 rate=$4
+  LOAD_CMD="statusrelay bench load --requests REQUESTS --url $url --rate $rate --duration $DURATION --connections $CONNECTIONS"
+  info "fixed rate ($name): $LOAD_CMD"
+  "$BIN/statusrelay" bench load --requests "$file" --url "$url" --rate "$rate" --duration "$DURATION" \
+    --connections "$CONNECTIONS" --json >"$RUN/load-$name.json" 2>"$RUN/load-$name.log" || true
+}
+load_field() { "$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
+load_ms() { ms "$(load_field "$1" "$2")"; }
+
+sign() { # sign URL MESSAGES OUT
+  "$PY" "$BENCH_DIR/sign_requests.py" --url "$1" --token "$TWILIO_AUTH_TOKEN" --messages "$2" --out "$3"
+}
+
+SATURATION_RPS=""
+BARE_RPS=""
+PEER_RPS=""
+BARE_P99=""
+
+# --- 1. Webhook micro-benchmark -------------------------------------------------------------------
+if want webhook; then
+  step "Webhook micro-benchmark (verify + parse + normalize + encode)"
+  "$BIN/statusrelay" bench webhook --iterations 1000000 --json >"$RUN/webhook.json"
+  ns=$(json_get ns_per_callback <"$RUN/webhook.json")
+  row "Webhook verify+parse+normalize+encode, 1 thread" "$("$PY" -c "print(f'{$ns/1000:.2f} µs/callback')")" "≤ 5 µs" \
+    "statusrelay bench webhook --iterations 1000000"
+  done_step
+fi
+
+# --- 2. Ingress at saturation and at a fixed rate ---------------------------------------------------
+if want ingress; then
+  step "Ingress: saturation (wrk) and ${RATE}/s (open loop), Kafka acks"
+  port=$(free_port)
+  start_ingress main "$port" bench-ingress
+  url=http://127.0.0.1:$port/twilio/message-status
+  sign "$url" 20000 "$state/ingress.req"
+  wrk_run ingress "$url" "$state/ingress.req"
+  SATURATION_RPS=$(wrk_rps "$RUN/wrk-ingress.json")
+  non2xx=$(wrk_field "$RUN/wrk-ingress.json" non2xx)
+  row "Ingress throughput at saturation (Kafka acks=all)" "$SATURATION_RPS callbacks/s (p50 $(ms "$(wrk_field "$RUN/wrk-ingress.json" p50_us)") ms, p99 $(ms "$(wrk_field "$RUN/wrk-ingress.json" p99_us)") ms, p99.9 $(ms "$(wrk_field "$RUN/wrk-ingress.json" p999_us)") ms; non-2xx $non2xx)" \
+    "≥ 20,000/s" "$WRK_CMD"
+  # Fresh, never-sent callbacks for the fixed-rate run.
+  sign "$url" $((RATE * DURATION / 5 + 1)) "$state/ingress-rate.req"
+  load_run ingress "$url" "$state/ingress-rate.req" "$RATE"
+  f=$RUN/load-ingress.json
+  row "Ingress latency at ${RATE}/s (open loop, from intended send)" "p50 $(load_ms "$f" p50Micros) ms, p99 $(load_ms "$f" p99Micros) ms, p99.9 $(load_ms "$f" p999Micros) ms, max $(load_ms "$f" maxMicros) ms; $(load_field "$f" completed)/$(load_field "$f" scheduled) answered, statuses $(load_field "$f" statuses), errors $(load_field "$f" errors)" \
+    "p99 ≤ 10 ms" "$LOAD_CMD"
+  row "Ingress peak RSS (after both runs)" "$(hwm "$INGRESS_PID") MiB" "≤ 64 MiB" "grep VmHWM /proc/\$(pidof statusrelay-ingress)/status"
+  stop_pid "$INGRESS_PID"
+  done_step
+fi
+
+# --- 3. Bare Hummingbird endpoint (the ceiling) ----------------------------------------------------
+if want bare; then
+  step "Bare Hummingbird endpoint (reads the body, answers 200)"
+  port=$(free_port)
+  start_bg "$RUN/bare" "$BIN/statusrelay" bench bare-server --port "$port"
+  bare_pid=$LAST_PID
+  wait_for_port "$port" 30 || die "bare server did not start"
+  url=http://127.0.0.1:$port/twilio/message-status
+  sign "$url" 20000 "$state/bare.req"
+  wrk_run bare "$url" "$state/bare.req"
+  BARE_RPS=$(wrk_rps "$RUN/wrk-bare.json")
+  row "Bare Hummingbird endpoint at saturation" "$BARE_RPS requests/s (p50 $(ms "$(wrk_field "$RUN/wrk-bare.json" p50_us)") ms, p99 $(ms "$(wrk_field "$RUN/wrk-bare.json" p99_us)") ms)" "ceiling" "$WRK_CMD"
+  load_run bare "$url" "$state/bare.req" "$RATE"
+  f=$RUN/load-bare.json
+  BARE_P99=$(load_field "$f" p99Micros)
+  row "Bare endpoint latency at ${RATE}/s" "p50 $(load_ms "$f" p50Micros) ms, p99 $(load_ms "$f" p99Micros) ms, p99.9 $(load_ms "$f" p999Micros) ms" "ceiling" "$LOAD_CMD"
+  row "Bare endpoint peak RSS" "$(hwm "$bare_pid") MiB" "-" "grep VmHWM /proc/PID/status"
+  stop_pid "$bare_pid"
+  done_step
+fi
+
+# --- 4. The peer: Flask + RequestValidator + confluent-kafka under gunicorn -------------------------
+if want peer; then
+  step "Peer: Flask + twilio RequestValidator + confluent-kafka (gunicorn, 4 workers)"
+  port=$(free_port)
+  "$PY" - "$BROKERS" <<'PY'
+import sys
+from confluent_kafka.admin import AdminClient, NewTopic
+AdminClient({"bootstrap.servers": sys.argv[1]}).create_topics([NewTopic("bench-peer", 4, 1)])["bench-peer"].result()
+PY
+  PEER_BROKERS=$BROKERS PEER_TOPIC=bench-peer start_bg "$RUN/peer" \
+    "$(dirname "$PY")/gunicorn" -w 4 -b "127.0.0.1:$port" --chdir "$BENCH_DIR" --log-level warning peer_app:app
+  peer_pid=$LAST_PID
+  wait_for_port "$port" 30 || die "gunicorn did not start"
+  url=http://127.0.0.1:$port/twilio/message-status
+  sign "$url" 20000 "$state/peer.req"
+  wrk_run peer "$url" "$state/peer.req"
+  PEER_RPS=$(wrk_rps "$RUN/wrk-peer.json")
+  row "Peer (Flask+gunicorn -w 4) at saturation, broker acks" "$PEER_RPS callbacks/s (p50 $(ms "$(wrk_field "$RUN/wrk-peer.json" p50_us)") ms, p99 $(ms "$(wrk_field "$RUN/wrk-peer.json" p99_us)") ms; non-2xx $(wrk_field "$RUN/wrk-peer.json" non2xx))" "-" \
+    "PEER_BROKERS=.. PEER_TOPIC=bench-peer gunicorn -w 4 --chdir scripts/bench peer_app:app; $WRK_CMD"
+  peer_rate=$RATE
+  load_run peer "$url" "$state/peer.req" "$peer_rate"
+  f=$RUN/load-peer.json
+  row "Peer latency at ${peer_rate}/s" "p50 $(load_ms "$f" p50Micros) ms, p99 $(load_ms "$f" p99Micros) ms, p99.9 $(load_ms "$f" p999Micros) ms; $(load_field "$f" completed)/$(load_field "$f" scheduled) answered" "-" "$LOAD_CMD"
+  rss=0
+  for child in $(pgrep -P "$peer_pid") "$peer_pid"; do
+    rss=$("$PY" -c "print(round($rss + float('$(hwm "$child")'), 1))")
+  done
+  row "Peer peak RSS (master + 4 workers, sum of VmHWM)" "$rss MiB" "-" "grep VmHWM /proc/PID/status (each gunicorn process)"
+  stop_pid "$peer_pid"
+  done_step
+fi
+
+if [ -n "$SATURATION_RPS" ] && [ -n "$BARE_RPS" ]; then
+  row "Ratio ingress / bare endpoint (throughput)" "$(ratio "$SATURATION_RPS" "$BARE_RPS")" "-" "from the two rows above"
+fi
+if [ -n "$SATURATION_RPS" ] && [ -n "$PEER_RPS" ]; then
+  row "Ratio ingress / peer (throughput)" "$(ratio "$SATURATION_RPS" "$PEER_RPS")" "-" "from the rows above"
+fi
+
+# --- 5. Spool path forced ---------------------------------------------------------------------------
+if want spool; then
+  step "Ingress with the spool path forced (--force-spool: every event fsynced to the spool first)"
+  port=$(free_port)
+  start_ingress spool "$port" bench-spool --force-spool
+  url=http://127.0.0.1:$port/twilio/message-status
+  sign "$url" 20000 "$state/spool.req"
+  wrk_run spool "$url" "$state/spool.req"
+  row "Ingress throughput, spool path forced" "$(wrk_rps "$RUN/wrk-spool.json") callbacks/s (p50 $(ms "$(wrk_field "$RUN/wrk-spool.json" p50_us)") ms, p99 $(ms "$(wrk_field "$RUN/wrk-spool.json" p99_us)") ms; non-2xx $(wrk_field "$RUN/wrk-spool.json" non2xx))" "-" \
+    "statusrelay-ingress --force-spool ...; $WRK_CMD"
+  row "Ingress peak RSS, spool path forced" "$(hwm "$INGRESS_PID") MiB" "≤ 64 MiB" "grep VmHWM /proc/PID/status"
+  stop_pid "$INGRESS_PID"
+  done_step
+fi
+
+# --- 6. Consumer throughput -------------------------------------------------------------------------
+CONSUMER_FLAGS=(--log-level warning --reorder-window 3s)
+EVENTS=$((CONSUMER_MESSAGES * 5))
+# consumer_run NAME SINK COUNTCMD
+consumer_run() {
+  local name=$1 sink=$2 count_cmd=$3
+  local admin; admin=$(free_port)
+  local t0; t0=$("$PY" -c 'import time; print(time.time())')
+  "$BIN/statusrelay-consumer" --brokers "$BROKERS" --topic bench-consumer --group "bench-$name-$RANDOM" \
+    --sink "$sink" --admin-listen "127.0.0.1:$admin" "${CONSUMER_FLAGS[@]}" >"$RUN/consumer-$name.log" 2>&1 &
+  local pid=$!
+  PIDS+=("$pid")
+  local n=0 first="" last_print=0 now
+  local deadline=$(( $(date +%s) + 900 ))
+  while :; do
+    n=$(eval "$count_cmd" 2>/dev/null || echo 0)
+    n=${n:-0}
+    now=$("$PY" -c 'import time; print(time.time())')
+    if [ -z "$first" ] && [ "$n" -gt 0 ]; then first=$now; fi
+    [ "$n" -ge "$EVENTS" ] && break
+    kill -0 "$pid" 2>/dev/null || { tail -n 20 "$RUN/consumer-$name.log" >&2; die "consumer ($name) exited"; }
+    [ "$(date +%s)" -lt "$deadline" ] || { note "consumer $name: only $n/$EVENTS after 900 s"; break; }
+    if [ $(( $(date +%s) - last_print )) -ge 5 ]; then info "consumer $name: $n/$EVENTS events in the sink"; last_print=$(date +%s); fi
+    sleep 0.2
+  done
+  local total since_first
+  total=$("$PY" -c "print(round($n/($now-$t0)))")
+  since_first=$("$PY" -c "print(round($n/max(0.001,$now-${first:-$t0})))")
+  CONSUMER_RESULT="$total events/s from process start ($since_first events/s from the first row); $n events; peak RSS $(hwm "$pid") MiB"
+  stop_pid "$pid"
+}
+
+if want consumer; then
+  step "Consumer: prefill $EVENTS events ($CONSUMER_MESSAGES messages x 5 statuses, shuffled within the window)"
+  "$BIN/statusrelay" bench prefill --brokers "$BROKERS" --topic bench-consumer --partitions 4 \
+    --messages "$CONSUMER_MESSAGES" --json >"$RUN/prefill.json" 2>"$RUN/prefill.log"
+  info "$(cat "$RUN/prefill.json")"
+  done_step
+  PREFILL_CMD="statusrelay bench prefill --topic bench-consumer --partitions 4 --messages $CONSUMER_MESSAGES"
+
+  step "Consumer -> jsonl"
+  consumer_run jsonl "jsonl:$state/events.jsonl" "wc -l <'$state/events.jsonl'"
+  row "Consumer throughput to jsonl ($EVENTS events)" "$CONSUMER_RESULT" "≥ 100,000/s" \
+    "$PREFILL_CMD; statusrelay-consumer --sink jsonl:PATH --reorder-window 3s"
+  done_step
+
+  step "Consumer -> SQLite"
+  consumer_run sqlite "sqlite:$state/events.sqlite" "sqlite3 '$state/events.sqlite' 'SELECT count(*) FROM message_status_events'"
+  row "Consumer throughput to SQLite ($EVENTS events)" "$CONSUMER_RESULT" "≥ 40,000/s" \
+    "$PREFILL_CMD; statusrelay-consumer --sink sqlite:PATH --reorder-window 3s"
+  done_step
+
+  step "Consumer -> PostgreSQL"
+  consumer_run postgres "$PG_URL" "$PSQL -qAtc 'SELECT count(*) FROM message_status_events'"
+  row "Consumer throughput to PostgreSQL ($EVENTS events)" "$CONSUMER_RESULT" "≥ 25,000/s" \
+    "$PREFILL_CMD; statusrelay-consumer --sink postgres://... --reorder-window 3s"
+  $PSQL -qc 'DROP TABLE IF EXISTS message_status_events, message_status CASCADE' >/dev/null 2>&1 || true
+  done_step
+fi
+
+# --- 7. End to end: ingress 200 -> row visible --------------------------------------------------------
+if want e2e; then
+  for sinkname in sqlite postgres; do
+    step "End to end at ${RATE}/s: ingress -> Kafka -> consumer (window 3 s) -> $sinkname"
+    port=$(free_port)
+    topic=bench-e2e-$sinkname
+    start_ingress "e2e-$sinkname" "$port" "$topic"
+    ingress_pid=$INGRESS_PID
+    if [ "$sinkname" = sqlite ]; then sink="sqlite:$state/e2e.sqlite"; probe=(--sqlite "$state/e2e.sqlite");
+    else
+      $PSQL -qc 'DROP TABLE IF EXISTS message_status_events, message_status CASCADE' >/dev/null 2>&1 || true
+      sink=$PG_URL; probe=(--postgres-psql "$PSQL")
+    fi
+    admin=$(free_port)
+    start_bg "$RUN/e2e-consumer-$sinkname" "$BIN/statusrelay-consumer" --brokers "$BROKERS" --topic "$topic" \
+      --group "bench-e2e-$sinkname" --sink "$sink" --admin-listen "127.0.0.1:$admin" "${CONSUMER_FLAGS[@]}"
+    consumer_pid=$LAST_PID
+    url=http://127.0.0.1:$port/twilio/message-status
+    sent=$((RATE * DURATION))
+    sign "$url" $((sent / 5 + 1)) "$state/e2e-$sinkname.req"
+    # Warm-up: one callback through the whole path so group join and table creation are not measured.
+    sign "$url" 1 "$state/warm-$sinkname.req"
+    "$BIN/statusrelay" bench load --requests "$state/warm-$sinkname.req" --url "$url" --rate 5 --duration 1 --connections 1 >/dev/null 2>&1 || true
+    for _ in $(seq 1 300); do
+      c=$(if [ "$sinkname" = sqlite ]; then sqlite3 "$state/e2e.sqlite" 'SELECT count(*) FROM message_status_events' 2>/dev/null; else $PSQL -qAtc 'SELECT count(*) FROM message_status_events' 2>/dev/null; fi || true)
+      [ "${c:-0}" -gt 0 ] && break
+      sleep 0.2
+    done
+    rm -f "$state/probe-ready"
+    "$PY" "$BENCH_DIR/e2e_latency.py" --requests "$state/e2e-$sinkname.req" --sent "$sent" --sample 1000 \
+      "${probe[@]}" --ready-file "$state/probe-ready" >"$RUN/e2e-$sinkname.json" 2>"$RUN/e2e-$sinkname.log" &
+    probe_pid=$!
+    PIDS+=("$probe_pid")
+    while [ ! -f "$state/probe-ready" ]; do sleep 0.1; done
+    load_run "e2e-$sinkname" "$url" "$state/e2e-$sinkname.req" "$RATE"
+    wait "$probe_pid" || true
+    f=$RUN/e2e-$sinkname.json
+    row "End to end at ${RATE}/s, receipt -> row visible in $sinkname (window 3 s; 1000-message sample, 20 ms polls)" \
+      "p50 $(json_get p50_ms <"$f") ms, p99 $(json_get p99_ms <"$f") ms, p99.9 $(json_get p999_ms <"$f") ms, max $(json_get max_ms <"$f") ms; $(json_get seen <"$f") seen, $(json_get missing <"$f") missing; ingress p99 $(load_ms "$RUN/load-e2e-$sinkname.json" p99Micros) ms" \
+      "p99 ≤ 3,250 ms" "statusrelay-ingress ...; statusrelay-consumer --sink $sinkname --reorder-window 3s; $LOAD_CMD; scripts/bench/e2e_latency.py"
+    row "Consumer peak RSS during the end-to-end run ($sinkname)" "$(hwm "$consumer_pid") MiB" "bounded" "grep VmHWM /proc/PID/status"
+    stop_pid "$consumer_pid"
+    stop_pid "$ingress_pid"
+    done_step
+  done
+fi
+
+# --- Report -----------------------------------------------------------------------------------------
+{
+  echo "# StatusRelay benchmarks"
+  echo
+  echo "Run $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -sr)."
+  echo "Everything on loopback: one Tansu broker (in-memory), PostgreSQL $("$STATUSRELAY_PG_BIN/postgres" --version | awk '{print $3}'), release builds, librdkafka $(pkg-config --modversion rdkafka 2>/dev/null || echo '?')."
+  echo "Load: wrk $(wrk -v 2>&1 | awk 'NR==1 {print $2}') for saturation (-t2 -c$CONNECTIONS -d${DURATION}s, requests pre-signed by the official twilio library and rotated by scripts/bench/wrk_signed.lua);"
+  echo "\`statusrelay bench load\` for fixed rates (open loop, latency from the intended send time: no coordinated omission; Debian has no wrk2)."
+  echo "The load generator shares the 2 cores with the server, broker and consumer. Raw outputs: $(basename "$RUN")/."
+  echo
+  echo "| Measurement | Result | Target | Command |"
+  echo "|---|---|---|---|"
+  printf '%s\n' "${ROWS[@]}"
+  if [ ${#NOTES[@]} -gt 0 ]; then echo; echo "Notes:"; printf '%s\n' "${NOTES[@]}"; fi
+} >"$RESULTS/BENCHMARKS.md"
+cp "$RESULTS/BENCHMARKS.md" "$RUN/"
+step "Wrote $RESULTS/BENCHMARKS.md"
+cat "$RESULTS/BENCHMARKS.md"
