@@ -40,7 +40,7 @@ done_step
 export STATUSRELAY_BROKERS="127.0.0.1:$BROKER_PORT"
 step "statusrelay-ingress on $LISTEN"
 "$BIN/statusrelay-ingress" --listen "$LISTEN" --create-topic \
-  --spool-dir "$REPO_ROOT/data/spool" 2>&1 | sed -u 's/^/[ingress]  /' &
+  --spool-dir "$REPO_ROOT/data/spool" > >(sed -u 's/^/[ingress]  /') 2>&1 &
 pids+=($!)
 host=${LISTEN%:*} port=${LISTEN##*:}
 wait_for_port "$port" 30 || die "ingress did not start; see output above"
@@ -48,7 +48,7 @@ done_step
 
 step "statusrelay-consumer -> sqlite:./data/statusrelay.sqlite (admin on $ADMIN)"
 "$BIN/statusrelay-consumer" --sink "sqlite:$REPO_ROOT/data/statusrelay.sqlite" \
-  --admin-listen "$ADMIN" 2>&1 | sed -u 's/^/[consumer] /' &
+  --admin-listen "$ADMIN" > >(sed -u 's/^/[consumer] /') 2>&1 &
 pids+=($!)
 done_step
 
@@ -67,4 +67,5 @@ Send a signed test callback:
 Then: sqlite3 data/statusrelay.sqlite 'select * from message_status'
 Ctrl-C stops everything.
 MSG
-wait
+# Exit (and stop the rest) as soon as any component exits.
+wait -n "${pids[@]}" || true
