@@ -47,12 +47,13 @@ public enum StatusEventCodec {
         w.raw(",\"homeRegion\":")
         w.optionalString(event.ingress.homeRegion)
         w.raw("},\"params\":{")
-        let names = event.params.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        for (offset, name) in names.enumerated() {
+        let params = Array(event.params)
+        for (offset, index) in UTF8Order.order(params.count, key: { params[$0].key }).enumerated() {
+            let (name, value) = params[index]
             if offset > 0 { w.byte(UInt8(ascii: ",")) }
             w.string(name)
             w.byte(UInt8(ascii: ":"))
-            switch event.params[name]! {
+            switch value {
             case .single(let value): w.string(value)
             case .multiple(let values):
                 w.byte(UInt8(ascii: "["))

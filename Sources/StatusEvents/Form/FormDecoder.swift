@@ -28,7 +28,7 @@ enum FormDecoder {
             }
             index += 1
         }
-        return FormParameters(parameters)
+        return FormParameters(parsed: parameters)
     }
 
     /// Decodes `body[start..<end]`.
@@ -45,11 +45,7 @@ enum FormDecoder {
             break
         }
         if !needsDecoding {
-            let slice = UnsafeBufferPointer(rebasing: body[start..<end])
-            guard let string = String(validating: slice, as: UTF8.self) else {
-                throw invalidUTF8(at: start)
-            }
-            return string
+            return try makeString(UnsafeBufferPointer(rebasing: body[start..<end]), offset: start)
         }
         scratch.removeAll(keepingCapacity: true)
         var index = start
@@ -75,9 +71,18 @@ enum FormDecoder {
                 index += 1
             }
         }
-        guard let string = String(validating: scratch, as: UTF8.self) else {
-            throw invalidUTF8(at: start)
+        return try scratch.withUnsafeBufferPointer { buffer throws(WebhookError) in try makeString(buffer, offset: start) }
+    }
+
+    /// ASCII (nearly every Twilio value) skips the generic validating initializer.
+    static func makeString(_ bytes: UnsafeBufferPointer<UInt8>, offset: Int) throws(WebhookError) -> String {
+        var ascii = true
+        for byte in bytes where byte >= 0x80 {
+            ascii = false
+            break
         }
+        if ascii { return String(decoding: bytes, as: UTF8.self) }
+        guard let string = String(validating: bytes, as: UTF8.self) else { throw invalidUTF8(at: offset) }
         return string
     }
 

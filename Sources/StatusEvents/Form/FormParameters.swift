@@ -15,6 +15,9 @@ public struct FormParameters: Sendable, Hashable, RandomAccessCollection, Expres
     }
 
     public private(set) var parameters: [Parameter]
+    /// Indices sorted by name bytes (ties in received order), computed once at parse time because
+    /// both the signature and the event id need it.
+    private var cachedNameOrder: [Int]?
 
     public init(_ parameters: [Parameter] = []) {
         self.parameters = parameters
@@ -22,6 +25,21 @@ public struct FormParameters: Sendable, Hashable, RandomAccessCollection, Expres
 
     public init(_ pairs: [(String, String)]) {
         self.parameters = pairs.map { Parameter(name: $0.0, value: $0.1) }
+    }
+
+    init(parsed parameters: [Parameter]) {
+        self.parameters = parameters
+        self.cachedNameOrder = UTF8Order.nameOrder(parameters)
+    }
+
+    var nameOrder: [Int] { cachedNameOrder ?? UTF8Order.nameOrder(parameters) }
+
+    public static func == (lhs: FormParameters, rhs: FormParameters) -> Bool {
+        lhs.parameters == rhs.parameters
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(parameters)
     }
 
     public init(arrayLiteral elements: (String, String)...) {
@@ -45,6 +63,7 @@ public struct FormParameters: Sendable, Hashable, RandomAccessCollection, Expres
 
     public mutating func append(name: String, value: String) {
         parameters.append(Parameter(name: name, value: value))
+        cachedNameOrder = nil
     }
 
     /// Parses a form body. `+` is a space and `%XX` escapes are decoded; the decoded bytes must be

@@ -26,11 +26,13 @@ struct EventFields {
     /// else `sms`.
     static func channel(prefix: String?, from: String?, to: String?, messageSid: String) -> String {
         if let prefix, !prefix.isEmpty { return prefix.lowercased() }
-        for address in [from, to] {
-            guard let address, let colon = address.firstIndex(of: ":") else { continue }
-            let candidate = address[..<colon].lowercased()
-            if addressChannels.contains(candidate) { return candidate }
+        func addressChannel(_ address: String?) -> String? {
+            // E.164 numbers and alphanumeric sender ids have no colon: skip them without allocating.
+            guard let address, let colon = address.utf8.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+            let candidate = String(address[..<colon]).lowercased()
+            return addressChannels.contains(candidate) ? candidate : nil
         }
+        if let channel = addressChannel(from) ?? addressChannel(to) { return channel }
         return messageSid.utf8.first == UInt8(ascii: "M") ? "mms" : "sms"
     }
 
@@ -61,7 +63,8 @@ struct EventFields {
             dlrDoneAt = DlrDoneDate.isoMinute(rawDlrDoneDate)
             if dlrDoneAt == nil { notes.append("RawDlrDoneDate is not a valid YYMMDDhhmm time") }
         }
-        if MessageLifecycle.rank(of: status) == nil, !MessageLifecycle.unrankedKnownStatuses.contains(status) {
+        let rank = MessageLifecycle.ranks[status]
+        if rank == nil, !MessageLifecycle.unrankedKnownStatuses.contains(status) {
             notes.append("unknown status; carried verbatim with rank null")
         }
         var params: [String: StatusEvent.ParamValue] = [:]
@@ -81,7 +84,7 @@ struct EventFields {
             accountSid: accountSid,
             messagingServiceSid: messagingServiceSid,
             status: status,
-            statusRank: MessageLifecycle.rank(of: status),
+            statusRank: rank,
             errorCode: code,
             eventType: eventType,
             channel: Self.channel(prefix: channelPrefix, from: from, to: to, messageSid: messageSid),

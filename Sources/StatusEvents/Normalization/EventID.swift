@@ -42,17 +42,12 @@ public enum EventID {
 
     /// Groups by exact name bytes (not Swift's canonical equivalence), names sorted by UTF-8 bytes.
     static func group(_ parameters: FormParameters) -> [(name: String, values: [String])] {
+        let all = parameters.parameters
         var grouped: [(name: String, values: [String])] = []
-        grouped.reserveCapacity(parameters.count)
-        let order = parameters.indices.sorted { lhs, rhs in
-            let left = parameters[lhs].name.utf8
-            let right = parameters[rhs].name.utf8
-            if left.elementsEqual(right) { return lhs < rhs }
-            return left.lexicographicallyPrecedes(right)
-        }
-        for index in order {
-            let parameter = parameters[index]
-            if let last = grouped.last, last.name.utf8.elementsEqual(parameter.name.utf8) {
+        grouped.reserveCapacity(all.count)
+        for index in parameters.nameOrder {
+            let parameter = all[index]
+            if let last = grouped.last, UTF8Order.equal(last.name, parameter.name) {
                 grouped[grouped.count - 1].values.append(parameter.value)
             } else {
                 grouped.append((parameter.name, [parameter.value]))

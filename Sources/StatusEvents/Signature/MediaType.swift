@@ -8,6 +8,16 @@ public enum MediaType {
         guard let contentType else {
             throw WebhookError(code: .unsupportedMediaType, message: "missing Content-Type")
         }
+        // What Twilio sends, without allocating.
+        switch contentType {
+        case "application/x-www-form-urlencoded", "application/x-www-form-urlencoded; charset=utf-8",
+            "application/x-www-form-urlencoded; charset=UTF-8":
+            return .form
+        case "application/json", "application/json; charset=utf-8", "application/json; charset=UTF-8":
+            return .json
+        default:
+            break
+        }
         let parts = contentType.split(separator: ";", omittingEmptySubsequences: false)
         let essence = parts[0].trimmingASCIIWhitespace().lowercased()
         let kind: WebhookRequest.BodyKind

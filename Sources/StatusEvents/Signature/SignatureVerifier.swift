@@ -72,9 +72,9 @@ public struct SignatureVerifier: Sendable {
         }
         let settings = try SignatureSettings(header: request.signatureSettings)
 
-        let accountScope = request.accountSid.flatMap { accounts[$0] }
+        let accountScope = accounts.isEmpty ? nil : request.accountSid.flatMap { accounts[$0] }
         let scope = accountScope ?? defaultScope
-        let keys: [(key: PreparedKey, index: Int?)]
+        let sharedKey: PreparedKey?
         if let keyID = settings.keyID {
             guard let key = scope.sharedKeys[keyID] else {
                 throw WebhookError(
@@ -82,15 +82,15 @@ public struct SignatureVerifier: Sendable {
                     message: "shared key id '\(keyID.prefix(80))' is not configured\(accountScope != nil ? " for this account" : "")"
                 )
             }
-            keys = [(key, nil)]
+            sharedKey = key
         } else {
             guard !scope.authTokens.isEmpty else {
                 throw WebhookError(code: .noSigningSecret, message: "no auth token is configured for this account")
             }
-            keys = scope.authTokens.enumerated().map { ($0.element, $0.offset) }
+            sharedKey = nil
         }
 
-        guard let urls = SigningURL(request.url) else {
+        guard let urls = SigningURL.Parts(url: request.url) else {
             throw WebhookError(code: .invalidRequestURL, message: "the request URL is not an absolute http(s) URL with a valid port")
         }
 
@@ -106,32 +106,43 @@ public struct SignatureVerifier: Sendable {
             expectedBodyHash = hash
         }
 
-        let provided = Array(signature.utf8)
         var computed: [UInt8] = []
         computed.reserveCapacity(44)
-        let variants = urls.withoutPort == urls.withPort ? [urls.withoutPort] : [urls.withoutPort, urls.withPort]
-        for (key, index) in keys {
-            for (variantIndex, url) in variants.enumerated() {
+        let keyCount = sharedKey == nil ? scope.authTokens.count : 1
+        var providedSignature = signature
+        // The port-less form first: it is what Twilio signs for the usual port-less URL, and the
+        // second form is only built when needed.
+        let withoutPort = urls.withoutPort()
+        var withPort: [UInt8]?
+        let matched = providedSignature.withUTF8 { provided -> (index: Int, withPort: Bool)? in
+            for index in 0..<keyCount {
+                let key = sharedKey ?? scope.authTokens[index]
                 computed.removeAll(keepingCapacity: true)
-                Self.sign(url: url, payload: payload, key: key, algorithm: settings.algorithm, into: &computed)
-                guard ByteEncoding.constantTimeEqual(computed, provided) else { continue }
-                if let expectedBodyHash {
-                    let digest = SHA256.hash(data: request.body)
-                    let actual = digest.withUnsafeBytes { ByteEncoding.hex($0) }
-                    guard ByteEncoding.constantTimeEqual(Array(actual.utf8), Array(expectedBodyHash.utf8)) else {
-                        throw WebhookError(code: .bodyHashMismatch, message: "the body's SHA-256 does not match bodySHA256")
-                    }
-                }
-                return Match(
-                    sharedKeyID: settings.keyID,
-                    authTokenIndex: index,
-                    algorithm: settings.algorithm,
-                    accountScoped: accountScope != nil,
-                    matchedWithPort: variantIndex == 1
-                )
+                Self.sign(url: withoutPort, payload: payload, key: key, algorithm: settings.algorithm, into: &computed)
+                if ByteEncoding.constantTimeEqual(computed, provided) { return (index, false) }
+                if withPort == nil { withPort = urls.withPort() }
+                computed.removeAll(keepingCapacity: true)
+                Self.sign(url: withPort!, payload: payload, key: key, algorithm: settings.algorithm, into: &computed)
+                if ByteEncoding.constantTimeEqual(computed, provided) { return (index, true) }
+            }
+            return nil
+        }
+        guard let matched else {
+            throw WebhookError(code: .invalidSignature, message: "X-Twilio-Signature does not match")
+        }
+        if let expectedBodyHash {
+            let actual = Self.bodySHA256(request.body)
+            guard ByteEncoding.constantTimeEqual(Array(actual.utf8), Array(expectedBodyHash.utf8)) else {
+                throw WebhookError(code: .bodyHashMismatch, message: "the body's SHA-256 does not match bodySHA256")
             }
         }
-        throw WebhookError(code: .invalidSignature, message: "X-Twilio-Signature does not match")
+        return Match(
+            sharedKeyID: settings.keyID,
+            authTokenIndex: sharedKey == nil ? matched.index : nil,
+            algorithm: settings.algorithm,
+            accountScoped: accountScope != nil,
+            matchedWithPort: matched.withPort
+        )
     }
 
     /// The base64 signature of `url + canonical(parameters)`; the reference computation, used by
@@ -145,7 +156,7 @@ public struct SignatureVerifier: Sendable {
         var payload: [UInt8] = []
         appendCanonicalParameters(parameters, to: &payload)
         var output: [UInt8] = []
-        sign(url: url, payload: payload, key: PreparedKey(secret: secret), algorithm: algorithm, into: &output)
+        sign(url: Array(url.utf8), payload: payload, key: PreparedKey(secret: secret), algorithm: algorithm, into: &output)
         return String(decoding: output, as: UTF8.self)
     }
 
@@ -154,41 +165,48 @@ public struct SignatureVerifier: Sendable {
         SHA256.hash(data: body).withUnsafeBytes { ByteEncoding.hex($0) }
     }
 
-    static func sign(url: String, payload: [UInt8], key: PreparedKey, algorithm: SignatureAlgorithm, into output: inout [UInt8]) {
-        var url = url
+    static func sign(url: [UInt8], payload: [UInt8], key: PreparedKey, algorithm: SignatureAlgorithm, into output: inout [UInt8]) {
         switch algorithm {
         case .hmacSHA1:
             var mac = key.sha1
-            url.withUTF8 { mac.update(data: UnsafeRawBufferPointer($0)) }
+            url.withUnsafeBytes { mac.update(data: $0) }
             payload.withUnsafeBytes { mac.update(data: $0) }
             mac.finalize().withUnsafeBytes { ByteEncoding.base64($0, into: &output) }
         case .hmacSHA256:
             var mac = key.sha256
-            url.withUTF8 { mac.update(data: UnsafeRawBufferPointer($0)) }
+            url.withUnsafeBytes { mac.update(data: $0) }
             payload.withUnsafeBytes { mac.update(data: $0) }
             mac.finalize().withUnsafeBytes { ByteEncoding.base64($0, into: &output) }
         }
     }
 
     /// Names in byte order; a repeated name's values sorted and de-duplicated (Python's
-    /// `sorted(set(values))`). Sorting the (name, value) pairs and dropping exact duplicates gives
-    /// exactly that. Comparison is on UTF-8 bytes (= code points), never Swift's canonical equivalence.
+    /// `sorted(set(values))`), each appended as name + value. Comparison is on UTF-8 bytes
+    /// (= code points), never Swift's canonical equivalence.
     static func appendCanonicalParameters(_ parameters: FormParameters, to payload: inout [UInt8]) {
-        var pairs = parameters.parameters
-        pairs.sort { lhs, rhs in
-            if lhs.name.utf8.elementsEqual(rhs.name.utf8) {
-                return lhs.value.utf8.lexicographicallyPrecedes(rhs.value.utf8)
-            }
-            return lhs.name.utf8.lexicographicallyPrecedes(rhs.name.utf8)
-        }
-        var previous: FormParameters.Parameter?
-        for pair in pairs {
-            if let previous, previous.name.utf8.elementsEqual(pair.name.utf8), previous.value.utf8.elementsEqual(pair.value.utf8) {
+        let all = parameters.parameters
+        let order = parameters.nameOrder
+        var start = 0
+        while start < order.count {
+            // One name's values: sorted by bytes, exact duplicates dropped.
+            var end = start + 1
+            while end < order.count, UTF8Order.equal(all[order[end]].name, all[order[start]].name) { end += 1 }
+            if end == start + 1 {
+                payload.append(contentsOf: all[order[start]].name.utf8)
+                payload.append(contentsOf: all[order[start]].value.utf8)
+                start = end
                 continue
             }
-            payload.append(contentsOf: pair.name.utf8)
-            payload.append(contentsOf: pair.value.utf8)
-            previous = pair
+            var values = order[start..<end].map { all[$0].value }
+            if values.count > 1 { values.sort(by: UTF8Order.less) }
+            var previous: String?
+            for value in values {
+                if let previous, UTF8Order.equal(previous, value) { continue }
+                payload.append(contentsOf: all[order[start]].name.utf8)
+                payload.append(contentsOf: value.utf8)
+                previous = value
+            }
+            start = end
         }
     }
 }

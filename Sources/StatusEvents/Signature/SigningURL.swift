@@ -6,89 +6,153 @@
 /// lower-cased, *any* explicit port is removed in the "without" form (not only :443/:80), and port 0
 /// counts as no port. Only http and https URLs are supported.
 public struct SigningURL: Sendable, Hashable {
+    let withoutPortBytes: [UInt8]
+    let withPortBytes: [UInt8]
+
     /// The URL with the port removed (or as given when it has none).
-    public var withoutPort: String
+    public var withoutPort: String { String(decoding: withoutPortBytes, as: UTF8.self) }
     /// The URL with `:443` (https) / `:80` (http) added when it has no port (or as given when it has one).
-    public var withPort: String
+    public var withPort: String { String(decoding: withPortBytes, as: UTF8.self) }
 
     /// - Returns: nil when the URL is not an absolute http(s) URL or its port is not 0...65535
     ///   (twilio-python raises for those).
     public init?(_ url: String) {
-        // urlsplit removes ASCII tab/CR/LF anywhere and leading C0 controls / spaces.
-        var text = Substring(url)
-        if text.utf8.contains(where: { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
-            text = Substring(String(String.UnicodeScalarView(text.unicodeScalars.filter { $0 != "\t" && $0 != "\n" && $0 != "\r" })))
-        }
-        while let first = text.unicodeScalars.first, first.value <= 0x20 { text = text.dropFirst() }
+        guard let parts = Parts(url: url) else { return nil }
+        withoutPortBytes = parts.withoutPort()
+        withPortBytes = parts.withPort()
+    }
 
-        guard let colon = text.firstIndex(of: ":") else { return nil }
-        let scheme = text[..<colon].lowercased()
-        guard scheme == "http" || scheme == "https" else { return nil }
-        var rest = text[text.index(after: colon)...]
-        guard rest.hasPrefix("//") else { return nil }
-        rest = rest.dropFirst(2)
-        let netlocEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
-        let netloc = rest[..<netlocEnd]
-        rest = rest[netlocEnd...]
-        var fragment: Substring = ""
-        if let hash = rest.firstIndex(of: "#") {
-            fragment = rest[rest.index(after: hash)...]
-            rest = rest[..<hash]
+    /// Byte ranges of the components, as urlsplit/urlparse see them.
+    struct Parts {
+        let bytes: [UInt8]
+        let isHTTPS: Bool
+        let netloc: Range<Int>
+        let path: Range<Int>
+        let params: Range<Int>
+        let query: Range<Int>
+        let fragment: Range<Int>
+        /// nil: no port; Python raises for an invalid one, so init fails.
+        let port: Int?
+
+        init?(url: String) {
+            var bytes = Array(url.utf8)
+            // urlsplit removes ASCII tab/CR/LF anywhere and leading C0 controls / spaces.
+            if bytes.contains(where: { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+                bytes.removeAll { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+            }
+            if let first = bytes.firstIndex(where: { $0 > 0x20 }), first > 0 { bytes.removeFirst(first) }
+            self.init(bytes)
         }
-        var query: Substring = ""
-        if let question = rest.firstIndex(of: "?") {
-            query = rest[rest.index(after: question)...]
-            rest = rest[..<question]
-        }
-        var path = rest
-        var params: Substring = ""
-        if path.contains(";") {
-            let searchStart = path.lastIndex(of: "/") ?? path.startIndex
-            if let semicolon = path[searchStart...].firstIndex(of: ";") {
-                params = path[path.index(after: semicolon)...]
-                path = path[..<semicolon]
+
+        init?(_ bytes: [UInt8]) {
+            self.bytes = bytes
+            let count = bytes.count
+            func lower(_ byte: UInt8) -> UInt8 { byte >= 65 && byte <= 90 ? byte | 0x20 : byte }
+            let http: [UInt8] = Array("http".utf8)
+            guard count >= 7, (0..<4).allSatisfy({ lower(bytes[$0]) == http[$0] }) else { return nil }
+            var index = 4
+            if lower(bytes[4]) == UInt8(ascii: "s") {
+                isHTTPS = true
+                index = 5
+            } else {
+                isHTTPS = false
+            }
+            guard index + 3 <= count, bytes[index] == UInt8(ascii: ":"), bytes[index + 1] == UInt8(ascii: "/"),
+                bytes[index + 2] == UInt8(ascii: "/")
+            else { return nil }
+            let netlocStart = index + 3
+            var netlocEnd = netlocStart
+            while netlocEnd < count, bytes[netlocEnd] != UInt8(ascii: "/"), bytes[netlocEnd] != UInt8(ascii: "?"),
+                bytes[netlocEnd] != UInt8(ascii: "#")
+            {
+                netlocEnd += 1
+            }
+            netloc = netlocStart..<netlocEnd
+            // urlsplit: "Invalid IPv6 URL".
+            let hasOpen = bytes[netloc].contains(UInt8(ascii: "["))
+            let hasClose = bytes[netloc].contains(UInt8(ascii: "]"))
+            guard hasOpen == hasClose else { return nil }
+            let fragmentMark = bytes[netlocEnd...].firstIndex(of: UInt8(ascii: "#")) ?? count
+            fragment = min(fragmentMark + 1, count)..<count
+            let queryMark = bytes[netlocEnd..<fragmentMark].firstIndex(of: UInt8(ascii: "?")) ?? fragmentMark
+            query = min(queryMark + 1, fragmentMark)..<fragmentMark
+            // urlparse's _splitparams: `;` after the last `/` of the path.
+            let lastSlash = bytes[netlocEnd..<queryMark].lastIndex(of: UInt8(ascii: "/")) ?? netlocEnd
+            if let semicolon = bytes[lastSlash..<queryMark].firstIndex(of: UInt8(ascii: ";")) {
+                path = netlocEnd..<semicolon
+                params = (semicolon + 1)..<queryMark
+            } else {
+                path = netlocEnd..<queryMark
+                params = queryMark..<queryMark
+            }
+
+            // urlparse(...).port
+            var hostStart = netlocStart
+            if let at = bytes[netloc].lastIndex(of: UInt8(ascii: "@")) { hostStart = at + 1 }
+            var portRange = netlocEnd..<netlocEnd
+            if let open = bytes[hostStart..<netlocEnd].firstIndex(of: UInt8(ascii: "[")) {
+                if let close = bytes[open..<netlocEnd].firstIndex(of: UInt8(ascii: "]")),
+                    let colon = bytes[close..<netlocEnd].firstIndex(of: UInt8(ascii: ":"))
+                {
+                    portRange = (colon + 1)..<netlocEnd
+                }
+            } else if let colon = bytes[hostStart..<netlocEnd].firstIndex(of: UInt8(ascii: ":")) {
+                portRange = (colon + 1)..<netlocEnd
+            }
+            if portRange.isEmpty {
+                port = nil
+            } else {
+                var value = 0
+                for byte in bytes[portRange] {
+                    guard byte >= 48, byte <= 57 else { return nil }
+                    value = value * 10 + Int(byte - 48)
+                    guard value <= 65535 else { return nil }
+                }
+                port = value
             }
         }
 
-        guard let port = Self.port(of: netloc) else { return nil }
-        func assemble(_ netloc: Substring) -> String {
-            var url = String(path)
-            if !params.isEmpty { url += ";" + params }
-            if !url.isEmpty && !url.hasPrefix("/") { url = "/" + url }
-            url = scheme + "://" + netloc + url
-            if !query.isEmpty { url += "?" + query }
-            if !fragment.isEmpty { url += "#" + fragment }
+        /// `remove_port(urlparse(url))`: any non-zero port removed.
+        func withoutPort() -> [UInt8] {
+            guard let port, port != 0 else { return assemble(netloc: netloc) }
+            let colon = bytes[netloc].firstIndex(of: UInt8(ascii: ":")) ?? netloc.upperBound
+            return assemble(netloc: netloc.lowerBound..<colon)
+        }
+
+        /// `add_port(urlparse(url))`: the scheme's default port added unless a non-zero port is present.
+        func withPort() -> [UInt8] {
+            if let port, port != 0 { return assemble(netloc: netloc) }
+            return assemble(netloc: netloc, appending: isHTTPS ? Self.https443 : Self.http80)
+        }
+
+        static let https443: [UInt8] = Array(":443".utf8)
+        static let http80: [UInt8] = Array(":80".utf8)
+        static let httpsPrefix: [UInt8] = Array("https://".utf8)
+        static let httpPrefix: [UInt8] = Array("http://".utf8)
+
+        /// urlunparse(scheme, netloc, path, params, query, fragment).
+        func assemble(netloc: Range<Int>, appending suffix: [UInt8] = []) -> [UInt8] {
+            var url: [UInt8] = []
+            url.reserveCapacity(bytes.count + 8)
+            url.append(contentsOf: isHTTPS ? Self.httpsPrefix : Self.httpPrefix)
+            url.append(contentsOf: bytes[netloc])
+            url.append(contentsOf: suffix)
+            let pathEmpty = path.isEmpty && params.isEmpty
+            if !pathEmpty, path.isEmpty || bytes[path.lowerBound] != UInt8(ascii: "/") { url.append(UInt8(ascii: "/")) }
+            url.append(contentsOf: bytes[path])
+            if !params.isEmpty {
+                url.append(UInt8(ascii: ";"))
+                url.append(contentsOf: bytes[params])
+            }
+            if !query.isEmpty {
+                url.append(UInt8(ascii: "?"))
+                url.append(contentsOf: bytes[query])
+            }
+            if !fragment.isEmpty {
+                url.append(UInt8(ascii: "#"))
+                url.append(contentsOf: bytes[fragment])
+            }
             return url
         }
-        let original = assemble(netloc)
-        if case .value(let number) = port, number != 0 {
-            let hostOnly = netloc.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)[0]
-            withoutPort = assemble(hostOnly)
-            withPort = original
-        } else {
-            withoutPort = original
-            withPort = assemble(netloc + (scheme == "https" ? ":443" : ":80"))
-        }
-    }
-
-    private enum Port { case absent, value(Int) }
-
-    /// `urlparse(...).port`; nil where Python raises.
-    private static func port(of netloc: Substring) -> Port? {
-        var hostinfo = netloc
-        if let at = netloc.lastIndex(of: "@") { hostinfo = netloc[netloc.index(after: at)...] }
-        let portText: Substring
-        if let open = hostinfo.firstIndex(of: "[") {
-            let bracketed = hostinfo[hostinfo.index(after: open)...]
-            let afterHost = bracketed.firstIndex(of: "]").map { bracketed[bracketed.index(after: $0)...] } ?? ""
-            portText = afterHost.firstIndex(of: ":").map { afterHost[afterHost.index(after: $0)...] } ?? ""
-        } else {
-            portText = hostinfo.firstIndex(of: ":").map { hostinfo[hostinfo.index(after: $0)...] } ?? ""
-        }
-        if portText.isEmpty { return .absent }
-        guard portText.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-            let value = Int(portText), value <= 65535
-        else { return nil }
-        return .value(value)
     }
 }
