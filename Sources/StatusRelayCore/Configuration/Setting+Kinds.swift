@@ -90,8 +90,9 @@ extension Setting where Value == [String] {
     /// A list: repeated flags, a YAML sequence, or a comma-separated string (env var).
     public static func list(_ name: String, env: String?, default defaultValue: [String]?, _ summary: String) -> Self {
         Self(
-            name: name, environmentVariable: env, defaultValue: defaultValue, summary: summary,
-            describe: { $0.joined(separator: ",") }
+            name: name, environmentVariable: env, defaultValue: defaultValue,
+            defaultDescription: defaultValue?.isEmpty == true ? "none" : nil, summary: summary,
+            describe: { $0.isEmpty ? "none" : $0.joined(separator: ",") }
         ) { value in value.listItems }
     }
 

@@ -1,0 +1,186 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Kafka
+public import Logging
+import NIOCore
+import NIOSSL
+public import Prometheus
+public import ServiceLifecycle
+public import UnixSignals
+import StatusEvents
+import StatusRelayCore
+import Synchronization
+
+/// The whole ingress: spool (recovered first), Kafka producer, spool drainer and HTTP server,
+/// run as one `ServiceGroup`.
+///
+/// Shutdown (SIGTERM/SIGINT in the executable, `triggerGracefulShutdown()` in tests) runs in
+/// reverse start order: the HTTP server stops accepting and finishes in-flight requests, the
+/// drainer stops after its current wave, the producer flushes; the spool is closed last. Every
+/// request answered 200 was durable (Kafka ack or spool fsync) before its response was written.
+public final class IngressServer: Sendable {
+    public let configuration: IngressConfiguration
+    private let logger: Logger
+    private let registry: PrometheusCollectorRegistry
+    private let group = Mutex<ServiceGroup?>(nil)
+    private let listening: AsyncStream<Int>.Continuation
+    /// Yields the bound port once the HTTP server listens (useful with port 0).
+    public let listeningPorts: AsyncStream<Int>
+
+    public init(configuration: IngressConfiguration, registry: PrometheusCollectorRegistry, logger: Logger) {
+        self.configuration = configuration
+        self.registry = registry
+        self.logger = logger
+        (listeningPorts, listening) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Waits until the server listens and returns its port.
+    public func waitUntilListening() async -> Int? {
+        for await port in listeningPorts { return port }
+        return nil
+    }
+
+    /// Starts a graceful shutdown of a running server.
+    public func triggerGracefulShutdown() async {
+        await group.withLock { $0 }?.triggerGracefulShutdown()
+    }
+
+    /// Runs until graceful shutdown (or a service fails). `signals` trigger graceful shutdown.
+    public func run(gracefulShutdownSignals signals: [UnixSignal] = []) async throws {
+        defer { listening.finish() }
+        let configuration = self.configuration
+        if configuration.createTopic { await createTopics() }
+
+        let spool = try await Spool.open(configuration: configuration.spool, logger: logger)
+        do {
+            try await runServices(spool: spool, signals: signals)
+        } catch {
+            await spool.close()
+            throw error
+        }
+        await spool.close()
+        logger.info("ingress stopped", metadata: ["spooledRecords": "\(spool.statistics.records)"])
+    }
+
+    private func runServices(spool: Spool, signals: [UnixSignal]) async throws {
+        let configuration = self.configuration
+        let metrics = IngressMetrics(registry: registry)
+        var producerLogger = logger
+        producerLogger[metadataKey: "component"] = "kafka-producer"
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(
+                bootstrapServers: configuration.brokers,
+                clientID: "statusrelay-ingress-\(configuration.nodeID)",
+                deliveryTimeout: configuration.shutdownTimeout,
+                additional: configuration.kafkaConfig
+            ),
+            logger: producerLogger
+        )
+        let publisher = EventPublisher(
+            sender: producer, spool: spool, configuration: configuration.publisher, metrics: metrics, logger: logger
+        )
+        let drainer = SpoolDrainer(spool: spool, sender: producer, metrics: metrics, logger: logger)
+
+        var secrets = WebhookSecrets(
+            authTokens: configuration.authTokens.map { $0.reveal() },
+            sharedKeys: configuration.sharedKeys.sorted { $0.key < $1.key }.map { .init(id: $0.key, secret: $0.value.reveal()) }
+        )
+        if secrets.defaultScope.isEmpty { secrets = WebhookSecrets(authTokens: []) }
+        let responder = IngressResponder(
+            dependencies: .init(
+                configuration: configuration,
+                verifier: SignatureVerifier(secrets: secrets),
+                urlResolver: try PublicURLResolver(
+                    configuration: .init(publicBaseURL: configuration.publicURL, trustedProxies: configuration.trustedProxies)
+                ),
+                callbackNormalizer: StatusCallbackNormalizer(nodeId: configuration.nodeID),
+                eventStreamsNormalizer: EventStreamsNormalizer(nodeId: configuration.nodeID),
+                publisher: publisher,
+                metrics: metrics,
+                readiness: ReadinessProbe(spool: spool) { await producer.isBrokerReachable(timeout: .milliseconds(500)) },
+                limiter: ConcurrencyLimiter(limit: configuration.maxConcurrentRequests),
+                refreshGauges: {
+                    let statistics = spool.statistics
+                    metrics.spoolRecords.set(Double(statistics.records))
+                    metrics.spoolBytes.set(Double(statistics.bytes))
+                    let age = statistics.oldestTimestampMs.map { max(0, Double(IngressResponder.nowMilliseconds() - $0) / 1000) } ?? 0
+                    metrics.spoolOldestAge.set(age)
+                    metrics.producerQueueLength.set(Double(producer.outQueueLength))
+                }
+            )
+        )
+
+        let requestTimeout = TimeAmount.nanoseconds(Int64(configuration.requestTimeout.seconds * 1e9))
+        let maxRequests = configuration.maxRequestsPerConnection
+        var http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [ConnectionGuardHandler(requestTimeout: requestTimeout, maxRequests: maxRequests)],
+            idleTimeout: .nanoseconds(Int64(configuration.idleTimeout.seconds * 1e9))
+        )
+        http1.httpDecoder = .init(
+            maxHeaderFieldSize: configuration.maxHeaderSize, maxHeaderListSize: configuration.maxHeaderSize, maxHeaderFieldCount: 100
+        )
+        let server: HTTPServerBuilder
+        if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
+            let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
+            let tls = TLSConfiguration.makeServerConfiguration(
+                certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
+            )
+            server = try .tls(.http1(configuration: http1), tlsConfiguration: tls)
+        } else {
+            server = .http1(configuration: http1)
+        }
+        let listening = self.listening
+        let logger = self.logger
+        let application = Application(
+            responder: responder,
+            server: server,
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: nil
+            ),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.listen.port
+                logger.notice(
+                    "statusrelay-ingress listening",
+                    metadata: [
+                        "address": "\(configuration.listen.host):\(port)", "topic": "\(configuration.topic)",
+                        "tls": "\(configuration.tlsCertificatePath != nil)", "node": "\(configuration.nodeID)",
+                    ]
+                )
+                listening.yield(port)
+            },
+            logger: logger
+        )
+
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: producer, serviceName: "kafka-producer"),
+                    .init(service: drainer, serviceName: "spool-drainer"),
+                    .init(service: application, serviceName: "http-server"),
+                ],
+                gracefulShutdownSignals: signals,
+                cancellationSignals: [],
+                logger: logger
+            )
+        )
+        self.group.withLock { $0 = group }
+        defer { self.group.withLock { $0 = nil } }
+        try await group.run()
+    }
+
+    private func createTopics() async {
+        do {
+            let admin = try KafkaAdminClient(
+                bootstrapServers: configuration.brokers, additional: configuration.kafkaConfig, timeout: .seconds(15), logger: logger
+            )
+            for topic in [configuration.topic, configuration.effectiveDeadLetterTopic] {
+                try await admin.createTopic(topic, partitions: Int32(configuration.topicPartitions))
+                logger.info("topic ready", metadata: ["topic": "\(topic)"])
+            }
+        } catch {
+            logger.warning("could not create topics; continuing (events spool until Kafka is reachable)", metadata: ["error": "\(error)"])
+        }
+    }
+}

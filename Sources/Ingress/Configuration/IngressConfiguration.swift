@@ -1,0 +1,131 @@
+import Foundation
+public import Logging
+public import StatusRelayCore
+
+/// The resolved configuration of one ingress. Each field's flag, env var and default are in
+/// `IngressSettings` (and `--help`); tests build it directly.
+public struct IngressConfiguration: Sendable {
+    public var listen: HostPort = HostPort(host: "127.0.0.1", port: 8080)
+    public var brokers: [String] = ["127.0.0.1:9092"]
+    public var topic: String = "twilio.message-status"
+    /// nil: `<topic>.rejected`.
+    public var deadLetterTopic: String?
+    public var publicURL: String?
+    public var authTokens: [Secret] = []
+    public var sharedKeys: [String: Secret] = [:]
+    public var trustedProxies: [String] = []
+    public var spool: Spool.Configuration = .init(directory: "./data/spool")
+    public var kafkaConfig: [String: String] = [:]
+    public var nodeID: String = IngressConfiguration.defaultNodeID
+    public var publisher: EventPublisher.Configuration = .init()
+    public var maxBodySize: Int = 64 << 10
+    public var maxHeaderSize: Int = 16 << 10
+    public var maxConcurrentRequests: Int = 0
+    public var maxRequestsPerConnection: Int = 10_000
+    public var requestTimeout: Duration = .seconds(10)
+    public var idleTimeout: Duration = .seconds(60)
+    public var shutdownTimeout: Duration = .seconds(10)
+    public var tlsCertificatePath: String?
+    public var tlsKeyPath: String?
+    public var routes: Routes = .init()
+    public var createTopic: Bool = false
+    public var topicPartitions: Int = 3
+    public var logFormat: LogFormat = .text
+    public var logLevel: Logger.Level = .info
+
+    public struct Routes: Sendable, Hashable {
+        public var form = "/twilio/message-status"
+        public var eventStreams = "/twilio/event-streams"
+        public var health = "/healthz"
+        public var ready = "/readyz"
+        public var metrics = "/metrics"
+        public init() {}
+    }
+
+    public init(spoolDirectory: String, brokers: [String], topic: String, authTokens: [String]) {
+        self.spool = .init(directory: spoolDirectory)
+        self.brokers = brokers
+        self.topic = topic
+        self.authTokens = authTokens.map(Secret.init)
+    }
+
+    public var effectiveDeadLetterTopic: String { deadLetterTopic ?? "\(topic).rejected" }
+
+    public static var defaultNodeID: String { ProcessInfo.processInfo.hostName }
+
+    /// Resolves every setting through the layers and validates the result.
+    public init(resolving resolver: inout ConfigurationResolver) throws(ConfigurationError) {
+        typealias S = IngressSettings
+        listen = try resolver.required(S.listen)
+        brokers = try resolver.required(S.brokers)
+        topic = try resolver.required(S.topic)
+        deadLetterTopic = try resolver.optional(S.deadLetterTopic)
+        publicURL = try resolver.optional(S.publicURL)
+        authTokens = (try resolver.optional(S.authToken) ?? []).map(Secret.init)
+        sharedKeys = (try resolver.required(S.sharedKey)).mapValues(Secret.init)
+        trustedProxies = try resolver.required(S.trustedProxy)
+        spool = Spool.Configuration(
+            directory: try resolver.required(S.spoolDirectory),
+            maxBytes: try resolver.required(S.spoolMaxBytes),
+            segmentBytes: try resolver.required(S.spoolSegmentBytes)
+        )
+        kafkaConfig = try resolver.required(S.kafkaConfig)
+        nodeID = try resolver.optional(S.nodeID) ?? Self.defaultNodeID
+        publisher = EventPublisher.Configuration(
+            kafkaDeadline: try resolver.required(S.publishTimeout),
+            degradedHold: try resolver.required(S.degradedHold),
+            forceSpool: try resolver.required(S.forceSpool)
+        )
+        maxBodySize = try resolver.required(S.maxBodySize)
+        maxHeaderSize = try resolver.required(S.maxHeaderSize)
+        maxConcurrentRequests = try resolver.required(S.maxConcurrentRequests)
+        maxRequestsPerConnection = try resolver.required(S.maxRequestsPerConnection)
+        requestTimeout = try resolver.required(S.requestTimeout)
+        idleTimeout = try resolver.required(S.idleTimeout)
+        shutdownTimeout = try resolver.required(S.shutdownTimeout)
+        tlsCertificatePath = try resolver.optional(S.tlsCertificate)
+        tlsKeyPath = try resolver.optional(S.tlsKey)
+        routes.form = try resolver.required(S.formPath)
+        routes.eventStreams = try resolver.required(S.eventStreamsPath)
+        routes.health = try resolver.required(S.healthPath)
+        routes.ready = try resolver.required(S.readyPath)
+        routes.metrics = try resolver.required(S.metricsPath)
+        createTopic = try resolver.required(S.createTopic)
+        topicPartitions = try resolver.required(S.topicPartitions)
+        logFormat = try resolver.required(LogFormat.setting)
+        logLevel = try resolver.required(Logger.Level.setting)
+        try resolver.rejectUnknownFileKeys()
+        try validate()
+    }
+
+    /// Checks cross-field rules; `--check-config` reports these.
+    public func validate() throws(ConfigurationError) {
+        if authTokens.isEmpty && sharedKeys.isEmpty {
+            throw ConfigurationError(
+                code: .missingValue, setting: "auth-token",
+                message: "no signing secret: set TWILIO_AUTH_TOKEN (or --auth-token / --auth-token-file) or --shared-key")
+        }
+        if authTokens.contains(where: { $0.reveal().isEmpty }) {
+            throw ConfigurationError(code: .invalidValue, setting: "auth-token", message: "an auth token is empty")
+        }
+        if brokers.isEmpty {
+            throw ConfigurationError(code: .missingValue, setting: "brokers", message: "at least one broker is required")
+        }
+        if (tlsCertificatePath == nil) != (tlsKeyPath == nil) {
+            throw ConfigurationError(code: .invalidValue, setting: "tls-cert", message: "--tls-cert and --tls-key go together")
+        }
+        let paths = [routes.form, routes.eventStreams, routes.health, routes.ready, routes.metrics]
+        if let bad = paths.first(where: { !$0.hasPrefix("/") }) {
+            throw ConfigurationError(code: .invalidValue, message: "route path '\(bad)' must start with /")
+        }
+        if Set(paths).count != paths.count {
+            throw ConfigurationError(code: .invalidValue, message: "route paths must be distinct")
+        }
+        if spool.segmentBytes > spool.maxBytes {
+            throw ConfigurationError(code: .invalidValue, setting: "spool-segment-bytes", message: "must not exceed --spool-max-bytes")
+        }
+        if maxBodySize < 1024 {
+            throw ConfigurationError(code: .invalidValue, setting: "max-body-size", message: "must be at least 1KiB")
+        }
+    }
+}

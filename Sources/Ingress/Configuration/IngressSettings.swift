@@ -1,0 +1,79 @@
+public import StatusRelayCore
+
+/// Every `statusrelay-ingress` setting: flag `--<name>`, env var, YAML key `<name>`, default.
+/// `IngressConfiguration(resolving:)` reads them; the executable declares one option per setting.
+public enum IngressSettings {
+    public static let listen = Setting<HostPort>.hostPort(
+        "listen", env: "STATUSRELAY_LISTEN", default: HostPort(host: "127.0.0.1", port: 8080), "HTTP listen address HOST:PORT.")
+    public static let brokers = Setting<[String]>.list(
+        "brokers", env: "STATUSRELAY_BROKERS", default: ["127.0.0.1:9092"], "Kafka bootstrap servers, comma-separated.")
+    public static let topic = Setting<String>.string(
+        "topic", env: "STATUSRELAY_TOPIC", default: "twilio.message-status", "Kafka topic for normalized events.")
+    public static let deadLetterTopic = Setting<String>.string(
+        "dead-letter-topic", env: "STATUSRELAY_DEAD_LETTER_TOPIC", default: nil,
+        "Topic for signed callbacks that fail normalization (default: <topic>.rejected).")
+    public static let publicURL = Setting<String>.string(
+        "public-url", env: "STATUSRELAY_PUBLIC_URL", default: nil,
+        "Base URL Twilio calls (https://host[:port]); used to verify signatures. Default: from the Host header.")
+    public static let authToken = Setting<[String]>.secretList(
+        "auth-token", env: "TWILIO_AUTH_TOKEN", "Twilio Auth Token(s), comma-separated for rotation (primary first). Secret.")
+    public static let sharedKey = Setting<[String: String]>.keyValues(
+        "shared-key", env: "STATUSRELAY_SHARED_KEYS", secret: true,
+        "Twilio webhook shared key ID=SECRET for signature-settings requests; repeatable. Secret.")
+    public static let trustedProxy = Setting<[String]>.list(
+        "trusted-proxy", env: "STATUSRELAY_TRUSTED_PROXIES", default: [],
+        "Proxy IP or CIDR whose X-Forwarded-*/Forwarded headers are trusted for the signing URL; repeatable.")
+    public static let spoolDirectory = Setting<String>.string(
+        "spool-dir", env: "STATUSRELAY_SPOOL_DIR", default: "./data/spool", "Directory of the local durable spool.")
+    public static let spoolMaxBytes = Setting<Int>.byteSize(
+        "spool-max-bytes", env: "STATUSRELAY_SPOOL_MAX_BYTES", default: 1 << 30, "Size bound of the spool; when full, callbacks get 503.")
+    public static let spoolSegmentBytes = Setting<Int>.byteSize(
+        "spool-segment-bytes", env: "STATUSRELAY_SPOOL_SEGMENT_BYTES", default: 16 << 20, "Spool segment file size.")
+    public static let kafkaConfig = Setting<[String: String]>.keyValues(
+        "kafka-config", env: "STATUSRELAY_KAFKA_CONFIG", "librdkafka property KEY=VALUE, applied last; repeatable.")
+    public static let nodeID = Setting<String>.string(
+        "node-id", env: "STATUSRELAY_NODE_ID", default: nil, "Ingress node id written into every event (default: host name).")
+    public static let publishTimeout = Setting<Duration>.duration(
+        "publish-timeout", env: "STATUSRELAY_PUBLISH_TIMEOUT", default: .seconds(1), "Wait this long for the Kafka ack, then spool.")
+    public static let degradedHold = Setting<Duration>.duration(
+        "degraded-hold", env: "STATUSRELAY_DEGRADED_HOLD", default: .seconds(2),
+        "After a Kafka failure, spool directly for this long before trying Kafka again.")
+    public static let forceSpool = Setting<Bool>.bool(
+        "force-spool", env: "STATUSRELAY_FORCE_SPOOL", default: false, "Always spool first (benchmarking the spool path).")
+    public static let maxBodySize = Setting<Int>.byteSize(
+        "max-body-size", env: "STATUSRELAY_MAX_BODY_SIZE", default: 64 << 10, "Largest accepted request body; larger gets 413.")
+    public static let maxHeaderSize = Setting<Int>.byteSize(
+        "max-header-size", env: "STATUSRELAY_MAX_HEADER_SIZE", default: 16 << 10, "Largest accepted request header section.")
+    public static let maxConcurrentRequests = Setting<Int>.int(
+        "max-concurrent-requests", env: "STATUSRELAY_MAX_CONCURRENT_REQUESTS", default: 0,
+        "Callbacks processed at once before answering 429; 0 disables the limit.")
+    public static let maxRequestsPerConnection = Setting<Int>.int(
+        "max-requests-per-connection", env: "STATUSRELAY_MAX_REQUESTS_PER_CONNECTION", default: 10_000,
+        "Close a keep-alive connection after this many requests; 0 = unlimited.")
+    public static let requestTimeout = Setting<Duration>.duration(
+        "request-timeout", env: "STATUSRELAY_REQUEST_TIMEOUT", default: .seconds(10),
+        "A whole request (headers and body) must arrive within this time (slow-loris guard).")
+    public static let idleTimeout = Setting<Duration>.duration(
+        "idle-timeout", env: "STATUSRELAY_IDLE_TIMEOUT", default: .seconds(60), "Close connections idle for this long.")
+    public static let shutdownTimeout = Setting<Duration>.duration(
+        "shutdown-timeout", env: "STATUSRELAY_SHUTDOWN_TIMEOUT", default: .seconds(10),
+        "On SIGTERM/SIGINT, how long to wait for in-flight work and the producer flush.")
+    public static let tlsCertificate = Setting<String>.string(
+        "tls-cert", env: "STATUSRELAY_TLS_CERT", default: nil, "PEM certificate chain file; with --tls-key enables HTTPS.")
+    public static let tlsKey = Setting<String>.string(
+        "tls-key", env: "STATUSRELAY_TLS_KEY", default: nil, "PEM private key file for --tls-cert.")
+    public static let formPath = Setting<String>.string(
+        "form-path", env: "STATUSRELAY_FORM_PATH", default: "/twilio/message-status", "Route for form status callbacks.")
+    public static let eventStreamsPath = Setting<String>.string(
+        "event-streams-path", env: "STATUSRELAY_EVENT_STREAMS_PATH", default: "/twilio/event-streams", "Route for Event Streams JSON.")
+    public static let healthPath = Setting<String>.string(
+        "health-path", env: "STATUSRELAY_HEALTH_PATH", default: "/healthz", "Liveness route.")
+    public static let readyPath = Setting<String>.string(
+        "ready-path", env: "STATUSRELAY_READY_PATH", default: "/readyz", "Readiness route.")
+    public static let metricsPath = Setting<String>.string(
+        "metrics-path", env: "STATUSRELAY_METRICS_PATH", default: "/metrics", "Prometheus metrics route.")
+    public static let createTopic = Setting<Bool>.bool(
+        "create-topic", env: "STATUSRELAY_CREATE_TOPIC", default: false, "Create the topic and its dead-letter topic if missing.")
+    public static let topicPartitions = Setting<Int>.int(
+        "topic-partitions", env: "STATUSRELAY_TOPIC_PARTITIONS", default: 3, range: 1...10_000, "Partitions for --create-topic.")
+}

@@ -1,0 +1,288 @@
+import Foundation
+import HTTPTypes
+public import Hummingbird
+import Logging
+import NIOCore
+import Prometheus
+import StatusEvents
+import StatusRelayCore
+
+/// The whole HTTP surface in one responder: routing (404/405), limits (413/415/429), signature
+/// verification, normalization, dead-lettering and publishing. Errors are turned into responses
+/// by `HTTPErrorMapping` only.
+public struct IngressResponder: HTTPResponder {
+    public typealias Context = IngressRequestContext
+
+    struct Dependencies: Sendable {
+        var configuration: IngressConfiguration
+        var verifier: SignatureVerifier
+        var urlResolver: PublicURLResolver
+        var callbackNormalizer: StatusCallbackNormalizer
+        var eventStreamsNormalizer: EventStreamsNormalizer
+        var publisher: EventPublisher
+        var metrics: IngressMetrics
+        var readiness: ReadinessProbe
+        var limiter: ConcurrencyLimiter
+        /// Refreshes gauges (spool, producer queue) right before `/metrics` renders.
+        var refreshGauges: @Sendable () -> Void
+    }
+
+    private let dependencies: Dependencies
+    private let routes: [String: Route]
+    private let acceptedCounters: [Route: Counter]
+    private let scheme: String
+
+    init(dependencies: Dependencies) {
+        self.dependencies = dependencies
+        let paths = dependencies.configuration.routes
+        self.routes = [
+            paths.form: .form, paths.eventStreams: .eventStreams, paths.health: .health,
+            paths.ready: .ready, paths.metrics: .metrics,
+        ]
+        var counters: [Route: Counter] = [:]
+        for route in Route.allCases { counters[route] = dependencies.metrics.request(route: route.rawValue, outcome: "accepted") }
+        self.acceptedCounters = counters
+        self.scheme = dependencies.configuration.tlsCertificatePath == nil ? "http" : "https"
+    }
+
+    static let signatureHeader = HTTPField.Name("X-Twilio-Signature")!
+    static let signatureSettingsHeader = HTTPField.Name("X-Twilio-Webhooks-Signature-Settings")!
+    static let idempotencyHeader = HTTPField.Name("I-Twilio-Idempotency-Token")!
+    static let homeRegionHeader = HTTPField.Name("X-Home-Region")!
+    static let requestIDHeader = HTTPField.Name("X-Request-Id")!
+    static let forwardingHeaders: [HTTPField.Name] = [
+        .init("Host")!, .init("X-Forwarded-Proto")!, .init("X-Forwarded-Host")!, .init("X-Forwarded-Port")!, .init("Forwarded")!,
+    ]
+
+    public func respond(to request: Request, context: Context) async throws -> Response {
+        let route = routes[request.uri.path] ?? .unknown
+        var response: Response
+        do {
+            response = try await handle(route: route, request: request, context: context)
+            acceptedCounters[route]?.increment()
+        } catch {
+            response = reject(error, route: route, request: request, context: context)
+        }
+        response.headers[Self.requestIDHeader] = context.id
+        if request.headers[.connection] == "close" { response.headers[.connection] = "close" }
+        return response
+    }
+
+    private func handle(route: Route, request: Request, context: Context) async throws -> Response {
+        guard route != .unknown else {
+            throw IngressError(code: .notFound, message: "no route for \(request.uri.path)")
+        }
+        let method = request.method.rawValue
+        guard route.allowedMethods.contains(method) else {
+            throw IngressError(code: .methodNotAllowed, message: "\(method) is not allowed here", allowedMethods: route.allowedMethods)
+        }
+        switch route {
+        case .form, .eventStreams:
+            guard dependencies.limiter.tryAcquire() else {
+                throw IngressError(code: .tooManyRequests, message: "too many requests in progress")
+            }
+            defer { dependencies.limiter.release() }
+            return try await callback(route: route, request: request, context: context)
+        case .health:
+            return Self.json(.ok, "{\"status\":\"alive\"}")
+        case .ready:
+            let status = await dependencies.readiness.status()
+            let body = "{\"ready\":\(status.ready),\"kafka\":\"\(status.brokerReachable ? "reachable" : "unreachable")\","
+                + "\"spool\":\"\(status.spoolHasRoom ? "has_room" : "full")\"}"
+            return Self.json(status.ready ? .ok : .serviceUnavailable, body)
+        case .metrics:
+            dependencies.refreshGauges()
+            let bytes = PrometheusExposition.render(dependencies.metrics.registry)
+            var headers = HTTPFields()
+            headers[.contentType] = PrometheusExposition.contentType
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        case .unknown:
+            throw IngressError(code: .notFound, message: "no route")
+        }
+    }
+
+    // MARK: Callbacks
+
+    private func callback(route: Route, request: Request, context: Context) async throws -> Response {
+        let configuration = dependencies.configuration
+        let contentType = request.headers[.contentType]
+        let kind = try MediaType.classify(contentType)
+        let expected: WebhookRequest.BodyKind = route == .form ? .form : .json
+        guard kind == expected else {
+            throw WebhookError(
+                code: .unsupportedMediaType,
+                message: "expected \(expected == .form ? "application/x-www-form-urlencoded" : "application/json")"
+            )
+        }
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > configuration.maxBodySize {
+            throw IngressError(code: .payloadTooLarge, message: "body exceeds \(configuration.maxBodySize) bytes")
+        }
+        let body = try await Self.collect(request.body, limit: configuration.maxBodySize)
+        guard let signature = request.headers[Self.signatureHeader], !signature.isEmpty else {
+            throw WebhookError(code: .missingSignature, message: "X-Twilio-Signature header is missing")
+        }
+        let url = try dependencies.urlResolver.resolve(
+            target: request.uri.string,
+            headers: configuration.publicURL == nil ? Self.forwarding(request.headers) : [],
+            peerAddress: configuration.trustedProxies.isEmpty ? nil : context.peerAddress,
+            scheme: scheme
+        )
+        let webhook = try WebhookRequest(
+            url: url, signature: signature, signatureSettings: request.headers[Self.signatureSettingsHeader],
+            contentType: contentType, body: body
+        )
+        _ = try dependencies.verifier.verify(webhook)
+
+        let receivedAt = Self.nowMilliseconds()
+        let idempotencyToken = request.headers[Self.idempotencyHeader]
+        let homeRegion = request.headers[Self.homeRegionHeader]
+        if route == .form {
+            let event: StatusEvent
+            do {
+                event = try dependencies.callbackNormalizer.normalize(
+                    webhook.parameters, idempotencyToken: idempotencyToken, homeRegion: homeRegion, receivedAt: receivedAt
+                )
+            } catch {
+                try await deadLetter(
+                    raw: body, contentType: contentType, key: webhook.parameters.first("MessageSid"), error: error,
+                    route: route, receivedAt: receivedAt, context: context
+                )
+                throw error
+            }
+            let path = try await dependencies.publisher.publish(Self.record(for: event, topic: configuration.topic))
+            context.logger.debug("callback accepted", metadata: ["id": "\(event.id)", "durable": "\(path.rawValue)"])
+            return Self.json(.ok, "{\"status\":\"accepted\",\"id\":\"\(event.id)\",\"durable\":\"\(path.rawValue)\"}")
+        }
+
+        let outcome = try dependencies.eventStreamsNormalizer.normalize(
+            body: body, idempotencyToken: idempotencyToken, homeRegion: homeRegion, receivedAt: receivedAt
+        )
+        for rejection in outcome.rejections {
+            let element = Array(rejection.element.utf8)
+            let key = StatusEventsJSONKey.messageSid(in: rejection.element)
+            try await deadLetter(
+                raw: element, contentType: "application/json", key: key, error: rejection.error,
+                route: route, receivedAt: receivedAt, context: context
+            )
+        }
+        if outcome.events.isEmpty, let first = outcome.rejections.first {
+            throw first.error
+        }
+        var spooled = 0
+        for event in outcome.events {
+            if try await dependencies.publisher.publish(Self.record(for: event, topic: configuration.topic)) == .spool { spooled += 1 }
+        }
+        return Self.json(
+            .ok,
+            "{\"status\":\"accepted\",\"accepted\":\(outcome.events.count),\"rejected\":\(outcome.rejections.count),\"spooled\":\(spooled)}"
+        )
+    }
+
+    /// Publishes a signed callback that failed normalization to the dead-letter topic, raw.
+    private func deadLetter(
+        raw: [UInt8], contentType: String?, key: String?, error: WebhookError, route: Route, receivedAt: Int64, context: Context
+    ) async throws {
+        let configuration = dependencies.configuration
+        var headers: [SpoolRecord.Header] = [
+            .init(key: "statusrelay_reason", value: Array(error.reason.utf8)),
+            .init(key: "statusrelay_route", value: Array(route.rawValue.utf8)),
+            .init(key: "statusrelay_request_id", value: Array(context.id.utf8)),
+            .init(key: "statusrelay_node_id", value: Array(configuration.nodeID.utf8)),
+            .init(key: "statusrelay_received_at", value: Array(String(receivedAt).utf8)),
+            .init(key: "statusrelay_message", value: Array(error.message.utf8)),
+        ]
+        if let field = error.field { headers.append(.init(key: "statusrelay_field", value: Array(field.utf8))) }
+        if let detail = error.detail { headers.append(.init(key: "statusrelay_detail", value: Array(detail.utf8))) }
+        if let contentType { headers.append(.init(key: "content-type", value: Array(contentType.utf8))) }
+        let record = SpoolRecord(
+            topic: configuration.effectiveDeadLetterTopic, key: key.map { Array($0.utf8) }, value: raw, headers: headers,
+            timestampMs: receivedAt
+        )
+        do {
+            _ = try await dependencies.publisher.publish(record)
+            dependencies.metrics.deadLettered.increment()
+        } catch {
+            dependencies.metrics.deadLetterFailures.increment()
+            throw error
+        }
+    }
+
+    static func record(for event: StatusEvent, topic: String) -> SpoolRecord {
+        let headers = CloudEventHeaders.headers(for: event).map { SpoolRecord.Header(key: $0.key, value: Array($0.value.utf8)) }
+        return SpoolRecord(
+            topic: topic, key: Array(event.messageSid.utf8), value: StatusEventCodec.encode(event), headers: headers,
+            timestampMs: event.receivedAt
+        )
+    }
+
+    // MARK: Rejections
+
+    private func reject(_ error: any Error, route: Route, request: Request, context: Context) -> Response {
+        let rejection = HTTPErrorMapping.rejection(for: error)
+        dependencies.metrics.request(route: route.rawValue, outcome: rejection.reason).increment()
+        if rejection.isSignatureFailure {
+            dependencies.metrics.signatureFailure(reason: rejection.reason).increment()
+        }
+        var metadata: Logger.Metadata = [
+            "status": "\(rejection.status.code)", "reason": "\(rejection.reason)", "route": "\(route.rawValue)",
+            "method": "\(request.method.rawValue)",
+        ]
+        if let field = rejection.field { metadata["field"] = "\(field)" }
+        if route == .unknown { metadata["path"] = "\(request.uri.path.prefix(200))" }
+        let level: Logger.Level = rejection.status.code >= 500 ? .error : .notice
+        context.logger.log(level: level, "request rejected", metadata: metadata)
+        var response = Self.json(rejection.status, HTTPErrorMapping.body(for: rejection, requestID: context.id))
+        for field in rejection.extraHeaders { response.headers.append(field) }
+        return response
+    }
+
+    // MARK: Helpers
+
+    static func json(_ status: HTTPResponse.Status, _ body: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    static func collect(_ body: RequestBody, limit: Int) async throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        do {
+            for try await chunk in body {
+                guard bytes.count + chunk.readableBytes <= limit else {
+                    throw IngressError(code: .payloadTooLarge, message: "body exceeds \(limit) bytes")
+                }
+                bytes.append(contentsOf: chunk.readableBytesView)
+            }
+        } catch let error as IngressError {
+            throw error
+        } catch {
+            throw IngressError(code: .bodyReadFailed, message: "could not read the request body")
+        }
+        return bytes
+    }
+
+    static func forwarding(_ headers: HTTPFields) -> [(name: String, value: String)] {
+        var result: [(name: String, value: String)] = []
+        for name in forwardingHeaders {
+            if let value = headers[name] { result.append((name.canonicalName, value)) }
+        }
+        return result
+    }
+
+    static func nowMilliseconds() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
+    }
+}
+
+/// Best-effort MessageSid extraction from a rejected Event Streams element, for the dead-letter key.
+enum StatusEventsJSONKey {
+    static func messageSid(in element: String) -> String? {
+        guard let range = element.range(of: "\"messageSid\"") else { return nil }
+        let rest = element[range.upperBound...].drop { $0 == " " || $0 == ":" }
+        guard rest.first == "\"" else { return nil }
+        let value = rest.dropFirst().prefix { $0 != "\"" }
+        return value.isEmpty || value.count > 64 ? nil : String(value)
+    }
+}

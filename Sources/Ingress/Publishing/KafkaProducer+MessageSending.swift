@@ -1,0 +1,4 @@
+public import Kafka
+
+// `send(_:) throws(KafkaError)` satisfies the untyped-throws requirement.
+extension KafkaProducer: MessageSending {}

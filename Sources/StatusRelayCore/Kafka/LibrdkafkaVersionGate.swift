@@ -1,0 +1,25 @@
+public import Kafka
+public import Logging
+
+/// The start-up check every executable runs: refuse to start on librdkafka older than 2.3.
+public enum LibrdkafkaVersionGate {
+    public static let minimumMajor = 2
+    public static let minimumMinor = 3
+
+    /// Logs the loaded librdkafka version and throws a clear error when it is too old.
+    public static func check(logger: Logger) throws(KafkaError) {
+        try KafkaLibrary.requireMinimumVersion(major: minimumMajor, minor: minimumMinor)
+        logger.info("librdkafka loaded", metadata: ["librdkafka": "\(KafkaLibrary.versionString)"])
+    }
+}
+
+/// Version strings for `--version` and `statusrelay version`.
+public enum StatusRelayVersion {
+    /// This build's version.
+    public static let current = "0.1.0"
+
+    /// `<tool> 0.1.0 (librdkafka 2.8.0)`
+    public static func line(tool: String) -> String {
+        "\(tool) \(current) (librdkafka \(KafkaLibrary.versionString))"
+    }
+}
