@@ -23,9 +23,6 @@ final class ConsumerMetrics: Sendable {
     private struct PerKey: Sendable {
         var lag: [Int32: Gauge] = [:]
         var watermarkDelay: [Int32: Gauge] = [:]
-        var sinkLatency: [String: Timer] = [:]
-        var sinkErrors: [String: Counter] = [:]
-        var sinkEvents: [String: Counter] = [:]
     }
 
     private let perKey = Mutex(PerKey())
@@ -47,33 +44,6 @@ final class ConsumerMetrics: Sendable {
             let gauge = Gauge(label: "statusrelay_consumer_watermark_delay_seconds", dimensions: [("partition", String(partition))])
             state.watermarkDelay[partition] = gauge
             return gauge
-        }
-    }
-
-    func sinkLatency(_ sink: String) -> Timer {
-        perKey.withLock { state in
-            if let timer = state.sinkLatency[sink] { return timer }
-            let timer = Timer(label: "statusrelay_sink_write_seconds", dimensions: [("sink", sink)], preferredDisplayUnit: .seconds)
-            state.sinkLatency[sink] = timer
-            return timer
-        }
-    }
-
-    func sinkErrors(_ sink: String) -> Counter {
-        perKey.withLock { state in
-            if let counter = state.sinkErrors[sink] { return counter }
-            let counter = Counter(label: "statusrelay_sink_errors_total", dimensions: [("sink", sink)])
-            state.sinkErrors[sink] = counter
-            return counter
-        }
-    }
-
-    func sinkEvents(_ sink: String) -> Counter {
-        perKey.withLock { state in
-            if let counter = state.sinkEvents[sink] { return counter }
-            let counter = Counter(label: "statusrelay_sink_events_total", dimensions: [("sink", sink)])
-            state.sinkEvents[sink] = counter
-            return counter
         }
     }
 

@@ -138,7 +138,6 @@ public final class ConsumerService: Service, Sendable {
             }
             // The consumer closed: end the pipeline.
             queue.finish()
-        } catch is CancellationError {
         } catch {
             await queue.send(.readerFailed("\(error)"))
         }
@@ -319,16 +318,11 @@ public final class ConsumerService: Service, Sendable {
                 for index in remaining {
                     let sink = sinks[index]
                     group.addTask {
-                        let begin = ContinuousClock.now
+                        // Sinks from SinkFactory record their own latency and error metrics.
                         do {
                             try await sink.write(batch)
-                            self.metrics.sinkLatency(sink.name).recordNanoseconds(
-                                Self.nanoseconds(ContinuousClock.now - begin)
-                            )
-                            self.metrics.sinkEvents(sink.name).increment(by: batch.count)
                             return (index, nil)
                         } catch {
-                            self.metrics.sinkErrors(sink.name).increment()
                             return (index, "\(error)")
                         }
                     }

@@ -1,0 +1,110 @@
+import Kafka
+public import Logging
+public import ServiceLifecycle
+import StatusRelayCore
+
+/// Wires `statusrelay-consumer`: Kafka consumer, producer (dead letters, state changelog, kafka
+/// sinks), sinks, state store, pipeline and admin server, in one `ServiceGroup`.
+///
+/// Order matters: the group stops services in reverse order, so the admin server goes first, then
+/// the pipeline flushes and commits, then the producer flushes, and the Kafka consumer leaves the
+/// group last.
+public enum ConsumerApplication {
+    /// Builds every service. `onAdminRunning` receives the admin server's bound port.
+    public static func makeServiceGroup(
+        configuration: ConsumerConfiguration,
+        logger: Logger,
+        onAdminRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws -> ServiceGroup {
+        try KafkaLibrary.requireMinimumVersion(major: 2, minor: 3)
+        let registry = MetricsBootstrap.bootstrap()
+        let topic = configuration.topic
+
+        let admin = try KafkaAdminClient(
+            bootstrapServers: configuration.brokers, additional: clientProperties(configuration.kafkaConfig), logger: logger
+        )
+        if configuration.createTopic {
+            try await admin.createTopic(topic, partitions: configuration.topicPartitions)
+        }
+        var producerConfiguration = KafkaProducerConfiguration()
+        producerConfiguration.bootstrapServers = configuration.brokers
+        producerConfiguration.clientID = "statusrelay-consumer"
+        producerConfiguration.additional = clientProperties(configuration.kafkaConfig)
+        let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
+
+        let consumer = try KafkaConsumer(
+            configuration: KafkaConsumerConfiguration(
+                bootstrapServers: configuration.brokers,
+                groupID: configuration.group,
+                topics: [topic],
+                clientID: "statusrelay-consumer",
+                additional: configuration.kafkaConfig
+            ),
+            logger: logger
+        )
+
+        var sinkConfiguration = SinkFactory.Configuration(kafkaProducer: producer)
+        sinkConfiguration.http.authToken = configuration.forwardAuthToken
+        sinkConfiguration.http.maxConcurrency = configuration.forwardConcurrency
+        sinkConfiguration.http.maxAttempts = configuration.forwardMaxAttempts
+        sinkConfiguration.http.requestTimeout = configuration.forwardRequestTimeout
+        let sinks = try configuration.sinks.map { url in
+            try SinkFactory.makeSink(url: url, configuration: sinkConfiguration, logger: logger)
+        }
+
+        let stateStore = KafkaChangelogStateStore(
+            configuration: .init(
+                topic: configuration.stateTopic,
+                bootstrapServers: configuration.brokers,
+                additional: clientProperties(configuration.kafkaConfig)
+            ),
+            producer: producer,
+            admin: admin,
+            logger: logger
+        )
+        let health = ConsumerHealth()
+        let service = ConsumerService(
+            configuration: configuration.service,
+            consumer: consumer,
+            producer: producer,
+            admin: admin,
+            sinks: sinks,
+            stateStore: stateStore,
+            health: health,
+            logger: logger
+        )
+        let adminServer = ConsumerAdminServer.make(
+            host: configuration.adminListen.host,
+            port: configuration.adminListen.port,
+            health: health,
+            registry: registry,
+            logger: logger,
+            onServerRunning: onAdminRunning
+        )
+        return ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [
+                    .init(service: consumer, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
+                    .init(service: producer),
+                    .init(service: service, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
+                    .init(service: adminServer),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+    }
+
+    /// librdkafka properties that only make sense for a group consumer are left out of the clients
+    /// that are not one (avoids librdkafka's "ignored by this producer" warnings).
+    static func clientProperties(_ properties: [String: String]) -> [String: String] {
+        let consumerOnly: Set<String> = [
+            "session.timeout.ms", "max.poll.interval.ms", "heartbeat.interval.ms", "group.id", "group.instance.id",
+            "auto.offset.reset", "partition.assignment.strategy", "group.protocol", "fetch.min.bytes",
+            "fetch.wait.max.ms", "fetch.max.bytes", "max.partition.fetch.bytes", "isolation.level",
+            "enable.auto.commit", "enable.auto.offset.store", "auto.commit.interval.ms", "queued.min.messages",
+            "queued.max.messages.kbytes", "enable.partition.eof", "check.crcs",
+        ]
+        return properties.filter { !consumerOnly.contains($0.key) }
+    }
+}

@@ -1,0 +1,76 @@
+public import Logging
+public import StatusRelayCore
+
+/// Everything `statusrelay-consumer` needs, resolved from flags > env > YAML file > defaults.
+public struct ConsumerConfiguration: Sendable {
+    /// `--brokers`, `STATUSRELAY_BROKERS`; default `127.0.0.1:9092`.
+    public var brokers: [String] = ["127.0.0.1:9092"]
+    /// `--group`, `STATUSRELAY_GROUP`; default `statusrelay`.
+    public var group = "statusrelay"
+    /// `--sink` (repeatable), `STATUSRELAY_SINKS`; default `sqlite:./data/statusrelay.sqlite`.
+    public var sinks: [String] = ["sqlite:./data/statusrelay.sqlite"]
+    /// `--state-topic`, `STATUSRELAY_STATE_TOPIC`; default `<topic>.state`.
+    public var stateTopic: String
+    /// `--create-topic` / `--topic-partitions`: create the source topic if missing (default off, 3).
+    public var createTopic = false
+    public var topicPartitions: Int32 = 3
+    /// `--admin-listen`, `STATUSRELAY_ADMIN_LISTEN`; default `127.0.0.1:9464`.
+    public var adminListen = HostPort(host: "127.0.0.1", port: 9464)
+    /// `--kafka-config KEY=VALUE` (repeatable), `STATUSRELAY_KAFKA_CONFIG`: raw librdkafka settings.
+    public var kafkaConfig: [String: String] = [:]
+    /// The pipeline (topic, reorder window, batch size, dead-letter topic, ...).
+    public var service: ConsumerServiceConfiguration
+    /// Sink settings (HTTP forwarding token, ...).
+    public var forwardAuthToken: String?
+    public var forwardConcurrency = 16
+    public var forwardMaxAttempts = 6
+    public var forwardRequestTimeout: Duration = .seconds(10)
+    /// `--log-format`, `--log-level`.
+    public var logFormat: LogFormat = .text
+    public var logLevel: Logger.Level = .info
+
+    public init(topic: String = "twilio.message-status") {
+        service = ConsumerServiceConfiguration(topic: topic)
+        stateTopic = "\(topic).state"
+    }
+
+    public var topic: String { service.topic }
+
+    public init(resolving resolver: inout ConfigurationResolver) throws(ConfigurationError) {
+        let topic = try resolver.required(ConsumerSettings.topic)
+        self.init(topic: topic)
+        brokers = try resolver.required(ConsumerSettings.brokers)
+        if brokers.isEmpty { throw ConfigurationError(code: .invalidValue, setting: "brokers", message: "no broker given") }
+        group = try resolver.required(ConsumerSettings.group)
+        sinks = try resolver.required(ConsumerSettings.sink)
+        if sinks.isEmpty { throw ConfigurationError(code: .invalidValue, setting: "sink", message: "at least one sink is needed") }
+        stateTopic = try resolver.optional(ConsumerSettings.stateTopic) ?? "\(topic).state"
+        if stateTopic == topic {
+            throw ConfigurationError(code: .invalidValue, setting: "state-topic", message: "must differ from the source topic")
+        }
+        createTopic = try resolver.required(ConsumerSettings.createTopic)
+        topicPartitions = Int32(try resolver.required(ConsumerSettings.topicPartitions))
+        adminListen = try resolver.required(ConsumerSettings.adminListen)
+        kafkaConfig = try resolver.required(ConsumerSettings.kafkaConfig)
+        service = ConsumerServiceConfiguration(
+            topic: topic,
+            reorder: ReorderConfiguration(
+                window: try resolver.required(ConsumerSettings.reorderWindow),
+                maxBufferedEvents: try resolver.required(ConsumerSettings.maxBufferedEvents)
+            ),
+            maxBatchSize: try resolver.required(ConsumerSettings.maxBatchSize),
+            tickInterval: try resolver.required(ConsumerSettings.tickInterval),
+            deadLetterTopic: try resolver.optional(ConsumerSettings.deadLetterTopic) ?? "\(topic).dlq",
+            shutdownGracePeriod: try resolver.required(ConsumerSettings.shutdownTimeout)
+        )
+        if service.tickInterval <= .zero {
+            throw ConfigurationError(code: .invalidValue, setting: "tick-interval", message: "must be positive")
+        }
+        forwardAuthToken = try resolver.optional(ConsumerSettings.forwardAuthToken)
+        forwardConcurrency = try resolver.required(ConsumerSettings.forwardConcurrency)
+        forwardMaxAttempts = try resolver.required(ConsumerSettings.forwardMaxAttempts)
+        forwardRequestTimeout = try resolver.required(ConsumerSettings.forwardRequestTimeout)
+        logFormat = try resolver.required(ConsumerSettings.logFormat)
+        logLevel = try resolver.required(ConsumerSettings.logLevel)
+    }
+}

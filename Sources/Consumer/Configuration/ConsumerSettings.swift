@@ -1,0 +1,66 @@
+public import Logging
+public import StatusRelayCore
+
+/// Every `statusrelay-consumer` setting: flag `--<name>`, env var, YAML key `<name>`, default.
+/// `ConsumerConfiguration(resolving:)` reads them; the executable declares one option per setting.
+public enum ConsumerSettings {
+    public static let brokers = Setting<[String]>.list(
+        "brokers", env: "STATUSRELAY_BROKERS", default: ["127.0.0.1:9092"], "Kafka bootstrap servers, comma-separated.")
+    public static let topic = Setting<String>.string(
+        "topic", env: "STATUSRELAY_TOPIC", default: "twilio.message-status", "Kafka topic of normalized status events.")
+    public static let group = Setting<String>.string(
+        "group", env: "STATUSRELAY_GROUP", default: "statusrelay", "Kafka consumer group.")
+    public static let sink = Setting<[String]>.list(
+        "sink", env: "STATUSRELAY_SINKS", default: ["sqlite:./data/statusrelay.sqlite"],
+        "Sink URL, repeatable (env: comma-separated): sqlite:PATH, postgres://..., http(s)://..., kafka:TOPIC, jsonl:PATH, stdout.")
+    public static let reorderWindow = Setting<Duration>.duration(
+        "reorder-window", env: "STATUSRELAY_REORDER_WINDOW", default: .seconds(3),
+        "How long events are held, in event time, to release each message's statuses in lifecycle order; 0 disables reordering.")
+    public static let maxBufferedEvents = Setting<Int>.int(
+        "max-buffered-events", env: "STATUSRELAY_MAX_BUFFERED_EVENTS", default: 100_000, range: 1...100_000_000,
+        "Most events held for reordering; beyond it the oldest are released early (counted).")
+    public static let maxBatchSize = Setting<Int>.int(
+        "max-batch-size", env: "STATUSRELAY_MAX_BATCH_SIZE", default: 5000, range: 1...1_000_000,
+        "Most events written to the sinks per batch.")
+    public static let tickInterval = Setting<Duration>.duration(
+        "tick-interval", env: "STATUSRELAY_TICK_INTERVAL", default: .milliseconds(100),
+        "How often idle watermarks advance and released events are flushed.")
+    public static let stateTopic = Setting<String>.string(
+        "state-topic", env: "STATUSRELAY_STATE_TOPIC", default: nil,
+        "Compacted changelog topic of per-message state (default: <topic>.state).")
+    public static let deadLetterTopic = Setting<String>.string(
+        "dead-letter-topic", env: "STATUSRELAY_DEAD_LETTER_TOPIC", default: nil,
+        "Topic for undecodable records and HTTP forwards that gave up (default: <topic>.dlq).")
+    public static let createTopic = Setting<Bool>.bool(
+        "create-topic", env: "STATUSRELAY_CREATE_TOPIC", default: false, "Create the source topic if missing.")
+    public static let topicPartitions = Setting<Int>.int(
+        "topic-partitions", env: "STATUSRELAY_TOPIC_PARTITIONS", default: 3, range: 1...10_000, "Partitions for --create-topic.")
+    public static let adminListen = Setting<HostPort>.hostPort(
+        "admin-listen", env: "STATUSRELAY_ADMIN_LISTEN", default: HostPort(host: "127.0.0.1", port: 9464),
+        "Admin HTTP address HOST:PORT for /healthz, /readyz and /metrics (port 0: any free port).")
+    public static let kafkaConfig = Setting<[String: String]>.keyValues(
+        "kafka-config", env: "STATUSRELAY_KAFKA_CONFIG", "librdkafka property KEY=VALUE, applied last; repeatable (env: comma-separated).")
+    public static let shutdownTimeout = Setting<Duration>.duration(
+        "shutdown-timeout", env: "STATUSRELAY_SHUTDOWN_TIMEOUT", default: .seconds(10),
+        "On SIGTERM/SIGINT, how long to keep retrying a failing sink before exiting without committing.")
+    public static let forwardAuthToken = Setting<String>(
+        name: "forward-auth-token", environmentVariable: "STATUSRELAY_FORWARD_AUTH_TOKEN", defaultValue: nil,
+        summary: "Auth token that HTTP forwarding signs requests with (X-Twilio-Signature). Secret.", isSecret: true
+    ) { value throws(ConfigurationError) in
+        guard case .scalar(let text) = value else {
+            throw ConfigurationError(code: .invalidValue, setting: "forward-auth-token", message: "expected a single value")
+        }
+        return text
+    }
+    public static let forwardConcurrency = Setting<Int>.int(
+        "forward-concurrency", env: "STATUSRELAY_FORWARD_CONCURRENCY", default: 16, range: 1...10_000,
+        "HTTP forwarding: messages delivered in parallel.")
+    public static let forwardMaxAttempts = Setting<Int>.int(
+        "forward-max-attempts", env: "STATUSRELAY_FORWARD_MAX_ATTEMPTS", default: 6, range: 1...1000,
+        "HTTP forwarding: attempts per event before it is dead-lettered.")
+    public static let forwardRequestTimeout = Setting<Duration>.duration(
+        "forward-request-timeout", env: "STATUSRELAY_FORWARD_REQUEST_TIMEOUT", default: .seconds(10),
+        "HTTP forwarding: timeout of one request.")
+    public static let logFormat = LogFormat.setting
+    public static let logLevel = Logger.Level.setting
+}

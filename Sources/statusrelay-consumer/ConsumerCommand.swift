@@ -1,0 +1,154 @@
+import ArgumentParser
+import Consumer
+import Foundation
+import Kafka
+import Logging
+import StatusRelayCore
+
+/// `statusrelay-consumer`: reorders, deduplicates and writes status events to the sinks.
+@main
+struct ConsumerCommand: AsyncParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "statusrelay-consumer",
+        abstract: "Consume normalized Twilio status events, release each message's statuses in lifecycle order exactly once, and write them to the sinks.",
+        discussion: """
+            Settings come from flags, then environment variables, then the YAML file given with --config \
+            (keys are the flag names without dashes, see config/consumer.yaml), then the defaults shown here.
+            """
+    )
+
+    @Option(help: ArgumentHelp(ConsumerSettings.brokers.help, valueName: "LIST"))
+    var brokers: String?
+    @Option(help: ArgumentHelp(ConsumerSettings.topic.help, valueName: "NAME"))
+    var topic: String?
+    @Option(help: ArgumentHelp(ConsumerSettings.group.help, valueName: "NAME"))
+    var group: String?
+    @Option(name: .customLong("sink"), help: ArgumentHelp(ConsumerSettings.sink.help, valueName: "URL"))
+    var sinks: [String] = []
+    @Option(name: .customLong("reorder-window"), help: ArgumentHelp(ConsumerSettings.reorderWindow.help, valueName: "DURATION"))
+    var reorderWindow: String?
+    @Option(name: .customLong("max-buffered-events"), help: ArgumentHelp(ConsumerSettings.maxBufferedEvents.help, valueName: "N"))
+    var maxBufferedEvents: String?
+    @Option(name: .customLong("max-batch-size"), help: ArgumentHelp(ConsumerSettings.maxBatchSize.help, valueName: "N"))
+    var maxBatchSize: String?
+    @Option(name: .customLong("tick-interval"), help: ArgumentHelp(ConsumerSettings.tickInterval.help, valueName: "DURATION"))
+    var tickInterval: String?
+    @Option(name: .customLong("state-topic"), help: ArgumentHelp(ConsumerSettings.stateTopic.help, valueName: "NAME"))
+    var stateTopic: String?
+    @Option(name: .customLong("dead-letter-topic"), help: ArgumentHelp(ConsumerSettings.deadLetterTopic.help, valueName: "NAME"))
+    var deadLetterTopic: String?
+    @Flag(name: .customLong("create-topic"), help: ArgumentHelp(ConsumerSettings.createTopic.help))
+    var createTopic = false
+    @Option(name: .customLong("topic-partitions"), help: ArgumentHelp(ConsumerSettings.topicPartitions.help, valueName: "N"))
+    var topicPartitions: String?
+    @Option(name: .customLong("admin-listen"), help: ArgumentHelp(ConsumerSettings.adminListen.help, valueName: "HOST:PORT"))
+    var adminListen: String?
+    @Option(name: .customLong("kafka-config"), help: ArgumentHelp(ConsumerSettings.kafkaConfig.help, valueName: "KEY=VALUE"))
+    var kafkaConfig: [String] = []
+    @Option(name: .customLong("shutdown-timeout"), help: ArgumentHelp(ConsumerSettings.shutdownTimeout.help, valueName: "DURATION"))
+    var shutdownTimeout: String?
+    @Option(
+        name: [.customLong("forward-auth-token"), .customLong("http-sink-auth-token")],
+        help: ArgumentHelp(ConsumerSettings.forwardAuthToken.help, valueName: "TOKEN")
+    )
+    var forwardAuthToken: String?
+    @Option(name: .customLong("forward-auth-token-file"), help: ArgumentHelp(ConsumerSettings.forwardAuthToken.fileHelp, valueName: "PATH"))
+    var forwardAuthTokenFile: String?
+    @Option(name: .customLong("forward-concurrency"), help: ArgumentHelp(ConsumerSettings.forwardConcurrency.help, valueName: "N"))
+    var forwardConcurrency: String?
+    @Option(name: .customLong("forward-max-attempts"), help: ArgumentHelp(ConsumerSettings.forwardMaxAttempts.help, valueName: "N"))
+    var forwardMaxAttempts: String?
+    @Option(name: .customLong("forward-request-timeout"), help: ArgumentHelp(ConsumerSettings.forwardRequestTimeout.help, valueName: "DURATION"))
+    var forwardRequestTimeout: String?
+    @Option(name: .customLong("log-format"), help: ArgumentHelp(ConsumerSettings.logFormat.help, valueName: "FORMAT"))
+    var logFormat: String?
+    @Option(name: .customLong("log-level"), help: ArgumentHelp(ConsumerSettings.logLevel.help, valueName: "LEVEL"))
+    var logLevel: String?
+    @Option(help: ArgumentHelp("YAML configuration file (env: STATUSRELAY_CONFIG).", valueName: "FILE"))
+    var config: String?
+    @Flag(name: .customLong("check-config"), help: "Print the effective configuration (secrets redacted) and exit.")
+    var checkConfig = false
+    @Flag(help: "Print the version and the librdkafka version loaded, and exit.")
+    var version = false
+
+    func flagValues() -> FlagValues {
+        var flags = FlagValues()
+        flags.set("brokers", brokers)
+        flags.set("topic", topic)
+        flags.set("group", group)
+        flags.set("sink", sinks)
+        flags.set("reorder-window", reorderWindow)
+        flags.set("max-buffered-events", maxBufferedEvents)
+        flags.set("max-batch-size", maxBatchSize)
+        flags.set("tick-interval", tickInterval)
+        flags.set("state-topic", stateTopic)
+        flags.set("dead-letter-topic", deadLetterTopic)
+        flags.set("create-topic", createTopic)
+        flags.set("topic-partitions", topicPartitions)
+        flags.set("admin-listen", adminListen)
+        flags.set("kafka-config", kafkaConfig)
+        flags.set("shutdown-timeout", shutdownTimeout)
+        flags.set("forward-auth-token", forwardAuthToken)
+        flags.set("forward-auth-token-file", forwardAuthTokenFile)
+        flags.set("forward-concurrency", forwardConcurrency)
+        flags.set("forward-max-attempts", forwardMaxAttempts)
+        flags.set("forward-request-timeout", forwardRequestTimeout)
+        flags.set("log-format", logFormat)
+        flags.set("log-level", logLevel)
+        return flags
+    }
+
+    func run() async throws {
+        if version {
+            print("statusrelay-consumer \(Self.version)")
+            print("librdkafka \(KafkaLibrary.versionString)")
+            return
+        }
+        let environment = ProcessInfo.processInfo.environment
+        let configuration: ConsumerConfiguration
+        var resolver: ConfigurationResolver
+        do {
+            let path = config ?? environment["STATUSRELAY_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+            resolver = ConfigurationResolver(
+                layers: try ConfigurationLayers(flags: flagValues().values, environment: environment, configPath: path)
+            )
+            configuration = try ConsumerConfiguration(resolving: &resolver)
+            try resolver.rejectUnknownFileKeys()
+        } catch {
+            FileHandle.standardError.write(Data("statusrelay-consumer: configuration error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        if checkConfig {
+            print(resolver.report())
+            return
+        }
+        do {
+            try KafkaLibrary.requireMinimumVersion(major: 2, minor: 3)
+        } catch {
+            FileHandle.standardError.write(
+                Data("statusrelay-consumer: librdkafka \(KafkaLibrary.versionString) is too old: 2.3 or later is required (\(error))\n".utf8)
+            )
+            throw ExitCode(3)
+        }
+
+        LoggingBootstrap.bootstrap(format: configuration.logFormat, level: configuration.logLevel)
+        var logger = Logger(label: "statusrelay.consumer")
+        logger.logLevel = configuration.logLevel
+        logger.info(
+            "starting statusrelay-consumer",
+            metadata: [
+                "version": "\(Self.version)", "librdkafka": "\(KafkaLibrary.versionString)",
+                "brokers": "\(configuration.brokers.joined(separator: ","))", "topic": "\(configuration.topic)",
+                "group": "\(configuration.group)", "state_topic": "\(configuration.stateTopic)",
+                "reorder_window": "\(DurationFormat.format(configuration.service.reorder.window))",
+            ]
+        )
+        let adminLogger = logger
+        let group = try await ConsumerApplication.makeServiceGroup(configuration: configuration, logger: logger) { port in
+            adminLogger.info("admin server listening", metadata: ["address": "\(configuration.adminListen.host):\(port)"])
+        }
+        try await group.run()
+    }
+}
