@@ -1,0 +1,4 @@
+struct ComposeFileError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}

@@ -1,0 +1,301 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Keeps docker/, config/systemd/ and config/topics/ in lock-step with the executables: every flag
+/// and StatusRelay env var those files hand to a binary must appear in that binary's `--help`
+/// (run from STATUSRELAY_BIN_DIR), and the wiring between the files must hold (health checks on the
+/// listen ports, secrets mounted where *_FILE points, the spool on a volume, ...).
+/// `scripts/docker-lint.sh` adds what needs the docker client (compose config) and hadolint.
+@Suite("Deployment files")
+struct DeploymentFilesTests {
+    /// Dockerfile target / compose build target -> executable.
+    static let targets = ["ingress": "statusrelay-ingress", "consumer": "statusrelay-consumer", "cli": "statusrelay"]
+
+    static func read(_ relativePath: String) throws -> String {
+        let path = (TestEnvironment.repoRoot as NSString).appendingPathComponent(relativePath)
+        return try String(contentsOfFile: path, encoding: .utf8)
+    }
+
+    static func files(in folder: String, suffix: String) throws -> [String] {
+        let path = (TestEnvironment.repoRoot as NSString).appendingPathComponent(folder)
+        return try FileManager.default.contentsOfDirectory(atPath: path)
+            .filter { $0.hasSuffix(suffix) }.sorted().map { "\(folder)/\($0)" }
+    }
+
+    static func surfaces() async throws -> [String: HelpSurface] {
+        var result: [String: HelpSurface] = [:]
+        for executable in Set(targets.values) {
+            result[executable] = try await HelpSurface.load(executable)
+        }
+        return result
+    }
+
+    // MARK: - Usages
+
+    static func dockerfileUsages(_ dockerfile: Dockerfile, file: String) -> [SettingUsage] {
+        var usages: [SettingUsage] = []
+        for (target, executable) in targets {
+            guard let stage = dockerfile.stage(named: target) else { continue }
+            let location = "\(file) (target \(target))"
+            for key in dockerfile.environment(of: stage).keys where SettingUsage.isOurs(environmentVariable: key) {
+                usages.append(SettingUsage(kind: .environmentVariable, name: key, executable: executable, location: location))
+            }
+            for instruction in stage.instructions where ["RUN", "CMD", "ENTRYPOINT"].contains(instruction.keyword) {
+                let words = instruction.execForm ?? [instruction.arguments]
+                // CMD arguments go to the ENTRYPOINT (the executable); RUN/ENTRYPOINT only count
+                // when they invoke it.
+                guard instruction.keyword == "CMD" || words.joined(separator: " ").contains(executable) else { continue }
+                for flag in words.flatMap(SettingUsage.flags(in:)) {
+                    usages.append(SettingUsage(kind: .flag, name: flag, executable: executable, location: "\(location) line \(instruction.line)"))
+                }
+            }
+        }
+        return usages
+    }
+
+    static func composeUsages(_ compose: ComposeFile, file: String) -> [SettingUsage] {
+        var usages: [SettingUsage] = []
+        for service in compose.services.values {
+            guard let target = service.buildTarget, let executable = targets[target] else { continue }
+            let location = "\(file) (service \(service.name))"
+            for key in service.environment.keys where SettingUsage.isOurs(environmentVariable: key) {
+                usages.append(SettingUsage(kind: .environmentVariable, name: key, executable: executable, location: location))
+            }
+            for flag in SettingUsage.flags(in: service.commandLine) {
+                usages.append(SettingUsage(kind: .flag, name: flag, executable: executable, location: location))
+            }
+        }
+        return usages
+    }
+
+    /// `Environment=`, `ExecStart*=` of a unit, or `KEY=VALUE` lines of an env example file.
+    static func systemdUsages(_ text: String, file: String, executable: String) -> [SettingUsage] {
+        var usages: [SettingUsage] = []
+        for line in text.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) where !line.hasPrefix("#") && !line.hasPrefix(";") {
+            guard let equals = line.firstIndex(of: "=") else { continue }
+            let key = String(line[..<equals])
+            let value = String(line[line.index(after: equals)...])
+            switch key {
+            case "Environment":
+                for (name, _) in Dockerfile.parseEnv(value) where SettingUsage.isOurs(environmentVariable: name) {
+                    usages.append(SettingUsage(kind: .environmentVariable, name: name, executable: executable, location: file))
+                }
+            case "ExecStart", "ExecStartPre", "ExecStartPost", "ExecReload":
+                guard value.contains(executable) else { continue }
+                for flag in SettingUsage.flags(in: value) {
+                    usages.append(SettingUsage(kind: .flag, name: flag, executable: executable, location: file))
+                }
+            default:
+                if SettingUsage.isOurs(environmentVariable: key) {
+                    usages.append(SettingUsage(kind: .environmentVariable, name: key, executable: executable, location: file))
+                }
+            }
+        }
+        return usages
+    }
+
+    // MARK: - Settings against --help
+
+    @Test("the Dockerfile uses only flags and env vars the executables document")
+    func dockerfileSettingsExist() async throws {
+        let surfaces = try await Self.surfaces()
+        let usages = Self.dockerfileUsages(Dockerfile(text: try Self.read("docker/Dockerfile")), file: "docker/Dockerfile")
+        #expect(usages.contains { $0.kind == .environmentVariable }, "no settings found: is the parser still right?")
+        let violations = SettingUsage.violations(usages, surfaces: surfaces)
+        #expect(violations.isEmpty, "\(violations.map(\.description).joined(separator: "\n"))")
+    }
+
+    @Test("every compose file uses only flags and env vars the executables document")
+    func composeSettingsExist() async throws {
+        let surfaces = try await Self.surfaces()
+        let files = try Self.files(in: "docker", suffix: ".yaml").filter { $0.contains("compose") }
+        #expect(files.count >= 2, "expected docker/compose.yaml and docker/compose.production.yaml")
+        for file in files {
+            let usages = Self.composeUsages(try ComposeFile(yaml: try Self.read(file)), file: file)
+            #expect(Set(usages.map(\.executable)) == ["statusrelay-ingress", "statusrelay-consumer"], "\(file): ingress and consumer services expected")
+            let violations = SettingUsage.violations(usages, surfaces: surfaces)
+            #expect(violations.isEmpty, "\(violations.map(\.description).joined(separator: "\n"))")
+        }
+    }
+
+    @Test("the systemd units and their env examples use only documented settings")
+    func systemdSettingsExist() async throws {
+        let surfaces = try await Self.surfaces()
+        var usages: [SettingUsage] = []
+        for file in try Self.files(in: "config/systemd", suffix: ".service") + Self.files(in: "config/systemd", suffix: ".env.example") {
+            let executable = file.contains("consumer") ? "statusrelay-consumer" : "statusrelay-ingress"
+            usages += Self.systemdUsages(try Self.read(file), file: file, executable: executable)
+        }
+        #expect(usages.contains { $0.executable == "statusrelay-ingress" && $0.kind == .flag })
+        let violations = SettingUsage.violations(usages, surfaces: surfaces)
+        #expect(violations.isEmpty, "\(violations.map(\.description).joined(separator: "\n"))")
+    }
+
+    @Test("config/*.yaml examples only use settings the executables document")
+    func configExamplesUseKnownSettings() async throws {
+        let surfaces = try await Self.surfaces()
+        for (file, executable) in [("config/ingress.yaml", "statusrelay-ingress"), ("config/consumer.yaml", "statusrelay-consumer")] {
+            let path = (TestEnvironment.repoRoot as NSString).appendingPathComponent(file)
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            // Top-level keys are flag names without dashes (commented-out keys are prose-ambiguous
+            // and left to the executables' own --check-config tests).
+            var usages: [SettingUsage] = []
+            for line in try Self.read(file).split(separator: "\n") {
+                guard let match = line.wholeMatch(of: /([a-z][a-z0-9-]*):(\s.*)?/) else { continue }
+                usages.append(SettingUsage(kind: .flag, name: "--" + match.output.1, executable: executable, location: file))
+            }
+            let violations = SettingUsage.violations(usages, surfaces: surfaces)
+            #expect(violations.isEmpty, "\(violations.map(\.description).joined(separator: "\n"))")
+        }
+    }
+
+    // MARK: - Wiring (no binaries needed)
+
+    @Test("Dockerfile: one non-root target per executable, health checks on the listen ports")
+    func dockerfileTargets() throws {
+        let dockerfile = Dockerfile(text: try Self.read("docker/Dockerfile"))
+        let build = try #require(dockerfile.stage(named: "build"))
+        let buildRun = build.all("RUN").map(\.arguments).joined(separator: " ")
+        #expect(buildRun.contains("--static-swift-stdlib"))
+        #expect(buildRun.contains("-rpath"), "librdkafka must be found through an rpath, never LD_LIBRARY_PATH")
+        let instructions = dockerfile.stages.flatMap(\.instructions).map(\.arguments).joined(separator: "\n")
+        #expect(!instructions.contains("LD_LIBRARY_PATH"))
+        #expect(try #require(dockerfile.stages.first).base.contains("SWIFT_IMAGE"))
+
+        for (target, executable) in Self.targets {
+            let stage = try #require(dockerfile.stage(named: target), "missing target \(target)")
+            let entrypoint = try #require(stage.all("ENTRYPOINT").last?.execForm, "\(target): exec-form ENTRYPOINT")
+            #expect(entrypoint.first == "/usr/local/bin/\(executable)")
+            // USER is inherited from the runtime stage.
+            var user: String?
+            var current: Dockerfile.Stage? = stage
+            while let cursor = current, user == nil {
+                user = cursor.all("USER").last?.arguments
+                current = dockerfile.stage(named: cursor.base)
+            }
+            let uid = try #require(user, "\(target) sets no USER").split(separator: ":").first.map(String.init)
+            #expect(uid != "root" && uid != "0", "\(target) runs as root")
+        }
+
+        for (target, listenVariable) in [("ingress", "STATUSRELAY_LISTEN"), ("consumer", "STATUSRELAY_ADMIN_LISTEN")] {
+            let stage = try #require(dockerfile.stage(named: target))
+            let listen = try #require(dockerfile.environment(of: stage)[listenVariable], "\(target) sets no \(listenVariable)")
+            let port = try #require(listen.split(separator: ":").last.map(String.init))
+            let healthcheck = try #require(stage.all("HEALTHCHECK").last?.arguments, "\(target) has no HEALTHCHECK")
+            #expect(healthcheck.contains("127.0.0.1:\(port)/healthz"), "\(target): HEALTHCHECK must probe /healthz on \(listen)")
+            #expect(stage.all("EXPOSE").contains { $0.arguments.split(separator: " ").contains(Substring(port)) })
+        }
+        let ingress = try #require(dockerfile.stage(named: "ingress"))
+        let spool = try #require(dockerfile.environment(of: ingress)["STATUSRELAY_SPOOL_DIR"])
+        #expect(ingress.all("VOLUME").contains { $0.arguments.contains(spool) }, "the ingress spool must be a VOLUME")
+    }
+
+    @Test("compose: builds, secrets, spool volume, topics and health checks are wired")
+    func composeWiring() throws {
+        let dockerfile = Dockerfile(text: try Self.read("docker/Dockerfile"))
+        for file in try Self.files(in: "docker", suffix: ".yaml").filter({ $0.contains("compose") }) {
+            let compose = try ComposeFile(yaml: try Self.read(file))
+            let ours = compose.services.values.filter { $0.buildTarget.flatMap { Self.targets[$0] } != nil }
+            for service in ours {
+                #expect(service.buildDockerfile == "docker/Dockerfile", "\(file) \(service.name)")
+                #expect(dockerfile.stage(named: service.buildTarget ?? "") != nil, "\(file) \(service.name): no such Dockerfile target")
+                for (key, value) in service.environment where key.hasSuffix("_FILE") && value.hasPrefix("/run/secrets/") {
+                    let secret = String(value.dropFirst("/run/secrets/".count))
+                    #expect(service.secrets.contains(secret), "\(file) \(service.name): \(key) points at secret \(secret), which is not mounted")
+                    #expect(compose.secretNames.contains(secret), "\(file): secret \(secret) is not declared")
+                }
+                #expect(service.environment["TWILIO_AUTH_TOKEN"] == nil, "\(file) \(service.name): the Auth Token belongs in a secret file")
+            }
+            let ingress = try #require(compose.services["ingress"], "\(file): no ingress service")
+            let spool = try #require(ingress.environment["STATUSRELAY_SPOOL_DIR"], "\(file): ingress spool dir not set")
+            #expect(ingress.volumeTargets.contains(spool), "\(file): the ingress spool \(spool) must be on a volume")
+            #expect(ingress.environment["TWILIO_AUTH_TOKEN_FILE"] != nil, "\(file): ingress has no Auth Token")
+
+            let topicInit = try #require(compose.services["topic-init"], "\(file): no topic-init service")
+            #expect(topicInit.environment["TOPIC"] == ingress.environment["STATUSRELAY_TOPIC"])
+            #expect(topicInit.volumeTargets.contains { $0.hasSuffix("create-topics.sh") })
+            let consumer = try #require(compose.services["consumer"], "\(file): no consumer service")
+            #expect(consumer.environment["STATUSRELAY_TOPIC"] == ingress.environment["STATUSRELAY_TOPIC"])
+            #expect(SettingUsage.flags(in: consumer.commandLine).contains("--sink") || consumer.environment["STATUSRELAY_SINKS"] != nil)
+
+            let kafka = compose.services.values.filter { $0.image?.contains("kafka") == true && $0.name.hasPrefix("kafka") }
+            #expect(!kafka.isEmpty && kafka.allSatisfy(\.hasHealthcheck), "\(file): every Kafka node needs a healthcheck")
+            #expect(compose.services["postgres"]?.hasHealthcheck == true)
+        }
+        let production = try ComposeFile(yaml: try Self.read("docker/compose.production.yaml"))
+        let nodes = production.services.values.filter { $0.name.hasPrefix("kafka-") }
+        #expect(nodes.count == 3)
+        for node in nodes {
+            #expect(node.environment["KAFKA_DEFAULT_REPLICATION_FACTOR"] == "3", "\(node.name)")
+            #expect(node.environment["KAFKA_MIN_INSYNC_REPLICAS"] == "2", "\(node.name)")
+            #expect(node.environment["KAFKA_UNCLEAN_LEADER_ELECTION_ENABLE"] == "false", "\(node.name)")
+        }
+        #expect(production.services["topic-init"]?.environment["REPLICATION_FACTOR"] == "3")
+        #expect(production.services["topic-init"]?.environment["MIN_INSYNC_REPLICAS"] == "2")
+    }
+
+    @Test("the topic script creates every topic the executables use, with compaction where needed")
+    func topicScript() throws {
+        let script = try Self.read("config/topics/create-topics.sh")
+        #expect(script.contains("TOPIC=${TOPIC:-twilio.message-status}"))
+        for (suffix, policy) in [("", "delete"), (".rejected", "delete"), (".dlq", "delete"), (".state", "compact"), (".ordered", "delete")] {
+            let call = try #require(
+                script.firstMatch(of: try Regex("topic \"\\$TOPIC\(NSRegularExpression.escapedPattern(for: suffix))\"[^\\n]*\\\\\\n\\s+cleanup\\.policy=([a-z,]+)")),
+                "no topic $TOPIC\(suffix)"
+            )
+            #expect(call.output[1].substring.map(String.init) == policy, "$TOPIC\(suffix): cleanup.policy")
+        }
+    }
+
+    // MARK: - The checker itself
+
+    @Test("the checker reports an unknown flag and env var")
+    func checkerCatchesUnknownSettings() throws {
+        let help = """
+            USAGE: statusrelay-ingress [--listen <listen>] [--auth-token-file <auth-token-file>]
+            OPTIONS:
+              --listen <listen>       Address to listen on (env: STATUSRELAY_LISTEN, default:
+                                      127.0.0.1:8080)
+              --auth-token-file <auth-token-file>
+                                      Read --auth-token from this file instead (env:
+                                      TWILIO_AUTH_TOKEN_FILE).
+              -h, --help              Show help information.
+            """
+        let surface = HelpSurface(executable: "statusrelay-ingress", helpText: help)
+        #expect(surface.flags == ["--listen", "--auth-token-file", "--auth-token", "--help"])
+        #expect(surface.environmentVariables == ["STATUSRELAY_LISTEN", "TWILIO_AUTH_TOKEN_FILE"])
+
+        let compose = try ComposeFile(yaml: """
+            x-env: &env
+              STATUSRELAY_LISTEN: 0.0.0.0:8080
+            services:
+              ingress:
+                build: {context: .., dockerfile: docker/Dockerfile, target: ingress}
+                environment:
+                  <<: *env
+                  TWILIO_AUTH_TOKEN_FILE: /run/secrets/t
+                  STATUSRELAY_NOT_A_SETTING: "1"
+                  KAFKA_HEAP_OPTS: -Xmx1g
+                command: ["--listen", "0.0.0.0:8080", "--no-such-flag=1"]
+            """)
+        let violations = SettingUsage.violations(Self.composeUsages(compose, file: "test.yaml"), surfaces: [surface.executable: surface])
+        #expect(Set(violations.map(\.name)) == ["STATUSRELAY_NOT_A_SETTING", "--no-such-flag"])
+
+        let dockerfile = Dockerfile(text: """
+            FROM debian AS runtime
+            ENV STATUSRELAY_LISTEN=0.0.0.0:8080
+            FROM runtime AS ingress
+            ENV STATUSRELAY_TYPO=1 \\
+                OTHER=2
+            RUN ["/usr/local/bin/statusrelay-ingress", "--bogus"]
+            ENTRYPOINT ["/usr/local/bin/statusrelay-ingress"]
+            """)
+        let dockerViolations = SettingUsage.violations(Self.dockerfileUsages(dockerfile, file: "Dockerfile"), surfaces: [surface.executable: surface])
+        #expect(Set(dockerViolations.map(\.name)) == ["STATUSRELAY_TYPO", "--bogus"])
+
+        let unit = "Environment=STATUSRELAY_LISTEN=x STATUSRELAY_NOPE=y\nExecStart=/usr/local/bin/statusrelay-ingress --listen x --nope\n"
+        let unitViolations = SettingUsage.violations(Self.systemdUsages(unit, file: "u", executable: "statusrelay-ingress"), surfaces: [surface.executable: surface])
+        #expect(Set(unitViolations.map(\.name)) == ["STATUSRELAY_NOPE", "--nope"])
+    }
+}

