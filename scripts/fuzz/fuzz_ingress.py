@@ -225,13 +225,14 @@ class Generator:
             rng.shuffle(body_pairs)
         elif case == "bypass_duplicated_param":
             sig = twilio_sign(self.token, url, pairs)
-            body_pairs = pairs + [("MessageStatus", "failed")]
+            current = dict(pairs)["MessageStatus"]
+            body_pairs = pairs + [("MessageStatus", "failed" if current != "failed" else "delivered")]
         elif case == "bypass_added_param":
             sig = twilio_sign(self.token, url, pairs)
             body_pairs = pairs + [("ErrorCode", "30008")]
         elif case == "bypass_changed_value":
             sig = twilio_sign(self.token, url, pairs)
-            body_pairs = [(n, "failed" if n == "MessageStatus" else v) for n, v in pairs]
+            body_pairs = [(n, ("failed" if v != "failed" else "delivered") if n == "MessageStatus" else v) for n, v in pairs]
         elif case == "bypass_fragment_in_signed_url":
             sig = twilio_sign(self.token, url + "#rc=3&rp=all", pairs)
         elif case in ("bypass_forwarded_host_untrusted", "bypass_forwarded_rfc7239_untrusted", "bypass_alternate_host"):
