@@ -236,16 +236,63 @@ struct DeploymentFilesTests {
     }
 
     @Test("the topic script creates every topic the executables use, with compaction where needed")
-    func topicScript() throws {
-        let script = try Self.read("config/topics/create-topics.sh")
-        #expect(script.contains("TOPIC=${TOPIC:-twilio.message-status}"))
-        for (suffix, policy) in [("", "delete"), (".rejected", "delete"), (".dlq", "delete"), (".state", "compact"), (".ordered", "delete")] {
-            let call = try #require(
-                script.firstMatch(of: try Regex("topic \"\\$TOPIC\(NSRegularExpression.escapedPattern(for: suffix))\"[^\\n]*\\\\\\n\\s+cleanup\\.policy=([a-z,]+)")),
-                "no topic $TOPIC\(suffix)"
-            )
-            #expect(call.output[1].substring.map(String.init) == policy, "$TOPIC\(suffix): cleanup.policy")
+    func topicScript() async throws {
+        // Runs the real script against stand-ins for Kafka's tools that record their arguments.
+        let directory = try TestEnvironment.makeTemporaryDirectory("topics")
+        let log = (directory as NSString).appendingPathComponent("calls.log")
+        for tool in ["kafka-topics.sh", "kafka-configs.sh"] {
+            let path = (directory as NSString).appendingPathComponent(tool)
+            try "#!/bin/sh\necho \"\(tool) $*\" >> \"$CALLS_LOG\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
         }
+        let script = (TestEnvironment.repoRoot as NSString).appendingPathComponent("config/topics/create-topics.sh")
+        let process = try ChildProcess("/bin/sh", arguments: [script], environment: [
+            "KAFKA_BIN": directory, "CALLS_LOG": log, "BOOTSTRAP_SERVERS": "k1:9092,k2:9092",
+            "PARTITIONS": "24", "REPLICATION_FACTOR": "3", "MIN_INSYNC_REPLICAS": "2", "WAIT_SECONDS": "4",
+        ])
+        let status = try await process.waitForExit(timeout: .seconds(30))
+        #expect(status == .exited(0), "\(process.output())")
+        let calls = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map(String.init)
+
+        // The ingress's and consumer's defaults name these topics (see their --help).
+        let expected: [(String, String, String)] = [
+            ("twilio.message-status", "24", "delete"), ("twilio.message-status.rejected", "3", "delete"),
+            ("twilio.message-status.dlq", "3", "delete"), ("twilio.message-status.state", "24", "compact"),
+            ("twilio.message-status.ordered", "24", "delete"),
+        ]
+        for (topic, partitions, policy) in expected {
+            let create = try #require(calls.first { $0.hasPrefix("kafka-topics.sh") && $0.contains("--create") && $0.contains("--topic \(topic) ") }, "\(topic) not created")
+            #expect(create.contains("--if-not-exists"))
+            #expect(create.contains("--bootstrap-server k1:9092,k2:9092"))
+            #expect(create.contains("--partitions \(partitions) --replication-factor 3"), "\(create)")
+            #expect(create.contains("--config cleanup.policy=\(policy) "), "\(create)")
+            #expect(create.contains("--config min.insync.replicas=2"), "\(create)")
+            let alter = try #require(calls.first { $0.hasPrefix("kafka-configs.sh") && $0.contains("--entity-name \(topic) ") }, "\(topic) configs not enforced")
+            #expect(alter.contains("--add-config cleanup.policy=\(policy),"), "\(alter)")
+            if policy == "delete" {
+                #expect(alter.contains("retention.ms="), "\(topic) needs an explicit retention")
+            }
+        }
+    }
+
+    @Test("the topic script's topic names are the executables' defaults")
+    func topicNamesMatchDefaults() async throws {
+        let script = try Self.read("config/topics/create-topics.sh")
+        let ingress = try await Self.helpText("statusrelay-ingress")
+        let consumer = try await Self.helpText("statusrelay-consumer")
+        #expect(ingress.contains("default: twilio.message-status)") && script.contains("TOPIC=${TOPIC:-twilio.message-status}"))
+        for (help, suffix) in [(ingress, ".rejected"), (consumer, ".dlq"), (consumer, ".state")] {
+            #expect(help.contains("<topic>\(suffix)"), "--help no longer names <topic>\(suffix)")
+            #expect(script.contains("topic \"$TOPIC\(suffix)\""), "create-topics.sh does not create <topic>\(suffix)")
+        }
+    }
+
+    static func helpText(_ executable: String) async throws -> String {
+        let path = (try TestEnvironment.binDir as NSString).appendingPathComponent(executable)
+        let process = try ChildProcess(path, arguments: ["--help"], environment: ["COLUMNS": "200"])
+        try await process.waitForExit(timeout: .seconds(30))
+        // Unwrap ArgumentParser's line wrapping so phrases can be searched.
+        return process.output().split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
     }
 
     // MARK: - The checker itself
