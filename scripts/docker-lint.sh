@@ -128,6 +128,16 @@ if command -v systemd-analyze >/dev/null 2>&1; then
     else
       fail "$name: $out"
     fi
+    # Keep the hardening from eroding: systemd's exposure score (0 = locked down, 10 = exposed).
+    score=$(systemd-analyze security --offline=yes --no-pager "$tmpunit" 2>/dev/null \
+      | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+    if [ -z "$score" ]; then
+      info "     exposure score unavailable (systemd-analyze security --offline needs systemd >= 252)"
+    elif awk -v s="$score" 'BEGIN { exit !(s <= 2.0) }'; then
+      info "     exposure $score (limit 2.0)"
+    else
+      fail "$name: systemd-analyze security exposure $score is above 2.0"
+    fi
   done
 else
   info "systemd-analyze not installed; skipped"
