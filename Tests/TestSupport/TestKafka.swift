@@ -42,3 +42,49 @@ public enum TestKafka {
         KafkaProducerConfiguration(bootstrapServers: try TestEnvironment.bootstrapServers, deliveryTimeout: deliveryTimeout)
     }
 }
+
+extension TestKafka {
+    /// Reads `count` records from `consumer`, throwing if they do not all arrive within `timeout`.
+    public static func collect(
+        _ count: Int, from consumer: KafkaConsumer, timeout: Duration = .seconds(60)
+    ) async throws -> [KafkaConsumerMessage] {
+        try await withThrowingTaskGroup(of: [KafkaConsumerMessage]?.self) { group in
+            group.addTask {
+                var received: [KafkaConsumerMessage] = []
+                guard count > 0 else { return received }
+                for try await message in consumer.messages {
+                    received.append(message)
+                    if received.count == count { break }
+                }
+                return received
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let received = first else {
+                throw TestEnvironmentError("did not receive \(count) records within \(timeout)")
+            }
+            guard received.count == count else {
+                throw TestEnvironmentError("consumer ended after \(received.count) of \(count) records")
+            }
+            return received
+        }
+    }
+
+    /// Collects whatever arrives within `window` (for checking that nothing more comes).
+    public static func drain(_ consumer: KafkaConsumer, for window: Duration) async throws -> [KafkaConsumerMessage] {
+        try await withThrowingTaskGroup(of: [KafkaConsumerMessage].self) { group in
+            let box = Collected<KafkaConsumerMessage>()
+            group.addTask {
+                for try await message in consumer.messages { box.append(message) }
+                return box.values
+            }
+            try await Task.sleep(for: window)
+            group.cancelAll()
+            _ = try await group.next()
+            return box.values
+        }
+    }
+}

@@ -64,6 +64,9 @@ public final class KafkaAdminClient: Sendable {
     }
 
     /// The first available offset and the offset the next record will get.
+    ///
+    /// Tansu reports the last batch's base offset + 1 as the high watermark, which is too low after a batched
+    /// produce; Apache Kafka reports the true end.
     public func watermarks(topic: String, partition: Int32) async throws(KafkaError) -> (low: Int64, high: Int64) {
         let client = self.client
         let timeoutMs = timeout.kafkaMilliseconds
@@ -86,6 +89,9 @@ public final class KafkaAdminClient: Sendable {
 
     /// Per partition of `topic`, the first offset whose record timestamp is >= `forTimestampMs`;
     /// -1 means no such record yet (start at the end).
+    ///
+    /// Treat the result as a lower bound and skip earlier records by their timestamp: some brokers answer
+    /// imprecisely (Tansu answers 0 for every timestamp; librdkafka's mock cluster answers -1).
     public func offsets(forTimestampMs timestampMs: Int64, topic: String) async throws(KafkaError) -> [Int32: Int64] {
         let partitions = try await partitions(of: topic)
         let client = self.client

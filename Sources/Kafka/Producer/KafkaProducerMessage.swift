@@ -6,14 +6,18 @@ public struct KafkaProducerMessage: Sendable {
     public var value: [UInt8]
     public var headers: [KafkaHeader]
     public var partition: Int32?
+    /// The record's CreateTime in ms since the epoch; nil means now.
+    public var timestampMs: Int64?
 
     public init(
-        topic: String, key: [UInt8]? = nil, value: [UInt8], headers: [KafkaHeader] = [], partition: Int32? = nil
+        topic: String, key: [UInt8]? = nil, value: [UInt8], headers: [KafkaHeader] = [], partition: Int32? = nil,
+        timestampMs: Int64? = nil
     ) {
         self.topic = topic
         self.key = key
         self.value = value
         self.headers = headers
         self.partition = partition
+        self.timestampMs = timestampMs
     }
 }

@@ -9,7 +9,7 @@ extension RDKafkaClient {
             message.value.withUnsafeBytes { value in
                 withOptionalBytes(message.key) { key in
                     var values: [rd_kafka_vu_t] = []
-                    values.reserveCapacity(7)
+                    values.reserveCapacity(8)
 
                     var entry = rd_kafka_vu_t()
                     entry.vtype = RD_KAFKA_VTYPE_TOPIC
@@ -44,6 +44,13 @@ extension RDKafkaClient {
                     entry.vtype = RD_KAFKA_VTYPE_OPAQUE
                     entry.u.ptr = UnsafeMutableRawPointer(bitPattern: id)
                     values.append(entry)
+
+                    if let timestamp = message.timestampMs {
+                        entry = rd_kafka_vu_t()
+                        entry.vtype = RD_KAFKA_VTYPE_TIMESTAMP
+                        entry.u.i64 = timestamp
+                        values.append(entry)
+                    }
 
                     if let headers {
                         entry = rd_kafka_vu_t()
