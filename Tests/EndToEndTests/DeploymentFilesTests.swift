@@ -65,6 +65,10 @@ struct DeploymentFilesTests {
             for flag in SettingUsage.flags(in: service.commandLine) {
                 usages.append(SettingUsage(kind: .flag, name: flag, executable: executable, location: location))
             }
+            // Variables a shell entrypoint sets for the executable (`STATUSRELAY_SINKS="..." && export ...`).
+            for name in SettingUsage.assignedVariables(in: service.commandLine) {
+                usages.append(SettingUsage(kind: .environmentVariable, name: name, executable: executable, location: location))
+            }
         }
         return usages
     }
@@ -217,7 +221,11 @@ struct DeploymentFilesTests {
             #expect(topicInit.volumeTargets.contains { $0.hasSuffix("create-topics.sh") })
             let consumer = try #require(compose.services["consumer"], "\(file): no consumer service")
             #expect(consumer.environment["STATUSRELAY_TOPIC"] == ingress.environment["STATUSRELAY_TOPIC"])
-            #expect(SettingUsage.flags(in: consumer.commandLine).contains("--sink") || consumer.environment["STATUSRELAY_SINKS"] != nil)
+            let setsSinks = SettingUsage.flags(in: consumer.commandLine).contains("--sink")
+                || consumer.environment["STATUSRELAY_SINKS"] != nil
+                || SettingUsage.assignedVariables(in: consumer.commandLine).contains("STATUSRELAY_SINKS")
+            #expect(setsSinks, "\(file): the consumer has no sinks")
+            #expect(!consumer.commandLine.contains("postgres://") || consumer.commandLine.contains("/run/secrets/"), "\(file): database password must come from a secret")
 
             let kafka = compose.services.values.filter { $0.image?.contains("kafka") == true && $0.name.hasPrefix("kafka") }
             #expect(!kafka.isEmpty && kafka.allSatisfy(\.hasHealthcheck), "\(file): every Kafka node needs a healthcheck")
@@ -324,10 +332,11 @@ struct DeploymentFilesTests {
                   TWILIO_AUTH_TOKEN_FILE: /run/secrets/t
                   STATUSRELAY_NOT_A_SETTING: "1"
                   KAFKA_HEAP_OPTS: -Xmx1g
+                entrypoint: ["/bin/sh", "-c", "STATUSRELAY_LISTEN=x STATUSRELAY_UNKNOWN_ASSIGNED=\\"$$(cat f)\\" && exec statusrelay-ingress"]
                 command: ["--listen", "0.0.0.0:8080", "--no-such-flag=1"]
             """)
         let violations = SettingUsage.violations(Self.composeUsages(compose, file: "test.yaml"), surfaces: [surface.executable: surface])
-        #expect(Set(violations.map(\.name)) == ["STATUSRELAY_NOT_A_SETTING", "--no-such-flag"])
+        #expect(Set(violations.map(\.name)) == ["STATUSRELAY_NOT_A_SETTING", "STATUSRELAY_UNKNOWN_ASSIGNED", "--no-such-flag"])
 
         let dockerfile = Dockerfile(text: """
             FROM debian AS runtime

@@ -24,6 +24,11 @@ struct SettingUsage: Sendable, Hashable, CustomStringConvertible {
         text.matches(of: /(?:^|[^A-Za-z0-9_-])(--[a-z][a-z0-9-]*)/).map { String($0.output.1) }
     }
 
+    /// Our variables assigned in a shell command line (`NAME=value`, `export NAME=value`).
+    static func assignedVariables(in text: String) -> [String] {
+        text.matches(of: /(?:^|[^A-Za-z0-9_])((?:STATUSRELAY|TWILIO)_[A-Z0-9_]+)=/).map { String($0.output.1) }
+    }
+
     /// The usages none of `surfaces` (by executable) documents; a usage of an executable with no
     /// surface is reported too.
     static func violations(_ usages: [SettingUsage], surfaces: [String: HelpSurface]) -> [SettingUsage] {
