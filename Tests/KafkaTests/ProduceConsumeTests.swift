@@ -106,9 +106,13 @@ import TestSupport
         let elapsed = clock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print("kafka produce throughput: \(count) records of \(payload.count) B acknowledged in \(elapsed) = \(Int(Double(count) / seconds)) records/s")
-        // Every record got its own offset. (Not checked through the high watermark: Tansu reports the last
-        // batch's base offset + 1 there.)
+        // Every record got its own offset, and the high watermarks add up (batched produce: Tansu's
+        // ListOffsets alone would report less).
         #expect(Set(offsets.values).count == count)
+        let admin = try KafkaAdminClient(bootstrapServers: try TestEnvironment.bootstrapServers, logger: TestKafka.logger())
+        var total: Int64 = 0
+        for (_, marks) in try await admin.watermarks(topic: topic) { total += marks.high - marks.low }
+        #expect(total == Int64(count))
         for partition in Set(offsets.values.map(\.partition)) {
             let partitionOffsets = offsets.values.filter { $0.partition == partition }.map(\.offset).sorted()
             #expect(partitionOffsets == Array(0..<Int64(partitionOffsets.count)))

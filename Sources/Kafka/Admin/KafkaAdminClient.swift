@@ -5,6 +5,8 @@ public final class KafkaAdminClient: Sendable {
     /// Per-request timeout. Default 30 s.
     public let timeout: Duration
     private let client: RDKafkaClient
+    private let properties: [(String, String)]
+    private let logger: Logger
 
     /// `additional` are raw librdkafka properties (e.g. security settings), applied last.
     public init(
@@ -20,6 +22,8 @@ public final class KafkaAdminClient: Sendable {
             ("client.id", "statusrelay-admin"),
         ]
         properties += additional.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        self.properties = properties
+        self.logger = logger
         client = try RDKafkaClient(
             kind: .producer, properties: properties, context: RDKafkaCallbackContext(logger: logger), logger: logger
         )
@@ -63,17 +67,25 @@ public final class KafkaAdminClient: Sendable {
         }
     }
 
-    /// The first available offset and the offset the next record will get.
+    /// The first available offset and the offset the next record will get (the high watermark).
     ///
-    /// Tansu reports the last batch's base offset + 1 as the high watermark, which is too low after a batched
-    /// produce; Apache Kafka reports the true end.
+    /// For a non-empty partition the high watermark is confirmed with one Fetch (a short-lived consumer):
+    /// some brokers answer ListOffsets with the last batch's base offset + 1 (Tansu does), which would make
+    /// "read up to the end" stop early.
     public func watermarks(topic: String, partition: Int32) async throws(KafkaError) -> (low: Int64, high: Int64) {
         let client = self.client
         let timeoutMs = timeout.kafkaMilliseconds
+        let properties = self.properties
+        let logger = self.logger
         let result = try await RDKafkaBlocking.run { () throws(KafkaError) -> Watermarks in
             defer { client.poll(timeoutMs: 0) }
             let (low, high) = try client.watermarks(topic: topic, partition: partition, timeoutMs: timeoutMs)
-            return Watermarks(low: low, high: high)
+            guard high > low else { return Watermarks(low: low, high: high) }
+            let fetched = try RDKafkaWatermarkProbe.highWatermark(
+                topic: topic, partition: partition, from: high - 1, properties: properties, timeoutMs: timeoutMs,
+                logger: logger
+            )
+            return Watermarks(low: low, high: max(high, fetched ?? high))
         }
         return (result.low, result.high)
     }
