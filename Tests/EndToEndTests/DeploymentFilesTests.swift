@@ -154,6 +154,108 @@ struct DeploymentFilesTests {
         }
     }
 
+    // MARK: - The executables accept the deployment files' configuration
+
+    /// Stand-ins for the host variables the compose files require.
+    static let hostVariables = ["STATUSRELAY_PUBLIC_URL": "https://status.example.com", "STATUSRELAY_NODE_ID": "test-edge-1"]
+    /// Values of the secret files, so the checks can assert they are never printed.
+    static let secretValues = ["twilio_auth_token": "test-auth-token-7f3a", "postgres_password": "test-db-password-9c1e", "twilio-auth-token": "test-auth-token-7f3a"]
+
+    /// Runs each compose service's executable with `--check-config`, in the environment the image and
+    /// the compose file give it (through its shell entrypoint when it has one), secrets from files.
+    static func composeConfigChecks() async throws -> [(label: String, result: ConfigCheck.Result)] {
+        let binDir = try TestEnvironment.binDir
+        let dockerfile = Dockerfile(text: try read("docker/Dockerfile"))
+        let secrets = try TestEnvironment.makeTemporaryDirectory("secrets")
+        for (name, value) in secretValues {
+            try value.write(toFile: (secrets as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        func localize(_ text: String) -> String {
+            text.replacingOccurrences(of: "/run/secrets/", with: secrets + "/")
+                .replacingOccurrences(of: "/usr/local/bin/", with: binDir + "/")
+        }
+        var results: [(String, ConfigCheck.Result)] = []
+        for file in try files(in: "docker", suffix: ".yaml").filter({ $0.contains("compose") }) {
+            let compose = try ComposeFile(yaml: try read(file))
+            for service in compose.services.values.sorted(by: { $0.name < $1.name }) {
+                guard let target = service.buildTarget, let executable = targets[target], target != "cli",
+                    let stage = dockerfile.stage(named: target)
+                else { continue }
+                var environment = dockerfile.environment(of: stage)
+                for (key, value) in service.environment {
+                    environment[key] = localize(ConfigCheck.interpolate(value, variables: hostVariables))
+                }
+                let result: ConfigCheck.Result
+                if service.entrypoint.count >= 3, service.entrypoint[0] == "/bin/sh", service.entrypoint[1] == "-c" {
+                    let script = localize(ConfigCheck.interpolate(service.entrypoint[2], variables: hostVariables))
+                    result = try await ConfigCheck.run("/bin/sh", arguments: ["-c", script] + service.entrypoint.dropFirst(3) + ["--check-config"], environment: environment)
+                } else {
+                    result = try await ConfigCheck.run((binDir as NSString).appendingPathComponent(executable), arguments: ["--check-config"], environment: environment)
+                }
+                results.append(("\(file) service \(service.name)", result))
+            }
+        }
+        return results
+    }
+
+    /// Runs each systemd unit's executable with `--check-config`, with its env example file, its
+    /// `Environment=` lines and its credentials.
+    static func systemdConfigChecks() async throws -> [(label: String, result: ConfigCheck.Result)] {
+        let binDir = try TestEnvironment.binDir
+        let state = try TestEnvironment.makeTemporaryDirectory("state")
+        let credentials = try TestEnvironment.makeTemporaryDirectory("credentials")
+        for (name, value) in secretValues {
+            try value.write(toFile: (credentials as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        var results: [(String, ConfigCheck.Result)] = []
+        for (unit, example, executable) in [
+            ("config/systemd/statusrelay-ingress.service", "config/systemd/ingress.env.example", "statusrelay-ingress"),
+            ("config/systemd/statusrelay-consumer.service", "config/systemd/consumer.env.example", "statusrelay-consumer"),
+        ] {
+            var environment: [String: String] = ["CREDENTIALS_DIRECTORY": credentials]
+            for line in try read(example).split(separator: "\n") where !line.hasPrefix("#") {
+                let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
+                if parts.count == 2 { environment[parts[0]] = parts[1] }
+            }
+            var command: [String] = []
+            for line in try read(unit).split(separator: "\n").map(String.init) {
+                if line.hasPrefix("Environment=") {
+                    for (key, value) in Dockerfile.parseEnv(String(line.dropFirst("Environment=".count))) {
+                        environment[key] = value.replacingOccurrences(of: "%S", with: state)
+                    }
+                } else if line.hasPrefix("ExecStart=") {
+                    command = line.dropFirst("ExecStart=".count).split(separator: " ").map {
+                        $0.replacingOccurrences(of: "${CREDENTIALS_DIRECTORY}", with: credentials)
+                            .replacingOccurrences(of: "/usr/local/bin/", with: binDir + "/")
+                    }
+                }
+            }
+            #expect(command.first?.hasSuffix(executable) == true, "\(unit): ExecStart should run \(executable)")
+            guard let program = command.first else { continue }
+            results.append((unit, try await ConfigCheck.run(program, arguments: Array(command.dropFirst()) + ["--check-config"], environment: environment)))
+        }
+        return results
+    }
+
+    @Test("the executables accept the configuration the compose files and systemd units give them")
+    func deploymentConfigurationIsValid() async throws {
+        let checks = try await Self.composeConfigChecks() + Self.systemdConfigChecks()
+        #expect(checks.count >= 6, "expected ingress and consumer in both compose files and both units")
+        for (label, result) in checks {
+            #expect(result.status == 0, "\(label): --check-config failed:\n\(result.output.suffix(3000))")
+        }
+    }
+
+    @Test("--check-config never prints the secrets the deployment files provide")
+    func configurationReportHidesSecrets() async throws {
+        let checks = try await Self.composeConfigChecks() + Self.systemdConfigChecks()
+        for (label, result) in checks {
+            for secret in Set(Self.secretValues.values) where result.output.contains(secret) {
+                Issue.record("\(label): --check-config printed a secret from a secret file:\n\(result.output)")
+            }
+        }
+    }
+
     // MARK: - Wiring (no binaries needed)
 
     @Test("Dockerfile: one non-root target per executable, health checks on the listen ports")

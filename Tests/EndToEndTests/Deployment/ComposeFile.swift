@@ -12,6 +12,8 @@ struct ComposeFile: Sendable {
         var environment: [String: String]
         /// `entrypoint` and `command`, joined.
         var commandLine: String
+        /// `entrypoint` as a list (a string is one word).
+        var entrypoint: [String]
         var secrets: [String]
         /// Container paths of `volumes` entries.
         var volumeTargets: [String]
@@ -54,6 +56,7 @@ struct ComposeFile: Sendable {
             if let list = raw[key] as? [Any] { return list.map(scalar).joined(separator: " ") }
             return raw[key].map(scalar)
         }.joined(separator: " ")
+        let entrypoint: [String] = (raw["entrypoint"] as? [Any]).map { $0.map(scalar) } ?? raw["entrypoint"].map { [scalar($0)] } ?? []
         let secrets = (raw["secrets"] as? [Any] ?? []).map { item -> String in
             if let long = item as? [String: Any], let source = long["source"] { return scalar(source) }
             return scalar(item)
@@ -65,7 +68,7 @@ struct ComposeFile: Sendable {
         }
         return Service(
             name: name, image: raw["image"].map(scalar), buildTarget: target, buildDockerfile: dockerfile,
-            environment: environment, commandLine: commandLine, secrets: secrets, volumeTargets: volumes,
+            environment: environment, commandLine: commandLine, entrypoint: entrypoint, secrets: secrets, volumeTargets: volumes,
             hasHealthcheck: raw["healthcheck"] != nil
         )
     }
