@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A private, in-memory Tansu broker on its own free port, for tests that stop or kill the broker.
 ///
 /// Tests that only need a broker use the shared one (``TestEnvironment/brokers``). Call ``stop()`` when done;
@@ -54,6 +60,17 @@ public final class TestBroker: Sendable {
     public func kill() async {
         process.kill()
         _ = try? await process.waitForExit(timeout: .seconds(10))
+    }
+
+    /// Freezes the broker (SIGSTOP): connections stay open but nothing is answered, as in a network partition.
+    /// Unlike a restart it keeps its in-memory state (topics, records, producer ids).
+    public func pause() {
+        process.signal(SIGSTOP)
+    }
+
+    /// Unfreezes a paused broker (SIGCONT).
+    public func resume() {
+        process.signal(SIGCONT)
     }
 
     /// Starts a fresh broker on the same port (the old one must be stopped).

@@ -1,0 +1,37 @@
+import Kafka
+import Testing
+import TestSupport
+
+/// Uses private brokers (TestBroker) so they can be frozen or killed without disturbing other tests.
+@Suite struct BrokerRestartTests {
+    /// A killed in-memory broker forgets everything, producer ids included, so a fresh producer is needed;
+    /// it works against the restarted broker on the same port.
+    @Test func newProducerWorksAfterBrokerRestart() async throws {
+        let broker = try await TestBroker.start()
+        let topic = TestEnvironment.uniqueName("restart")
+        try await TestKafka.createTopic(topic, partitions: 1, bootstrapServers: broker.bootstrapServers)
+        await broker.kill()
+        #expect(broker.process.exitStatus == .signalled(9))
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(bootstrapServers: broker.bootstrapServers, deliveryTimeout: .seconds(2)),
+            logger: TestKafka.logger(level: .critical)
+        )
+        await #expect {
+            _ = try await producer.send(KafkaProducerMessage(topic: topic, value: [1]))
+        } throws: { ($0 as? KafkaError)?.code == .timedOut }
+        await producer.shutdown()
+
+        let restarted = try await broker.restart()
+        defer { restarted.process.kill() }
+        #expect(restarted.port == broker.port)
+        try await TestKafka.createTopic(topic, partitions: 1, bootstrapServers: restarted.bootstrapServers)
+        let fresh = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(bootstrapServers: restarted.bootstrapServers),
+            logger: TestKafka.logger(level: .critical)
+        )
+        #expect(try await fresh.send(KafkaProducerMessage(topic: topic, value: [2])).offset == 0)
+        await fresh.shutdown()
+        await restarted.stop()
+        #expect(restarted.process.isRunning == false)
+    }
+}
