@@ -8,15 +8,14 @@ import StatusRelayCore
 /// `statusrelay-consumer`: reorders, deduplicates and writes status events to the sinks.
 @main
 struct ConsumerCommand: AsyncParsableCommand {
-    static let version = "0.1.0"
-
     static let configuration = CommandConfiguration(
         commandName: "statusrelay-consumer",
         abstract: "Consume normalized Twilio status events, release each message's statuses in lifecycle order exactly once, and write them to the sinks.",
         discussion: """
             Settings come from flags, then environment variables, then the YAML file given with --config \
             (keys are the flag names without dashes, see config/consumer.yaml), then the defaults shown here.
-            """
+            """,
+        version: StatusRelayVersion.line(tool: "statusrelay-consumer")
     )
 
     @Option(help: ArgumentHelp(ConsumerSettings.brokers.help, valueName: "LIST"))
@@ -70,8 +69,6 @@ struct ConsumerCommand: AsyncParsableCommand {
     var config: String?
     @Flag(name: .customLong("check-config"), help: "Print the effective configuration (secrets redacted) and exit.")
     var checkConfig = false
-    @Flag(help: "Print the version and the librdkafka version loaded, and exit.")
-    var version = false
 
     func flagValues() -> FlagValues {
         var flags = FlagValues()
@@ -101,11 +98,6 @@ struct ConsumerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        if version {
-            print("statusrelay-consumer \(Self.version)")
-            print("librdkafka \(KafkaLibrary.versionString)")
-            return
-        }
         let environment = ProcessInfo.processInfo.environment
         let configuration: ConsumerConfiguration
         var resolver: ConfigurationResolver
@@ -124,22 +116,21 @@ struct ConsumerCommand: AsyncParsableCommand {
             print(resolver.report())
             return
         }
-        do {
-            try KafkaLibrary.requireMinimumVersion(major: 2, minor: 3)
-        } catch {
-            FileHandle.standardError.write(
-                Data("statusrelay-consumer: librdkafka \(KafkaLibrary.versionString) is too old: 2.3 or later is required (\(error))\n".utf8)
-            )
-            throw ExitCode(3)
-        }
-
         LoggingBootstrap.bootstrap(format: configuration.logFormat, level: configuration.logLevel)
         var logger = Logger(label: "statusrelay.consumer")
         logger.logLevel = configuration.logLevel
+        do {
+            try LibrdkafkaVersionGate.check(logger: logger)
+        } catch {
+            FileHandle.standardError.write(
+                Data("statusrelay-consumer: refusing to start: librdkafka \(KafkaLibrary.versionString) is loaded, 2.3 or later is required (\(error))\n".utf8)
+            )
+            throw ExitCode(3)
+        }
         logger.info(
             "starting statusrelay-consumer",
             metadata: [
-                "version": "\(Self.version)", "librdkafka": "\(KafkaLibrary.versionString)",
+                "version": "\(StatusRelayCore.StatusRelayVersion.current)", "librdkafka": "\(KafkaLibrary.versionString)",
                 "brokers": "\(configuration.brokers.joined(separator: ","))", "topic": "\(configuration.topic)",
                 "group": "\(configuration.group)", "state_topic": "\(configuration.stateTopic)",
                 "reorder_window": "\(DurationFormat.format(configuration.service.reorder.window))",

@@ -12,26 +12,33 @@ struct PostgresSinkTests {
     struct Inspector: StateSinkInspector {
         let url: String
 
-        func query<T: Sendable>(_ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws -> T {
+        /// One direct connection (no pool), closed afterwards.
+        func query<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
             let parsed = try PostgresSinkURL(url)
-            let client = PostgresClient(
-                configuration: parsed.clientConfiguration(maximumConnections: 1, connectTimeout: .seconds(5)),
-                backgroundLogger: Logger(label: "inspector")
+            var configuration = PostgresConnection.Configuration(
+                host: parsed.host, port: parsed.port, username: parsed.username, password: parsed.password,
+                database: parsed.database, tls: .disable
             )
-            return try await withThrowingTaskGroup(of: T?.self) { group in
-                group.addTask {
-                    await client.run()
-                    return nil
-                }
-                defer { group.cancelAll() }
-                return try await body(client)
+            if let schema = parsed.schema {
+                configuration.options.additionalStartupParameters = [("search_path", "\"\(schema)\"")]
+            }
+            let connection = try await PostgresConnection.connect(
+                configuration: configuration, id: 1, logger: Logger(label: "inspector")
+            )
+            do {
+                let result = try await body(connection)
+                try await connection.close()
+                return result
+            } catch {
+                try? await connection.close()
+                throw error
             }
         }
 
         func history() async throws -> [StoredHistoryRow] {
-            try await query { client in
+            try await query { connection in
                 var rows: [StoredHistoryRow] = []
-                let sequence = try await client.query(
+                let sequence = try await connection.inspect(
                     """
                     SELECT event_id, message_sid, sequence, status, late, "offset" FROM message_status_events
                     ORDER BY message_sid, sequence
@@ -45,9 +52,9 @@ struct PostgresSinkTests {
         }
 
         func statuses() async throws -> [String: StoredStatusRow] {
-            try await query { client in
+            try await query { connection in
                 var result: [String: StoredStatusRow] = [:]
-                let sequence = try await client.query(
+                let sequence = try await connection.inspect(
                     "SELECT message_sid, status, status_rank, error_code, last_event_id, event_count FROM message_status"
                 )
                 for try await (sid, status, rank, errorCode, lastEvent, count) in sequence.decode(
@@ -63,9 +70,9 @@ struct PostgresSinkTests {
         }
 
         func appliedMigrations() async throws -> Int {
-            try await query { client in
+            try await query { connection in
                 var count = 0
-                for try await value in try await client.query("SELECT count(*) FROM schema_migrations").decode(Int64.self) {
+                for try await value in try await connection.inspect("SELECT count(*) FROM schema_migrations").decode(Int64.self) {
                     count = Int(value)
                 }
                 return count
@@ -73,9 +80,9 @@ struct PostgresSinkTests {
         }
 
         func payloadStatus(eventID: String) async throws -> String? {
-            try await query { client in
+            try await query { connection in
                 var status: String?
-                for try await value in try await client.query(
+                for try await value in try await connection.inspect(
                     "SELECT payload->>'status' FROM message_status_events WHERE event_id = \(eventID)"
                 ).decode(String.self) {
                     status = value
@@ -153,7 +160,7 @@ struct PostgresSinkTests {
         let port = try freePort()
         _ = try TestEnvironment.pgBin
         try await SinkTestFixtures.runScript("postgres.sh", ["start", dataDirectory, String(port)])
-        defer { Self.stopCluster(dataDirectory) }
+        defer { _ = try? SinkTestFixtures.runBlocking("/bin/bash", [Self.postgresScript, "stop", dataDirectory]) }
         let url = try Self.uniqueURL(base: "postgres://statusrelay@127.0.0.1:\(port)/statusrelay")
         var configuration = PostgresSink.Configuration()
         configuration.writeTimeout = .seconds(4)
@@ -200,18 +207,17 @@ struct PostgresSinkTests {
         #expect(statuses.values.allSatisfy { $0.status == "delivered" && $0.eventCount == 3 })
     }
 
-    /// Synchronous cleanup for `defer`: stops a private cluster.
-    static func stopCluster(_ dataDirectory: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [(TestEnvironment.repoRoot as NSString).appendingPathComponent("scripts/postgres.sh"), "stop", dataDirectory]
-        guard (try? process.run()) != nil else { return }
-        process.waitUntilExit()
-    }
+    static var postgresScript: String { (TestEnvironment.repoRoot as NSString).appendingPathComponent("scripts/postgres.sh") }
 
     @Test func rejectsInvalidURLs() {
         #expect(throws: SinkError.self) { try PostgresSink(url: "postgres://127.0.0.1/db", logger: Logger(label: "t")) }
         #expect(throws: SinkError.self) { try PostgresSink(url: "postgres://u@h/db?sslmode=bogus", logger: Logger(label: "t")) }
         #expect(throws: SinkError.self) { try PostgresSink(url: "postgres://u@h/db?schema=a\"b", logger: Logger(label: "t")) }
+    }
+}
+
+extension PostgresConnection {
+    fileprivate func inspect(_ query: PostgresQuery) async throws -> PostgresRowSequence {
+        try await self.query(query, logger: Logger(label: "inspector"))
     }
 }

@@ -8,64 +8,41 @@ enum SinkKafkaTestSupport {
     /// Runs `body` with a producer on the shared broker whose `run()` is active meanwhile.
     static func withProducer<T: Sendable>(_ body: @Sendable (KafkaProducer) async throws -> T) async throws -> T {
         let producer = try KafkaProducer(
-            configuration: KafkaProducerConfiguration(
-                bootstrapServers: try TestEnvironment.bootstrapServers, clientID: "sink-tests",
-                deliveryTimeout: .seconds(20)
-            ),
-            logger: Logger(label: "sink-tests.producer")
+            configuration: try TestKafka.producerConfiguration(deliveryTimeout: .seconds(20)),
+            logger: TestKafka.logger("sink-tests.producer")
         )
         let runner = Task { try await producer.run() }
+        let result: Result<T, any Error>
         do {
-            let result = try await body(producer)
-            await producer.shutdown()
-            _ = await runner.result
-            return result
+            result = .success(try await body(producer))
         } catch {
-            await producer.shutdown()
-            _ = await runner.result
-            throw error
+            result = .failure(error)
         }
+        runner.cancel()
+        _ = await runner.result
+        return try result.get()
     }
 
     static func createTopic(_ name: String, partitions: Int32 = 1) async throws {
-        let admin = try KafkaAdminClient(
-            bootstrapServers: try TestEnvironment.bootstrapServers, additional: [:], logger: Logger(label: "sink-tests.admin")
-        )
-        try await admin.createTopic(name, partitions: partitions)
+        try await TestKafka.createTopic(name, partitions: partitions)
     }
 
     /// Reads `topic` from the beginning of every partition until `count` records arrived.
-    static func readRecords(topic: String, partitions: Int32 = 1, count: Int, timeout: Duration = .seconds(60))
-        async throws -> [KafkaConsumerMessage]
-    {
+    static func readRecords(topic: String, partitions: Int32 = 1, count: Int) async throws -> [KafkaConsumerMessage] {
         let consumer = try KafkaConsumer(
-            assignment: (0..<partitions).map { KafkaTopicPartitionOffset(topic: topic, partition: $0, offset: 0) },
-            configuration: KafkaConsumerConfiguration(
-                bootstrapServers: try TestEnvironment.bootstrapServers,
-                groupID: TestEnvironment.uniqueName("sink-reader"),
-                additional: TestEnvironment.consumerTuning
-            ),
-            logger: Logger(label: "sink-tests.consumer")
+            assignment: (0..<partitions).map {
+                KafkaTopicPartitionOffset(topic: topic, partition: $0, offset: KafkaTopicPartitionOffset.beginning)
+            },
+            configuration: try TestKafka.consumerConfiguration(topics: [topic]),
+            logger: TestKafka.logger("sink-tests.consumer")
         )
-        let runner = Task { try await consumer.run() }
-        defer { runner.cancel() }
-        return try await withThrowingTaskGroup(of: [KafkaConsumerMessage].self) { group in
-            group.addTask {
-                var records: [KafkaConsumerMessage] = []
-                for try await record in consumer.messages {
-                    records.append(record)
-                    if records.count >= count { break }
-                }
-                return records
-            }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                throw TestEnvironmentError("fewer than \(count) records on \(topic) after \(timeout)")
-            }
-            defer { group.cancelAll() }
-            let records = try await group.next()!
-            try? await consumer.close()
+        do {
+            let records = try await TestKafka.collect(count, from: consumer)
+            try await consumer.close()
             return records
+        } catch {
+            try? await consumer.close()
+            throw error
         }
     }
 

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import StatusEvents
 import TestSupport
 
@@ -79,21 +82,53 @@ enum SinkTestFixtures {
         "SM" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
     }
 
-    /// Runs `bash scripts/<name> args...` from the repository and returns its stdout.
+    /// Runs `bash scripts/<name> args...` from the repository, waiting up to two minutes.
     @discardableResult
-    static func runScript(_ name: String, _ arguments: [String]) async throws -> String {
-        let directory = try TestEnvironment.makeTemporaryDirectory("script")
-        let output = (directory as NSString).appendingPathComponent("out.log")
-        let process = try ChildProcess(
-            "/bin/bash",
-            arguments: [(TestEnvironment.repoRoot as NSString).appendingPathComponent("scripts/\(name)")] + arguments,
-            outputPath: output,
-            workingDirectory: TestEnvironment.repoRoot
-        )
-        let status = try await process.waitForExit(timeout: .seconds(120))
-        guard status == .exited(0) else {
-            throw TestEnvironmentError("scripts/\(name) \(arguments) failed (\(status)): \(process.output().suffix(2000))")
+    static func runScript(_ name: String, _ arguments: [String]) async throws -> Int32 {
+        let script = (TestEnvironment.repoRoot as NSString).appendingPathComponent("scripts/\(name)")
+        let pid = try spawn("/bin/bash", [script] + arguments)
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .seconds(120))
+        while true {
+            var status: Int32 = 0
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid {
+                let code = (status >> 8) & 0xFF
+                guard status & 0x7F == 0, code == 0 else {
+                    throw TestEnvironmentError("scripts/\(name) \(arguments) failed with status \(status)")
+                }
+                return code
+            }
+            if result < 0 { throw TestEnvironmentError("waitpid failed: errno \(errno)") }
+            if clock.now >= deadline {
+                kill(pid, SIGKILL)
+                throw TestEnvironmentError("scripts/\(name) \(arguments) still running after 120 s")
+            }
+            try await Task.sleep(for: .milliseconds(50))
         }
-        return process.output()
+    }
+
+    /// Blocking variant for `defer` cleanup.
+    @discardableResult
+    static func runBlocking(_ executable: String, _ arguments: [String]) throws -> Int32 {
+        let pid = try spawn(executable, arguments)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return status
+    }
+
+    /// posix_spawn with the test's environment; output goes to this process's stderr. (Foundation's
+    /// Process is avoided here: its termination monitoring proved unreliable under parallel tests.)
+    static func spawn(_ executable: String, _ arguments: [String]) throws -> pid_t {
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var fileActions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&fileActions)
+        defer { posix_spawn_file_actions_destroy(&fileActions) }
+        posix_spawn_file_actions_adddup2(&fileActions, 2, 1)
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable, &fileActions, nil, argv, environ)
+        guard result == 0 else { throw TestEnvironmentError("posix_spawn \(executable) failed: \(result)") }
+        return pid
     }
 }

@@ -1,6 +1,7 @@
 import Kafka
 public import Logging
 public import ServiceLifecycle
+public import UnixSignals
 import StatusRelayCore
 
 /// Wires `statusrelay-consumer`: Kafka consumer, producer (dead letters, state changelog, kafka
@@ -14,6 +15,7 @@ public enum ConsumerApplication {
     public static func makeServiceGroup(
         configuration: ConsumerConfiguration,
         logger: Logger,
+        gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint],
         onAdminRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> ServiceGroup {
         try KafkaLibrary.requireMinimumVersion(major: 2, minor: 3)
@@ -89,7 +91,7 @@ public enum ConsumerApplication {
                     .init(service: service, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
                     .init(service: adminServer),
                 ],
-                gracefulShutdownSignals: [.sigterm, .sigint],
+                gracefulShutdownSignals: gracefulShutdownSignals,
                 logger: logger
             )
         )

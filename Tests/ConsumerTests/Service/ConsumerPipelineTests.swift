@@ -1,0 +1,131 @@
+import Consumer
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Kafka
+import Logging
+import ServiceLifecycle
+import StatusEvents
+import StatusRelayCore
+import TestSupport
+import Synchronization
+import Testing
+
+/// The whole consumer (ConsumerApplication's service group) in-process against the real broker, with
+/// a JSONL sink: reordering, dedupe, dead-lettering, admin endpoints, and restart without re-emission.
+@Suite struct ConsumerPipelineTests {
+    struct Running {
+        var group: ServiceGroup
+        var task: Task<Void, any Error>
+        var adminPort: Int
+    }
+
+    static func configuration(topic: String, group: String, sinks: [String], window: Duration = .seconds(1)) throws -> ConsumerConfiguration {
+        var configuration = ConsumerConfiguration(topic: topic)
+        configuration.brokers = try TestEnvironment.bootstrapServers
+        configuration.group = group
+        configuration.sinks = sinks
+        configuration.adminListen = HostPort(host: "127.0.0.1", port: 0)
+        configuration.kafkaConfig = TestEnvironment.consumerTuning
+        configuration.service.reorder = ReorderConfiguration(window: window)
+        return configuration
+    }
+
+    static func start(_ configuration: ConsumerConfiguration) async throws -> Running {
+        let port = PortBox()
+        let group = try await ConsumerApplication.makeServiceGroup(
+            configuration: configuration, logger: TestKafka.logger("test.consumer", level: .notice), gracefulShutdownSignals: []
+        ) { bound in port.set(bound) }
+        let task = Task { try await group.run() }
+        try await eventually(timeout: .seconds(30), "admin server listening") { port.value != nil }
+        return Running(group: group, task: task, adminPort: port.value!)
+    }
+
+    static func produce(_ events: [StatusEvent], to topic: String, extra: [KafkaProducerMessage] = []) async throws {
+        let producer = try KafkaProducer(configuration: try TestKafka.producerConfiguration(), logger: TestKafka.logger())
+        for event in events {
+            _ = try await producer.send(
+                KafkaProducerMessage(topic: topic, key: Array(event.messageSid.utf8), value: StatusEventCodec.encode(event), headers: [], partition: nil)
+            )
+        }
+        for message in extra { _ = try await producer.send(message) }
+        await producer.shutdown()
+    }
+
+    static func get(_ port: Int, _ path: String) async throws -> (status: Int, body: String) {
+        let url = URL(string: "http://127.0.0.1:\(port)\(path)")!
+        let (data, response) = try await URLSession.shared.data(from: url)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func reordersDedupesDeadLettersAndResumesWithoutReemitting() async throws {
+        let topic = try await TestKafka.makeTopic("consumer-pipeline", partitions: 3)
+        let groupID = TestEnvironment.uniqueName("group")
+        let directory = try TestEnvironment.makeTemporaryDirectory("consumer-pipeline")
+        let jsonl = (directory as NSString).appendingPathComponent("out.jsonl")
+        let lifecycles = Lifecycles(messages: 40, duplicates: 15, shuffle: 600, seed: 7)
+        let garbage = KafkaProducerMessage(topic: topic, key: Array("SMgarbage".utf8), value: Array("{not json".utf8), headers: [], partition: nil)
+        try await Self.produce(lifecycles.arrivals, to: topic, extra: [garbage])
+
+        let configuration = try Self.configuration(topic: topic, group: groupID, sinks: ["jsonl:\(jsonl)"])
+        var running = try await Self.start(configuration)
+        try await eventually(timeout: .seconds(60), "all events in the JSONL sink") {
+            try ReleasedRecord.read(jsonl: jsonl).count >= lifecycles.eventCount
+        }
+        // The readiness, liveness and metrics endpoints.
+        #expect(try await Self.get(running.adminPort, "/healthz").status == 200)
+        #expect(try await Self.get(running.adminPort, "/readyz").status == 200)
+        try await eventually(timeout: .seconds(10), "metrics show the duplicates and the dead letter") {
+            let metrics = try await Self.get(running.adminPort, "/metrics").body
+            return metrics.contains("statusrelay_consumer_duplicate_events_total 15")
+                && metrics.contains("statusrelay_consumer_decode_errors_total 1")
+                && metrics.contains("statusrelay_consumer_buffered_events")
+        }
+
+        await running.group.triggerGracefulShutdown()
+        try await running.task.value
+        let first = try ReleasedRecord.read(jsonl: jsonl)
+        #expect(exactContentsProblems(first, expected: lifecycles.expected) == [])
+        #expect(first.count == lifecycles.eventCount)
+
+        // The undecodable record went to the dead-letter topic.
+        let dlq = try KafkaConsumer(
+            assignment: [KafkaTopicPartitionOffset(topic: "\(topic).dlq", partition: 0, offset: KafkaTopicPartitionOffset.beginning)],
+            configuration: try TestKafka.consumerConfiguration(topics: [], groupID: ""),
+            logger: TestKafka.logger()
+        )
+        let dlqRun = Task { try await dlq.run() }
+        let dead = try await TestKafka.collect(1, from: dlq, timeout: .seconds(30))
+        #expect(dead.first?.value == Array("{not json".utf8))
+        #expect(dead.first?.headers.contains { $0.key == "statusrelay-dlq-reason" } == true)
+        dlqRun.cancel()
+
+        // Restart: a replayed duplicate is dropped, a new status continues the message's sequence.
+        let (sid, ids) = lifecycles.expected.min { $0.key < $1.key }!
+        let old = TestEvents.make(sid: sid, status: "queued", at: 1, id: ids[0])
+        let newer = TestEvents.make(
+            sid: sid, status: "read", at: Int64(Date().timeIntervalSince1970 * 1000), id: "ev-\(sid)-read-again"
+        )
+        try await Self.produce([old, newer], to: topic)
+        running = try await Self.start(configuration)
+        try await eventually(timeout: .seconds(60), "the new event in the JSONL sink") {
+            try ReleasedRecord.read(jsonl: jsonl).contains { $0.id == newer.id }
+        }
+        await running.group.triggerGracefulShutdown()
+        try await running.task.value
+        let second = try ReleasedRecord.read(jsonl: jsonl)
+        #expect(second.count == first.count + 1, "only the new event was written after the restart")
+        let added = try #require(second.last)
+        #expect(added.id == newer.id)
+        #expect(added.sequence == ids.count + 1)
+        // `read` is above every status of these lifecycles except a previous `read`.
+        #expect(added.late == (ids.last?.hasSuffix("-read") ?? false))
+    }
+}
+
+final class PortBox: Sendable {
+    private let state = Mutex<Int?>(nil)
+    var value: Int? { state.withLock { $0 } }
+    func set(_ port: Int) { state.withLock { $0 = port } }
+}
