@@ -3,7 +3,7 @@
 /// `null`. Encoding is deterministic: the same event always gives the same bytes.
 public enum StatusEventCodec {
     public static func encode(_ event: StatusEvent) -> [UInt8] {
-        var w = JSONWriter(capacity: 768)
+        var w = JSONWriter(capacity: 1024 + event.params.count * 48)
         w.raw("{\"schemaVersion\":")
         w.integer(event.schemaVersion)
         w.raw(",\"id\":")

@@ -52,7 +52,8 @@ public struct FormParameters: Sendable, Hashable, RandomAccessCollection, Expres
 
     /// The first value of `name` (case-sensitive), or nil.
     public func first(_ name: String) -> String? {
-        for parameter in parameters where parameter.name == name { return parameter.value }
+        let count = name.utf8.count
+        for parameter in parameters where parameter.name.utf8.count == count && parameter.name == name { return parameter.value }
         return nil
     }
 

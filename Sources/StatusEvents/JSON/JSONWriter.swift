@@ -27,6 +27,21 @@ struct JSONWriter {
         var runStart = 0
         var index = 0
         let count = utf8.count
+        // Eight bytes at a time while none needs escaping (SWAR: any byte < 0x20, == '"' or == '\\').
+        if let base = UnsafeRawPointer(utf8.baseAddress) {
+            while index + 8 <= count {
+                let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                let ones: UInt64 = 0x0101_0101_0101_0101
+                let highs: UInt64 = 0x8080_8080_8080_8080
+                let quote = word ^ (ones &* 0x22)
+                let backslash = word ^ (ones &* 0x5C)
+                let control = (word &- ones &* 0x20) & ~word
+                let zeroQuote = (quote &- ones) & ~quote
+                let zeroBackslash = (backslash &- ones) & ~backslash
+                if (control | zeroQuote | zeroBackslash) & highs != 0 { break }
+                index += 8
+            }
+        }
         while index < count {
             let byte = utf8[index]
             if byte >= 0x20 && byte != 0x22 && byte != 0x5C {

@@ -49,7 +49,7 @@ struct EventFields {
     func makeEvent(
         id: String,
         source: StatusEvent.Source,
-        grouped: [(name: String, values: [String])],
+        parameters: FormParameters,
         receivedAt: Int64,
         ingress: StatusEvent.IngressInfo,
         extraNotes: [String] = []
@@ -68,15 +68,21 @@ struct EventFields {
             notes.append("unknown status; carried verbatim with rank null")
         }
         var params: [String: StatusEvent.ParamValue] = [:]
-        params.reserveCapacity(grouped.count)
-        for entry in grouped {
-            let value: StatusEvent.ParamValue = entry.values.count == 1 ? .single(entry.values[0]) : .multiple(entry.values)
-            if let existing = params[entry.name] {
+        params.reserveCapacity(parameters.count)
+        let all = parameters.parameters
+        let order = parameters.nameOrder
+        var position = 0
+        while position < order.count {
+            let name = all[order[position]].name
+            var end = position + 1
+            while end < order.count, UTF8Order.equal(all[order[end]].name, name) { end += 1 }
+            let value: StatusEvent.ParamValue =
+                end == position + 1 ? .single(all[order[position]].value) : .multiple(order[position..<end].map { all[$0].value })
+            if let existing = params.updateValue(value, forKey: name) {
                 // Names that differ only by Unicode normalization collapse into one Swift key.
-                params[entry.name] = .multiple(existing.values + value.values)
-            } else {
-                params[entry.name] = value
+                params[name] = .multiple(existing.values + value.values)
             }
+            position = end
         }
         return StatusEvent(
             id: id,

@@ -15,44 +15,32 @@ public enum EventID {
     public static let version = "statusrelay-event-id/1"
 
     public static func compute(source: StatusEvent.Source, parameters: FormParameters) -> String {
-        compute(source: source, grouped: group(parameters))
-    }
-
-    static func compute(source: StatusEvent.Source, grouped: [(name: String, values: [String])]) -> String {
-        var writer = JSONWriter(capacity: 512)
+        let all = parameters.parameters
+        let order = parameters.nameOrder
+        var writer = JSONWriter(capacity: 1024)
         writer.byte(UInt8(ascii: "["))
         writer.string(version)
         writer.byte(UInt8(ascii: ","))
         writer.string(source.rawValue)
         writer.raw(",[")
-        for (offset, entry) in grouped.enumerated() {
-            if offset > 0 { writer.byte(UInt8(ascii: ",")) }
+        var position = 0
+        while position < order.count {
+            // One name's run in `order`: its values in received order.
+            let name = all[order[position]].name
+            if position > 0 { writer.byte(UInt8(ascii: ",")) }
             writer.byte(UInt8(ascii: "["))
-            writer.string(entry.name)
+            writer.string(name)
             writer.raw(",[")
-            for (valueOffset, value) in entry.values.enumerated() {
-                if valueOffset > 0 { writer.byte(UInt8(ascii: ",")) }
-                writer.string(value)
+            writer.string(all[order[position]].value)
+            position += 1
+            while position < order.count, UTF8Order.equal(all[order[position]].name, name) {
+                writer.byte(UInt8(ascii: ","))
+                writer.string(all[order[position]].value)
+                position += 1
             }
             writer.raw("]]")
         }
         writer.raw("]]")
-        return SHA256.hash(data: writer.bytes).withUnsafeBytes { ByteEncoding.hex($0) }
-    }
-
-    /// Groups by exact name bytes (not Swift's canonical equivalence), names sorted by UTF-8 bytes.
-    static func group(_ parameters: FormParameters) -> [(name: String, values: [String])] {
-        let all = parameters.parameters
-        var grouped: [(name: String, values: [String])] = []
-        grouped.reserveCapacity(all.count)
-        for index in parameters.nameOrder {
-            let parameter = all[index]
-            if let last = grouped.last, UTF8Order.equal(last.name, parameter.name) {
-                grouped[grouped.count - 1].values.append(parameter.value)
-            } else {
-                grouped.append((parameter.name, [parameter.value]))
-            }
-        }
-        return grouped
+        return SHA256.digestHex(writer.bytes)
     }
 }

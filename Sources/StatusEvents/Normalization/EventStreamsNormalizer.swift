@@ -132,11 +132,10 @@ public struct EventStreamsNormalizer: Sendable {
         fields.from = data["from"]?.stringValue
         fields.to = data["to"]?.stringValue
         fields.rawDlrDoneDate = data["rawDlrDoneDate"]?.stringValue
-        let grouped = EventID.group(parameters)
         return fields.makeEvent(
-            id: EventID.compute(source: .eventStreams, grouped: grouped),
+            id: EventID.compute(source: .eventStreams, parameters: parameters),
             source: .eventStreams,
-            grouped: grouped,
+            parameters: parameters,
             receivedAt: receivedAt,
             ingress: ingress
         )

@@ -35,7 +35,6 @@ public struct StatusCallbackNormalizer: Sendable {
             throw .invalid("AccountSid", "AccountSid must match ^AC[0-9a-fA-F]{32}$")
         }
 
-        let grouped = EventID.group(parameters)
         var fields = EventFields(messageSid: messageSid, accountSid: accountSid, status: rawStatus)
         fields.messagingServiceSid = parameters.first("MessagingServiceSid").nonEmpty
         fields.errorCode = parameters.first("ErrorCode")
@@ -45,9 +44,9 @@ public struct StatusCallbackNormalizer: Sendable {
         fields.to = parameters.first("To")
         fields.rawDlrDoneDate = parameters.first("RawDlrDoneDate")
         return fields.makeEvent(
-            id: EventID.compute(source: .statusCallback, grouped: grouped),
+            id: EventID.compute(source: .statusCallback, parameters: parameters),
             source: .statusCallback,
-            grouped: grouped,
+            parameters: parameters,
             receivedAt: receivedAt,
             ingress: StatusEvent.IngressInfo(nodeId: nodeId, idempotencyToken: idempotencyToken, homeRegion: homeRegion)
         )
@@ -64,21 +63,15 @@ public struct StatusCallbackNormalizer: Sendable {
     }
 
     static func hasPrefixAndHex(_ text: String, _ prefix: StaticString) -> Bool {
-        let utf8 = text.utf8
-        guard utf8.count == 34 else { return false }
-        var index = 0
-        var matches = true
-        prefix.withUTF8Buffer { expected in
-            for byte in utf8 {
-                if index < 2 {
-                    if byte != expected[index] { matches = false }
-                } else if FormDecoder.hexValue(byte) == nil {
-                    matches = false
-                }
-                index += 1
-            }
+        guard text.utf8.count == 34 else { return false }
+        let first = prefix.utf8Start[0]
+        let second = prefix.utf8Start[1]
+        let result = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard bytes[0] == first, bytes[1] == second else { return false }
+            for index in 2..<34 where FormDecoder.hexValue(bytes[index]) == nil { return false }
+            return true
         }
-        return matches
+        return result ?? hasPrefixAndHex(String(decoding: Array(text.utf8), as: UTF8.self), prefix)
     }
 }
 

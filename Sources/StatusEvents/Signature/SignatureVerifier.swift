@@ -32,13 +32,13 @@ public struct SignatureVerifier: Sendable {
     }
 
     struct PreparedKey: Sendable {
-        let sha1: HMAC<Insecure.SHA1>
-        let sha256: HMAC<SHA256>
+        let sha1: PrecomputedHMAC<Insecure.SHA1>
+        let sha256: PrecomputedHMAC<SHA256>
 
         init(secret: String) {
-            let key = SymmetricKey(data: Array(secret.utf8))
-            sha1 = HMAC(key: key)
-            sha256 = HMAC(key: key)
+            let key = Array(secret.utf8)
+            sha1 = PrecomputedHMAC(key: key)
+            sha256 = PrecomputedHMAC(key: key)
         }
     }
 
@@ -162,21 +162,17 @@ public struct SignatureVerifier: Sendable {
 
     /// Lower-case hex SHA-256 of a body, as `bodySHA256` carries it.
     public static func bodySHA256(_ body: [UInt8]) -> String {
-        SHA256.hash(data: body).withUnsafeBytes { ByteEncoding.hex($0) }
+        SHA256.digestHex(body)
     }
 
     static func sign(url: [UInt8], payload: [UInt8], key: PreparedKey, algorithm: SignatureAlgorithm, into output: inout [UInt8]) {
-        switch algorithm {
-        case .hmacSHA1:
-            var mac = key.sha1
-            url.withUnsafeBytes { mac.update(data: $0) }
-            payload.withUnsafeBytes { mac.update(data: $0) }
-            mac.finalize().withUnsafeBytes { ByteEncoding.base64($0, into: &output) }
-        case .hmacSHA256:
-            var mac = key.sha256
-            url.withUnsafeBytes { mac.update(data: $0) }
-            payload.withUnsafeBytes { mac.update(data: $0) }
-            mac.finalize().withUnsafeBytes { ByteEncoding.base64($0, into: &output) }
+        url.withUnsafeBytes { url in
+            payload.withUnsafeBytes { payload in
+                switch algorithm {
+                case .hmacSHA1: key.sha1.authenticate(url, payload) { ByteEncoding.base64($0, into: &output) }
+                case .hmacSHA256: key.sha256.authenticate(url, payload) { ByteEncoding.base64($0, into: &output) }
+                }
+            }
         }
     }
 
