@@ -22,8 +22,10 @@ PY=$STATUSRELAY_PYTHON
 BENCH_DIR=$REPO_ROOT/scripts/bench
 
 step "Build release binaries"
-"$REPO_ROOT/scripts/swift.sh" build -c release
-BIN=$("$REPO_ROOT/scripts/swift.sh" build -c release --show-bin-path)
+# STATUSRELAY_RELEASE_FLAGS: extra build flags, e.g. "--scratch-path .build-bench" to keep a separate tree.
+# shellcheck disable=SC2086
+"$REPO_ROOT/scripts/swift.sh" build -c release ${STATUSRELAY_RELEASE_FLAGS:-}
+BIN=$("$REPO_ROOT/scripts/swift.sh" build -c release ${STATUSRELAY_RELEASE_FLAGS:-} --show-bin-path)
 done_step
 
 RESULTS=$REPO_ROOT/bench-results

@@ -11,9 +11,11 @@ bash "$REPO_ROOT/scripts/bootstrap.sh"
 source "$LOCAL_DIR/env.sh"
 
 step "Build release binaries"
-"$REPO_ROOT/scripts/swift.sh" build -c release
+# STATUSRELAY_RELEASE_FLAGS: extra build flags, e.g. "--scratch-path .build-bench" to keep a separate tree.
+# shellcheck disable=SC2086
+"$REPO_ROOT/scripts/swift.sh" build -c release ${STATUSRELAY_RELEASE_FLAGS:-}
 export STATUSRELAY_BIN_DIR
-STATUSRELAY_BIN_DIR=$("$REPO_ROOT/scripts/swift.sh" build -c release --show-bin-path)
+STATUSRELAY_BIN_DIR=$("$REPO_ROOT/scripts/swift.sh" build -c release ${STATUSRELAY_RELEASE_FLAGS:-} --show-bin-path)
 done_step
 
 export STATUSRELAY_REPO_ROOT=$REPO_ROOT

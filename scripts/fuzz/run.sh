@@ -9,8 +9,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 bash "$REPO_ROOT/scripts/bootstrap.sh"
 source "$LOCAL_DIR/env.sh"
 step "Build release binaries"
-"$REPO_ROOT/scripts/swift.sh" build -c release
-BIN=$("$REPO_ROOT/scripts/swift.sh" build -c release --show-bin-path)
+# STATUSRELAY_RELEASE_FLAGS: extra build flags, e.g. "--scratch-path .build-bench" to keep a separate tree.
+# shellcheck disable=SC2086
+"$REPO_ROOT/scripts/swift.sh" build -c release ${STATUSRELAY_RELEASE_FLAGS:-}
+BIN=$("$REPO_ROOT/scripts/swift.sh" build -c release ${STATUSRELAY_RELEASE_FLAGS:-} --show-bin-path)
 done_step
 
 state=$(mktemp -d /tmp/statusrelay-fuzz.XXXXXX)
