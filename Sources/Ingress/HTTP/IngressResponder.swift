@@ -40,7 +40,7 @@ public struct IngressResponder: HTTPResponder {
             paths.ready: .ready, paths.metrics: .metrics,
         ]
         var counters: [Route: Counter] = [:]
-        for route in Route.allCases { counters[route] = dependencies.metrics.request(route: route.rawValue, outcome: "accepted") }
+        for route in Route.allCases where route != .unknown { counters[route] = dependencies.metrics.request(route: route.rawValue, outcome: "accepted") }
         self.acceptedCounters = counters
         self.scheme = dependencies.configuration.tlsCertificatePath == nil ? "http" : "https"
     }
@@ -51,7 +51,7 @@ public struct IngressResponder: HTTPResponder {
     static let homeRegionHeader = HTTPField.Name("X-Home-Region")!
     static let requestIDHeader = HTTPField.Name("X-Request-Id")!
     static let forwardingHeaders: [HTTPField.Name] = [
-        .init("Host")!, .init("X-Forwarded-Proto")!, .init("X-Forwarded-Host")!, .init("X-Forwarded-Port")!, .init("Forwarded")!,
+        .init("X-Forwarded-Proto")!, .init("X-Forwarded-Host")!, .init("X-Forwarded-Port")!, .init("Forwarded")!,
     ]
 
     public func respond(to request: Request, context: Context) async throws -> Response {
@@ -123,7 +123,7 @@ public struct IngressResponder: HTTPResponder {
         }
         let url = try dependencies.urlResolver.resolve(
             target: request.uri.string,
-            headers: configuration.publicURL == nil ? Self.forwarding(request.headers) : [],
+            headers: configuration.publicURL == nil ? Self.forwarding(request.head) : [],
             peerAddress: configuration.trustedProxies.isEmpty ? nil : context.peerAddress,
             scheme: scheme
         )
@@ -261,10 +261,12 @@ public struct IngressResponder: HTTPResponder {
         return bytes
     }
 
-    static func forwarding(_ headers: HTTPFields) -> [(name: String, value: String)] {
+    /// Host (HTTP/1 `Host` arrives as the `:authority` pseudo-header) and forwarding headers.
+    static func forwarding(_ head: HTTPRequest) -> [(name: String, value: String)] {
         var result: [(name: String, value: String)] = []
+        if let authority = head.authority { result.append(("host", authority)) }
         for name in forwardingHeaders {
-            if let value = headers[name] { result.append((name.canonicalName, value)) }
+            if let value = head.headerFields[name] { result.append((name.canonicalName, value)) }
         }
         return result
     }

@@ -70,7 +70,8 @@ public final class SpoolDrainer: Service {
             var remaining = batch.records[...]
             while !remaining.isEmpty {
                 let wave = Self.nextWave(remaining)
-                let failures = await publish(wave)
+                // On shutdown, stop waiting for delivery reports: the records stay in the spool.
+                guard let failures = await unlessCancelled({ await self.publish(wave) }) else { return }
                 if failures == 0 {
                     remaining = remaining.dropFirst(wave.count)
                     backoff = configuration.initialBackoff
