@@ -49,6 +49,7 @@ struct HTTPForwardSinkTests {
             var invalid_signatures: Int
             var violations: [String]
             var responses: [String: Int]
+            var attempt_times: [String: [Double]]
         }
 
         func state() async throws -> State {
@@ -83,11 +84,14 @@ struct HTTPForwardSinkTests {
         let normal = (0..<20).map { _ in SinkTestFixtures.messageSid() }
         let rejected = SinkTestFixtures.messageSid()
         let exhausted = SinkTestFixtures.messageSid()
+        let throttled = SinkTestFixtures.messageSid()
         var perMessage = normal.map {
             SinkTestFixtures.released($0, ["queued", "sent", "delivered"], topic: topic, extra: [("Tag", "b"), ("Tag", "a")])
         }
         perMessage.append(SinkTestFixtures.released(rejected, ["queued", "sent"], topic: topic, extra: [("TestBehavior", "reject400")]))
         perMessage.append(SinkTestFixtures.released(exhausted, ["queued"], topic: topic, extra: [("TestBehavior", "always500")]))
+        let throttledEvents = SinkTestFixtures.released(throttled, ["queued", "sent"], topic: topic, extra: [("TestBehavior", "429once")])
+        perMessage.append(throttledEvents)
         // Interleave the messages, keeping each message's order, and split into two batches.
         var interleaved: [ReleasedEvent] = []
         var cursors = perMessage.map { $0[...] }
@@ -127,12 +131,20 @@ struct HTTPForwardSinkTests {
                 #expect(received.params["Tag"] == ["b", "a"])
             }
         }
-        #expect(Set(state.accepted.map(\.message_sid)) == Set(normal))
+        #expect(Set(state.accepted.map(\.message_sid)) == Set(normal + [throttled]))
         // The 400s were tried once each, the 500s exactly maxAttempts times.
         for released in perMessage[normal.count] {
             #expect(state.attempts[released.event.id] == 1)
         }
         #expect(state.attempts[perMessage[normal.count + 1][0].event.id] == maxAttempts)
+
+        // 429 with Retry-After: 1 was honoured (the retry came at least a second later), in order.
+        #expect(byMessage[throttled]?.map(\.sequence) == [1, 2])
+        for released in throttledEvents {
+            let times = state.attempt_times[released.event.id] ?? []
+            #expect(times.count == 2)
+            if times.count == 2 { #expect(times[1] - times[0] >= 0.95, "retried \(times[1] - times[0]) s after a 429 with Retry-After: 1") }
+        }
 
         let dead = try await SinkKafkaTestSupport.readRecords(topic: topic + ".dlq", count: 3)
         #expect(dead.count == 3)

@@ -7,6 +7,7 @@ would), fails at random with 500 and 429 (with Retry-After), and records what it
 Behaviour per request, chosen by the forwarded `TestBehavior` parameter:
   reject400  -> always 400 (the sink must dead-letter at once)
   always500  -> always 500 (the sink must retry, then dead-letter)
+  429once    -> 429 with Retry-After on an event's first attempt, then 200
   (absent)   -> 500 with probability --p500, 429 with probability --p429, else 200
 
 GET /_state returns JSON: accepted (in acceptance order), attempts per event id, invalid
@@ -17,6 +18,7 @@ import argparse
 import json
 import random
 import threading
+import time
 
 from flask import Flask, jsonify, request
 from twilio.request_validator import RequestValidator
@@ -40,6 +42,7 @@ state = {
     "invalid_signatures": 0,
     "violations": [],
     "responses": {},
+    "attempt_times": {},
 }
 in_flight = set()
 last_sequence = {}
@@ -58,6 +61,8 @@ def status():
         return "invalid signature", 403
     with lock:
         state["attempts"][event_id] = state["attempts"].get(event_id, 0) + 1
+        state["attempt_times"].setdefault(event_id, []).append(time.monotonic())
+        attempt = state["attempts"][event_id]
         if sid in in_flight:
             state["violations"].append(f"concurrent requests for {sid}")
         in_flight.add(sid)
@@ -67,6 +72,8 @@ def status():
             code = 400
         elif behaviour == "always500":
             code = 500
+        elif behaviour == "429once":
+            code = 429 if attempt == 1 else 200
         else:
             with lock:
                 roll = rng.random()

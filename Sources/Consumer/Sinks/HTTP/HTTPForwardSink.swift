@@ -5,6 +5,7 @@ public import Logging
 import NIOCore
 import NIOHTTP1
 import StatusEvents
+import Synchronization
 
 /// `http(s)://…`: forwards each event's original Twilio parameters to an existing Twilio-style
 /// handler, form-encoded and re-signed with `X-Twilio-Signature` for the target URL, so an app that
@@ -62,7 +63,9 @@ public final class HTTPForwardSink: EventSink {
     private let authToken: String
     private let configuration: Configuration
     private let deadLetterProducer: KafkaProducer
-    private let client: HTTPClient
+    private let clientConfiguration: HTTPClient.Configuration
+    /// Created by `start`, shut down by `shutdown` (AsyncHTTPClient requires an explicit shutdown).
+    private let client = Mutex<HTTPClient?>(nil)
     private let gate = KeyedGate()
     private let metrics: SinkMetrics
     private let logger: Logger
@@ -95,15 +98,23 @@ public final class HTTPForwardSink: EventSink {
             timeout: .init(connect: .nanoseconds(Int64(configuration.connectTimeout.nanoseconds)))
         )
         clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(1, configuration.maxConcurrency)
-        self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+        self.clientConfiguration = clientConfiguration
     }
 
     public func start() async throws {
+        client.withLock { client in
+            if client == nil {
+                client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+            }
+        }
         logger.info("HTTP forwarding sink ready", metadata: ["url": "\(Self.redact(url))"])
     }
 
     public func write(_ batch: [ReleasedEvent]) async throws {
         guard !batch.isEmpty else { return }
+        guard let client = client.withLock({ $0 }) else {
+            throw SinkError(code: .notStarted, sink: name, message: "write before start")
+        }
         var order: [String] = []
         var byMessage: [String: [ReleasedEvent]] = [:]
         for released in batch {
@@ -120,7 +131,7 @@ public final class HTTPForwardSink: EventSink {
                     running -= 1
                 }
                 let events = byMessage[sid]!
-                group.addTask { try await self.deliverInOrder(sid, events) }
+                group.addTask { try await self.deliverInOrder(sid, events, client) }
                 running += 1
             }
             try await group.waitForAll()
@@ -128,21 +139,22 @@ public final class HTTPForwardSink: EventSink {
     }
 
     public func shutdown() async throws {
+        guard let client = client.withLock({ client in defer { client = nil }; return client }) else { return }
         try await client.shutdown()
     }
 
     // MARK: - Delivery
 
-    private func deliverInOrder(_ messageSid: String, _ events: [ReleasedEvent]) async throws {
+    private func deliverInOrder(_ messageSid: String, _ events: [ReleasedEvent], _ client: HTTPClient) async throws {
         try await gate.acquire(messageSid)
         defer { gate.release(messageSid) }
         for released in events {
-            try await deliver(released)
+            try await deliver(released, client)
         }
     }
 
     /// Delivers one event with retries; dead-letters it when the policy says so.
-    private func deliver(_ released: ReleasedEvent) async throws {
+    private func deliver(_ released: ReleasedEvent, _ client: HTTPClient) async throws {
         let policy = configuration.retryPolicy
         let request = makeRequest(released)
         var attempt = 0

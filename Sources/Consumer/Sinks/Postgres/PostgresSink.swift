@@ -164,9 +164,11 @@ public final class PostgresSink: EventSink {
 
     private func migrate(_ client: PostgresClient) async throws {
         if let schema = url.quotedSchema {
-            // A separate statement: the transaction below needs the schema in its search_path.
-            _ = try await client.withConnection { connection in
-                try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
+            // Its own transaction, under the lock: concurrent `CREATE SCHEMA IF NOT EXISTS` can
+            // collide, and the migrations below need the schema to exist in their search_path.
+            try await transaction(client) { connection in
+                try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.advisoryLockKey))", logger: self.logger)
+                try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: self.logger)
             }
         }
         let applied = try await transaction(client) { connection in
