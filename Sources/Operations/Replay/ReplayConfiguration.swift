@@ -1,0 +1,51 @@
+public import Consumer
+
+/// What `statusrelay replay` reads and where it writes.
+public struct ReplayConfiguration: Sendable {
+    /// Brokers. Flag `--brokers`, env `STATUSRELAY_BROKERS`; default `127.0.0.1:9092`.
+    public var bootstrapServers: [String]
+    /// The raw event topic. Flag `--topic`, env `STATUSRELAY_TOPIC`; default `twilio.message-status`.
+    public var topic: String
+    /// Start. Flag `--from` (required).
+    public var from: ReplayPosition
+    /// End; nil = each partition's end when the replay starts. Flag `--to`.
+    public var to: ReplayPosition?
+    /// Sink URLs, as for the consumer (`sqlite:PATH`, `postgres://…`, `kafka:TOPIC`, …). Flag `--sink` (repeatable).
+    public var sinks: [String]
+    /// Reorder settings; the window should match the live consumer's. Flag `--reorder-window`; default 3 s.
+    public var reorder: ReorderConfiguration
+    /// Only report what would change. Flag `--dry-run`.
+    public var dryRun: Bool
+    /// Raw librdkafka properties for the consumer, producer and admin client. Flag `--kafka-config K=V`.
+    public var kafkaAdditional: [String: String]
+    /// Released events per sink write. Default 2,000.
+    public var batchSize: Int
+    /// A partition that delivers nothing for this long before reaching its end offset is treated as
+    /// finished (its remaining offsets are gaps, e.g. transaction markers). Default 10 s.
+    public var idleTimeout: Duration
+    /// How many changing messages the dry run lists. Default 20.
+    public var dryRunSampleSize: Int
+    /// Draw the progress bar on stderr. Default true.
+    public var showProgress: Bool
+
+    public init(
+        bootstrapServers: [String] = ["127.0.0.1:9092"], topic: String = "twilio.message-status",
+        from: ReplayPosition, to: ReplayPosition? = nil, sinks: [String],
+        reorder: ReorderConfiguration = ReorderConfiguration(), dryRun: Bool = false,
+        kafkaAdditional: [String: String] = [:], batchSize: Int = 2_000, idleTimeout: Duration = .seconds(10),
+        dryRunSampleSize: Int = 20, showProgress: Bool = true
+    ) {
+        self.bootstrapServers = bootstrapServers
+        self.topic = topic
+        self.from = from
+        self.to = to
+        self.sinks = sinks
+        self.reorder = reorder
+        self.dryRun = dryRun
+        self.kafkaAdditional = kafkaAdditional
+        self.batchSize = max(1, batchSize)
+        self.idleTimeout = idleTimeout
+        self.dryRunSampleSize = dryRunSampleSize
+        self.showProgress = showProgress
+    }
+}

@@ -1,0 +1,39 @@
+/// The SQL differences between the sinks' databases. Everything else in the report's queries is
+/// written once, in SQL both accept.
+enum ReportDialect: Sendable {
+    case sqlite
+    case postgres
+
+    /// A top-level string field of the event JSON in `payload`.
+    func payloadField(_ table: String, _ field: String) -> String {
+        switch self {
+        case .sqlite: "json_extract(\(table).payload, '$.\(field)')"
+        case .postgres: "(\(table).payload ->> '\(field)')"
+        }
+    }
+
+    /// The carrier's done time (`dlrDoneAt`, the validated `RawDlrDoneDate` as an ISO minute) in
+    /// milliseconds, NULL when absent. Only rows that have `raw_dlr_done_date` parse the payload.
+    func dlrDoneMilliseconds(_ table: String) -> String {
+        let field = payloadField(table, "dlrDoneAt")
+        switch self {
+        case .sqlite:
+            return "CASE WHEN \(table).raw_dlr_done_date IS NOT NULL THEN unixepoch(\(field)) * 1000 END"
+        case .postgres:
+            return """
+                CASE WHEN \(table).raw_dlr_done_date IS NOT NULL \
+                THEN (EXTRACT(EPOCH FROM CAST(\(field) AS TIMESTAMPTZ)) * 1000)::BIGINT END
+                """
+        }
+    }
+
+    /// 1 when the boolean column is true, else 0.
+    func flag(_ column: String) -> String {
+        "CASE WHEN \(column) THEN 1 ELSE 0 END"
+    }
+
+    /// `CREATE TEMP TABLE name AS query`, replacing an older one of the session.
+    func createTemporaryTable(_ name: String, as query: String) -> [String] {
+        ["DROP TABLE IF EXISTS \(name)", "CREATE TEMPORARY TABLE \(name) AS \(query)"]
+    }
+}

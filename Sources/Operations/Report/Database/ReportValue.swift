@@ -1,0 +1,27 @@
+/// One cell of a query result, in the few types the report's queries return.
+public enum ReportValue: Sendable, Hashable {
+    case null
+    case integer(Int64)
+    case double(Double)
+    case text(String)
+
+    public var int: Int64? {
+        switch self {
+        case .integer(let value): value
+        case .double(let value): value.isFinite ? Int64(value) : nil
+        case .text(let text): Int64(text)
+        case .null: nil
+        }
+    }
+
+    public var intValue: Int64 { int ?? 0 }
+
+    public var string: String? {
+        switch self {
+        case .text(let text): text
+        case .integer(let value): String(value)
+        case .double(let value): String(value)
+        case .null: nil
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+
+/// Number, duration and time formatting shared by the terminal and HTML renderers.
+enum ReportFormat {
+    /// `850ms`, `4.2s`, `3m05s`, `1h02m`.
+    static func duration(milliseconds value: Int64) -> String {
+        if value < 1_000 { return "\(value)ms" }
+        if value < 60_000 {
+            let tenths = (value + 50) / 100
+            return tenths % 10 == 0 || tenths >= 100 ? "\((value + 500) / 1000)s" : "\(tenths / 10).\(tenths % 10)s"
+        }
+        let seconds = (value + 500) / 1000
+        if seconds < 3600 { return "\(seconds / 60)m" + String(format: "%02ds", seconds % 60) }
+        return "\(seconds / 3600)h" + String(format: "%02dm", (seconds % 3600) / 60)
+    }
+
+    /// `97.3%`, or `-` when there is nothing to divide.
+    static func percent(_ value: Double?) -> String {
+        guard let value else { return "-" }
+        return String(format: "%.1f%%", value * 100)
+    }
+
+    /// The period start as `2026-11-29 13:00` (hour) or `2026-11-29` (day), UTC.
+    static func period(_ milliseconds: Int64?, bucket: ReportBucket) -> String {
+        guard let milliseconds else { return "all" }
+        let iso = ReportTimeSpec.formatISO(milliseconds)
+        let date = String(iso.prefix(10))
+        return bucket == .day ? date : date + " " + String(iso.dropFirst(11).prefix(5))
+    }
+
+    /// Histogram bin label: `<1s`, `1s–2s`, `≥1h`.
+    static func bin(_ bin: HistogramBin) -> String {
+        guard let upper = bin.upper else { return "≥" + duration(milliseconds: bin.lower) }
+        if bin.lower == 0 { return "<" + duration(milliseconds: upper) }
+        return duration(milliseconds: bin.lower) + "–" + duration(milliseconds: upper)
+    }
+
+    static func empty(_ text: String?) -> String {
+        guard let text, !text.isEmpty else { return "-" }
+        return text
+    }
+}

@@ -1,0 +1,148 @@
+/// The report's SQL. Heavy work happens in the database: one pass over the history window builds a
+/// per-message temporary table (`report_messages`, then `report_rows` joined with current state),
+/// and every figure is a GROUP BY or window function over it. Only literal integers this code
+/// computed are spliced into the text; nothing user-supplied is.
+///
+/// Indexes used (created by the sinks' migrations):
+/// - `message_status_events_received_at (received_at)`: the window scan;
+/// - the primary keys `message_status (message_sid)` and `message_status_events (event_id)`: the
+///   per-message joins to current state and to the event that set it;
+/// - `message_status_updated_at (updated_at)`: stuck messages.
+struct ReportQueries: Sendable {
+    let dialect: ReportDialect
+    let since: Int64
+    let until: Int64
+    let bucketMilliseconds: Int64
+
+    /// The final statuses, as a SQL list.
+    static let finalStatusList = "('delivered', 'undelivered', 'failed', 'canceled', 'read')"
+
+    /// Per message of the window: first event time, first `sent`/`delivered` times, carrier done
+    /// time, late and repeated event counts.
+    var messages: [String] {
+        dialect.createTemporaryTable(
+            "report_messages",
+            as: """
+                SELECT e.message_sid AS sid,
+                  MIN(e.received_at) AS first_at,
+                  MIN(CASE WHEN e.status = 'sent' THEN e.received_at END) AS sent_at,
+                  MIN(CASE WHEN e.status = 'delivered' THEN e.received_at END) AS delivered_at,
+                  MAX(\(dialect.dlrDoneMilliseconds("e"))) AS dlr_done_at,
+                  SUM(\(dialect.flag("e.late"))) AS late_events,
+                  COUNT(*) AS events,
+                  COUNT(*) - COUNT(DISTINCT e.status) AS repeated_events
+                FROM message_status_events e
+                WHERE e.received_at >= \(since) AND e.received_at < \(until)
+                GROUP BY e.message_sid
+                """
+        )
+    }
+
+    /// `report_messages` with the period, current status, error code, channel, sender and
+    /// messaging service (read from the event that set the current status).
+    var rows: [String] {
+        dialect.createTemporaryTable(
+            "report_rows",
+            as: """
+                SELECT m.sid, m.first_at, m.sent_at, m.delivered_at, m.dlr_done_at,
+                  m.late_events, m.events, m.repeated_events,
+                  (m.first_at / \(bucketMilliseconds)) * \(bucketMilliseconds) AS bucket,
+                  COALESCE(s.status, 'unknown') AS status,
+                  s.error_code AS error_code,
+                  COALESCE(s.channel, '') AS channel,
+                  COALESCE(\(dialect.payloadField("le", "from")), '') AS sender,
+                  COALESCE(\(dialect.payloadField("le", "messagingServiceSid")), '') AS service
+                FROM report_messages m
+                LEFT JOIN message_status s ON s.message_sid = m.sid
+                LEFT JOIN message_status_events le ON le.event_id = s.last_event_id
+                """
+        )
+    }
+
+    /// Key columns, status, messages, late, repeated, events.
+    func counts(keys: [String]) -> String {
+        let select = (keys + ["status"]).joined(separator: ", ")
+        return """
+            SELECT \(select), COUNT(*), SUM(late_events), SUM(repeated_events), SUM(events)
+            FROM report_rows GROUP BY \(select)
+            """
+    }
+
+    /// Latency expression (never negative: a delivered callback received before the sent one counts
+    /// as 0) and the condition for it to exist.
+    enum Latency {
+        case delivered
+        case carrier
+
+        var expression: String {
+            switch self {
+            case .delivered: "CASE WHEN delivered_at < sent_at THEN 0 ELSE delivered_at - sent_at END"
+            case .carrier: "CASE WHEN dlr_done_at < sent_at THEN 0 ELSE dlr_done_at - sent_at END"
+            }
+        }
+
+        var condition: String {
+            switch self {
+            case .delivered: "sent_at IS NOT NULL AND delivered_at IS NOT NULL"
+            case .carrier: "sent_at IS NOT NULL AND dlr_done_at IS NOT NULL"
+            }
+        }
+    }
+
+    /// Key columns, rank, count, latency: only the rows at the p50/p90/p99 nearest ranks.
+    func percentiles(keys: [String], latency: Latency) -> String {
+        let partition = keys.isEmpty ? "" : "PARTITION BY \(keys.joined(separator: ", ")) "
+        let keyList = keys.isEmpty ? "" : keys.joined(separator: ", ") + ", "
+        let ranks = [50, 90, 99].map { "rn = CASE WHEN (cnt * \($0) + 99) / 100 < 1 THEN 1 ELSE (cnt * \($0) + 99) / 100 END" }
+        return """
+            SELECT \(keyList)rn, cnt, lat FROM (
+              SELECT \(keyList)lat,
+                ROW_NUMBER() OVER (\(partition)ORDER BY lat) AS rn,
+                COUNT(*) OVER (\(partition.trimmingCharacters(in: .whitespaces))) AS cnt
+              FROM (SELECT \(keyList)\(latency.expression) AS lat FROM report_rows WHERE \(latency.condition)) l
+            ) t
+            WHERE \(ranks.joined(separator: " OR "))
+            """
+    }
+
+    /// Bin index, count.
+    func histogram(latency: Latency) -> String {
+        var cases = ""
+        for (index, edge) in HistogramBin.edges.enumerated() {
+            cases += " WHEN lat < \(edge) THEN \(index)"
+        }
+        return """
+            SELECT bin, COUNT(*) FROM (
+              SELECT CASE\(cases) ELSE \(HistogramBin.edges.count) END AS bin
+              FROM (SELECT \(latency.expression) AS lat FROM report_rows WHERE \(latency.condition)) l
+            ) b GROUP BY bin ORDER BY bin
+            """
+    }
+
+    /// Error code, messages.
+    func topErrors(limit: Int) -> String {
+        """
+        SELECT error_code, COUNT(*) AS n FROM report_rows
+        WHERE error_code IS NOT NULL AND error_code <> '' AND error_code <> '0'
+        GROUP BY error_code ORDER BY n DESC, error_code LIMIT \(limit)
+        """
+    }
+
+    /// Status, messages: current state not final (and ranked) for longer than the threshold.
+    func stuckCounts(cutoff: Int64) -> String {
+        """
+        SELECT status, COUNT(*) FROM message_status
+        WHERE updated_at < \(cutoff) AND status_rank IS NOT NULL AND status NOT IN \(Self.finalStatusList)
+        GROUP BY status
+        """
+    }
+
+    /// Message sid, status, updated_at of the longest-stuck messages.
+    func stuckSample(cutoff: Int64, limit: Int) -> String {
+        """
+        SELECT message_sid, status, updated_at FROM message_status
+        WHERE updated_at < \(cutoff) AND status_rank IS NOT NULL AND status NOT IN \(Self.finalStatusList)
+        ORDER BY updated_at, message_sid LIMIT \(limit)
+        """
+    }
+}
