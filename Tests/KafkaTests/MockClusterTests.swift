@@ -38,4 +38,31 @@ import TestSupport
         }
         await producer.shutdown()
     }
+
+    /// Deliveries that keep timing out while the broker answers: the producer replaces its handle.
+    @Test func stalledDeliveriesReplaceTheHandle() async throws {
+        let cluster = try KafkaMockCluster(logger: TestKafka.logger(level: .critical))
+        try cluster.createTopic("events", partitions: 1)
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(
+                bootstrapServers: cluster.bootstrapServers, deliveryTimeout: .seconds(1),
+                additional: ["retry.backoff.ms": "50", "retry.backoff.max.ms": "50"]
+            ),
+            logger: TestKafka.logger(level: .critical)
+        )
+        _ = try await producer.send(KafkaProducerMessage(topic: "events", value: [0]))
+        #expect(producer.clientGeneration == 1)
+        cluster.failNextRequests(.produce, with: Array(repeating: .notEnoughReplicas, count: 100_000))
+        for _ in 0..<3 {
+            await #expect {
+                _ = try await producer.send(KafkaProducerMessage(topic: "events", value: [1]))
+            } throws: { ($0 as? KafkaError)?.code == .timedOut }
+        }
+        try await eventually(timeout: .seconds(20), "handle replaced") { producer.clientGeneration == 2 }
+        cluster.clearRequestErrors(.produce)
+        try await eventually(timeout: .seconds(30), "sends succeed again") {
+            (try? await producer.send(KafkaProducerMessage(topic: "events", value: [2]))) != nil
+        }
+        await producer.shutdown()
+    }
 }

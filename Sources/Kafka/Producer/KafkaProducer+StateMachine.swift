@@ -1,7 +1,8 @@
 extension KafkaProducer {
     typealias DeliveryContinuation = CheckedContinuation<Result<KafkaDeliveryReport, KafkaError>, Never>
 
-    /// Tracks the `send` calls awaiting their delivery report, keyed by the per-message opaque id.
+    /// Tracks the `send` calls awaiting their delivery report (keyed by the per-message opaque id) and the
+    /// producer's health, which decides when the librdkafka handle is replaced.
     struct StateMachine: ~Copyable {
         enum Lifecycle {
             case running
@@ -15,29 +16,92 @@ extension KafkaProducer {
             case fail(KafkaError)
         }
 
+        enum ReplaceReason: CustomStringConvertible {
+            /// librdkafka raised a fatal error: the handle is unusable.
+            case fatal
+            /// Deliveries keep timing out; checked against broker reachability before replacing.
+            case stalled
+
+            var description: String { self == .fatal ? "fatal error" : "deliveries stalled" }
+        }
+
         private(set) var lifecycle = Lifecycle.running
         private var nextID: UInt = 1
-        private var pending: [UInt: DeliveryContinuation] = [:]
+        private var pending: [UInt: (continuation: DeliveryContinuation, generation: Int)] = [:]
+        private var consecutiveTimeouts = 0
+        private var firstTimeout: ContinuousClock.Instant?
+        private var replacing = false
+        /// Timed-out deliveries in a row (spanning at least `stallWindow`) before the handle counts as stalled.
+        let stallThreshold: Int
+        let stallWindow: Duration
+
+        init(stallThreshold: Int = 3, stallWindow: Duration) {
+            self.stallThreshold = stallThreshold
+            self.stallWindow = stallWindow
+        }
 
         var pendingCount: Int { pending.count }
 
-        mutating func register(_ continuation: DeliveryContinuation) -> RegisterAction {
+        mutating func register(_ continuation: DeliveryContinuation, generation: Int) -> RegisterAction {
             guard case .running = lifecycle else { return .fail(.closed("producer")) }
             let id = nextID
             nextID &+= 1
             if nextID == 0 { nextID = 1 }  // 0 would be a null opaque pointer
-            pending[id] = continuation
+            pending[id] = (continuation, generation)
             return .produce(id: id)
         }
 
         /// The continuation to resume for a delivery report (nil for unknown ids).
         mutating func delivered(id: UInt) -> DeliveryContinuation? {
-            pending.removeValue(forKey: id)
+            pending.removeValue(forKey: id)?.continuation
         }
 
         /// Takes back a registration whose produce call failed.
         mutating func unregister(id: UInt) -> DeliveryContinuation? {
-            pending.removeValue(forKey: id)
+            pending.removeValue(forKey: id)?.continuation
+        }
+
+        /// A send completed; returns a reason when the handle should be replaced.
+        mutating func sendCompleted(_ result: Result<KafkaDeliveryReport, KafkaError>, now: ContinuousClock.Instant)
+            -> ReplaceReason?
+        {
+            switch result {
+            case .success:
+                consecutiveTimeouts = 0
+                firstTimeout = nil
+                return nil
+            case .failure(let error) where error.isFatal || error.code == .fatal:
+                return beginReplacing(.fatal)
+            case .failure(let error) where error.code == .timedOut:
+                consecutiveTimeouts += 1
+                let first = firstTimeout ?? now
+                firstTimeout = first
+                guard consecutiveTimeouts >= stallThreshold, now - first >= stallWindow else { return nil }
+                return beginReplacing(.stalled)
+            case .failure:
+                return nil
+            }
+        }
+
+        private mutating func beginReplacing(_ reason: ReplaceReason) -> ReplaceReason? {
+            guard case .running = lifecycle, !replacing else { return nil }
+            replacing = true
+            return reason
+        }
+
+        /// The replacement finished (or was abandoned); health tracking starts afresh.
+        mutating func replacementEnded(replaced: Bool) {
+            replacing = false
+            if replaced {
+                consecutiveTimeouts = 0
+                firstTimeout = nil
+            }
+        }
+
+        /// Sends still waiting on a retired handle, to fail.
+        mutating func abandon(generation: Int) -> [DeliveryContinuation] {
+            let ids = pending.filter { $0.value.generation == generation }.map(\.key)
+            return ids.compactMap { pending.removeValue(forKey: $0)?.continuation }
         }
 
         /// Returns false when shutdown had already begun.
@@ -51,7 +115,7 @@ extension KafkaProducer {
         mutating func close() -> [DeliveryContinuation] {
             lifecycle = .closed
             defer { pending = [:] }
-            return Array(pending.values)
+            return pending.values.map(\.continuation)
         }
     }
 }

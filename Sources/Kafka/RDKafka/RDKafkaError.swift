@@ -7,11 +7,12 @@ enum RDKafkaError {
             return fatal(client: client, context: context)
         }
         let description = String(cString: rd_kafka_err2str(error))
+        let code = code(for: error)
         return KafkaError(
-            code: code(for: error),
+            code: code,
             message: "\(context): \(description)",
             isRetriable: isRetriable(error),
-            isFatal: error == RD_KAFKA_RESP_ERR__FATAL,
+            isFatal: code == .fatal,
             librdkafkaName: String(cString: rd_kafka_err2name(error))
         )
     }
@@ -59,7 +60,9 @@ enum RDKafkaError {
         case RD_KAFKA_RESP_ERR__INVALID_ARG, RD_KAFKA_RESP_ERR_INVALID_CONFIG, RD_KAFKA_RESP_ERR__INVALID_TYPE,
             RD_KAFKA_RESP_ERR__UNKNOWN_PROTOCOL:
             return .invalidConfiguration
-        case RD_KAFKA_RESP_ERR__FATAL:
+        case RD_KAFKA_RESP_ERR__FATAL, RD_KAFKA_RESP_ERR_PRODUCER_FENCED, RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH,
+            RD_KAFKA_RESP_ERR__FENCED:
+            // The producer identity is unusable: the handle must be replaced.
             return .fatal
         case RD_KAFKA_RESP_ERR__DESTROY:
             return .closed

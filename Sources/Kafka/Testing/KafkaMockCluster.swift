@@ -69,6 +69,11 @@ public final class KafkaMockCluster: Sendable {
         rd_kafka_mock_push_request_errors_array(cluster.pointer, api.key, codes.count, codes)
     }
 
+    /// Drops the errors still queued for `api`.
+    public func clearRequestErrors(_ api: API) {
+        rd_kafka_mock_clear_request_errors(cluster.pointer, api.key)
+    }
+
     public func setBrokerDown(_ brokerID: Int32) {
         _ = rd_kafka_mock_broker_set_down(cluster.pointer, brokerID)
     }
