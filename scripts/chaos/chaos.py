@@ -195,7 +195,9 @@ class Load:
         while not self.stop_flag.is_set() and time.monotonic() - start < duration:
             due = int((time.monotonic() - start) * self.rate)
             while n < due:
-                queue.put_nowait(self.next_callback())
+                with self.lock:
+                    item = self.next_callback()
+                queue.put_nowait(item)
                 n += 1
             await asyncio.sleep(0.005)
         for _ in workers:
@@ -596,7 +598,7 @@ def scenario_rebalance(s, a):
 
 
 def scenario_postgres_down(s, a):
-    """PostgreSQL stopped for 30 s mid-stream, then started again."""
+    """PostgreSQL stopped mid-stream (--pg-down, default 30 s), then started again."""
     s.start_broker()
     s.create_topics()
     s.start_ingress()
@@ -658,32 +660,32 @@ def scenario_http_slow(s, a):
 
 
 def scenario_spool_full(s, a):
-    """Broker frozen and the spool on a 2 MiB tmpfs (real ENOSPC) or, without mount rights, a 256 KiB
+    """Broker frozen and the spool on a 256 KiB tmpfs (real ENOSPC) or, without mount rights, a 128 KiB
     --spool-max-bytes: callbacks get 200 until the spool is full, then 503 with Retry-After; once the
     broker is back every 200 is on the topic and the restarted ingress recovers the spool cleanly."""
     s.start_broker()
     s.create_topics()
     spool = os.path.join(s.dir, "spool")
     os.makedirs(spool, exist_ok=True)
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", spool], capture_output=True).returncode == 0
-    s.result["spool_limit"] = "tmpfs 1 MiB (ENOSPC)" if mounted else "--spool-max-bytes 256KiB"
-    extra = ["--spool-segment-bytes", "64KiB"] + ([] if mounted else ["--spool-max-bytes", "256KiB"])
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", spool], capture_output=True).returncode == 0
+    s.result["spool_limit"] = "tmpfs 256 KiB (ENOSPC)" if mounted else "--spool-max-bytes 128KiB"
+    extra = ["--spool-segment-bytes", "32KiB"] + ([] if mounted else ["--spool-max-bytes", "128KiB"])
     try:
         s.start_ingress(*extra)
         s.start_consumer([f"sqlite:{s.dir}/events.sqlite"])
         time.sleep(2)
-        # Keep the freeze shorter than the producer's delivery timeout (30 s): an in-flight request that
-        # times out makes Tansu fence the idempotent producer (see broker-kill), a different fault.
+        # Keep the freeze shorter than the ingress producer's delivery timeout (10 s): an in-flight request
+        # that times out makes Tansu fence the idempotent producer (see broker-kill), a different fault.
         s.broker.signal(signal.SIGSTOP)
-        load = Load(s.ingress_port, max(a.rate, 150), seed=9).start(min(a.duration, 15))
+        load = Load(s.ingress_port, max(a.rate, 150), seed=9).start(7)
+        time.sleep(5.5)
+        retry_after = probe_retry_after(s.ingress_port, load)
         load.wait()
+        s.broker.signal(signal.SIGCONT)
         answers = load.summary()
         s.check("spool full answers 503 (and only 200/503)", "503" in answers and set(answers) <= {"200", "503"},
                 f"answers {answers}")
-        # Retry-After on the 503
-        retry_after = probe_retry_after(s.ingress_port)
         s.check("503 carries Retry-After", retry_after is not None, f"Retry-After: {retry_after}")
-        s.broker.signal(signal.SIGCONT)
         ok = s.account(load, [("sqlite", lambda: sqlite_rows(f"{s.dir}/events.sqlite"))])
         s.ingress.stop()
         s.start_ingress(*extra)
@@ -699,10 +701,12 @@ def scenario_spool_full(s, a):
             subprocess.run(["umount", "-l", spool], capture_output=True)
 
 
-def probe_retry_after(port):
-    """Sends one more signed callback; returns the Retry-After header of a 503, else None."""
-    load = Load(port, 1, seed=99)
-    key, data = load.next_callback()
+def probe_retry_after(port, load):
+    """Sends one more signed callback of `load` (so it is accounted for); returns the Retry-After header of
+    a 503, else None."""
+    with load.lock:
+        key, data = load.next_callback()
+        load.sent[key] = "probe"
     try:
         with socket.create_connection(("127.0.0.1", port), 5) as sock:
             sock.sendall(data)
