@@ -5,47 +5,67 @@ enum FormDecoder {
         var parameters: [FormParameters.Parameter] = []
         parameters.reserveCapacity(16)
         var scratch: [UInt8] = []
-        var segmentStart = 0
         let count = body.count
+        // One pass: segment bounds, the first `=`, and per part whether it needs decoding or
+        // validation, so ASCII parts without escapes become Strings without another scan.
+        var segmentStart = 0
+        var equals = -1
+        var nameFlags: UInt8 = 0
+        var flags: UInt8 = 0
         var index = 0
         while index <= count {
-            if index == count || body[index] == UInt8(ascii: "&") {
+            let byte = index < count ? body[index] : UInt8(ascii: "&")
+            switch byte {
+            case UInt8(ascii: "&"):
                 if index > segmentStart {
-                    var equals = index
-                    var cursor = segmentStart
-                    while cursor < index {
-                        if body[cursor] == UInt8(ascii: "=") {
-                            equals = cursor
-                            break
-                        }
-                        cursor += 1
+                    let name: String
+                    let value: String
+                    if equals >= 0 {
+                        name = try decode(body, segmentStart, equals, nameFlags, &scratch)
+                        value = try decode(body, equals + 1, index, flags, &scratch)
+                    } else {
+                        name = try decode(body, segmentStart, index, flags, &scratch)
+                        value = ""
                     }
-                    let name = try decode(body, segmentStart, equals, &scratch)
-                    let value = equals < index ? try decode(body, equals + 1, index, &scratch) : ""
                     parameters.append(FormParameters.Parameter(name: name, value: value))
                 }
                 segmentStart = index + 1
+                equals = -1
+                flags = 0
+            case UInt8(ascii: "="):
+                if equals < 0 {
+                    equals = index
+                    nameFlags = flags
+                    flags = 0
+                }
+            case UInt8(ascii: "%"), UInt8(ascii: "+"):
+                flags |= needsDecoding
+            case 0x80...:
+                flags |= nonASCII
+            default:
+                break
             }
             index += 1
         }
         return FormParameters(parsed: parameters)
     }
 
+    private static let needsDecoding: UInt8 = 1
+    private static let nonASCII: UInt8 = 2
+
     /// Decodes `body[start..<end]`.
     static func decode(
         _ body: UnsafeBufferPointer<UInt8>,
         _ start: Int,
         _ end: Int,
+        _ flags: UInt8,
         _ scratch: inout [UInt8]
     ) throws(WebhookError) -> String {
         if start == end { return "" }
-        var needsDecoding = false
-        for index in start..<end where body[index] == UInt8(ascii: "%") || body[index] == UInt8(ascii: "+") {
-            needsDecoding = true
-            break
-        }
-        if !needsDecoding {
-            return try makeString(UnsafeBufferPointer(rebasing: body[start..<end]), offset: start)
+        if flags & needsDecoding == 0 {
+            let slice = UnsafeBufferPointer(rebasing: body[start..<end])
+            if flags & nonASCII == 0 { return String(decoding: slice, as: UTF8.self) }
+            return try makeString(slice, offset: start)
         }
         scratch.removeAll(keepingCapacity: true)
         var index = start
