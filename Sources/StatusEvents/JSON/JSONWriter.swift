@@ -1,35 +1,71 @@
-/// Appends compact JSON to a byte buffer (no Foundation; the event encoder's hot path).
-struct JSONWriter {
-    var bytes: [UInt8] = []
+/// Appends compact JSON to a growable raw buffer (no Foundation; the event encoder's hot path).
+/// Non-copyable so the buffer has exactly one owner; `Array` appends cost too much per call here.
+struct JSONWriter: ~Copyable {
+    private var storage: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private(set) var count = 0
 
-    init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
-
-    var string: String { String(decoding: bytes, as: UTF8.self) }
-
-    mutating func raw(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    init(capacity: Int = 256) {
+        self.capacity = max(capacity, 16)
+        storage = .allocate(capacity: self.capacity)
     }
 
-    mutating func byte(_ value: UInt8) { bytes.append(value) }
+    deinit { storage.deallocate() }
+
+    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage, count: count)) }
+
+    var string: String { String(decoding: UnsafeBufferPointer(start: storage, count: count), as: UTF8.self) }
+
+    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        body(UnsafeRawBufferPointer(start: storage, count: count))
+    }
+
+    private mutating func reserve(_ extra: Int) {
+        guard count + extra > capacity else { return }
+        let newCapacity = max(capacity * 2, count + extra)
+        let newStorage = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newStorage.update(from: storage, count: count)
+        storage.deallocate()
+        storage = newStorage
+        capacity = newCapacity
+    }
+
+    private mutating func append(_ buffer: UnsafeBufferPointer<UInt8>) {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return }
+        reserve(buffer.count)
+        (storage + count).update(from: base, count: buffer.count)
+        count += buffer.count
+    }
+
+    mutating func raw(_ text: StaticString) {
+        append(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    mutating func byte(_ value: UInt8) {
+        reserve(1)
+        storage[count] = value
+        count += 1
+    }
 
     mutating func integer<T: BinaryInteger>(_ value: T) {
-        bytes.append(contentsOf: String(value).utf8)
+        var text = String(value)
+        text.withUTF8 { append($0) }
     }
 
     mutating func string(_ value: String) {
-        bytes.append(UInt8(ascii: "\""))
+        byte(UInt8(ascii: "\""))
         let done: Void? = value.utf8.withContiguousStorageIfAvailable { appendEscaped($0) }
         if done == nil { Array(value.utf8).withUnsafeBufferPointer { appendEscaped($0) } }
-        bytes.append(UInt8(ascii: "\""))
+        byte(UInt8(ascii: "\""))
     }
 
     private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
         var runStart = 0
         var index = 0
-        let count = utf8.count
+        let length = utf8.count
         // Eight bytes at a time while none needs escaping (SWAR: any byte < 0x20, == '"' or == '\\').
         if let base = UnsafeRawPointer(utf8.baseAddress) {
-            while index + 8 <= count {
+            while index + 8 <= length {
                 let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
                 let ones: UInt64 = 0x0101_0101_0101_0101
                 let highs: UInt64 = 0x8080_8080_8080_8080
@@ -42,13 +78,13 @@ struct JSONWriter {
                 index += 8
             }
         }
-        while index < count {
+        while index < length {
             let byte = utf8[index]
             if byte >= 0x20 && byte != 0x22 && byte != 0x5C {
                 index += 1
                 continue
             }
-            if index > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
+            if index > runStart { append(UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
             switch byte {
             case 0x22: raw("\\\"")
             case 0x5C: raw("\\\\")
@@ -59,13 +95,13 @@ struct JSONWriter {
             case 0x0C: raw("\\f")
             default:
                 raw("\\u00")
-                bytes.append(Self.hexDigits[Int(byte >> 4)])
-                bytes.append(Self.hexDigits[Int(byte & 15)])
+                self.byte(Self.hexDigits[Int(byte >> 4)])
+                self.byte(Self.hexDigits[Int(byte & 15)])
             }
             index += 1
             runStart = index
         }
-        if count > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<count])) }
+        if length > runStart { append(UnsafeBufferPointer(rebasing: utf8[runStart..<length])) }
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
@@ -78,7 +114,9 @@ struct JSONWriter {
         switch value {
         case .null: raw("null")
         case .bool(let flag): if flag { raw("true") } else { raw("false") }
-        case .number(let text): bytes.append(contentsOf: text.utf8)
+        case .number(let text):
+            var text = text
+            text.withUTF8 { append($0) }
         case .string(let text): string(text)
         case .array(let elements):
             byte(UInt8(ascii: "["))

@@ -41,6 +41,6 @@ public enum EventID {
             writer.raw("]]")
         }
         writer.raw("]]")
-        return SHA256.digestHex(writer.bytes)
+        return writer.withUnsafeBytes { SHA256.digestHex($0) }
     }
 }

@@ -35,8 +35,12 @@ struct PrecomputedHMAC<H: HashFunction>: Sendable {
 extension SHA256 {
     /// SHA-256 of a byte array without the generic `DataProtocol` path.
     static func digestHex(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBytes { digestHex($0) }
+    }
+
+    static func digestHex(_ bytes: UnsafeRawBufferPointer) -> String {
         var hasher = SHA256()
-        bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        hasher.update(bufferPointer: bytes)
         return hasher.finalize().withUnsafeBytes { ByteEncoding.hex($0) }
     }
 }
