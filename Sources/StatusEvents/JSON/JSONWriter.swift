@@ -20,8 +20,13 @@ struct JSONWriter: ~Copyable {
         body(UnsafeRawBufferPointer(start: storage, count: count))
     }
 
+    @inline(__always)
     private mutating func reserve(_ extra: Int) {
-        guard count + extra > capacity else { return }
+        if count + extra > capacity { grow(extra) }
+    }
+
+    @inline(never)
+    private mutating func grow(_ extra: Int) {
         let newCapacity = max(capacity * 2, count + extra)
         let newStorage = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
         newStorage.update(from: storage, count: count)
@@ -30,6 +35,7 @@ struct JSONWriter: ~Copyable {
         capacity = newCapacity
     }
 
+    @inline(__always)
     private mutating func append(_ buffer: UnsafeBufferPointer<UInt8>) {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return }
         reserve(buffer.count)
@@ -37,10 +43,12 @@ struct JSONWriter: ~Copyable {
         count += buffer.count
     }
 
+    @inline(__always)
     mutating func raw(_ text: StaticString) {
         append(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
+    @inline(__always)
     mutating func byte(_ value: UInt8) {
         reserve(1)
         storage[count] = value
@@ -48,8 +56,24 @@ struct JSONWriter: ~Copyable {
     }
 
     mutating func integer<T: BinaryInteger>(_ value: T) {
-        var text = String(value)
-        text.withUTF8 { append($0) }
+        guard let number = Int64(exactly: value) else {
+            var text = String(value)
+            text.withUTF8 { append($0) }
+            return
+        }
+        reserve(20)
+        if number < 0 { byte(UInt8(ascii: "-")) }
+        // Digits backwards into a small stack buffer, then forwards into the output.
+        var magnitude = number.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var position = 20
+            repeat {
+                position -= 1
+                digits[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            append(UnsafeBufferPointer(rebasing: digits[position..<20]))
+        }
     }
 
     mutating func string(_ value: String) {
