@@ -118,7 +118,27 @@ import TestSupport
             #expect(partitionOffsets == Array(0..<Int64(partitionOffsets.count)))
         }
         #expect(producer.outQueueLength == 0)
+
         await producer.shutdown()
+
+        // One at a time: each send's own round trip (what an ingress request waits for), per linger setting.
+        for linger in [Duration.zero, .milliseconds(5)] {
+            var configuration = try TestKafka.producerConfiguration()
+            configuration.linger = linger
+            let sequential = try KafkaProducer(configuration: configuration, logger: TestKafka.logger())
+            var latencies: [Duration] = []
+            for index in 0..<200 {
+                let sendStarted = clock.now
+                _ = try await sequential.send(KafkaProducerMessage(topic: topic, key: Array("k\(index)".utf8), value: payload))
+                latencies.append(clock.now - sendStarted)
+            }
+            latencies.sort()
+            print(
+                "kafka send latency (sequential, 200 records, linger \(linger)): p50 \(latencies[100]) p99 \(latencies[197]) max \(latencies[199])"
+            )
+            #expect(latencies.count == 200)
+            await sequential.shutdown()
+        }
     }
 }
 

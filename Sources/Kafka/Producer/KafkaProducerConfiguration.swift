@@ -9,7 +9,8 @@ public struct KafkaProducerConfiguration: Sendable {
     /// How long a record may take from `send` to acknowledged, retries included (`message.timeout.ms`).
     /// After it, `send` throws ``KafkaError/Code/timedOut``. Default 30 s.
     public var deliveryTimeout: Duration
-    /// How long to wait for more records to batch (`linger.ms`). Default 5 ms.
+    /// How long to wait for more records to batch (`linger.ms`). Default 0: each `send` waits for its own
+    /// acknowledgement, so latency wins; records still batch while earlier requests are in flight.
     public var linger: Duration
     /// Batch compression (`compression.type`). Default ``Compression/none``.
     public var compression: Compression
@@ -21,7 +22,7 @@ public struct KafkaProducerConfiguration: Sendable {
         bootstrapServers: [String] = ["127.0.0.1:9092"],
         clientID: String = "statusrelay",
         deliveryTimeout: Duration = .seconds(30),
-        linger: Duration = .milliseconds(5),
+        linger: Duration = .zero,
         compression: Compression = .none,
         additional: [String: String] = [:]
     ) {
