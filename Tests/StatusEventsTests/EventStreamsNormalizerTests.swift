@@ -55,6 +55,7 @@ import Testing
         #expect(outcome.rejections[1].error.field == "data.messageSid")
         #expect(outcome.rejections[2].error.field == "data.accountSid")
         #expect(outcome.rejections[0].element.contains("com.twilio.voice.call.completed"))
+        #expect(outcome.rejections.map(\.messageSid) == ["SM0123456789abcdef0123456789abcdef", nil, "SM0123456789abcdef0123456789abcdef", nil])
     }
 
     @Test func statusFallsBackToTheTypeSuffix() throws {

@@ -19,6 +19,8 @@ public struct EventStreamsNormalizer: Sendable {
         public var error: WebhookError
         /// The element as compact JSON, for the dead-letter record.
         public var element: String
+        /// `data.messageSid` when the element has one (a dead-letter record key), else nil.
+        public var messageSid: String?
     }
 
     public struct Outcome: Sendable, Hashable {
@@ -47,7 +49,9 @@ public struct EventStreamsNormalizer: Sendable {
             do {
                 outcome.events.append(try normalize(element: element, receivedAt: receivedAt, ingress: ingress))
             } catch {
-                outcome.rejections.append(Rejection(index: index, error: error, element: element.jsonText))
+                outcome.rejections.append(
+                    Rejection(index: index, error: error, element: element.jsonText, messageSid: element["data"]?["messageSid"]?.stringValue)
+                )
             }
         }
         return outcome

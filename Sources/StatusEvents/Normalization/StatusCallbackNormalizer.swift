@@ -23,26 +23,27 @@ public struct StatusCallbackNormalizer: Sendable {
         homeRegion: String? = nil,
         receivedAt: Int64
     ) throws(WebhookError) -> StatusEvent {
-        guard let messageSid = parameters.first("MessageSid") else { throw .missing("MessageSid") }
+        let known = KnownParameters(parameters)
+        guard let messageSid = known.messageSid else { throw .missing("MessageSid") }
         guard Self.isMessageSid(messageSid) else {
             throw .invalid("MessageSid", "MessageSid must match ^(SM|MM)[0-9a-fA-F]{32}$")
         }
-        let statusField = parameters.first("MessageStatus") != nil ? "MessageStatus" : "SmsStatus"
-        guard let rawStatus = parameters.first(statusField) else { throw .missing("MessageStatus") }
+        let statusField = known.messageStatus != nil ? "MessageStatus" : "SmsStatus"
+        guard let rawStatus = known.messageStatus ?? known.smsStatus else { throw .missing("MessageStatus") }
         guard !rawStatus.isEmpty else { throw .invalid(statusField, "\(statusField) is empty") }
-        guard let accountSid = parameters.first("AccountSid") else { throw .missing("AccountSid") }
+        guard let accountSid = known.accountSid else { throw .missing("AccountSid") }
         guard Self.isAccountSid(accountSid) else {
             throw .invalid("AccountSid", "AccountSid must match ^AC[0-9a-fA-F]{32}$")
         }
 
         var fields = EventFields(messageSid: messageSid, accountSid: accountSid, status: rawStatus)
-        fields.messagingServiceSid = parameters.first("MessagingServiceSid").nonEmpty
-        fields.errorCode = parameters.first("ErrorCode")
-        fields.eventType = parameters.first("EventType").nonEmpty
-        fields.channelPrefix = parameters.first("ChannelPrefix")
-        fields.from = parameters.first("From")
-        fields.to = parameters.first("To")
-        fields.rawDlrDoneDate = parameters.first("RawDlrDoneDate")
+        fields.messagingServiceSid = known.messagingServiceSid.nonEmpty
+        fields.errorCode = known.errorCode
+        fields.eventType = known.eventType.nonEmpty
+        fields.channelPrefix = known.channelPrefix
+        fields.from = known.from
+        fields.to = known.to
+        fields.rawDlrDoneDate = known.rawDlrDoneDate
         return fields.makeEvent(
             id: EventID.compute(source: .statusCallback, parameters: parameters),
             source: .statusCallback,
@@ -72,6 +73,61 @@ public struct StatusCallbackNormalizer: Sendable {
             return true
         }
         return result ?? hasPrefixAndHex(String(decoding: Array(text.utf8), as: UTF8.self), prefix)
+    }
+}
+
+/// The first value of each parameter the normalizer reads, found in one pass (switching on the
+/// name's length first keeps this to one or two string comparisons per parameter).
+struct KnownParameters {
+    var messageSid: String?
+    var messageStatus: String?
+    var smsStatus: String?
+    var accountSid: String?
+    var messagingServiceSid: String?
+    var errorCode: String?
+    var eventType: String?
+    var channelPrefix: String?
+    var from: String?
+    var to: String?
+    var rawDlrDoneDate: String?
+
+    init(_ parameters: FormParameters) {
+        for parameter in parameters.parameters {
+            let name = parameter.name
+            let value = parameter.value
+            switch name.utf8.count {
+            case 2:
+                if to == nil, name == "To" { to = value }
+            case 4:
+                if from == nil, name == "From" { from = value }
+            case 9:
+                if smsStatus == nil, name == "SmsStatus" {
+                    smsStatus = value
+                } else if errorCode == nil, name == "ErrorCode" {
+                    errorCode = value
+                } else if eventType == nil, name == "EventType" {
+                    eventType = value
+                }
+            case 10:
+                if messageSid == nil, name == "MessageSid" {
+                    messageSid = value
+                } else if accountSid == nil, name == "AccountSid" {
+                    accountSid = value
+                }
+            case 13:
+                if messageStatus == nil, name == "MessageStatus" {
+                    messageStatus = value
+                } else if channelPrefix == nil, name == "ChannelPrefix" {
+                    channelPrefix = value
+                }
+            case 14:
+                if rawDlrDoneDate == nil, name == "RawDlrDoneDate" { rawDlrDoneDate = value }
+            case 19:
+                if messagingServiceSid == nil, name == "MessagingServiceSid" { messagingServiceSid = value }
+            default:
+                break
+            }
+        }
     }
 }
 
