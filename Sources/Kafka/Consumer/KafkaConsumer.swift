@@ -115,7 +115,7 @@ public final class KafkaConsumer: Service, Sendable {
     /// Does nothing for a manual assignment. Throws ``KafkaError/Code/rebalance`` for partitions no longer owned.
     public func commit(_ offsets: [KafkaTopicPartitionOffset]) async throws(KafkaError) {
         guard !isManualAssignment, !offsets.isEmpty else { return }
-        guard shared.isRunning else { throw .closed("consumer") }
+        guard shared.isRunning else { throw shared.failure ?? .closed("consumer") }
         let client = self.client
         try await RDKafkaBlocking.run { () throws(KafkaError) in
             let list = RDKafkaTopicPartitionList(offsets)
@@ -166,15 +166,16 @@ public final class KafkaConsumer: Service, Sendable {
 
     // MARK: - Poll thread
 
-    private static func pollOnce(client: RDKafkaClient, shared: Shared) {
-        guard let message = rd_kafka_consumer_poll(client.handle, 100) else { return }
+    /// Returns false once the consumer failed and the loop should close it.
+    private static func pollOnce(client: RDKafkaClient, shared: Shared) -> Bool {
+        guard let message = rd_kafka_consumer_poll(client.handle, 100) else { return true }
         defer { rd_kafka_message_destroy(message) }
         let error = message.pointee.err
         guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            handlePollError(error, message: message, client: client, shared: shared)
-            return
+            return handlePollError(error, message: message, client: client, shared: shared)
         }
         shared.received(convert(message))
+        return true
     }
 
     private static func convert(_ message: UnsafeMutablePointer<rd_kafka_message_t>) -> KafkaConsumerMessage {
@@ -195,14 +196,15 @@ public final class KafkaConsumer: Service, Sendable {
     private static func handlePollError(
         _ error: rd_kafka_resp_err_t, message: UnsafeMutablePointer<rd_kafka_message_t>, client: RDKafkaClient,
         shared: Shared
-    ) {
+    ) -> Bool {
         switch error {
         case RD_KAFKA_RESP_ERR__PARTITION_EOF:
-            return
+            return true
         case RD_KAFKA_RESP_ERR__FATAL:
             let failure = RDKafkaError.fatal(client: client.handle, context: "consumer")
             shared.logger.error("consumer stopped by a fatal error", metadata: ["error": "\(failure)"])
             shared.fail(failure)
+            return false
         default:
             // librdkafka recovers from these by itself (broker down, topic not there yet, ...).
             let detail = rd_kafka_message_errstr(message).map { String(cString: $0) } ?? ""
@@ -214,6 +216,7 @@ public final class KafkaConsumer: Service, Sendable {
                     "kafka.topic": "\(topic ?? "-")",
                 ]
             )
+            return true
         }
     }
 

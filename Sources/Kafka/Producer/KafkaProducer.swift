@@ -58,12 +58,15 @@ public final class KafkaProducer: Service, Sendable {
     ) throws(KafkaError) -> Generation {
         let client = try RDKafkaClient(kind: .producer, properties: configuration.properties, context: context, logger: logger)
         // The loop holds the client, so the handle is destroyed on that thread once the loop ends.
-        let pollLoop = RDKafkaPollLoop(name: "kafka-producer-poll", body: { client.poll(timeoutMs: 100) }, onExit: {})
+        let pollLoop = RDKafkaPollLoop(name: "kafka-producer-poll", body: {
+            client.poll(timeoutMs: 100)
+            return true
+        }, onExit: {})
         return Generation(id: id, client: client, pollLoop: pollLoop)
     }
 
     deinit {
-        current.withLock { $0.pollLoop.requestStop() }
+        _ = current.withLock { $0.pollLoop.requestStop() }
     }
 
     private var client: RDKafkaClient { current.withLock { $0.client } }

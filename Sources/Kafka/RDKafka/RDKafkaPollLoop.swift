@@ -12,11 +12,12 @@ final class RDKafkaPollLoop: Sendable {
 
     private let state = Mutex(State())
 
-    /// Starts the thread. `body` should block for a short while (e.g. a 100 ms poll) and return.
-    init(name: String, body: @escaping @Sendable () -> Void, onExit: @escaping @Sendable () -> Void) {
+    /// Starts the thread. `body` should block for a short while (e.g. a 100 ms poll) and return whether
+    /// to go on.
+    init(name: String, body: @escaping @Sendable () -> Bool, onExit: @escaping @Sendable () -> Void) {
         let thread = Thread { [self] in
             while !self.isStopRequested {
-                body()
+                if !body() { self.requestStop() }
             }
             onExit()
             let waiters = self.state.withLock { state in
