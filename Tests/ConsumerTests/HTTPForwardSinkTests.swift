@@ -103,7 +103,8 @@ struct HTTPForwardSinkTests {
         let firstBatch = Array(interleaved[..<(interleaved.count / 2)])
         let secondBatch = Array(interleaved[(interleaved.count / 2)...])
 
-        let maxAttempts = 5
+        // High enough that random failures (31% per attempt) never exhaust a normal event (0.31^12 ≈ 1e-6).
+        let maxAttempts = 12
         try await SinkKafkaTestSupport.withProducer { producer in
             var configuration = SinkFactory.Configuration(kafkaProducer: producer)
             configuration.http = Self.configuration(token: token, maxAttempts: maxAttempts)
@@ -190,13 +191,14 @@ struct HTTPForwardSinkTests {
     @Test func unreachableTargetIsRetriedThenDeadLettered() async throws {
         let port = try freePort()
         let topic = TestEnvironment.uniqueName("fwd-down")
-        try await SinkKafkaTestSupport.createTopic(topic + ".dlq")
+        // The dead-letter topic does not exist yet: the sink creates it through the admin client.
+        let admin = try KafkaAdminClient(bootstrapServers: try TestEnvironment.bootstrapServers, logger: TestKafka.logger())
         try await SinkKafkaTestSupport.withProducer { producer in
             var configuration = Self.configuration(token: "t", maxAttempts: 3)
             configuration.connectTimeout = .milliseconds(500)
             let sink = try HTTPForwardSink(
                 url: "http://127.0.0.1:\(port)/status", configuration: configuration, deadLetterProducer: producer,
-                logger: Logger(label: "test")
+                admin: admin, logger: Logger(label: "test")
             )
             try await sink.start()
             try await sink.write(SinkTestFixtures.released(SinkTestFixtures.messageSid(), ["queued"], topic: topic))

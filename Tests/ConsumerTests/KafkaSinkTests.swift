@@ -11,7 +11,8 @@ import TestSupport
 struct KafkaSinkTests {
     @Test func republishesOrderedStreamWithSequenceAndLate() async throws {
         let topic = TestEnvironment.uniqueName("republish")
-        try await SinkKafkaTestSupport.createTopic(topic, partitions: 3)
+        // The sink creates its topic at start through the admin client.
+        let admin = try KafkaAdminClient(bootstrapServers: try TestEnvironment.bootstrapServers, logger: TestKafka.logger())
         let messages = (0..<12).map { _ in SinkTestFixtures.messageSid() }
         var batch: [ReleasedEvent] = []
         for (index, sid) in messages.enumerated() {
@@ -23,9 +24,9 @@ struct KafkaSinkTests {
         let written = batch
 
         try await SinkKafkaTestSupport.withProducer { producer in
-            let sink = try SinkFactory.makeSink(
-                url: "kafka:\(topic)", configuration: SinkFactory.Configuration(kafkaProducer: producer), logger: Logger(label: "test")
-            )
+            var configuration = SinkFactory.Configuration(kafkaProducer: producer, kafkaAdmin: admin)
+            configuration.kafka.partitions = 3
+            let sink = try SinkFactory.makeSink(url: "kafka:\(topic)", configuration: configuration, logger: Logger(label: "test"))
             try await sink.start()
             try await sink.write(written)
             try await sink.shutdown()

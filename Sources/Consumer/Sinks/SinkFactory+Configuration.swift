@@ -11,9 +11,14 @@ extension SinkFactory {
         /// The producer `kafka:` sinks publish with and HTTP forwarding dead-letters with. Required for
         /// those sinks; the caller runs it (it is a `Service`) for as long as the sinks are used.
         public var kafkaProducer: KafkaProducer?
+        /// When set, `kafka:` sinks create their topic at start, and HTTP forwarding creates
+        /// `<topic>.dlq` before its first dead letter (existing topics are left unchanged).
+        /// Without it the topics must exist (or the cluster auto-creates them).
+        public var kafkaAdmin: KafkaAdminClient?
 
-        public init(kafkaProducer: KafkaProducer? = nil) {
+        public init(kafkaProducer: KafkaProducer? = nil, kafkaAdmin: KafkaAdminClient? = nil) {
             self.kafkaProducer = kafkaProducer
+            self.kafkaAdmin = kafkaAdmin
         }
     }
 }

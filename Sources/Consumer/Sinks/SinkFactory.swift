@@ -48,7 +48,8 @@ public enum SinkFactory {
                 )
             }
             return try HTTPForwardSink(
-                url: trimmed, configuration: configuration.http, deadLetterProducer: producer, logger: logger
+                url: trimmed, configuration: configuration.http, deadLetterProducer: producer,
+                admin: configuration.kafkaAdmin, logger: logger
             )
         }
         if lowered.hasPrefix("kafka:") {
@@ -60,7 +61,10 @@ public enum SinkFactory {
             guard let producer = configuration.kafkaProducer else {
                 throw SinkError(code: .invalidConfiguration, sink: "kafka", message: "the Kafka sink needs a Kafka producer")
             }
-            return KafkaSink(topic: topic, producer: producer, configuration: configuration.kafka, logger: logger)
+            return KafkaSink(
+                topic: topic, producer: producer, admin: configuration.kafkaAdmin, configuration: configuration.kafka,
+                logger: logger
+            )
         }
         throw SinkError(
             code: .invalidURL, sink: "unknown",

@@ -63,6 +63,9 @@ public final class HTTPForwardSink: EventSink {
     private let authToken: String
     private let configuration: Configuration
     private let deadLetterProducer: KafkaProducer
+    private let admin: KafkaAdminClient?
+    /// Dead-letter topics known to exist (created through `admin`).
+    private let deadLetterTopics = Mutex<Set<String>>([])
     private let clientConfiguration: HTTPClient.Configuration
     /// Created by `start`, shut down by `shutdown` (AsyncHTTPClient requires an explicit shutdown).
     private let client = Mutex<HTTPClient?>(nil)
@@ -74,6 +77,7 @@ public final class HTTPForwardSink: EventSink {
         url: String,
         configuration: Configuration,
         deadLetterProducer: KafkaProducer,
+        admin: KafkaAdminClient? = nil,
         logger: Logger
     ) throws(SinkError) {
         guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(),
@@ -91,6 +95,7 @@ public final class HTTPForwardSink: EventSink {
         self.authToken = token
         self.configuration = configuration
         self.deadLetterProducer = deadLetterProducer
+        self.admin = admin
         self.logger = logger
         self.metrics = SinkMetrics(sink: "http")
         var clientConfiguration = HTTPClient.Configuration(
@@ -231,6 +236,10 @@ public final class HTTPForwardSink: EventSink {
             headers: headers
         )
         do {
+            if let admin, !deadLetterTopics.withLock({ $0.contains(topic) }) {
+                try await admin.createTopic(topic, partitions: 1)
+                deadLetterTopics.withLock { _ = $0.insert(topic) }
+            }
             _ = try await deadLetterProducer.send(message)
         } catch {
             throw SinkError(

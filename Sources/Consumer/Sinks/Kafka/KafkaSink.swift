@@ -14,6 +14,9 @@ public final class KafkaSink: EventSink {
         /// Messages produced in parallel within a batch. Default 512.
         /// Env `STATUSRELAY_KAFKA_SINK_CONCURRENCY`.
         public var maxConcurrency: Int = 512
+        /// Partitions of the topic when the sink creates it (see `SinkFactory.Configuration.kafkaAdmin`).
+        /// Default 6. Env `STATUSRELAY_KAFKA_SINK_PARTITIONS`.
+        public var partitions: Int32 = 6
 
         public init() {}
     }
@@ -21,17 +24,29 @@ public final class KafkaSink: EventSink {
     public let name = "kafka"
     public let topic: String
     private let producer: KafkaProducer
+    private let admin: KafkaAdminClient?
     private let configuration: Configuration
     private let logger: Logger
 
-    public init(topic: String, producer: KafkaProducer, configuration: Configuration = Configuration(), logger: Logger) {
+    public init(
+        topic: String, producer: KafkaProducer, admin: KafkaAdminClient? = nil, configuration: Configuration = Configuration(),
+        logger: Logger
+    ) {
         self.topic = topic
         self.producer = producer
+        self.admin = admin
         self.configuration = configuration
         self.logger = logger
     }
 
     public func start() async throws {
+        if let admin {
+            do {
+                try await admin.createTopic(topic, partitions: max(1, configuration.partitions))
+            } catch {
+                throw SinkError(code: .unavailable, sink: name, message: "cannot create topic \(topic): \(error)", isRetriable: true)
+            }
+        }
         logger.info("Kafka sink ready", metadata: ["topic": "\(topic)"])
     }
 
