@@ -96,6 +96,7 @@ public struct SignatureVerifier: Sendable {
 
         var payload: [UInt8] = []
         var expectedBodyHash: String?
+        payload.reserveCapacity(request.bodyKind == .form ? request.body.count : 0)
         switch request.bodyKind {
         case .form:
             Self.appendCanonicalParameters(request.parameters, to: &payload)

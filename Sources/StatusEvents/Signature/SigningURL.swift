@@ -33,6 +33,9 @@ public struct SigningURL: Sendable, Hashable {
         let fragment: Range<Int>
         /// nil: no port; Python raises for an invalid one, so init fails.
         let port: Int?
+        /// True when urlunparse would give back exactly `bytes` (lower-case scheme, no empty `?`,
+        /// `;` or `#`), so the usual port-less URL needs no copy.
+        let isCanonical: Bool
 
         init?(url: String) {
             var bytes = Array(url.utf8)
@@ -99,6 +102,9 @@ public struct SigningURL: Sendable, Hashable {
             } else if let colon = bytes[hostStart..<netlocEnd].firstIndex(of: UInt8(ascii: ":")) {
                 portRange = (colon + 1)..<netlocEnd
             }
+            let schemeIsLower = bytes[0..<(isHTTPS ? 5 : 4)].allSatisfy { $0 >= UInt8(ascii: "a") }
+            isCanonical = schemeIsLower && (queryMark == fragmentMark || !query.isEmpty)
+                && (fragmentMark == count || !fragment.isEmpty) && (path.upperBound == queryMark || !params.isEmpty)
             if portRange.isEmpty {
                 port = nil
             } else {
@@ -114,14 +120,14 @@ public struct SigningURL: Sendable, Hashable {
 
         /// `remove_port(urlparse(url))`: any non-zero port removed.
         func withoutPort() -> [UInt8] {
-            guard let port, port != 0 else { return assemble(netloc: netloc) }
+            guard let port, port != 0 else { return isCanonical ? bytes : assemble(netloc: netloc) }
             let colon = bytes[netloc].firstIndex(of: UInt8(ascii: ":")) ?? netloc.upperBound
             return assemble(netloc: netloc.lowerBound..<colon)
         }
 
         /// `add_port(urlparse(url))`: the scheme's default port added unless a non-zero port is present.
         func withPort() -> [UInt8] {
-            if let port, port != 0 { return assemble(netloc: netloc) }
+            if let port, port != 0 { return isCanonical ? bytes : assemble(netloc: netloc) }
             return assemble(netloc: netloc, appending: isHTTPS ? Self.https443 : Self.http80)
         }
 
