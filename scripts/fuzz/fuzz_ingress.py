@@ -215,7 +215,10 @@ class Generator:
         body_pairs = pairs
         if case == "bypass_wrong_port":
             p = urlparse(url)
-            other = (p.port or 80) + rng.randrange(1, 1000)
+            # Any port but the real one and the scheme's default (which the libraries accept either way).
+            default = 443 if p.scheme == "https" else 80
+            candidates = [8080, 8443, 444, 81, 1, 65535, rng.randrange(1024, 65535)]
+            other = rng.choice([c for c in candidates if c not in (p.port or default, default)])
             signed_url = f"{p.scheme}://{p.hostname}:{other}{p.path}"
             sig = twilio_sign(self.token, signed_url, pairs)
         elif case == "bypass_unsorted_concatenation":
