@@ -9,6 +9,9 @@ import Darwin
 
 /// A child process for tests: launched with arguments and extra environment, its stdout and stderr captured
 /// to one file, signalled with SIGTERM / SIGKILL, and awaited.
+///
+/// Spawned with `posix_spawn` and a clean signal mask and default signal handlers: the test runner blocks
+/// most signals, and a child inheriting that (as with Foundation's `Process`) would never see SIGTERM.
 public final class ChildProcess: Sendable {
     /// How the process ended.
     public enum Termination: Sendable, Hashable, CustomStringConvertible {
@@ -29,16 +32,14 @@ public final class ChildProcess: Sendable {
     public let outputPath: String
     public let pid: Int32
 
-    /// Shared with the termination handler, which outlives `init`'s scope.
+    /// Shared with the thread that reaps the child.
     private final class TerminationBox: Sendable {
         let value = Mutex<Termination?>(nil)
     }
 
     private let termination: TerminationBox
-    // Kept alive so its termination handler stays registered; signals go through `pid`.
-    private let process: Process
 
-    /// Launches `executable`. `environment` is added to (and overrides) this process's environment.
+    /// Launches `executable` (a path). `environment` is added to (and overrides) this process's environment.
     public init(
         _ executable: String,
         arguments: [String] = [],
@@ -52,38 +53,64 @@ public final class ChildProcess: Sendable {
         let path = try outputPath ?? (TestEnvironment.makeTemporaryDirectory(name) as NSString)
             .appendingPathComponent("output.log")
         self.outputPath = path
-        _ = FileManager.default.createFile(atPath: path, contents: nil)
-        guard let handle = FileHandle(forWritingAtPath: path) else {
-            throw TestEnvironmentError("cannot open \(path) for the output of \(executable)")
+
+        var fileActions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&fileActions)
+        defer { posix_spawn_file_actions_destroy(&fileActions) }
+        posix_spawn_file_actions_addopen(&fileActions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&fileActions, 1, path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
+        if let workingDirectory {
+            // glibc has it since 2.29 but Swift does not import it.
+            typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") else {
+                throw TestEnvironmentError("posix_spawn_file_actions_addchdir_np is unavailable")
+            }
+            _ = unsafeBitCast(symbol, to: AddChdir.self)(&fileActions, workingDirectory)
         }
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var emptyMask = sigset_t()
+        sigemptyset(&emptyMask)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        // Own process group, so a terminal's Ctrl-C reaches only the test runner.
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP)
+        )
+
+        let variables = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { "\($0.key)=\($0.value)" }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = variables.map { strdup($0) } + [nil]
+        defer {
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
+        }
+        var child: pid_t = 0
+        let result = posix_spawn(&child, executable, &fileActions, &attributes, argv, envp)
+        guard result == 0 else {
+            throw TestEnvironmentError("cannot launch \(executable): \(String(cString: strerror(result)))")
+        }
+        pid = child
+        let spawned = child
+
         let termination = TerminationBox()
         self.termination = termination
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        if let workingDirectory {
-            process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory)
+        let reaper = Thread {
+            var status: Int32 = 0
+            while waitpid(spawned, &status, 0) == -1 && errno == EINTR {}
+            // WIFSIGNALED / WEXITSTATUS are macros Swift does not import.
+            let signal = status & 0x7f
+            let outcome: Termination = signal == 0 ? .exited((status >> 8) & 0xff) : .signalled(signal)
+            termination.value.withLock { $0 = outcome }
         }
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        process.terminationHandler = { finished in
-            let result: Termination =
-                finished.terminationReason == .uncaughtSignal
-                ? .signalled(finished.terminationStatus) : .exited(finished.terminationStatus)
-            termination.value.withLock { $0 = result }
-            try? handle.close()
-        }
-        do {
-            try process.run()
-        } catch {
-            try? handle.close()
-            throw TestEnvironmentError("cannot launch \(executable): \(error)")
-        }
-        self.process = process
-        self.pid = process.processIdentifier
+        reaper.name = "child-\(spawned)"
+        reaper.start()
     }
 
     /// Whether the process has not exited yet.
@@ -98,7 +125,7 @@ public final class ChildProcess: Sendable {
     /// Sends SIGKILL.
     public func kill() { signal(SIGKILL) }
 
-    /// Sends `signal` unless the process already exited.
+    /// Sends `signal` unless the process already exited (and was reaped).
     public func signal(_ signal: Int32) {
         guard isRunning else { return }
         #if canImport(Glibc)
