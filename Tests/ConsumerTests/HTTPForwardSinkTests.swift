@@ -17,14 +17,16 @@ struct HTTPForwardSinkTests {
         let port: Int
         var url: String { "http://127.0.0.1:\(port)/status" }
 
-        static func start(authToken: String, p500: Double, p429: Double, seed: Int) async throws -> Receiver {
+        static func start(
+            authToken: String, p500: Double, p429: Double, seed: Int, retryAfter: Int = 1
+        ) async throws -> Receiver {
             let port = try freePort()
             let script = (TestEnvironment.repoRoot as NSString).appendingPathComponent("scripts/testing/forward_receiver.py")
             let process = try ChildProcess(
                 try TestEnvironment.python,
                 arguments: [
                     script, "--port", String(port), "--auth-token", authToken, "--p500", String(p500), "--p429", String(p429),
-                    "--retry-after", "1", "--seed", String(seed),
+                    "--retry-after", String(retryAfter), "--seed", String(seed),
                 ]
             )
             try await eventually(timeout: .seconds(30), "forward receiver listening") {
@@ -50,6 +52,7 @@ struct HTTPForwardSinkTests {
             var violations: [String]
             var responses: [String: Int]
             var attempt_times: [String: [Double]]
+            var max_in_flight: Int
         }
 
         func state() async throws -> State {
@@ -161,6 +164,34 @@ struct HTTPForwardSinkTests {
         let value = try #require(try JSONSerialization.jsonObject(with: Data(exhaustedRecord.value)) as? [String: Any])
         #expect(value["messageSid"] as? String == exhausted)
         #expect(value["sequence"] as? Int == 1)
+    }
+
+    /// A message waiting out a 429 does not hold up the others, and no more requests than
+    /// `maxConcurrency` are in flight at once.
+    @Test func noHeadOfLineBlockingAcrossMessages() async throws {
+        let token = "token-\(UUID().uuidString)"
+        let receiver = try await Receiver.start(authToken: token, p500: 0, p429: 0, seed: 3, retryAfter: 2)
+        defer { receiver.process.kill() }
+        let topic = TestEnvironment.uniqueName("fwd-hol")
+        let slow = SinkTestFixtures.messageSid()
+        let others = (0..<6).map { _ in SinkTestFixtures.messageSid() }
+        var batch = SinkTestFixtures.released(slow, ["queued"], topic: topic, extra: [("TestBehavior", "429once")])
+        for sid in others { batch += SinkTestFixtures.released(sid, ["queued", "sent"], topic: topic) }
+        let written = batch
+        try await SinkKafkaTestSupport.withProducer { producer in
+            var configuration = Self.configuration(token: token)
+            configuration.maxConcurrency = 2
+            configuration.maxRetryAfter = .seconds(5)
+            let sink = try HTTPForwardSink(url: receiver.url, configuration: configuration, deadLetterProducer: producer, logger: Logger(label: "test"))
+            try await sink.start()
+            try await sink.write(written)
+            try await sink.shutdown()
+        }
+        let state = try await receiver.state()
+        #expect(state.accepted.count == 13)
+        #expect(state.accepted.last?.message_sid == slow, "\(state.accepted.map(\.message_sid))")
+        #expect(state.max_in_flight <= 2)
+        #expect(state.violations.isEmpty)
     }
 
     /// Negative control: signed with the wrong token, the receiver's twilio validator refuses (403),

@@ -43,6 +43,7 @@ state = {
     "violations": [],
     "responses": {},
     "attempt_times": {},
+    "max_in_flight": 0,
 }
 in_flight = set()
 last_sequence = {}
@@ -66,6 +67,7 @@ def status():
         if sid in in_flight:
             state["violations"].append(f"concurrent requests for {sid}")
         in_flight.add(sid)
+        state["max_in_flight"] = max(state["max_in_flight"], len(in_flight))
     try:
         behaviour = request.form.get("TestBehavior", "")
         if behaviour == "reject400":

@@ -34,6 +34,7 @@ public final class JSONLinesSink: EventSink {
     }
 
     public func start() async throws {
+        guard descriptor.withLock({ $0 == nil }) else { return }
         let path = self.path
         let fd = try await io.run { () throws -> Int32 in
             let directory = (path as NSString).deletingLastPathComponent

@@ -39,6 +39,7 @@ public final class PostgresSink: EventSink {
 
     /// Connects and applies missing migrations; throws a retriable error when PostgreSQL is down.
     public func start() async throws {
+        guard state.withLock({ $0 == nil }) else { return }
         let client = PostgresClient(
             configuration: url.clientConfiguration(
                 maximumConnections: configuration.maximumConnections,

@@ -41,6 +41,7 @@ public final class SQLiteSink: EventSink {
     }
 
     public func start() async throws {
+        guard pool.withLock({ $0 == nil }) else { return }
         let path = self.path
         var config = GRDB.Configuration()
         config.label = "statusrelay.sqlite-sink"
