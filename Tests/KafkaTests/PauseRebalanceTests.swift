@@ -73,4 +73,38 @@ import TestSupport
         #expect(first.assignment == all)
         try await first.close()
     }
+
+    /// With the cooperative protocol partitions move incrementally: no member gives up everything.
+    @Test func cooperativeRebalanceMovesPartitionsIncrementally() async throws {
+        let topic = try await TestKafka.makeTopic("cooperative", partitions: 4)
+        let group = TestEnvironment.uniqueName("cooperative-group")
+        let all = Set((0..<4).map { KafkaTopicPartition(topic: topic, partition: Int32($0)) })
+        func configuration() throws -> KafkaConsumerConfiguration {
+            var configuration = try TestKafka.consumerConfiguration(topics: [topic], groupID: group)
+            configuration.additional["partition.assignment.strategy"] = "cooperative-sticky"
+            return configuration
+        }
+        let first = try KafkaConsumer(configuration: try configuration(), logger: TestKafka.logger())
+        var firstEvents = first.events.makeAsyncIterator()
+        guard case .partitionsAssigned(let initial) = await firstEvents.next() else {
+            Issue.record("expected an assignment")
+            return
+        }
+        #expect(Set(initial) == all)
+
+        let second = try KafkaConsumer(configuration: try configuration(), logger: TestKafka.logger())
+        var secondEvents = second.events.makeAsyncIterator()
+        guard case .partitionsRevoked(let revoked) = await firstEvents.next(),
+            case .partitionsAssigned(let taken) = await secondEvents.next()
+        else {
+            Issue.record("expected an incremental revoke and an assignment")
+            return
+        }
+        #expect(!revoked.isEmpty && Set(revoked) != all, "only some partitions move")
+        #expect(Set(taken) == Set(revoked))
+        #expect(first.assignment == all.subtracting(revoked))
+        #expect(second.assignment == Set(taken))
+        try await second.close()
+        try await first.close()
+    }
 }

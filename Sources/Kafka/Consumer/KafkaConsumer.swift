@@ -251,11 +251,15 @@ public final class KafkaConsumer: Service, Sendable {
                 }
             }
             shared.assigned(list)
+            // Cooperative rebalances may hand over an empty increment: nothing to report.
+            guard !list.isEmpty || !cooperative else { return }
             shared.logger.info("partitions assigned", metadata: ["kafka.partitions": "\(list.map(\.description).joined(separator: ","))"])
             shared.events.yield(.partitionsAssigned(list))
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
-            shared.logger.info("partitions revoked", metadata: ["kafka.partitions": "\(list.map(\.description).joined(separator: ","))"])
-            shared.events.yield(.partitionsRevoked(list))
+            if !list.isEmpty || !cooperative {
+                shared.logger.info("partitions revoked", metadata: ["kafka.partitions": "\(list.map(\.description).joined(separator: ","))"])
+                shared.events.yield(.partitionsRevoked(list))
+            }
             shared.revoked(list)
             if cooperative {
                 if let failure = rd_kafka_incremental_unassign(handle, partitions) {
