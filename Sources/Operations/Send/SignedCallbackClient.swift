@@ -1,0 +1,88 @@
+public import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+public import StatusEvents
+
+/// Posts Twilio-style status callbacks signed exactly as Twilio signs them
+/// (`X-Twilio-Signature` = base64 HMAC-SHA1 of URL + sorted parameters). The seed of test and
+/// load clients and of `statusrelay send`.
+public struct SignedCallbackClient: Sendable {
+    /// The server's answer to one callback.
+    public struct Response: Sendable {
+        public var status: Int
+        public var headers: [(name: String, value: String)]
+        public var body: String
+    }
+
+    private let httpClient: HTTPClient
+    private let timeout: Duration
+
+    public init(httpClient: HTTPClient = .shared, timeout: Duration = .seconds(10)) {
+        self.httpClient = httpClient
+        self.timeout = timeout
+    }
+
+    /// Posts `parameters` to `url`, signed with `authToken` over `signingURL` (defaults to `url`;
+    /// differs when the server sits behind a proxy and verifies against its public URL).
+    public func send(url: String, parameters: FormParameters, authToken: String, signingURL: String? = nil) async throws -> Response {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        request.headers.add(
+            name: "X-Twilio-Signature",
+            value: SignatureVerifier.computeSignature(url: signingURL ?? url, parameters: parameters, secret: authToken)
+        )
+        request.headers.add(name: "User-Agent", value: "statusrelay-send")
+        request.body = .bytes(ByteBuffer(string: Self.encodeForm(parameters)))
+        let response = try await httpClient.execute(request, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        return Response(
+            status: Int(response.status.code),
+            headers: response.headers.map { ($0.name, $0.value) },
+            body: String(buffer: body)
+        )
+    }
+
+    /// The parameters of a typical status callback; `extra` are appended (and may repeat names).
+    public static func statusCallbackParameters(
+        messageSid: String, status: String, accountSid: String, extra: [(String, String)] = []
+    ) -> FormParameters {
+        var parameters = FormParameters([
+            ("MessageSid", messageSid), ("SmsSid", messageSid), ("AccountSid", accountSid), ("MessageStatus", status),
+            ("SmsStatus", status), ("ApiVersion", "2010-04-01"),
+        ])
+        for (name, value) in extra { parameters.append(name: name, value: value) }
+        return parameters
+    }
+
+    /// `application/x-www-form-urlencoded` body (space as `+`, everything but unreserved escaped).
+    public static func encodeForm(_ parameters: FormParameters) -> String {
+        parameters.map { "\(escape($0.name))=\(escape($0.value))" }.joined(separator: "&")
+    }
+
+    static func escape(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        let hex = Array("0123456789ABCDEF".utf8)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                result.unicodeScalars.append(Unicode.Scalar(byte))
+            case UInt8(ascii: " "):
+                result.append("+")
+            default:
+                result.append("%")
+                result.unicodeScalars.append(Unicode.Scalar(hex[Int(byte >> 4)]))
+                result.unicodeScalars.append(Unicode.Scalar(hex[Int(byte & 0x0F)]))
+            }
+        }
+        return result
+    }
+
+    /// A random, well-formed MessageSid (`SM` + 32 hex digits).
+    public static func randomMessageSid() -> String {
+        "SM" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+    }
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import Operations
+import StatusEvents
+import StatusRelayCore
+
+/// `statusrelay send`: post correctly signed status callbacks and print the answers.
+struct SendCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "send",
+        abstract: "Post signed Twilio status callbacks (as Twilio would) and print each response.",
+        discussion: """
+            Without --sid every callback gets a fresh random MessageSid; with --sid the same message is sent \
+            --count times (duplicates). Exits non-zero if any response is not 2xx.
+            """
+    )
+
+    @Option(help: "Callback URL, e.g. http://127.0.0.1:8080/twilio/message-status.")
+    var url: String
+
+    @Option(name: .customLong("auth-token"), help: "Auth Token to sign with (env: TWILIO_AUTH_TOKEN). Never printed.")
+    var authToken: String?
+
+    @Option(name: .customLong("signing-url"), help: "URL to sign over when it differs from --url (the public URL behind a proxy).")
+    var signingURL: String?
+
+    @Option(help: "MessageSid (SM + 32 hex). Default: random per callback.")
+    var sid: String?
+
+    @Option(help: "MessageStatus, e.g. queued, sent, delivered, undelivered, failed, read.")
+    var status = "delivered"
+
+    @Option(name: .customLong("account-sid"), help: "AccountSid (AC + 32 hex).")
+    var accountSid = "AC" + String(repeating: "0", count: 31) + "1"
+
+    @Option(name: .customLong("param"), help: "Extra parameter NAME=VALUE; repeatable (e.g. ErrorCode=30003).")
+    var params: [String] = []
+
+    @Option(help: "How many callbacks to send.")
+    var count = 1
+
+    @Flag(help: "Print only the summary line.")
+    var quiet = false
+
+    func validate() throws {
+        guard count >= 1 else { throw ValidationError("--count must be at least 1") }
+        guard authToken ?? ProcessInfo.processInfo.environment["TWILIO_AUTH_TOKEN"] != nil else {
+            throw ValidationError("--auth-token or TWILIO_AUTH_TOKEN is required")
+        }
+        for param in params where !param.contains("=") { throw ValidationError("--param expects NAME=VALUE, got \(param)") }
+    }
+
+    func run() async throws {
+        let token = Secret(authToken ?? ProcessInfo.processInfo.environment["TWILIO_AUTH_TOKEN"] ?? "")
+        let extra = params.map { param -> (String, String) in
+            let equals = param.firstIndex(of: "=")!
+            return (String(param[..<equals]), String(param[param.index(after: equals)...]))
+        }
+        let client = SignedCallbackClient()
+        var failures = 0
+        var byStatus: [Int: Int] = [:]
+        for index in 0..<count {
+            let messageSid = sid ?? SignedCallbackClient.randomMessageSid()
+            let parameters = SignedCallbackClient.statusCallbackParameters(
+                messageSid: messageSid, status: status, accountSid: accountSid, extra: extra
+            )
+            do {
+                let response = try await client.send(url: url, parameters: parameters, authToken: token.reveal(), signingURL: signingURL)
+                byStatus[response.status, default: 0] += 1
+                if !(200..<300).contains(response.status) { failures += 1 }
+                if !quiet { print("\(index + 1) \(messageSid) \(response.status) \(response.body)") }
+            } catch {
+                failures += 1
+                byStatus[0, default: 0] += 1
+                if !quiet { print("\(index + 1) \(messageSid) error: \(error)") }
+            }
+        }
+        if count > 1 || quiet {
+            let summary = byStatus.sorted { $0.key < $1.key }.map { "\($0.key == 0 ? "error" : String($0.key)): \($0.value)" }
+            print("sent \(count): \(summary.joined(separator: ", "))")
+        }
+        if failures > 0 { throw ExitCode(1) }
+    }
+}
