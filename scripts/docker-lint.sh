@@ -2,7 +2,8 @@
 # `make docker-lint`: validates the deployment files without a Docker engine.
 #   - every compose file under docker/ parses and resolves (`docker compose config -q`);
 #   - the Dockerfile passes hadolint;
-#   - the systemd units pass `systemd-analyze verify` (when systemd-analyze exists).
+#   - the systemd units pass `systemd-analyze verify` (when systemd-analyze exists);
+#   - with --runtime: the image's runtime stage emulated in a chroot (see the end of this file).
 # The flags and env vars those files use are checked against the binaries' --help by the Swift test
 # Tests/EndToEndTests/DeploymentFilesTests.swift (part of `make test`).
 #
@@ -143,6 +144,64 @@ else
   info "systemd-analyze not installed; skipped"
 fi
 done_step
+
+# --runtime: without an engine, rebuild what the image holds and run it the way the image would.
+# Builds the executables as the Dockerfile does (release, static Swift stdlib, rpath /usr/local/lib),
+# debootstraps Debian bookworm (minbase, the base of bookworm-slim), installs exactly the runtime
+# stage's apt packages (read from the Dockerfile), adds the image's user, librdkafka and binaries,
+# and runs each binary as uid 10001 inside a chroot: every shared library must resolve.
+# Slow (a release build and a debootstrap, cached under .local/docker-runtime); needs root.
+if [ "${1:-}" = "--runtime" ]; then
+  step "Runtime image emulation (chroot)"
+  rt="${STATUSRELAY_RUNTIME_DIR:-$LOCAL_DIR/docker-runtime}"
+  scratch_build="${STATUSRELAY_RUNTIME_SCRATCH:-$rt/build}"
+  rootfs="$rt/rootfs"
+  products=${STATUSRELAY_RUNTIME_PRODUCTS:-"statusrelay-ingress statusrelay-consumer statusrelay"}
+  source "$LOCAL_DIR/env.sh"
+  [ -n "${RDKAFKA_PREFIX:-}" ] || die "--runtime needs bootstrap's private librdkafka build (RDKAFKA_PREFIX)"
+  for product in $products; do
+    info "swift build -c release --static-swift-stdlib --product $product"
+    (cd "${STATUSRELAY_RUNTIME_SOURCE:-$REPO_ROOT}" && swift build -c release --static-swift-stdlib --scratch-path "$scratch_build" \
+      --product "$product" -Xlinker -rpath -Xlinker /usr/local/lib >"$rt-build.log" 2>&1) \
+      || { tail -n 30 "$rt-build.log" >&2; die "release build of $product failed"; }
+  done
+  if [ ! -x "$rootfs/usr/bin/apt-get" ]; then
+    command -v debootstrap >/dev/null || { apt_get=$(command -v apt-get); $apt_get install -y -qq debootstrap >/dev/null; }
+    info "debootstrap bookworm (minbase) into $rootfs"
+    mkdir -p "$rt"
+    debootstrap --variant=minbase bookworm "$rootfs" http://deb.debian.org/debian >"$rt-debootstrap.log" 2>&1 \
+      || { tail -n 20 "$rt-debootstrap.log" >&2; die "debootstrap failed"; }
+  fi
+  # The runtime stage's package list, as written in the Dockerfile.
+  packages=$(awk '/^FROM .* AS runtime/{r=1} r&&/^FROM /&&!/AS runtime/{r=0} r' "$REPO_ROOT/docker/Dockerfile" \
+    | sed -n '/apt-get install/,/rm -rf/p' | tr ' \\' '\n\n' | grep -E '^[a-z0-9][a-z0-9.+-]+$' \
+    | grep -vE '^(apt-get|install|rm|and|update)$' | sort -u | tr '\n' ' ')
+  info "runtime packages: $packages"
+  cp /etc/resolv.conf "$rootfs/etc/resolv.conf"
+  # shellcheck disable=SC2086 # one word per package
+  chroot "$rootfs" /bin/sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $packages >/dev/null" \
+    || die "installing the runtime packages failed"
+  chroot "$rootfs" /bin/sh -c 'getent group statusrelay >/dev/null || groupadd --system --gid 10001 statusrelay;
+    getent passwd statusrelay >/dev/null || useradd --system --uid 10001 --gid statusrelay --home-dir /var/lib/statusrelay --no-create-home --shell /usr/sbin/nologin statusrelay' 2>/dev/null
+  cp -P "$RDKAFKA_PREFIX"/lib/librdkafka.so* "$rootfs/usr/local/lib/"
+  # A container always has /proc (the Swift runtime reads the command line from it).
+  mountpoint -q "$rootfs/proc" || mount -t proc proc "$rootfs/proc"
+  trap 'umount "$rootfs/proc" 2>/dev/null || true; rm -rf "$scratch"' EXIT
+  for product in $products; do
+    install -m 0755 "$scratch_build/release/$product" "$rootfs/usr/local/bin/$product"
+    strip --strip-debug "$rootfs/usr/local/bin/$product"
+    missing=$(chroot "$rootfs" ldd "/usr/local/bin/$product" | grep 'not found' || true)
+    [ -z "$missing" ] || fail "$product: unresolved libraries in the runtime image: $missing"
+    flag=--version; [ "$product" = statusrelay ] && flag=--help
+    if out=$(chroot --userspec=10001:10001 "$rootfs" "/usr/local/bin/$product" $flag 2>&1); then
+      info "ok   $product $flag as uid 10001: $(printf '%s' "$out" | head -n1)"
+    else
+      fail "$product $flag in the runtime image: $out"
+    fi
+  done
+  info "size: $(du -sh "$rootfs/usr/local" | cut -f1) under /usr/local (binaries, stripped of debug info, + librdkafka)"
+  done_step
+fi
 
 if [ "$failures" -gt 0 ]; then
   die "$failures check(s) failed"
