@@ -16,7 +16,7 @@ import TestSupport
         )
         #expect(try await producer.send(KafkaProducerMessage(topic: topic, value: [1])).offset == 0)
 
-        broker.pause()
+        await broker.pause()
         await #expect {
             _ = try await producer.send(KafkaProducerMessage(topic: topic, value: [2]))
         } throws: { ($0 as? KafkaError)?.code == .timedOut }

@@ -64,8 +64,14 @@ public final class TestBroker: Sendable {
 
     /// Freezes the broker (SIGSTOP): connections stay open but nothing is answered, as in a network partition.
     /// Unlike a restart it keeps its in-memory state (topics, records, producer ids).
-    public func pause() {
+    /// Returns once the kernel reports the process stopped.
+    public func pause() async {
         process.signal(SIGSTOP)
+        try? await eventually(timeout: .seconds(5), poll: .milliseconds(5), "tansu stopped") {
+            // /proc/PID/stat: "pid (comm) S ..."; T means stopped.
+            let stat = (try? String(contentsOfFile: "/proc/\(self.process.pid)/stat", encoding: .utf8)) ?? ""
+            return stat.split(separator: ")").last?.trimmingCharacters(in: .whitespaces).hasPrefix("T") ?? false
+        }
     }
 
     /// Unfreezes a paused broker (SIGCONT).
