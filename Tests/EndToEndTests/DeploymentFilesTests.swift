@@ -256,6 +256,68 @@ struct DeploymentFilesTests {
         }
     }
 
+    /// The apt packages the Dockerfile's `runtime` stage installs.
+    static func runtimePackages(_ dockerfile: Dockerfile) throws -> Set<String> {
+        let runtime = try #require(dockerfile.stage(named: "runtime"), "no runtime stage")
+        var packages: Set<String> = []
+        for run in runtime.all("RUN") {
+            guard let install = run.arguments.firstRange(of: "apt-get install") else { continue }
+            let words = run.arguments[install.upperBound...].prefix { $0 != "&" }.split(whereSeparator: \.isWhitespace)
+            packages.formUnion(words.filter { !$0.hasPrefix("-") }.map(String.init))
+        }
+        return packages
+    }
+
+    /// Runs a host tool and returns its standard output.
+    static func tool(_ path: String, _ arguments: [String]) async throws -> String {
+        try await ConfigCheck.run(path, arguments: arguments, environment: ["LC_ALL": "C"]).output
+    }
+
+    @Test("the runtime image installs a package for every shared library the executables load")
+    func runtimeImageHasSharedLibraries() async throws {
+        let packages = try Self.runtimePackages(Dockerfile(text: try Self.read("docker/Dockerfile")))
+        #expect(packages.contains("libstdc++6") && packages.contains("curl"))
+        let binDir = try TestEnvironment.binDir
+        // The Swift runtime and Foundation are linked statically in the image (--static-swift-stdlib);
+        // librdkafka is copied from the build stage. libc6 and libgcc-s1 are in every Debian image.
+        func isProvidedOtherwise(_ soname: String) -> Bool {
+            soname.hasPrefix("libswift") || soname.hasPrefix("libFoundation") || soname.hasPrefix("lib_Foundation")
+                || ["libdispatch.so", "libBlocksRuntime.so", "librdkafka.so.1"].contains(soname)
+        }
+        var needed: [String: Set<String>] = [:]  // soname -> who needs it
+        for executable in Set(Self.targets.values) {
+            let path = (binDir as NSString).appendingPathComponent(executable)
+            for soname in Self.neededLibraries(try await Self.tool("/usr/bin/readelf", ["-d", path])) {
+                needed[soname, default: []].insert(executable)
+            }
+            // librdkafka's own dependencies, from the copy this binary loads.
+            let ldd = try await Self.tool("/usr/bin/ldd", [path])
+            if let line = ldd.split(separator: "\n").first(where: { $0.contains("librdkafka.so.1 => ") }),
+                let library = line.split(separator: " ").first(where: { $0.hasPrefix("/") }) {
+                for soname in Self.neededLibraries(try await Self.tool("/usr/bin/readelf", ["-d", String(library)])) {
+                    needed[soname, default: []].insert("librdkafka (\(executable))")
+                }
+            }
+        }
+        #expect(needed["librdkafka.so.1"] != nil, "the executables should load librdkafka")
+        for (soname, users) in needed.sorted(by: { $0.key < $1.key }) where !isProvidedOtherwise(soname) {
+            let owners = try await Self.tool("/usr/bin/dpkg", ["-S", soname]).split(separator: "\n").compactMap { line -> String? in
+                let parts = line.split(separator: ":", maxSplits: 1)
+                guard parts.count == 2, (parts[1].split(separator: "/").last.map(String.init) == soname) else { return nil }
+                return String(parts[0])
+            }
+            let package = try #require(owners.first, "\(soname) (needed by \(users.sorted())) belongs to no Debian package")
+            #expect(
+                packages.contains(package) || ["libc6", "libgcc-s1"].contains(package),
+                "\(soname) (needed by \(users.sorted().joined(separator: ", "))) comes from \(package), which the runtime stage does not install"
+            )
+        }
+    }
+
+    static func neededLibraries(_ readelf: String) -> [String] {
+        readelf.matches(of: /\(NEEDED\)\s+Shared library: \[([^\]]+)\]/).map { String($0.output.1) }
+    }
+
     // MARK: - Wiring (no binaries needed)
 
     @Test("Dockerfile: one non-root target per executable, health checks on the listen ports")
