@@ -2,7 +2,7 @@ import Kafka
 import Testing
 import TestSupport
 
-@Suite struct AdminTests {
+@Suite(.timeLimit(.minutes(3))) struct AdminTests {
     @Test func createTopicIsIdempotentAndReportsPartitions() async throws {
         let admin = try KafkaAdminClient(bootstrapServers: try TestEnvironment.bootstrapServers, logger: TestKafka.logger())
         let topic = TestEnvironment.uniqueName("admin")

@@ -2,7 +2,7 @@ import Kafka
 import Testing
 import TestSupport
 
-@Suite struct BackpressureTests {
+@Suite(.timeLimit(.minutes(3))) struct BackpressureTests {
     /// A tiny buffer and a slow reader: fetching pauses and resumes, and every record still arrives once, in order.
     @Test func slowReaderGetsEveryRecordInOrder() async throws {
         let topic = try await TestKafka.makeTopic("backpressure", partitions: 2)

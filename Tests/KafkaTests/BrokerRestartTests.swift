@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// Uses private brokers (TestBroker) so they can be frozen or killed without disturbing other tests.
-@Suite struct BrokerRestartTests {
+@Suite(.timeLimit(.minutes(3))) struct BrokerRestartTests {
     /// A broker that stops answering (frozen, state kept): sends time out, then the same producer carries on.
     @Test func producerRecoversAfterBrokerOutage() async throws {
         let broker = try await TestBroker.start()

@@ -2,7 +2,7 @@ import Kafka
 import Testing
 import TestSupport
 
-@Suite struct CommitResumeTests {
+@Suite(.timeLimit(.minutes(3))) struct CommitResumeTests {
     /// Commit what was processed, close (LeaveGroup), and a new member of the group starts exactly there.
     @Test func newConsumerResumesAfterCommittedOffsets() async throws {
         let topic = try await TestKafka.makeTopic("resume", partitions: 3)

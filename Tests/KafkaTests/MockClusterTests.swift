@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// Broker errors Tansu cannot produce on demand, injected with librdkafka's mock cluster.
-@Suite struct MockClusterTests {
+@Suite(.timeLimit(.minutes(3))) struct MockClusterTests {
     @Test func retriableProduceErrorsAreRetriedAndSendSucceeds() async throws {
         let cluster = try KafkaMockCluster(logger: TestKafka.logger(level: .critical))
         try cluster.createTopic("events", partitions: 1)

@@ -2,7 +2,7 @@ import Kafka
 import Testing
 import TestSupport
 
-@Suite struct PauseRebalanceTests {
+@Suite(.timeLimit(.minutes(3))) struct PauseRebalanceTests {
     @Test func pausedPartitionDeliversNothingUntilResumed() async throws {
         let topic = try await TestKafka.makeTopic("pause", partitions: 2)
         let consumer = try KafkaConsumer(configuration: try TestKafka.consumerConfiguration(topics: [topic]), logger: TestKafka.logger())

@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// Round trips through the real broker (Tansu).
-@Suite struct ProduceConsumeTests {
+@Suite(.timeLimit(.minutes(3))) struct ProduceConsumeTests {
     /// 1000 keyed records over 3 partitions, each key's records sent in order by its own task.
     @Test func keyedRecordsRoundTripInOrderWithHeaders() async throws {
         let topic = try await TestKafka.makeTopic("roundtrip", partitions: 3)

@@ -2,7 +2,7 @@ import Kafka
 import Testing
 import TestSupport
 
-@Suite struct ProducerFailureTests {
+@Suite(.timeLimit(.minutes(3))) struct ProducerFailureTests {
     /// Nothing listens on the port: the send fails with timedOut after the delivery timeout instead of hanging.
     @Test func sendToUnreachableBrokerTimesOut() async throws {
         let port = try freePort()

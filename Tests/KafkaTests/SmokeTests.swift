@@ -2,7 +2,7 @@ import Kafka
 import Testing
 import TestSupport
 
-@Suite struct SmokeTests {
+@Suite(.timeLimit(.minutes(3))) struct SmokeTests {
     @Test func produceAndConsumeOne() async throws {
         let topic = try await TestKafka.makeTopic("smoke", partitions: 1)
         let producer = try KafkaProducer(configuration: try TestKafka.producerConfiguration(), logger: TestKafka.logger())
