@@ -1,4 +1,3 @@
-import CRdKafka
 import Logging
 import Synchronization
 
@@ -98,14 +97,8 @@ extension KafkaConsumer {
         /// state machine decided them. Both only enqueue an operation, so they do not block.
         private func apply(_ change: StateMachine.PauseChange, machine: inout StateMachine) {
             guard !change.isEmpty, let handle = machine.handle else { return }
-            if !change.pause.isEmpty {
-                let list = RDKafkaTopicPartitionList(change.pause)
-                _ = rd_kafka_pause_partitions(handle, list.pointer)
-            }
-            if !change.resume.isEmpty {
-                let list = RDKafkaTopicPartitionList(change.resume)
-                _ = rd_kafka_resume_partitions(handle, list.pointer)
-            }
+            if !change.pause.isEmpty { RDKafkaClient.pause(handle: handle, change.pause) }
+            if !change.resume.isEmpty { RDKafkaClient.resume(handle: handle, change.resume) }
         }
     }
 }

@@ -1,5 +1,3 @@
-import CRdKafka
-
 extension KafkaConsumer {
     typealias MessageWaiter = CheckedContinuation<Result<KafkaConsumerMessage?, KafkaError>, Never>
 

@@ -1,4 +1,3 @@
-import CRdKafka
 import Foundation
 public import Logging
 public import ServiceLifecycle
@@ -61,8 +60,8 @@ public final class KafkaConsumer: Service, Sendable {
         case .subscribe:
             isManualAssignment = false
             groupID = configuration.groupID
-            context = RDKafkaCallbackContext(logger: logger, onRebalance: { handle, error, partitions in
-                Self.rebalance(handle: handle, error: error, partitions: partitions, shared: shared)
+            context = RDKafkaCallbackContext(logger: logger, onRebalance: { rebalance in
+                Self.rebalanced(rebalance, shared: shared)
             })
         case .assign:
             isManualAssignment = true
@@ -77,22 +76,13 @@ public final class KafkaConsumer: Service, Sendable {
         self.client = client
         shared.machine.withLock { $0.attach(handle: client.handle) }
         // One queue for records, rebalances and errors, served by the poll thread.
-        _ = rd_kafka_poll_set_consumer(client.handle)
+        client.redirectMainQueueToConsumer()
 
         switch mode {
         case .subscribe(let topics):
-            let list = RDKafkaTopicPartitionList(capacity: topics.count)
-            for topic in topics { list.add(topic: topic, partition: -1) }  // RD_KAFKA_PARTITION_UA
-            let error = rd_kafka_subscribe(client.handle, list.pointer)
-            guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
-                throw RDKafkaError.make(error, context: "subscribe to \(topics.joined(separator: ","))")
-            }
+            try client.subscribe(topics)
         case .assign(let assignment):
-            let list = RDKafkaTopicPartitionList(assignment)
-            let error = rd_kafka_assign(client.handle, list.pointer)
-            guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
-                throw RDKafkaError.make(error, context: "assign \(assignment.map(\.description).joined(separator: ","))")
-            }
+            try client.assign(assignment)
             let partitions = assignment.map(\.topicPartition)
             shared.assigned(partitions)
             eventsContinuation.yield(.partitionsAssigned(partitions))
@@ -118,14 +108,7 @@ public final class KafkaConsumer: Service, Sendable {
         guard shared.isRunning else { throw shared.failure ?? .closed("consumer") }
         let client = self.client
         try await RDKafkaBlocking.run { () throws(KafkaError) in
-            let list = RDKafkaTopicPartitionList(offsets)
-            let error = rd_kafka_commit(client.handle, list.pointer, 0)
-            guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
-                throw RDKafkaError.make(error, context: "commit", client: client.handle)
-            }
-            for entry in list.entries where entry.error != RD_KAFKA_RESP_ERR_NO_ERROR {
-                throw RDKafkaError.make(entry.error, context: "commit \(entry.partition)", client: client.handle)
-            }
+            try client.commit(offsets)
         }
     }
 
@@ -168,112 +151,47 @@ public final class KafkaConsumer: Service, Sendable {
 
     /// Returns false once the consumer failed and the loop should close it.
     private static func pollOnce(client: RDKafkaClient, shared: Shared) -> Bool {
-        guard let message = rd_kafka_consumer_poll(client.handle, 100) else { return true }
-        defer { rd_kafka_message_destroy(message) }
-        let error = message.pointee.err
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            return handlePollError(error, message: message, client: client, shared: shared)
-        }
-        shared.received(convert(message))
-        return true
-    }
-
-    private static func convert(_ message: UnsafeMutablePointer<rd_kafka_message_t>) -> KafkaConsumerMessage {
-        let raw = message.pointee
-        var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
-        let timestamp = rd_kafka_message_timestamp(message, &timestampType)
-        return KafkaConsumerMessage(
-            topic: raw.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? "",
-            partition: raw.partition,
-            offset: raw.offset,
-            key: raw.key.map { Array(UnsafeRawBufferPointer(start: $0, count: raw.key_len)) },
-            value: raw.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: raw.len)) } ?? [],
-            headers: RDKafkaHeaders.read(message),
-            timestampMs: timestampType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE || timestamp < 0 ? nil : timestamp
-        )
-    }
-
-    private static func handlePollError(
-        _ error: rd_kafka_resp_err_t, message: UnsafeMutablePointer<rd_kafka_message_t>, client: RDKafkaClient,
-        shared: Shared
-    ) -> Bool {
-        switch error {
-        case RD_KAFKA_RESP_ERR__PARTITION_EOF:
+        switch client.consumerPoll(timeoutMs: 100) {
+        case .nothing:
             return true
-        case RD_KAFKA_RESP_ERR__FATAL:
-            let failure = RDKafkaError.fatal(client: client.handle, context: "consumer")
+        case .message(let message):
+            shared.received(message)
+            return true
+        case .transientError(let error, let topic):
+            shared.logger.warning("consumer error", metadata: ["error": "\(error)", "kafka.topic": "\(topic ?? "-")"])
+            return true
+        case .fatal(let failure):
             shared.logger.error("consumer stopped by a fatal error", metadata: ["error": "\(failure)"])
             shared.fail(failure)
             return false
-        default:
-            // librdkafka recovers from these by itself (broker down, topic not there yet, ...).
-            let detail = rd_kafka_message_errstr(message).map { String(cString: $0) } ?? ""
-            let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) }
-            shared.logger.warning(
-                "consumer error",
-                metadata: [
-                    "error": "\(RDKafkaError.make(error, context: detail))",
-                    "kafka.topic": "\(topic ?? "-")",
-                ]
-            )
-            return true
         }
     }
 
     private static func closeClient(_ client: RDKafkaClient, shared: Shared) {
         shared.beginClosing()
-        // Revokes the assignment through the rebalance callback and sends LeaveGroup.
-        let error = rd_kafka_consumer_close(client.handle)
-        if error != RD_KAFKA_RESP_ERR_NO_ERROR {
-            shared.logger.warning("consumer close", metadata: ["error": "\(RDKafkaError.make(error, context: "close"))"])
+        if let error = client.closeConsumer() {
+            shared.logger.warning("consumer close", metadata: ["error": "\(error)"])
         }
         shared.closed()
         shared.logger.debug("consumer closed")
     }
 
-    /// Runs on the poll thread, inside `rd_kafka_consumer_poll` (or `rd_kafka_consumer_close`).
-    private static func rebalance(
-        handle: OpaquePointer, error: rd_kafka_resp_err_t,
-        partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, shared: Shared
-    ) {
-        let list = RDKafkaTopicPartitionList.entries(of: partitions).map(\.partition.topicPartition)
-        let cooperative = rd_kafka_rebalance_protocol(handle).map { String(cString: $0) } == "COOPERATIVE"
-        switch error {
-        case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
-            if cooperative {
-                if let failure = rd_kafka_incremental_assign(handle, partitions) {
-                    shared.logger.error("incremental assign failed", metadata: ["error": "\(RDKafkaError.make(consuming: failure, context: "assign"))"])
-                }
-            } else {
-                let result = rd_kafka_assign(handle, partitions)
-                if result != RD_KAFKA_RESP_ERR_NO_ERROR {
-                    shared.logger.error("assign failed", metadata: ["error": "\(RDKafkaError.make(result, context: "assign"))"])
-                }
-            }
-            shared.assigned(list)
-            // Cooperative rebalances may hand over an empty increment: nothing to report.
-            guard !list.isEmpty || !cooperative else { return }
-            shared.logger.info("partitions assigned", metadata: ["kafka.partitions": "\(list.map(\.description).joined(separator: ","))"])
-            shared.events.yield(.partitionsAssigned(list))
-        case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
-            if !list.isEmpty || !cooperative {
-                shared.logger.info("partitions revoked", metadata: ["kafka.partitions": "\(list.map(\.description).joined(separator: ","))"])
-                shared.events.yield(.partitionsRevoked(list))
-            }
-            shared.revoked(list)
-            if cooperative {
-                if let failure = rd_kafka_incremental_unassign(handle, partitions) {
-                    shared.logger.error("incremental unassign failed", metadata: ["error": "\(RDKafkaError.make(consuming: failure, context: "unassign"))"])
-                }
-            } else {
-                _ = rd_kafka_assign(handle, nil)
-            }
-        default:
-            shared.logger.error("rebalance error", metadata: ["error": "\(RDKafkaError.make(error, context: "rebalance"))"])
+    /// Runs on the poll thread, inside `rd_kafka_consumer_poll` (or the close).
+    private static func rebalanced(_ rebalance: RDKafkaRebalance, shared: Shared) {
+        switch rebalance {
+        case .assigned(let partitions):
+            shared.assigned(partitions)
+            shared.logger.info("partitions assigned", metadata: ["kafka.partitions": "\(partitions.map(\.description).joined(separator: ","))"])
+            shared.events.yield(.partitionsAssigned(partitions))
+        case .revoked(let partitions):
+            shared.logger.info("partitions revoked", metadata: ["kafka.partitions": "\(partitions.map(\.description).joined(separator: ","))"])
+            shared.events.yield(.partitionsRevoked(partitions))
+            shared.revoked(partitions)
+        case .failed(let error):
+            shared.logger.error("rebalance error", metadata: ["error": "\(error)"])
             let current = shared.machine.withLock { Array($0.assigned) }
             shared.revoked(current)
             if !current.isEmpty { shared.events.yield(.partitionsRevoked(current)) }
-            _ = rd_kafka_assign(handle, nil)
         }
     }
 }

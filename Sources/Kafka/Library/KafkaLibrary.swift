@@ -1,12 +1,10 @@
-import CRdKafka
-
 /// The librdkafka that this process loaded.
 public enum KafkaLibrary {
     /// e.g. `"2.8.0"` (`rd_kafka_version_str()`).
-    public static var versionString: String { String(cString: rd_kafka_version_str()) }
+    public static var versionString: String { RDKafkaVersion.string }
 
     /// librdkafka's hex version `0xMMmmrrxx` (`rd_kafka_version()`), e.g. `0x020800ff` for 2.8.0.
-    public static var versionNumber: Int { Int(rd_kafka_version()) }
+    public static var versionNumber: Int { RDKafkaVersion.number }
 
     /// The major and minor parts of ``versionNumber``.
     public static var version: (major: Int, minor: Int, revision: Int) {

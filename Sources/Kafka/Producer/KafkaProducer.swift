@@ -1,4 +1,3 @@
-import CRdKafka
 public import Logging
 public import ServiceLifecycle
 import Synchronization
@@ -128,7 +127,7 @@ public final class KafkaProducer: Service, Sendable {
         let client = self.client
         let timeoutMs = timeout.kafkaMilliseconds
         return await RDKafkaBlocking.run {
-            (try? client.withMetadata(allTopics: false, timeoutMs: timeoutMs) { $0.pointee.broker_cnt > 0 }) ?? false
+            client.isBrokerReachable(timeoutMs: timeoutMs)
         }
     }
 

@@ -9,14 +9,13 @@ final class RDKafkaCallbackContext: Sendable {
     let logger: Logger
     /// Producer: a delivery report for the record with this per-message id.
     let onDelivery: (@Sendable (UInt, Result<KafkaDeliveryReport, KafkaError>) -> Void)?
-    /// Consumer: a rebalance; the handler must (incrementally) assign or unassign.
-    let onRebalance:
-        (@Sendable (_ client: OpaquePointer, _ error: rd_kafka_resp_err_t, _ partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?) -> Void)?
+    /// Consumer: a rebalance. The callback applies the (incremental) assignment itself.
+    let onRebalance: (@Sendable (RDKafkaRebalance) -> Void)?
 
     init(
         logger: Logger,
         onDelivery: (@Sendable (UInt, Result<KafkaDeliveryReport, KafkaError>) -> Void)? = nil,
-        onRebalance: (@Sendable (OpaquePointer, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?) -> Void)? = nil
+        onRebalance: (@Sendable (RDKafkaRebalance) -> Void)? = nil
     ) {
         self.logger = logger
         self.onDelivery = onDelivery

@@ -34,18 +34,43 @@ enum RDKafkaCallbacks {
             }
         }
 
+    /// Applies the assignment (eager or cooperative) and tells the consumer: after assigning, before revoking.
     static let rebalance:
         @convention(c) (
             OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, UnsafeMutableRawPointer?
         ) -> Void = { client, error, partitions, opaque in
             guard let client else { return }
-            guard let context = RDKafkaCallbackContext.from(opaque), let onRebalance = context.onRebalance else {
-                // Without a handler librdkafka still needs the assignment applied.
-                if error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS { rd_kafka_assign(client, partitions) }
-                else { rd_kafka_assign(client, nil) }
-                return
+            let context = RDKafkaCallbackContext.from(opaque)
+            let notify = context?.onRebalance ?? { _ in }
+            let list = RDKafkaTopicPartitionList.entries(of: partitions).map(\.partition.topicPartition)
+            let cooperative = rd_kafka_rebalance_protocol(client).map { String(cString: $0) } == "COOPERATIVE"
+            switch error {
+            case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+                if cooperative {
+                    if let failure = rd_kafka_incremental_assign(client, partitions) {
+                        context?.logger.error("incremental assign failed", metadata: ["error": "\(RDKafkaError.make(consuming: failure, context: "assign"))"])
+                    }
+                } else {
+                    let result = rd_kafka_assign(client, partitions)
+                    if result != RD_KAFKA_RESP_ERR_NO_ERROR {
+                        context?.logger.error("assign failed", metadata: ["error": "\(RDKafkaError.make(result, context: "assign"))"])
+                    }
+                }
+                // Cooperative rebalances may hand over an empty increment: nothing to report.
+                if !list.isEmpty || !cooperative { notify(.assigned(list)) }
+            case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
+                if !list.isEmpty || !cooperative { notify(.revoked(list)) }
+                if cooperative {
+                    if let failure = rd_kafka_incremental_unassign(client, partitions) {
+                        context?.logger.error("incremental unassign failed", metadata: ["error": "\(RDKafkaError.make(consuming: failure, context: "unassign"))"])
+                    }
+                } else {
+                    _ = rd_kafka_assign(client, nil)
+                }
+            default:
+                notify(.failed(RDKafkaError.make(error, context: "rebalance")))
+                _ = rd_kafka_assign(client, nil)
             }
-            onRebalance(client, error, partitions)
         }
 
     static func logLevel(syslog level: Int32) -> Logger.Level {

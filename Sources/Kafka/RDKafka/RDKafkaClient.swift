@@ -112,6 +112,11 @@ final class RDKafkaClient: @unchecked Sendable {
         return try body(metadata)
     }
 
+    /// Blocking: whether a broker answers a metadata request within the timeout.
+    func isBrokerReachable(timeoutMs: Int32) -> Bool {
+        (try? withMetadata(allTopics: false, timeoutMs: timeoutMs) { $0.pointee.broker_cnt > 0 }) ?? false
+    }
+
     static func string(_ buffer: [CChar]) -> String {
         String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }

@@ -1,0 +1,96 @@
+import CRdKafka
+
+extension RDKafkaClient {
+    /// What one `rd_kafka_consumer_poll` produced.
+    enum ConsumerPoll {
+        case nothing
+        case message(KafkaConsumerMessage)
+        /// librdkafka recovers from these by itself (broker down, topic not there yet, ...).
+        case transientError(KafkaError, topic: String?)
+        /// The consumer is unusable.
+        case fatal(KafkaError)
+    }
+
+    /// Routes records, rebalances and errors to the one queue `consumerPoll` serves.
+    func redirectMainQueueToConsumer() {
+        _ = rd_kafka_poll_set_consumer(handle)
+    }
+
+    func subscribe(_ topics: [String]) throws(KafkaError) {
+        let list = RDKafkaTopicPartitionList(capacity: topics.count)
+        for topic in topics { list.add(topic: topic, partition: -1) }  // RD_KAFKA_PARTITION_UA
+        let error = rd_kafka_subscribe(handle, list.pointer)
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw RDKafkaError.make(error, context: "subscribe to \(topics.joined(separator: ","))")
+        }
+    }
+
+    func assign(_ assignment: [KafkaTopicPartitionOffset]) throws(KafkaError) {
+        let list = RDKafkaTopicPartitionList(assignment)
+        let error = rd_kafka_assign(handle, list.pointer)
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw RDKafkaError.make(error, context: "assign \(assignment.map(\.description).joined(separator: ","))")
+        }
+    }
+
+    /// Blocking synchronous commit of explicit offsets.
+    func commit(_ offsets: [KafkaTopicPartitionOffset]) throws(KafkaError) {
+        let list = RDKafkaTopicPartitionList(offsets)
+        let error = rd_kafka_commit(handle, list.pointer, 0)
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw RDKafkaError.make(error, context: "commit", client: handle)
+        }
+        for entry in list.entries where entry.error != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw RDKafkaError.make(entry.error, context: "commit \(entry.partition)", client: handle)
+        }
+    }
+
+    /// Blocking: revokes the assignment (through the rebalance callback) and sends LeaveGroup.
+    func closeConsumer() -> KafkaError? {
+        let error = rd_kafka_consumer_close(handle)
+        return error == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : RDKafkaError.make(error, context: "close")
+    }
+
+    /// Blocking for up to `timeoutMs`; serves rebalance callbacks too.
+    func consumerPoll(timeoutMs: Int32) -> ConsumerPoll {
+        guard let message = rd_kafka_consumer_poll(handle, timeoutMs) else { return .nothing }
+        defer { rd_kafka_message_destroy(message) }
+        let raw = message.pointee
+        let topic = raw.rkt.map { String(cString: rd_kafka_topic_name($0)) }
+        switch raw.err {
+        case RD_KAFKA_RESP_ERR_NO_ERROR:
+            var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+            let timestamp = rd_kafka_message_timestamp(message, &timestampType)
+            return .message(
+                KafkaConsumerMessage(
+                    topic: topic ?? "",
+                    partition: raw.partition,
+                    offset: raw.offset,
+                    key: raw.key.map { Array(UnsafeRawBufferPointer(start: $0, count: raw.key_len)) },
+                    value: raw.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: raw.len)) } ?? [],
+                    headers: RDKafkaHeaders.read(message),
+                    timestampMs: timestampType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE || timestamp < 0 ? nil : timestamp
+                )
+            )
+        case RD_KAFKA_RESP_ERR__PARTITION_EOF:
+            return .nothing
+        case RD_KAFKA_RESP_ERR__FATAL:
+            return .fatal(RDKafkaError.fatal(client: handle, context: "consumer"))
+        default:
+            let detail = rd_kafka_message_errstr(message).map { String(cString: $0) } ?? ""
+            return .transientError(RDKafkaError.make(raw.err, context: detail), topic: topic)
+        }
+    }
+
+    /// Non-blocking (only enqueues operations), so it may be called while holding a lock.
+    static func pause(handle: OpaquePointer, _ partitions: [KafkaTopicPartition]) {
+        let list = RDKafkaTopicPartitionList(partitions)
+        _ = rd_kafka_pause_partitions(handle, list.pointer)
+    }
+
+    /// Non-blocking, like ``pause(handle:_:)``.
+    static func resume(handle: OpaquePointer, _ partitions: [KafkaTopicPartition]) {
+        let list = RDKafkaTopicPartitionList(partitions)
+        _ = rd_kafka_resume_partitions(handle, list.pointer)
+    }
+}
