@@ -6,10 +6,11 @@ import HeapModule
 /// Events are buffered per MessageSid and released in lifecycle-rank order, ties broken by event
 /// time (`receivedAt`) and then event id. The partition's watermark is the highest event time seen
 /// minus the window; once the watermark passes a buffered event, its message's buffered events up
-/// to that rank are released. While no newer event arrives, the watermark advances with the caller's
-/// clock from the moment the highest event time was seen, so the last events are not held forever.
-/// Because release is driven by event time, replaying old data reorders the way live processing did
-/// (only gaps in delivery longer than the window can release earlier than live).
+/// to that rank are released. Once the partition has received nothing for `idleGrace`, the watermark
+/// also advances with the caller's clock from the moment the highest event time was seen, so the
+/// last events are not held forever. Because release is otherwise driven by event time only,
+/// replaying old data reorders the way live processing did (only a delivery gap longer than
+/// `idleGrace` in the middle of a backlog could release earlier than live).
 public struct PartitionReorderer: Sendable {
     struct Pending: Sendable {
         var event: StatusEvent
@@ -54,6 +55,8 @@ public struct PartitionReorderer: Sendable {
     /// Highest event time seen, and the caller's clock when it was first seen.
     private var maxEventTime: Int64?
     private var maxEventTimeSeenAt: Int64 = 0
+    /// The caller's clock at the last `add`.
+    private var lastArrivalAt: Int64 = 0
     /// Monotonic watermark in event time; nil before the first event.
     public private(set) var watermark: Int64?
     /// Highest offset handed to `add`, for commits when nothing is buffered.
@@ -101,6 +104,7 @@ public struct PartitionReorderer: Sendable {
         into released: inout [ReleasedEvent]
     ) -> ReorderOutcome {
         highestOffset = max(highestOffset ?? offset, offset)
+        lastArrivalAt = now
         let sid = event.messageSid
         let state = states[sid] ?? MessageState()
         if state.recentEventIDs.contains(event.id) || (buffers[sid]?.contains { $0.event.id == event.id } ?? false) {
@@ -189,7 +193,8 @@ public struct PartitionReorderer: Sendable {
 
     private mutating func currentWatermark(now: Int64) -> Int64? {
         guard let maxEventTime else { return watermark }
-        let idle = max(0, now - maxEventTimeSeenAt)
+        let quiet = now - lastArrivalAt >= configuration.idleGraceMilliseconds
+        let idle = quiet ? max(0, now - maxEventTimeSeenAt) : 0
         let (candidate, overflow) = (maxEventTime - configuration.windowMilliseconds).addingReportingOverflow(idle)
         let value = overflow ? Int64.max : candidate
         watermark = max(watermark ?? value, value)

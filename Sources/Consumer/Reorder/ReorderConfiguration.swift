@@ -8,13 +8,28 @@ public struct ReorderConfiguration: Sendable, Hashable {
     /// (by event time) are released early and counted. Default 100 000.
     /// Flag `--max-buffered-events`, env `STATUSRELAY_MAX_BUFFERED_EVENTS`.
     public var maxBufferedEvents: Int
+    /// How long a partition must receive nothing before its watermark advances with the wall clock.
+    /// Until then only event time moves it, so gaps between fetches while catching up on a backlog
+    /// (or replaying) never release events early. Default: the window, at least 1 s. Releasing an
+    /// idle partition's last event still takes only max(window, idleGrace) after it arrived.
+    public var idleGrace: Duration
+
     /// How many recent event ids each message's state remembers for duplicate detection. Default 16.
     public var recentEventIDLimit: Int
 
-    public init(window: Duration = .seconds(3), maxBufferedEvents: Int = 100_000, recentEventIDLimit: Int = 16) {
+    public init(
+        window: Duration = .seconds(3), maxBufferedEvents: Int = 100_000, recentEventIDLimit: Int = 16,
+        idleGrace: Duration? = nil
+    ) {
         self.window = window
+        self.idleGrace = idleGrace ?? max(window, .seconds(1))
         self.maxBufferedEvents = max(1, maxBufferedEvents)
         self.recentEventIDLimit = max(1, recentEventIDLimit)
+    }
+
+    var idleGraceMilliseconds: Int64 {
+        let (seconds, attoseconds) = idleGrace.components
+        return max(0, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
     }
 
     /// The window in milliseconds (event time is in milliseconds).

@@ -73,6 +73,10 @@ public final class ConsumerService: Service, Sendable {
             for sink in sinks { try await sink.start() }
             let partitions = try await admin?.partitions(of: configuration.topic) ?? []
             try await stateStore.start(sourcePartitions: partitions)
+            if let admin, producer != nil, let topic = configuration.deadLetterTopic, !topic.isEmpty {
+                // Created up front so a dead letter never waits on topic auto-creation (often disabled).
+                try await admin.createTopic(topic, partitions: Int32(max(1, partitions.count)))
+            }
         } catch {
             health.update { $0.stopped = true; $0.lastError = "\(error)" }
             logger.error("consumer start-up failed", metadata: ["error": "\(error)"])
@@ -192,6 +196,10 @@ public final class ConsumerService: Service, Sendable {
     private func handle(_ message: KafkaConsumerMessage, in pipeline: inout Pipeline) async throws {
         metrics.consumed.increment()
         guard message.topic == configuration.topic else { return }
+        guard consumer.assignment.contains(message.topicPartition) else {
+            // Read before its partition was revoked: its next owner reads it again from the committed offset.
+            return
+        }
         if !pipeline.reorderer.owns(message.partition) {
             // Messages can arrive before the assignment notification: restore first.
             try await assign([message.partition], in: &pipeline)

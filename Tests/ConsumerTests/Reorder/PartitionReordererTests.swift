@@ -39,13 +39,31 @@ import Testing
         #expect(r.committableOffset() == 8)
     }
 
-    @Test func olderArrivalDoesNotRestartTheIdleClock() {
+    @Test func idleAdvanceWaitsForQuietThenCountsFromTheNewestEvent() {
         var r = reorderer()
         var out: [ReleasedEvent] = []
         r.add(TestEvents.make(sid: "SM1", status: "sent", at: 10_000), offset: 0, now: 0, into: &out)
+        // A backlog keeps arriving (older events): no wall-clock advance while it does.
         r.add(TestEvents.make(sid: "SM2", status: "queued", at: 9_000), offset: 1, now: 2_000, into: &out)
-        r.advance(now: 3_000, into: &out)
+        r.advance(now: 4_999, into: &out)
+        #expect(out.isEmpty)
+        // Quiet for the grace (the window): the watermark counts from when 10 000 was first seen.
+        r.advance(now: 5_000, into: &out)
         #expect(Set(out.map(\.event.messageSid)) == ["SM1", "SM2"])
+    }
+
+    @Test func deliveryGapsShorterThanTheGraceNeverReleaseEarly() {
+        var r = reorderer()
+        var out: [ReleasedEvent] = []
+        // Catching up on old data, fetched in batches 2.5 s apart: only event time counts.
+        r.add(TestEvents.make(sid: "SM1", status: "sent", at: 1_000), offset: 0, now: 0, into: &out)
+        r.advance(now: 2_500, into: &out)
+        r.add(TestEvents.make(sid: "SM1", status: "queued", at: 900), offset: 1, now: 2_500, into: &out)
+        r.advance(now: 5_000, into: &out)
+        #expect(out.isEmpty)
+        r.advance(now: 5_500, into: &out)
+        #expect(out.map(\.event.status) == ["queued", "sent"])
+        #expect(out.allSatisfy { !$0.late })
     }
 
     @Test func zeroWindowReleasesImmediately() {

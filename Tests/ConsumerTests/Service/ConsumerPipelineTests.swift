@@ -35,7 +35,7 @@ import Testing
     static func start(_ configuration: ConsumerConfiguration) async throws -> Running {
         let port = PortBox()
         let group = try await ConsumerApplication.makeServiceGroup(
-            configuration: configuration, logger: TestKafka.logger("test.consumer", level: .notice), gracefulShutdownSignals: []
+            configuration: configuration, logger: TestKafka.logger("test.consumer", level: .info), gracefulShutdownSignals: []
         ) { bound in port.set(bound) }
         let task = Task { try await group.run() }
         try await eventually(timeout: .seconds(30), "admin server listening") { port.value != nil }
@@ -90,8 +90,12 @@ import Testing
         #expect(first.count == lifecycles.eventCount)
 
         // The undecodable record went to the dead-letter topic.
+        let admin = try KafkaAdminClient(bootstrapServers: try TestEnvironment.bootstrapServers, logger: TestKafka.logger())
+        let dlqPartitions = try await admin.partitions(of: "\(topic).dlq")
         let dlq = try KafkaConsumer(
-            assignment: [KafkaTopicPartitionOffset(topic: "\(topic).dlq", partition: 0, offset: KafkaTopicPartitionOffset.beginning)],
+            assignment: dlqPartitions.map {
+                KafkaTopicPartitionOffset(topic: "\(topic).dlq", partition: $0, offset: KafkaTopicPartitionOffset.beginning)
+            },
             configuration: try TestKafka.consumerConfiguration(topics: [], groupID: ""),
             logger: TestKafka.logger()
         )
