@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: bootstrap, build, start a broker and PostgreSQL on free ports, run `swift test`,
-# stop what was started, and exit non-zero on any failure.
+# stop what was started, and exit non-zero on any failure. Extra arguments go to `swift test`
+# (e.g. `scripts/test.sh --filter KafkaTests`).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -8,7 +9,7 @@ bash "$REPO_ROOT/scripts/bootstrap.sh"
 source "$LOCAL_DIR/env.sh"
 
 step "Build (debug, with tests)"
-"$REPO_ROOT/scripts/swift.sh" build --build-tests "$@"
+"$REPO_ROOT/scripts/swift.sh" build --build-tests
 done_step
 
 state=$(mktemp -d /tmp/statusrelay-test.XXXXXX)
