@@ -152,8 +152,9 @@ struct PostgresSinkTests {
         #expect(statuses.values.allSatisfy { $0.status == "delivered" && $0.eventCount == 3 })
     }
 
-    /// A private cluster is stopped between writes: writes fail with a retriable error within the
-    /// configured timeout, succeed once it is back, and nothing is lost or duplicated.
+    /// A private cluster is stopped for 20 s between writes, and again during a large write: writes
+    /// fail with a retriable error within the configured timeout, a batch is committed whole or not at
+    /// all, writes succeed once it is back, and nothing is lost or duplicated.
     @Test func outageFailsRetriablyThenRecovers() async throws {
         let directory = try TestEnvironment.makeTemporaryDirectory("pg-outage")
         let dataDirectory = (directory as NSString).appendingPathComponent("data")
@@ -173,14 +174,26 @@ struct PostgresSinkTests {
         try await sink.write(batches[0])
 
         try await SinkTestFixtures.runScript("postgres.sh", ["stop", dataDirectory])
-        for batch in batches[1..<4] {
+        // A 20 s outage, during which the consumer keeps retrying: every write fails, retriably,
+        // within the configured timeout (none hangs), and nothing is half-written.
+        let clock = ContinuousClock()
+        let outageEnds = clock.now.advanced(by: .seconds(20))
+        var failures: [String] = []
+        var attempt = 0
+        while clock.now < outageEnds {
+            let batch = batches[1 + attempt % 3]
+            attempt += 1
             do {
                 try await sink.write(batch)
                 Issue.record("write succeeded while PostgreSQL was down")
             } catch let error as SinkError {
                 #expect(error.isRetriable, "\(error)")
+                failures.append(error.code.description)
             }
+            try await Task.sleep(for: .milliseconds(500))
         }
+        #expect(failures.count >= 3, "\(failures)")
+        print("PostgreSQL outage: \(failures.count) writes failed retriably: \(Dictionary(grouping: failures) { $0 }.mapValues(\.count))")
 
         try await SinkTestFixtures.runScript("postgres.sh", ["start", dataDirectory, String(port)])
         // The consumer retries the unwritten batches with backoff; the pool reconnects.
@@ -194,16 +207,41 @@ struct PostgresSinkTests {
                 }
             }
         }
+        // PostgreSQL stops while a large batch is being written: the batch is all there or not at all.
+        let bigMessages = (0..<400).map { _ in SinkTestFixtures.messageSid() }
+        let big = bigMessages.flatMap { SinkTestFixtures.released($0, ["queued", "sent", "delivered"]) }
+        let writer = Task { try await sink.write(big) }
+        try await SinkTestFixtures.runScript("postgres.sh", ["stop", dataDirectory])
+        switch await writer.result {
+        case .failure(let error):
+            print("PostgreSQL stopped during a write of \(big.count) events: \(error)")
+            #expect((error as? SinkError)?.isRetriable == true, "\(error)")
+        case .success:
+            print("PostgreSQL stopped during a write of \(big.count) events: it committed first")
+        }
+        try await SinkTestFixtures.runScript("postgres.sh", ["start", dataDirectory, String(port)])
+        let inspector = Inspector(url: url)
+        let stored = Set(try await inspector.history().map(\.eventID)).intersection(big.map(\.event.id))
+        #expect(stored.isEmpty || stored.count == big.count, "partial batch: \(stored.count) of \(big.count)")
+        try await eventually(timeout: .seconds(60), poll: .milliseconds(500), "big write after restart") {
+            do {
+                try await sink.write(big)
+                return true
+            } catch let error as SinkError where error.isRetriable {
+                return false
+            }
+        }
+
         // A replay of everything (offsets were not committed) changes nothing.
         try await sink.write(batches.flatMap { $0 })
+        try await sink.write(big)
         try await sink.shutdown()
 
-        let inspector = Inspector(url: url)
         let history = try await inspector.history()
-        #expect(history.count == 30)
-        #expect(Set(history.map(\.eventID)).count == 30)
+        #expect(history.count == 30 + big.count)
+        #expect(Set(history.map(\.eventID)).count == 30 + big.count)
         let statuses = try await inspector.statuses()
-        #expect(Set(statuses.keys) == Set(messages))
+        #expect(Set(statuses.keys) == Set(messages + bigMessages))
         #expect(statuses.values.allSatisfy { $0.status == "delivered" && $0.eventCount == 3 })
     }
 
