@@ -20,12 +20,16 @@ import TestSupport
 
         var consumer = try ConsumerE2E.launchConsumer(topic: topic, group: group, sinks: sinks, directory: directory)
         var kills = 0
+        var killedMidStream = 0
         for wave in 0..<8 {
             let (events, wanted) = ConsumerE2E.wave(messages: 300, prefix: "w\(wave)x", duplicates: 60, using: &rng)
             expected.merge(wanted) { $1 }
             try await ConsumerE2E.produce(events, topic: topic, with: producer)
             // Let it get somewhere (sometimes not even through start-up), then kill -9 and restart.
-            try await Task.sleep(for: .milliseconds(Int.random(in: 200...4000, using: &rng)))
+            try await Task.sleep(for: .milliseconds(Int.random(in: 500...6000, using: &rng)))
+            let written = ConsumerE2E.countSQLiteHistory(database)
+            let produced = expected.values.reduce(0) { $0 + $1.count }
+            if written > 0 && written < produced { killedMidStream += 1 }
             consumer.kill()
             _ = try await consumer.waitForExit(timeout: .seconds(10))
             kills += 1
@@ -39,6 +43,8 @@ import TestSupport
         }
         await consumer.stop()
         #expect(kills == 8)
+        // The test proves something only if some kills hit a consumer that was part-way through.
+        #expect(killedMidStream > 0, "no kill landed mid-stream")
 
         let (history, current) = try ConsumerE2E.readSQLite(database)
         #expect(history.count == total)
