@@ -7,7 +7,7 @@ public import Logging
 import NIOCore
 import NIOSSL
 public import Prometheus
-public import ServiceLifecycle
+import ServiceLifecycle
 public import UnixSignals
 import StatusEvents
 import StatusRelayCore

@@ -21,6 +21,10 @@ public final class IngressMetrics: Sendable {
     let drainFailures: Counter
     let drainDropped: Counter
 
+    static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "statusrelay", subsystem: "ingress", metricName: metric, unitName: unit, helpText: help)
+    }
+
     public init(registry: PrometheusCollectorRegistry) {
         self.registry = registry
         let latencyBuckets: [Duration] = [
@@ -28,53 +32,51 @@ public final class IngressMetrics: Sendable {
             .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
             .seconds(1), .milliseconds(2500), .seconds(5),
         ]
-        let published = "statusrelay_ingress_published_total"
-        let publishedHelp = "Events made durable, by path: kafka (broker acked) or spool (fsynced locally)."
-        publishedKafka = registry.makeCounter(name: published, labels: [("path", "kafka")], help: publishedHelp)
-        publishedSpool = registry.makeCounter(name: published, labels: [("path", "spool")], help: publishedHelp)
-        let latency = "statusrelay_ingress_publish_duration_seconds"
-        let latencyHelp = "Time from publish start until the event was durable, by path."
-        publishLatencyKafka = registry.makeDurationHistogram(name: latency, labels: [("path", "kafka")], buckets: latencyBuckets, help: latencyHelp)
-        publishLatencySpool = registry.makeDurationHistogram(name: latency, labels: [("path", "spool")], buckets: latencyBuckets, help: latencyHelp)
+        let published = Self.name("published", "total", "Records made durable (events and dead letters), by path: kafka (acked) or spool (fsynced).")
+        publishedKafka = registry.makeCounter(descriptor: published, labels: [("path", "kafka")])
+        publishedSpool = registry.makeCounter(descriptor: published, labels: [("path", "spool")])
+        let latency = Self.name("publish_duration", "seconds", "Time from publish start until the record was durable, by path.")
+        publishLatencyKafka = registry.makeDurationHistogram(descriptor: latency, labels: [("path", "kafka")], buckets: latencyBuckets)
+        publishLatencySpool = registry.makeDurationHistogram(descriptor: latency, labels: [("path", "spool")], buckets: latencyBuckets)
         deadLettered = registry.makeCounter(
-            name: "statusrelay_ingress_dead_lettered_total", help: "Signed callbacks that failed normalization and went to the dead-letter topic."
+            descriptor: Self.name("dead_lettered", "total", "Signed callbacks that failed normalization and went to the dead-letter topic.")
         )
         deadLetterFailures = registry.makeCounter(
-            name: "statusrelay_ingress_dead_letter_failures_total", help: "Dead-letter records that could not be stored anywhere."
+            descriptor: Self.name("dead_letter_failures", "total", "Dead-letter records that could not be stored anywhere.")
         )
         unavailable = registry.makeCounter(
-            name: "statusrelay_ingress_unavailable_total", help: "Events answered 503 because neither Kafka nor the spool could take them."
+            descriptor: Self.name("unavailable", "total", "Records answered 503 because neither Kafka nor the spool could take them.")
         )
-        spoolRecords = registry.makeGauge(name: "statusrelay_ingress_spool_records", help: "Records in the spool waiting for Kafka.")
-        spoolBytes = registry.makeGauge(name: "statusrelay_ingress_spool_bytes", help: "Bytes of spool segment files.")
+        spoolRecords = registry.makeGauge(descriptor: Self.name("spool", "records", "Records in the spool waiting for Kafka."))
+        spoolBytes = registry.makeGauge(descriptor: Self.name("spool", "bytes", "Bytes of spool segment files."))
         spoolOldestAge = registry.makeGauge(
-            name: "statusrelay_ingress_spool_oldest_age_seconds", help: "Age of the oldest record waiting in the spool (0 when empty)."
+            descriptor: Self.name("spool_oldest_age", "seconds", "Age of the oldest record waiting in the spool (0 when empty).")
         )
         producerQueueLength = registry.makeGauge(
-            name: "statusrelay_ingress_producer_queue_length", help: "Messages in the Kafka producer queue awaiting delivery."
+            descriptor: Self.name("producer_queue", "length", "Messages in the Kafka producer queue awaiting delivery.")
         )
-        drained = registry.makeCounter(name: "statusrelay_ingress_spool_drained_total", help: "Spooled records published to Kafka.")
+        drained = registry.makeCounter(descriptor: Self.name("spool_drained", "total", "Spooled records published to Kafka."))
         drainFailures = registry.makeCounter(
-            name: "statusrelay_ingress_spool_drain_failures_total", help: "Failed attempts to publish spooled records (retried)."
+            descriptor: Self.name("spool_drain_failures", "total", "Failed attempts to publish spooled records (retried).")
         )
         drainDropped = registry.makeCounter(
-            name: "statusrelay_ingress_spool_dropped_total", help: "Spooled records Kafka permanently rejected (e.g. too large); logged."
+            descriptor: Self.name("spool_dropped", "total", "Spooled records Kafka permanently rejected (e.g. too large); logged.")
         )
     }
 
     /// `statusrelay_ingress_requests_total{route, outcome}`; outcome is `accepted` or a rejection reason.
     func request(route: String, outcome: String) -> Counter {
         registry.makeCounter(
-            name: "statusrelay_ingress_requests_total", labels: [("route", route), ("outcome", outcome)],
-            help: "HTTP requests by route and outcome (accepted, or the rejection reason)."
+            descriptor: Self.name("requests", "total", "HTTP requests by route and outcome (accepted, or the rejection reason)."),
+            labels: [("route", route), ("outcome", outcome)]
         )
     }
 
     /// `statusrelay_ingress_signature_failures_total{reason}`.
     func signatureFailure(reason: String) -> Counter {
         registry.makeCounter(
-            name: "statusrelay_ingress_signature_failures_total", labels: [("reason", reason)],
-            help: "Requests rejected by signature verification, by reason."
+            descriptor: Self.name("signature_failures", "total", "Requests rejected by signature verification, by reason."),
+            labels: [("reason", reason)]
         )
     }
 }

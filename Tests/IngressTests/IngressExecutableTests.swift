@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The built executables: version gate, --help/--check-config, the example YAML, `statusrelay send`.
+@Suite struct IngressExecutableTests {
+    static func run(_ tool: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> (ChildProcess.Termination, String) {
+        let process = try ChildProcess("\(try TestEnvironment.binDir)/\(tool)", arguments: arguments, environment: environment)
+        let status = try await process.waitForExit(timeout: .seconds(60))
+        return (status, process.output())
+    }
+
+    @Test func versionReportsLibrdkafkaAtLeast2_3() async throws {
+        let (status, output) = try await Self.run("statusrelay-ingress", ["--version"])
+        #expect(status == .exited(0))
+        let version = try #require(output.firstMatch(of: /librdkafka (\d+)\.(\d+)/))
+        let major = Int(version.1)!, minor = Int(version.2)!
+        #expect(major > 2 || (major == 2 && minor >= 3), "\(output)")
+        let (cliStatus, cliOutput) = try await Self.run("statusrelay", ["version"])
+        #expect(cliStatus == .exited(0))
+        #expect(cliOutput.contains("librdkafka \(major).\(minor)"))
+    }
+
+    @Test func checkConfigRedactsSecretsAndRejectsBadValues() async throws {
+        let secret = "do-not-print-\(UUID().uuidString)"
+        let (status, output) = try await Self.run(
+            "statusrelay-ingress", ["--check-config", "--listen", "0.0.0.0:9999", "--shared-key", "KS1=\(secret)"],
+            environment: ["TWILIO_AUTH_TOKEN": secret, "STATUSRELAY_TOPIC": "from-env"]
+        )
+        #expect(status == .exited(0), "\(output)")
+        #expect(!output.contains(secret))
+        #expect(output.contains("<redacted>"))
+        #expect(output.contains("0.0.0.0:9999  (flag)"))
+        #expect(output.contains("from-env  (environment)"))
+
+        let (badStatus, badOutput) = try await Self.run(
+            "statusrelay-ingress", ["--check-config", "--publish-timeout", "soon"], environment: ["TWILIO_AUTH_TOKEN": secret]
+        )
+        #expect(badStatus == .exited(2))
+        #expect(badOutput.contains("publish-timeout"))
+        #expect(!badOutput.contains(secret))
+    }
+
+    /// config/ingress.yaml is valid, and documents every option `--help` lists.
+    @Test func exampleYAMLCoversEveryOption() async throws {
+        let path = "\(TestEnvironment.repoRoot)/config/ingress.yaml"
+        let (status, output) = try await Self.run(
+            "statusrelay-ingress", ["--config", path, "--check-config"], environment: ["TWILIO_AUTH_TOKEN": "x"]
+        )
+        #expect(status == .exited(0), "\(output)")
+        let yaml = try String(contentsOfFile: path, encoding: .utf8)
+        let (_, help) = try await Self.run("statusrelay-ingress", ["--help"])
+        let options = Set(help.matches(of: /--([a-z][a-z-]+)/).map { String($0.1) })
+            .subtracting(["help", "version", "config", "check-config"])
+            .filter { !$0.hasPrefix("no-") }
+        #expect(options.count > 30)
+        for option in options {
+            #expect(yaml.contains("\n\(option):") || yaml.contains("# \(option):"), "\(option) missing from config/ingress.yaml")
+            #expect(help.contains("--\(option)"))
+        }
+        // Every option's help names its environment variable (secret files name theirs too).
+        let envCount = help.matches(of: /env:\s+[A-Z_]+/).count
+        #expect(envCount >= options.count)
+    }
+
+    @Test func sendPostsASignedCallbackThatTheIngressAccepts() async throws {
+        let topic = try await TestKafka.makeTopic("send")
+        let harness = try await IngressHarness.start(try IngressHarness.configuration(brokers: try TestEnvironment.bootstrapServers, topic: topic))
+        let sid = Callback.messageSid()
+        let (status, output) = try await Self.run(
+            "statusrelay",
+            ["send", "--url", harness.formURL, "--auth-token", IngressHarness.authToken, "--sid", sid, "--status", "sent", "--param", "ErrorCode=30003"]
+        )
+        #expect(status == .exited(0), "\(output)")
+        #expect(output.contains("\(sid) 200"))
+        let messages = try await TopicReader.waitFor(1, in: topic, brokers: try TestEnvironment.bootstrapServers)
+        #expect(messages.first?.key == Array(sid.utf8))
+
+        let (burstStatus, burst) = try await Self.run(
+            "statusrelay", ["send", "--url", harness.formURL, "--count", "5", "--quiet"], environment: ["TWILIO_AUTH_TOKEN": IngressHarness.authToken]
+        )
+        #expect(burstStatus == .exited(0))
+        #expect(burst.contains("sent 5: 200: 5"))
+
+        let (wrongStatus, wrong) = try await Self.run("statusrelay", ["send", "--url", harness.formURL, "--auth-token", "wrong"])
+        #expect(wrongStatus == .exited(1))
+        #expect(wrong.contains("403"))
+        try await harness.stop()
+    }
+}
