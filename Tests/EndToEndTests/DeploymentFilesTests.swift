@@ -254,6 +254,20 @@ struct DeploymentFilesTests {
                 Issue.record("\(label): --check-config printed a secret from a secret file:\n\(result.output)")
             }
         }
+        // Edges reach Kafka with SASL (README, config/systemd/ingress.env.example): the password
+        // travels in --kafka-config and must not be printed either.
+        let binDir = try TestEnvironment.binDir
+        for executable in ["statusrelay-ingress", "statusrelay-consumer"] {
+            let result = try await ConfigCheck.run(
+                (binDir as NSString).appendingPathComponent(executable), arguments: ["--check-config"],
+                environment: [
+                    "TWILIO_AUTH_TOKEN": "test-auth-token-7f3a",
+                    "STATUSRELAY_KAFKA_CONFIG": "security.protocol=SASL_SSL,sasl.mechanism=SCRAM-SHA-512,sasl.username=edge,sasl.password=test-sasl-password-5d2b",
+                ]
+            )
+            #expect(result.status == 0, "\(executable): \(result.output)")
+            #expect(!result.output.contains("test-sasl-password-5d2b"), "\(executable) --check-config printed sasl.password from --kafka-config:\n\(result.output)")
+        }
     }
 
     /// The apt packages the Dockerfile's `runtime` stage installs.
