@@ -10,7 +10,7 @@ public enum ConsumerSettings {
         "topic", env: "STATUSRELAY_TOPIC", default: "twilio.message-status", "Kafka topic of normalized status events.")
     public static let group = Setting<String>.string(
         "group", env: "STATUSRELAY_GROUP", default: "statusrelay", "Kafka consumer group.")
-    public static let sink = Setting<[String]>.list(
+    public static let sink = Setting<[String]>.urlList(
         "sink", env: "STATUSRELAY_SINKS", default: ["sqlite:./data/statusrelay.sqlite"],
         "Sink URL, repeatable (env: comma-separated): sqlite:PATH, postgres://..., http(s)://..., kafka:TOPIC, jsonl:PATH, stdout.")
     public static let reorderWindow = Setting<Duration>.duration(

@@ -96,6 +96,16 @@ extension Setting where Value == [String] {
         ) { value in value.listItems }
     }
 
+    /// A list of URLs whose credentials (userinfo password, `password=`/`token=` query values)
+    /// are redacted whenever the value is shown.
+    public static func urlList(_ name: String, env: String?, default defaultValue: [String]?, _ summary: String) -> Self {
+        Self(
+            name: name, environmentVariable: env, defaultValue: defaultValue,
+            defaultDescription: defaultValue?.isEmpty == true ? "none" : nil, summary: summary,
+            describe: { $0.isEmpty ? "none" : $0.map(SecretRedaction.describe(url:)).joined(separator: ",") }
+        ) { value in value.listItems }
+    }
+
     /// A comma-separated list of secrets (e.g. auth tokens under rotation); never printed.
     public static func secretList(_ name: String, env: String?, _ summary: String) -> Self {
         var setting = list(name, env: env, default: nil, summary)
@@ -109,7 +119,7 @@ extension Setting where Value == [String: String] {
     public static func keyValues(_ name: String, env: String?, secret: Bool = false, _ summary: String) -> Self {
         var setting = Self(
             name: name, environmentVariable: env, defaultValue: [:], defaultDescription: "none", summary: summary,
-            describe: { $0.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",") }
+            describe: { SecretRedaction.describe(keyValues: $0) }
         ) { value throws(ConfigurationError) in try KeyValueList.parse(value, setting: name) }
         setting.isSecret = secret
         return setting
