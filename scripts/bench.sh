@@ -56,7 +56,13 @@ bash "$REPO_ROOT/scripts/broker.sh" start "$BROKER_PORT" "$state/broker" >/dev/n
 BROKERS=127.0.0.1:$BROKER_PORT
 PG_PORT=$(free_port)
 PG_URL=$(bash "$REPO_ROOT/scripts/postgres.sh" start "$state/pg" "$PG_PORT")
-PSQL="$STATUSRELAY_PG_BIN/psql -h 127.0.0.1 -p $PG_PORT -U statusrelay statusrelay"
+PSQL_ADMIN="$STATUSRELAY_PG_BIN/psql -h 127.0.0.1 -p $PG_PORT -U statusrelay -qX"
+# fresh_db NAME: an empty database per run (sets DB_URL and PSQL), so no run inherits another's tables.
+fresh_db() {
+  $PSQL_ADMIN -d statusrelay -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null
+  DB_URL="postgres://statusrelay@127.0.0.1:$PG_PORT/$1"
+  PSQL="$STATUSRELAY_PG_BIN/psql -h 127.0.0.1 -p $PG_PORT -U statusrelay $1"
+}
 info "broker $BROKERS, PostgreSQL $PG_URL"
 done_step
 
@@ -309,10 +315,10 @@ if want consumer; then
   done_step
 
   step "Consumer -> PostgreSQL"
-  consumer_run postgres "$PG_URL" "$PSQL -qAtc 'SELECT count(*) FROM message_status_events'"
+  fresh_db bench_consumer
+  consumer_run postgres "$DB_URL" "$PSQL -qAtc 'SELECT count(*) FROM message_status_events'"
   row "Consumer throughput to PostgreSQL ($EVENTS events)" "$CONSUMER_RESULT" "≥ 25,000/s" \
     "$PREFILL_CMD; statusrelay-consumer --sink postgres://... --reorder-window 3s"
-  $PSQL -qc 'DROP TABLE IF EXISTS message_status_events, message_status CASCADE' >/dev/null 2>&1 || true
   done_step
 fi
 
@@ -326,8 +332,8 @@ if want e2e; then
     ingress_pid=$INGRESS_PID
     if [ "$sinkname" = sqlite ]; then sink="sqlite:$state/e2e.sqlite"; probe=(--sqlite "$state/e2e.sqlite");
     else
-      $PSQL -qc 'DROP TABLE IF EXISTS message_status_events, message_status CASCADE' >/dev/null 2>&1 || true
-      sink=$PG_URL; probe=(--postgres-psql "$PSQL")
+      fresh_db bench_e2e
+      sink=$DB_URL; probe=(--postgres-psql "$PSQL")
     fi
     admin=$(free_port)
     start_bg "$RUN/e2e-consumer-$sinkname" "$BIN/statusrelay-consumer" --brokers "$BROKERS" --topic "$topic" \

@@ -12,8 +12,9 @@ source "$LOCAL_DIR/env.sh"
 
 step "Build release binaries"
 # STATUSRELAY_RELEASE_FLAGS: extra build flags, e.g. "--scratch-path .build-bench" to keep a separate tree.
+# STATUSRELAY_SKIP_BUILD=1 reuses the binaries already built.
 # shellcheck disable=SC2086
-"$REPO_ROOT/scripts/swift.sh" build -c release ${STATUSRELAY_RELEASE_FLAGS:-}
+[ "${STATUSRELAY_SKIP_BUILD:-0}" = 1 ] || "$REPO_ROOT/scripts/swift.sh" build -c release ${STATUSRELAY_RELEASE_FLAGS:-}
 export STATUSRELAY_BIN_DIR
 STATUSRELAY_BIN_DIR=$("$REPO_ROOT/scripts/swift.sh" build -c release ${STATUSRELAY_RELEASE_FLAGS:-} --show-bin-path)
 done_step

@@ -10,8 +10,9 @@ bash "$REPO_ROOT/scripts/bootstrap.sh"
 source "$LOCAL_DIR/env.sh"
 step "Build release binaries"
 # STATUSRELAY_RELEASE_FLAGS: extra build flags, e.g. "--scratch-path .build-bench" to keep a separate tree.
+# STATUSRELAY_SKIP_BUILD=1 reuses the binaries already built.
 # shellcheck disable=SC2086
-"$REPO_ROOT/scripts/swift.sh" build -c release ${STATUSRELAY_RELEASE_FLAGS:-}
+[ "${STATUSRELAY_SKIP_BUILD:-0}" = 1 ] || "$REPO_ROOT/scripts/swift.sh" build -c release ${STATUSRELAY_RELEASE_FLAGS:-}
 BIN=$("$REPO_ROOT/scripts/swift.sh" build -c release ${STATUSRELAY_RELEASE_FLAGS:-} --show-bin-path)
 done_step
 
