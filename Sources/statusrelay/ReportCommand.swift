@@ -40,8 +40,19 @@ struct ReportCommand: AsyncParsableCommand {
     @Flag(help: "Print only the HTML file path (with --html), not the tables.")
     var quiet = false
 
+    @Flag(help: "SQLite: add the report's covering index (writes to the database once), then report.")
+    var prepare = false
+
     func run() async throws {
         let logger = Logger(label: "statusrelay.report")
+        if prepare {
+            do {
+                let outcome = try await DeliveryReportGenerator.prepare(sink: sink, logger: logger)
+                FileHandle.standardError.write(Data("\(outcome)\n".utf8))
+            } catch {
+                throw ValidationError("--prepare failed: \(error)")
+            }
+        }
         let now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
         guard let sinceValue = ReportTimeSpec.parse(since, now: now) else {
             throw ValidationError("--since: expected an ISO-8601 time or a duration like 24h or 7d, got \"\(since)\"")

@@ -16,6 +16,36 @@ public enum DeliveryReportGenerator {
         }
     }
 
+    /// Creates ``ReportIndex`` in a SQLite sink database (idempotent; takes seconds per million
+    /// events). PostgreSQL needs nothing beyond the sink's own indexes. Returns what it did.
+    public static func prepare(sink: String, logger: Logger) async throws(ReportError) -> String {
+        let trimmed = sink.trimmingCharacters(in: .whitespaces)
+        guard trimmed.lowercased().hasPrefix("sqlite:") else {
+            return "nothing to prepare: PostgreSQL uses the sink's indexes"
+        }
+        var path = String(trimmed.dropFirst("sqlite:".count))
+        if path.hasPrefix("//") { path.removeFirst(2) }
+        let session = try SQLiteReportSession(path: path, writable: true)
+        do {
+            let columns = Set(
+                try await session.query("SELECT name FROM pragma_table_xinfo('message_status_events')").compactMap { $0[0].string }
+            )
+            guard !columns.isEmpty else {
+                throw ReportError(code: .missingTables, message: "\(path) has no message_status_events table")
+            }
+            let statements = ReportIndex.sqliteStatements(existingColumns: columns)
+            try await session.executeInTransaction(statements)
+            await session.close()
+            return "index \(ReportIndex.name) ready"
+        } catch let error as ReportError {
+            await session.close()
+            throw error
+        } catch {
+            await session.close()
+            throw ReportError(code: .queryFailed, message: "\(error)")
+        }
+    }
+
     static func openSession(sink: String, logger: Logger) async throws(ReportError) -> any ReportSession {
         let trimmed = sink.trimmingCharacters(in: .whitespaces)
         let lowered = trimmed.lowercased()
@@ -34,13 +64,19 @@ public enum DeliveryReportGenerator {
     static func generate(
         configuration: ReportConfiguration, session: any ReportSession, logger: Logger
     ) async throws(ReportError) -> DeliveryReport {
-        let queries = ReportQueries(
+        var queries = ReportQueries(
             dialect: session.dialect, since: configuration.since, until: configuration.until,
             bucketMilliseconds: configuration.bucket.milliseconds
         )
+        if session.dialect == .sqlite {
+            let found = try await session.query(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND name = '\(ReportIndex.name)'"
+            )
+            queries.covering = !found.isEmpty
+        }
         let clock = ContinuousClock()
         let start = clock.now
-        for statement in queries.messages + queries.rows {
+        for statement in queries.messages + queries.rows + queries.latencies {
             try await session.execute(statement)
         }
         logger.debug("report: per-message table built", metadata: ["elapsed": "\(clock.now - start)"])
@@ -50,9 +86,13 @@ public enum DeliveryReportGenerator {
             bucket: configuration.bucket, stuckAfterMilliseconds: configuration.stuckAfter.milliseconds
         )
         let groupKeys = ["bucket", "sender", "service", "channel"]
+        var groupNumbers: [Int64: [ReportValue]] = [:]
+        for row in try await session.query(queries.groupNumbers) {
+            groupNumbers[row[0].intValue] = Array(row[1...])
+        }
         report.totals = try await rows(keys: [], queries: queries, session: session).first?.stats ?? DeliveryStats()
         report.periods = try await rows(keys: ["bucket"], queries: queries, session: session)
-        report.groups = try await rows(keys: groupKeys, queries: queries, session: session)
+        report.groups = try await rows(keys: groupKeys, queries: queries, session: session, groupNumbers: groupNumbers)
         report.latencyHistogram = try await histogram(.delivered, queries: queries, session: session)
         report.carrierLatencyHistogram = try await histogram(.carrier, queries: queries, session: session)
         report.topErrors = try await session.query(queries.topErrors(limit: configuration.topErrorLimit)).map { row in
@@ -66,7 +106,7 @@ public enum DeliveryReportGenerator {
         report.stuckSample = try await session.query(queries.stuckSample(cutoff: cutoff, limit: configuration.stuckSampleLimit)).map {
             StuckMessage(messageSid: $0[0].string ?? "", status: $0[1].string ?? "", updatedAt: $0[2].intValue)
         }
-        for table in ["report_rows", "report_messages"] {
+        for table in ["report_latency", "report_rows", "report_messages"] {
             try? await session.execute("DROP TABLE IF EXISTS \(table)")
         }
         logger.debug("report: done", metadata: ["elapsed": "\(clock.now - start)"])
@@ -74,8 +114,10 @@ public enum DeliveryReportGenerator {
     }
 
     /// Rows grouped by `keys` (a prefix of bucket, sender, service, channel), with percentiles.
+    /// For the four-key level, percentiles are computed per group number and mapped back through
+    /// `groupNumbers`.
     private static func rows(
-        keys: [String], queries: ReportQueries, session: any ReportSession
+        keys: [String], queries: ReportQueries, session: any ReportSession, groupNumbers: [Int64: [ReportValue]] = [:]
     ) async throws(ReportError) -> [DeliveryRow] {
         var order: [[ReportValue]] = []
         var rows: [[ReportValue]: DeliveryRow] = [:]
@@ -100,11 +142,14 @@ public enum DeliveryReportGenerator {
         }
         for latency in [ReportQueries.Latency.delivered, .carrier] {
             var found: [[ReportValue]: (count: Int, values: [Int: Int64])] = [:]
-            for values in try await session.query(queries.percentiles(keys: keys, latency: latency)) {
-                let rowKey = key(values[0..<keys.count])
-                let rank = Int(values[keys.count].intValue)
-                let count = Int(values[keys.count + 1].intValue)
-                found[rowKey, default: (count, [:])].values[rank] = values[keys.count + 2].intValue
+            let byNumber = keys.count == 4
+            let percentileKeys = byNumber ? ["gid"] : keys
+            for values in try await session.query(queries.percentiles(keys: percentileKeys, latency: latency)) {
+                let width = percentileKeys.count
+                guard let rowKey = byNumber ? groupNumbers[values[0].intValue] : key(values[0..<width]) else { continue }
+                let rank = Int(values[width].intValue)
+                let count = Int(values[width + 1].intValue)
+                found[rowKey, default: (count, [:])].values[rank] = values[width + 2].intValue
             }
             for (rowKey, entry) in found where rows[rowKey] != nil {
                 let pick = { (percent: Int) -> Int64 in

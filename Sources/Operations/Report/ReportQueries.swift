@@ -8,11 +8,17 @@
 /// - the primary keys `message_status (message_sid)` and `message_status_events (event_id)`: the
 ///   per-message joins to current state and to the event that set it;
 /// - `message_status_updated_at (updated_at)`: stuck messages.
+///
+/// On SQLite, `statusrelay report --prepare` adds ``ReportIndex`` (two virtual generated columns
+/// and one covering index); with it the per-message pass reads only that index, never the JSON
+/// payloads, which is what makes 1,000,000 events fit in seconds.
 struct ReportQueries: Sendable {
     let dialect: ReportDialect
     let since: Int64
     let until: Int64
     let bucketMilliseconds: Int64
+    /// Whether ``ReportIndex`` exists (SQLite only).
+    var covering = false
 
     /// The final statuses, as a SQL list.
     static let finalStatusList = "('delivered', 'undelivered', 'failed', 'canceled', 'read')"
@@ -30,8 +36,8 @@ struct ReportQueries: Sendable {
                   MAX(\(dialect.dlrDoneMilliseconds("e"))) AS dlr_done_at,
                   SUM(\(dialect.flag("e.late"))) AS late_events,
                   COUNT(*) AS events,
-                  COUNT(*) - COUNT(DISTINCT e.status) AS repeated_events
-                FROM message_status_events e
+                  COUNT(*) - COUNT(DISTINCT e.status) AS repeated_events\(covering ? ",\n  MAX(e.\(ReportIndex.fromColumn)) AS sender, MAX(e.\(ReportIndex.serviceColumn)) AS service" : "")
+                FROM message_status_events e\(covering ? " INDEXED BY \(ReportIndex.name)" : "")
                 WHERE e.received_at >= \(since) AND e.received_at < \(until)
                 GROUP BY e.message_sid
                 """
@@ -50,14 +56,33 @@ struct ReportQueries: Sendable {
                   COALESCE(s.status, 'unknown') AS status,
                   s.error_code AS error_code,
                   COALESCE(s.channel, '') AS channel,
-                  COALESCE(\(dialect.payloadField("le", "from")), '') AS sender,
-                  COALESCE(\(dialect.payloadField("le", "messagingServiceSid")), '') AS service
+                  \(covering ? "COALESCE(m.sender, '')" : "COALESCE(\(dialect.payloadField("le", "from")), '')") AS sender,
+                  \(covering ? "COALESCE(m.service, '')" : "COALESCE(\(dialect.payloadField("le", "messagingServiceSid")), '')") AS service
                 FROM report_messages m
                 LEFT JOIN message_status s ON s.message_sid = m.sid
-                LEFT JOIN message_status_events le ON le.event_id = s.last_event_id
+                \(covering ? "" : "LEFT JOIN message_status_events le ON le.event_id = s.last_event_id")
                 """
         )
     }
+
+    /// Per message with a `sent` time: its group number (`gid`, one per period, sender, service and
+    /// channel) and both latencies, so percentiles sort integers, not text keys.
+    var latencies: [String] {
+        dialect.createTemporaryTable(
+            "report_latency",
+            as: """
+                SELECT bucket, sender, service, channel,
+                  DENSE_RANK() OVER (ORDER BY bucket, sender, service, channel) AS gid,
+                  CASE WHEN \(Latency.delivered.condition) THEN \(Latency.delivered.expression) END AS delivered_lat,
+                  CASE WHEN \(Latency.carrier.condition) THEN \(Latency.carrier.expression) END AS carrier_lat
+                FROM report_rows
+                WHERE sent_at IS NOT NULL AND (delivered_at IS NOT NULL OR dlr_done_at IS NOT NULL)
+                """
+        )
+    }
+
+    /// gid, bucket, sender, service, channel.
+    let groupNumbers = "SELECT DISTINCT gid, bucket, sender, service, channel FROM report_latency"
 
     /// Key columns, status, messages, late, repeated, events.
     func counts(keys: [String]) -> String {
@@ -87,19 +112,28 @@ struct ReportQueries: Sendable {
             case .carrier: "sent_at IS NOT NULL AND dlr_done_at IS NOT NULL"
             }
         }
+
+        /// The column of `report_latency`.
+        var column: String {
+            switch self {
+            case .delivered: "delivered_lat"
+            case .carrier: "carrier_lat"
+            }
+        }
     }
 
-    /// Key columns, rank, count, latency: only the rows at the p50/p90/p99 nearest ranks.
+    /// Key columns (none, `bucket` or `gid`), rank, count, latency: only the rows at the
+    /// p50/p90/p99 nearest ranks.
     func percentiles(keys: [String], latency: Latency) -> String {
         let partition = keys.isEmpty ? "" : "PARTITION BY \(keys.joined(separator: ", ")) "
         let keyList = keys.isEmpty ? "" : keys.joined(separator: ", ") + ", "
         let ranks = [50, 90, 99].map { "rn = CASE WHEN (cnt * \($0) + 99) / 100 < 1 THEN 1 ELSE (cnt * \($0) + 99) / 100 END" }
         return """
             SELECT \(keyList)rn, cnt, lat FROM (
-              SELECT \(keyList)lat,
-                ROW_NUMBER() OVER (\(partition)ORDER BY lat) AS rn,
+              SELECT \(keyList)\(latency.column) AS lat,
+                ROW_NUMBER() OVER (\(partition)ORDER BY \(latency.column)) AS rn,
                 COUNT(*) OVER (\(partition.trimmingCharacters(in: .whitespaces))) AS cnt
-              FROM (SELECT \(keyList)\(latency.expression) AS lat FROM report_rows WHERE \(latency.condition)) l
+              FROM report_latency WHERE \(latency.column) IS NOT NULL
             ) t
             WHERE \(ranks.joined(separator: " OR "))
             """
@@ -114,7 +148,7 @@ struct ReportQueries: Sendable {
         return """
             SELECT bin, COUNT(*) FROM (
               SELECT CASE\(cases) ELSE \(HistogramBin.edges.count) END AS bin
-              FROM (SELECT \(latency.expression) AS lat FROM report_rows WHERE \(latency.condition)) l
+              FROM (SELECT \(latency.column) AS lat FROM report_latency WHERE \(latency.column) IS NOT NULL) l
             ) b GROUP BY bin ORDER BY bin
             """
     }

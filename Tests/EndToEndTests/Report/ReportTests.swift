@@ -115,6 +115,31 @@ struct ReportTests {
         #expect(reports[0] == reports[1])
     }
 
+    @Test("SQLite: the --prepare covering index changes the plan, not the figures")
+    func preparedIndex() async throws {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let url = try sinkURL(.sqlite)
+        let sink = try SinkFactory.makeSink(url: url, configuration: SinkFactory.Configuration(), logger: Logger(label: "test"))
+        try await sink.start()
+        _ = try await ReportFixture(messages: 2_000, start: now - 10 * 3_600_000, spanMilliseconds: 9 * 3_600_000, seed: 9).write(to: sink)
+        let configuration = ReportConfiguration(sink: url, since: now - 24 * 3_600_000, bucket: .hour, now: now)
+        let plain = try await DeliveryReportGenerator.generate(configuration: configuration, logger: Logger(label: "test"))
+        _ = try await DeliveryReportGenerator.prepare(sink: url, logger: Logger(label: "test"))
+        _ = try await DeliveryReportGenerator.prepare(sink: url, logger: Logger(label: "test"))  // idempotent
+        let prepared = try await DeliveryReportGenerator.generate(configuration: configuration, logger: Logger(label: "test"))
+        #expect(plain.totals.messages == 2_000)
+        #expect(prepared == plain)
+
+        // The sink keeps writing with the generated columns and the index in place.
+        var offset: Int64 = 1_000_000
+        let extra = ReportFixture(messages: 1, start: now - 3_600_000, spanMilliseconds: 1, seed: 10).events(ofMessage: 0, offset: &offset)
+        try await sink.write(extra)
+        try await sink.shutdown()
+        let after = try await DeliveryReportGenerator.generate(configuration: configuration, logger: Logger(label: "test"))
+        #expect(after.totals.messages == 2_001)
+        #expect(after.totals.events == plain.totals.events + extra.count)
+    }
+
     @Test("a database without StatusRelay tables is a clear error")
     func missingTables() async throws {
         let path = (try TestEnvironment.makeTemporaryDirectory("report") as NSString).appendingPathComponent("empty.db")

@@ -8,12 +8,13 @@ final class SQLiteReportSession: ReportSession {
     let dialect = ReportDialect.sqlite
     private let queue: DatabaseQueue
 
-    init(path: String) throws(ReportError) {
+    /// `writable` only for `--prepare`; the report itself opens read-only.
+    init(path: String, writable: Bool = false) throws(ReportError) {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ReportError(code: .unavailable, message: "no SQLite database at \(path)")
         }
         var configuration = GRDB.Configuration()
-        configuration.readonly = true
+        configuration.readonly = !writable
         configuration.label = "statusrelay.report"
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
@@ -33,6 +34,17 @@ final class SQLiteReportSession: ReportSession {
             try await queue.writeWithoutTransaction { db in try db.execute(sql: sql) }
         } catch {
             throw Self.queryError(error, sql: sql)
+        }
+    }
+
+    /// Runs `statements` in one transaction (GRDB does not allow one to span accesses).
+    func executeInTransaction(_ statements: [String]) async throws(ReportError) {
+        do {
+            try await queue.write { db in
+                for statement in statements { try db.execute(sql: statement) }
+            }
+        } catch {
+            throw Self.queryError(error, sql: statements.joined(separator: "; "))
         }
     }
 

@@ -58,7 +58,7 @@ public struct ReportFixture: Sendable {
         let latency = Int64(4000 * exp(Double.random(in: -1.2...1.2, using: &random) + (Double.random(in: 0..<1, using: &random) < 0.05 ? 2.5 : 0)))
         let outcome = Double.random(in: 0..<1, using: &random)
         let hasDlr = channel == "sms" && Double.random(in: 0..<1, using: &random) < 0.8
-        let dlrAt = hasDlr ? sentAt + latency - 2_000 - Int64(random.next() % 60_000) : nil
+        let dlrAt = hasDlr ? sentAt + latency - 500 - Int64(random.next() % 1_000) : nil
         if outcome < 0.88 {
             statuses.append(("delivered", sentAt + latency, nil, dlrAt))
             if channel == "whatsapp" && random.next() % 2 == 0 {

@@ -30,9 +30,17 @@ enum ReportFormat {
 
     /// Histogram bin label: `<1s`, `1s–2s`, `≥1h`.
     static func bin(_ bin: HistogramBin) -> String {
-        guard let upper = bin.upper else { return "≥" + duration(milliseconds: bin.lower) }
-        if bin.lower == 0 { return "<" + duration(milliseconds: upper) }
-        return duration(milliseconds: bin.lower) + "–" + duration(milliseconds: upper)
+        guard let upper = bin.upper else { return "≥" + edge(bin.lower) }
+        if bin.lower == 0 { return "<" + edge(upper) }
+        return edge(bin.lower) + "–" + edge(upper)
+    }
+
+    /// A round bin edge in its largest exact unit: `500ms`, `5s`, `2m`, `1h`.
+    static func edge(_ milliseconds: Int64) -> String {
+        if milliseconds > 0 && milliseconds % 3_600_000 == 0 { return "\(milliseconds / 3_600_000)h" }
+        if milliseconds > 0 && milliseconds % 60_000 == 0 { return "\(milliseconds / 60_000)m" }
+        if milliseconds % 1_000 == 0 { return "\(milliseconds / 1_000)s" }
+        return "\(milliseconds)ms"
     }
 
     static func empty(_ text: String?) -> String {

@@ -23,7 +23,9 @@ struct SVGChart: Sendable {
         var body = axes(maximum: scale, plotWidth: plotWidth, plotHeight: plotHeight)
         let slot = Double(plotWidth) / Double(max(1, labels.count))
         let barWidth = max(1, slot * 0.8)
-        let labelEvery = max(1, Int((Double(labels.count) * 70 / Double(plotWidth)).rounded(.up)))
+        // Roughly 6.5 px per character at font-size 12; keep a gap between labels.
+        let labelWidth = Double(labels.map(\.count).max() ?? 1) * 6.5 + 12
+        let labelEvery = max(1, Int((labelWidth / slot).rounded(.up)))
         for (index, label) in labels.enumerated() {
             let x = Double(Self.margin.left) + slot * Double(index) + (slot - barWidth) / 2
             var y = Double(Self.margin.top + plotHeight)

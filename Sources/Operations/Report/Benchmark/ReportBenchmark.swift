@@ -1,0 +1,67 @@
+public import Consumer
+import Foundation
+public import Logging
+
+/// The report benchmark: fills a sink's tables with ``ReportFixture`` events through the real sink,
+/// then times ``DeliveryReportGenerator`` over them. Driven by `statusrelay report-bench`.
+public enum ReportBenchmark {
+    public struct Timing: Sendable {
+        public var events: Int
+        public var fillSeconds: Double
+        /// `--prepare` (SQLite covering index), 0 when not run.
+        public var prepareSeconds: Double
+        /// One entry per report run.
+        public var reportSeconds: [Double]
+        public var report: DeliveryReport
+    }
+
+    /// - Parameters:
+    ///   - messages: 200,000 messages make about 1,000,000 events.
+    ///   - fill: write the fixture first (false: time an existing database).
+    ///   - prepare: create the SQLite report index (``DeliveryReportGenerator/prepare(sink:logger:)``) first.
+    public static func run(
+        sink url: String, messages: Int, runs: Int, fill: Bool, prepare: Bool, now: Int64, logger: Logger,
+        progress: (@Sendable (String) -> Void)? = nil
+    ) async throws -> Timing {
+        let clock = ContinuousClock()
+        var events = 0
+        var fillSeconds = 0.0
+        // Messages over the last 6 days, so a 7-day window covers them all.
+        let fixture = ReportFixture(messages: messages, start: now - 6 * 86_400_000, spanMilliseconds: 6 * 86_400_000 - 3_600_000)
+        if fill {
+            var configuration = SinkFactory.Configuration()
+            configuration.sqlite.synchronous = .normal
+            let sink = try SinkFactory.makeSink(url: url, configuration: configuration, logger: logger)
+            try await sink.start()
+            let started = clock.now
+            events = try await fixture.write(to: sink, batchSize: 5_000) { done, total in
+                if done % 20_000 == 0 || done == total { progress?("filled \(done)/\(total) messages") }
+            }
+            fillSeconds = seconds(clock.now - started)
+            try await sink.shutdown()
+        }
+        var prepareSeconds = 0.0
+        if prepare {
+            let started = clock.now
+            let outcome = try await DeliveryReportGenerator.prepare(sink: url, logger: logger)
+            prepareSeconds = seconds(clock.now - started)
+            progress?("\(outcome) in \(String(format: "%.2f", prepareSeconds)) s")
+        }
+        var timings: [Double] = []
+        var last: DeliveryReport?
+        for _ in 0..<max(1, runs) {
+            let started = clock.now
+            last = try await DeliveryReportGenerator.generate(
+                configuration: ReportConfiguration(sink: url, since: now - 7 * 86_400_000, bucket: .hour, now: now),
+                logger: logger
+            )
+            timings.append(seconds(clock.now - started))
+            progress?("report in \(String(format: "%.2f", timings.last!)) s")
+        }
+        return Timing(events: events == 0 ? last!.totals.events : events, fillSeconds: fillSeconds, prepareSeconds: prepareSeconds, reportSeconds: timings, report: last!)
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}
