@@ -45,7 +45,7 @@ public final class PostgresSink: EventSink {
                 maximumConnections: configuration.maximumConnections,
                 connectTimeout: configuration.connectTimeout
             ),
-            backgroundLogger: logger
+            backgroundLogger: Self.backgroundLogger(logger)
         )
         let runner = Task { await client.run() }
         do {
@@ -219,6 +219,14 @@ public final class PostgresSink: EventSink {
         } catch {
             throw Self.sinkError(error)
         }
+    }
+
+    /// The pool logs every failed reconnect at info (ten a second during an outage); the write
+    /// errors already report outages, so keep its background logging to notice and above.
+    static func backgroundLogger(_ logger: Logger) -> Logger {
+        var background = logger
+        background.logLevel = max(logger.logLevel, .notice)
+        return background
     }
 
     private func deadline<T: Sendable>(_ what: String, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
