@@ -91,11 +91,15 @@ provide_librdkafka() {
   local src="$CACHE_DIR/src"
   rm -rf "$src" && mkdir -p "$src"
   info "apt-get source librdkafka (trixie)"
-  (cd "$src" && apt-get source -qq -t trixie "librdkafka=$RDKAFKA_SOURCE_VERSION*" >/dev/null 2>&1 \
-     || apt-get source -qq "librdkafka/trixie" >/dev/null 2>&1)
+  (cd "$src" && apt-get source -qq "librdkafka/trixie" >/dev/null 2>&1) \
+    || die "apt-get source librdkafka/trixie failed (is the trixie deb-src entry reachable?)"
   local dir
   dir=$(find "$src" -maxdepth 1 -type d -name 'librdkafka-*' | head -n1)
   [ -n "$dir" ] || die "apt-get source librdkafka produced no source tree"
+  case "$dir" in
+    *"-$RDKAFKA_SOURCE_VERSION") ;;
+    *) info "note: trixie ships $(basename "$dir"), expected $RDKAFKA_SOURCE_VERSION; building it anyway" ;;
+  esac
   info "configure ($dir)"
   (cd "$dir" && ./configure --prefix="$prefix" >"$src/configure.log" 2>&1) \
     || { tail -n 30 "$src/configure.log" >&2; die "librdkafka configure failed (log: $src/configure.log)"; }
