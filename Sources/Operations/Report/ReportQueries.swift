@@ -20,6 +20,21 @@ struct ReportQueries: Sendable {
     /// Whether ``ReportIndex`` exists (SQLite only).
     var covering = false
 
+    /// Whether the per-message pass also takes sender and messaging service (from the covering
+    /// index on SQLite; from the JSONB payload on PostgreSQL, which reads each row anyway), so the
+    /// second pass needs no join back to the history.
+    var sendersInFirstPass: Bool { covering || dialect == .postgres }
+
+    private var senderColumns: String {
+        if covering {
+            return ",\n  MAX(e.\(ReportIndex.fromColumn)) AS sender, MAX(e.\(ReportIndex.serviceColumn)) AS service"
+        }
+        if dialect == .postgres {
+            return ",\n  MAX(\(dialect.payloadField("e", "from"))) AS sender, MAX(\(dialect.payloadField("e", "messagingServiceSid"))) AS service"
+        }
+        return ""
+    }
+
     /// The final statuses, as a SQL list.
     static let finalStatusList = "('delivered', 'undelivered', 'failed', 'canceled', 'read')"
 
@@ -36,7 +51,7 @@ struct ReportQueries: Sendable {
                   MAX(\(dialect.dlrDoneMilliseconds("e"))) AS dlr_done_at,
                   SUM(\(dialect.flag("e.late"))) AS late_events,
                   COUNT(*) AS events,
-                  COUNT(*) - COUNT(DISTINCT e.status) AS repeated_events\(covering ? ",\n  MAX(e.\(ReportIndex.fromColumn)) AS sender, MAX(e.\(ReportIndex.serviceColumn)) AS service" : "")
+                  COUNT(*) - \(dialect.distinctStatusCount("e.status")) AS repeated_events\(senderColumns)
                 FROM message_status_events e\(covering ? " INDEXED BY \(ReportIndex.name)" : "")
                 WHERE e.received_at >= \(since) AND e.received_at < \(until)
                 GROUP BY e.message_sid
@@ -56,11 +71,11 @@ struct ReportQueries: Sendable {
                   COALESCE(s.status, 'unknown') AS status,
                   s.error_code AS error_code,
                   COALESCE(s.channel, '') AS channel,
-                  \(covering ? "COALESCE(m.sender, '')" : "COALESCE(\(dialect.payloadField("le", "from")), '')") AS sender,
-                  \(covering ? "COALESCE(m.service, '')" : "COALESCE(\(dialect.payloadField("le", "messagingServiceSid")), '')") AS service
+                  \(sendersInFirstPass ? "COALESCE(m.sender, '')" : "COALESCE(\(dialect.payloadField("le", "from")), '')") AS sender,
+                  \(sendersInFirstPass ? "COALESCE(m.service, '')" : "COALESCE(\(dialect.payloadField("le", "messagingServiceSid")), '')") AS service
                 FROM report_messages m
                 LEFT JOIN message_status s ON s.message_sid = m.sid
-                \(covering ? "" : "LEFT JOIN message_status_events le ON le.event_id = s.last_event_id")
+                \(sendersInFirstPass ? "" : "LEFT JOIN message_status_events le ON le.event_id = s.last_event_id")
                 """
         )
     }

@@ -1,3 +1,5 @@
+import StatusEvents
+
 /// The SQL differences between the sinks' databases. Everything else in the report's queries is
 /// written once, in SQL both accept.
 enum ReportDialect: Sendable {
@@ -28,6 +30,23 @@ enum ReportDialect: Sendable {
                 CASE WHEN \(table).raw_dlr_done_date IS NOT NULL \
                 THEN (EXTRACT(EPOCH FROM CAST(\(field) AS TIMESTAMPTZ)) * 1000)::BIGINT END
                 """
+        }
+    }
+
+    /// How many distinct statuses a message's events have. PostgreSQL: a bit per known status and one
+    /// for all unknown ones, OR-ed and counted (bit_count, PostgreSQL 14+), because a DISTINCT
+    /// aggregate would force a sorted, single-process plan.
+    func distinctStatusCount(_ column: String) -> String {
+        switch self {
+        case .sqlite:
+            return "COUNT(DISTINCT \(column))"
+        case .postgres:
+            let known = (MessageLifecycle.ranks.keys.sorted() + MessageLifecycle.unrankedKnownStatuses.sorted())
+            var cases = ""
+            for (bit, status) in known.enumerated() {
+                cases += " WHEN '\(status)' THEN \(1 << bit)"
+            }
+            return "bit_count(bit_or(CASE \(column)\(cases) ELSE \(1 << 30) END)::bit(32))"
         }
     }
 
