@@ -15,25 +15,26 @@ import TestSupport
         let attempted = Atomic<Int>(0)
     }
 
-    static func launch(port: Int, topic: String, spool: String, forceSpool: Bool) throws -> ChildProcess {
+    /// Launches the binary on a kernel-chosen port and returns it with that port (read from its log).
+    static func launch(topic: String, spool: String, forceSpool: Bool) async throws -> (ChildProcess, Int) {
         var arguments = [
-            "--listen", "127.0.0.1:\(port)", "--brokers", try TestEnvironment.brokers, "--topic", topic,
-            "--spool-dir", spool, "--auth-token", IngressHarness.authToken, "--node-id", "crash-test", "--log-level", "warning",
+            "--listen", "127.0.0.1:0", "--brokers", try TestEnvironment.brokers, "--topic", topic,
+            "--spool-dir", spool, "--auth-token", IngressHarness.authToken, "--node-id", "crash-test", "--log-level", "notice",
         ]
         if forceSpool { arguments.append("--force-spool") }
-        return try ChildProcess("\(try TestEnvironment.binDir)/statusrelay-ingress", arguments: arguments)
+        let process = try ChildProcess("\(try TestEnvironment.binDir)/statusrelay-ingress", arguments: arguments)
+        try await process.waitForOutput(containing: "statusrelay-ingress listening")
+        guard let match = process.output().firstMatch(of: /listening address=127\.0\.0\.1:(\d+)/), let port = Int(match.1) else {
+            throw TestEnvironmentError("no port in ingress output: \(process.output())")
+        }
+        return (process, port)
     }
 
     @Test(arguments: [false, true])
     func killMinus9UnderLoadLosesNoAcceptedCallback(forceSpool: Bool) async throws {
         let topic = try await TestKafka.makeTopic(forceSpool ? "crash-spool" : "crash")
         let spool = try TestEnvironment.makeTemporaryDirectory("crash-spool")
-        let port = try freePort()
-        let process = try Self.launch(port: port, topic: topic, spool: spool, forceSpool: forceSpool)
-        try await eventually(timeout: .seconds(30), "ingress listening") {
-            if let status = process.exitStatus { throw TestEnvironmentError("ingress exited: \(status)\n\(process.output())") }
-            return isListening(port: port)
-        }
+        let (process, port) = try await Self.launch(topic: topic, spool: spool, forceSpool: forceSpool)
 
         let acked = Acked()
         let workers = Task {
@@ -76,8 +77,7 @@ import TestSupport
         let attempted = acked.attempted.load(ordering: .relaxed)
 
         // Restart on the same spool so anything only spooled is drained, then check the topic.
-        let restarted = try Self.launch(port: port, topic: topic, spool: spool, forceSpool: false)
-        try await eventually(timeout: .seconds(30), "ingress restarted") { isListening(port: port) }
+        let (restarted, _) = try await Self.launch(topic: topic, spool: spool, forceSpool: false)
         let brokers = try TestEnvironment.bootstrapServers
         var onTopic: [String: String] = [:]  // event id -> key
         try await eventually(timeout: .seconds(120), poll: .seconds(1), "every accepted callback on the topic") {
