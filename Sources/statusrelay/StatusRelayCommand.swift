@@ -18,6 +18,7 @@ struct StatusRelayCommand: AsyncParsableCommand {
         SendCommand.self,
         ReplayCommand.self,
         ReportCommand.self,
+        ReportBenchCommand.self,
         BenchCommand.self,
         VersionCommand.self,
     ]

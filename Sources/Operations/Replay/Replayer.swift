@@ -244,7 +244,11 @@ public struct Replayer: Sendable {
     }
 
     private func makeSinks(producer: KafkaProducer?) throws(ReplayError) -> [any EventSink] {
-        var sinkConfiguration = SinkFactory.Configuration(kafkaProducer: producer)
+        // With an admin client, `kafka:` sinks create their topic when it does not exist yet.
+        let admin = producer == nil ? nil : try? KafkaAdminClient(
+            bootstrapServers: configuration.bootstrapServers, additional: configuration.kafkaAdditional, logger: logger
+        )
+        var sinkConfiguration = SinkFactory.Configuration(kafkaProducer: producer, kafkaAdmin: admin)
         // Replays write big batches; the default FULL sync per batch is still safe and fast enough.
         sinkConfiguration.sqlite.synchronous = .normal
         var sinks: [any EventSink] = []
