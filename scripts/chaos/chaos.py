@@ -720,7 +720,7 @@ def probe_retry_after(port, load):
     a 503, else None."""
     with load.lock:
         key, data = load.next_callback()
-        load.sent[key] = "probe"
+        load.sent[key] = "error"
     try:
         with socket.create_connection(("127.0.0.1", port), 5) as sock:
             sock.sendall(data)
@@ -734,7 +734,13 @@ def probe_retry_after(port, load):
     except OSError:
         return None
     lines = head.split(b"\r\n")
-    if not lines or b" 503 " not in lines[0] + b" ":
+    try:
+        status = int(lines[0].split(b" ")[1])
+    except (IndexError, ValueError):
+        status = "error"
+    with load.lock:
+        load.sent[key] = status
+    if status != 503:
         return None
     for line in lines[1:]:
         if line.lower().startswith(b"retry-after:"):
