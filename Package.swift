@@ -133,7 +133,7 @@ let package = Package(
         .executableTarget(
             name: "statusrelay",
             dependencies: [
-                "Operations", "StatusRelayCore",
+                "Operations", "Consumer", "StatusRelayCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
