@@ -14,6 +14,16 @@ enum PostgresSchema {
     /// Key of the advisory lock held while migrating ("StatusRl" in ASCII).
     static let advisoryLockKey: Int64 = 0x5374_6174_7573_526C
 
+    /// The lock key for one schema: sinks migrating different schemas of one database need not
+    /// wait for each other.
+    static func advisoryLockKey(schema: String?) -> Int64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
+        for byte in (schema ?? "").utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+        }
+        return advisoryLockKey ^ Int64(bitPattern: hash)
+    }
+
     static let createMigrationsTable = """
         CREATE TABLE IF NOT EXISTS schema_migrations (
           version INTEGER PRIMARY KEY,

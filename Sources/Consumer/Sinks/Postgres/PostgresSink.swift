@@ -168,12 +168,12 @@ public final class PostgresSink: EventSink {
             // Its own transaction, under the lock: concurrent `CREATE SCHEMA IF NOT EXISTS` can
             // collide, and the migrations below need the schema to exist in their search_path.
             try await transaction(client) { connection in
-                try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.advisoryLockKey))", logger: self.logger)
+                try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.advisoryLockKey(schema: self.url.schema)))", logger: self.logger)
                 try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: self.logger)
             }
         }
         let applied = try await transaction(client) { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.advisoryLockKey))", logger: self.logger)
+            try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.advisoryLockKey(schema: self.url.schema)))", logger: self.logger)
             try await connection.query(PostgresQuery(unsafeSQL: PostgresSchema.createMigrationsTable), logger: self.logger)
             var done: Set<Int32> = []
             for try await version in try await connection.query("SELECT version FROM schema_migrations", logger: self.logger)
@@ -212,7 +212,13 @@ public final class PostgresSink: EventSink {
                     try await connection.query("COMMIT", logger: self.logger)
                     return result
                 } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: self.logger)
+                    // A cancelled caller (deadline) must not hand the pool a connection that is still
+                    // in a transaction holding locks: roll back in an uncancelled task, else close it.
+                    let logger = self.logger
+                    let rolledBack = await Task {
+                        (try? await connection.query("ROLLBACK", logger: logger)) != nil
+                    }.value
+                    if !rolledBack { try? await connection.close() }
                     throw error
                 }
             }
