@@ -8,8 +8,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bash "$REPO_ROOT/scripts/bootstrap.sh"
 source "$LOCAL_DIR/env.sh"
 
+# STATUSRELAY_SCRATCH: another build tree (e.g. .build-mine), so parallel work does not wait on SwiftPM's lock.
+scratch=()
+[ -z "${STATUSRELAY_SCRATCH:-}" ] || scratch=(--scratch-path "$STATUSRELAY_SCRATCH")
+
 step "Build (debug, with tests)"
-"$REPO_ROOT/scripts/swift.sh" build --build-tests
+"$REPO_ROOT/scripts/swift.sh" build "${scratch[@]}" --build-tests
 done_step
 
 state=$(mktemp -d /tmp/statusrelay-test.XXXXXX)
@@ -33,11 +37,11 @@ export STATUSRELAY_TEST_BROKERS="127.0.0.1:$broker_port"
 export STATUSRELAY_TEST_POSTGRES_URL="$pg_url"
 export STATUSRELAY_TEST_STATE_DIR="$state"
 export STATUSRELAY_BIN_DIR
-STATUSRELAY_BIN_DIR=$("$REPO_ROOT/scripts/swift.sh" build --show-bin-path)
+STATUSRELAY_BIN_DIR=$("$REPO_ROOT/scripts/swift.sh" build "${scratch[@]}" --show-bin-path)
 export STATUSRELAY_REPO_ROOT="$REPO_ROOT"
 
 step "swift test"
 # Serially: the suites share one broker and one PostgreSQL and several time real processes; on a
 # 2-core machine running them all at once turns load into flaky timeouts.
-"$REPO_ROOT/scripts/swift.sh" test --skip-build --no-parallel "$@"
+"$REPO_ROOT/scripts/swift.sh" test "${scratch[@]}" --skip-build --no-parallel "$@"
 done_step
