@@ -34,6 +34,10 @@ struct ConsumerCommand: AsyncParsableCommand {
     var maxBatchSize: String?
     @Option(name: .customLong("tick-interval"), help: ArgumentHelp(ConsumerSettings.tickInterval.help, valueName: "DURATION"))
     var tickInterval: String?
+    @Option(name: .customLong("state-retention"), help: ArgumentHelp(ConsumerSettings.stateRetention.help, valueName: "DURATION"))
+    var stateRetention: String?
+    @Option(name: .customLong("commit-interval"), help: ArgumentHelp(ConsumerSettings.commitInterval.help, valueName: "DURATION"))
+    var commitInterval: String?
     @Option(name: .customLong("state-topic"), help: ArgumentHelp(ConsumerSettings.stateTopic.help, valueName: "NAME"))
     var stateTopic: String?
     @Option(name: .customLong("dead-letter-topic"), help: ArgumentHelp(ConsumerSettings.deadLetterTopic.help, valueName: "NAME"))
@@ -80,6 +84,8 @@ struct ConsumerCommand: AsyncParsableCommand {
         flags.set("max-buffered-events", maxBufferedEvents)
         flags.set("max-batch-size", maxBatchSize)
         flags.set("tick-interval", tickInterval)
+        flags.set("commit-interval", commitInterval)
+        flags.set("state-retention", stateRetention)
         flags.set("state-topic", stateTopic)
         flags.set("dead-letter-topic", deadLetterTopic)
         flags.set("create-topic", createTopic)

@@ -162,6 +162,28 @@ struct SinkLogicTests {
         #expect(ReleasedEventJSON.quoted("a\"b\\c\n\u{01}") == "\"a\\\"b\\\\c\\n\\u0001\"")
     }
 
+    @Test(arguments: [(Int64(0), "0"), (7, "7"), (1_234_567_890_123, "1234567890123"), (Int64.max, "9223372036854775807"), (-42, "-42")])
+    func integersAreWrittenExactly(value: Int64, text: String) {
+        var out: [UInt8] = Array("x".utf8)
+        ReleasedEventJSON.appendInteger(value, to: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "x" + text)
+    }
+
+    @Test func recordSplicesIntoEmptyAndPaddedObjects() throws {
+        let released = ReleasedEvent(
+            event: SinkTestFixtures.event("SM1", "sent"), sequence: 12, late: false, topic: "t\"q", partition: 0, offset: 0
+        )
+        for json in ["{}", "{ }", "{\"a\":1}", "{\"a\":1 }\n"] {
+            let record = ReleasedEventJSON.record(released, eventJSON: Array(json.utf8))
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(record)) as? [String: Any], "\(json)")
+            #expect(object["sequence"] as? Int == 12)
+            #expect(object["late"] as? Bool == false)
+            #expect(object["topic"] as? String == "t\"q")
+            #expect(object["offset"] as? Int == 0)
+            #expect((object["a"] as? Int) == (json.contains("a") ? 1 : nil))
+        }
+    }
+
     // MARK: Factory
 
     @Test func factoryParsesURLs() throws {

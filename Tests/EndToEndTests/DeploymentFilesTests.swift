@@ -443,7 +443,7 @@ struct DeploymentFilesTests {
         // The ingress's and consumer's defaults name these topics (see their --help).
         let expected: [(String, String, String)] = [
             ("twilio.message-status", "24", "delete"), ("twilio.message-status.rejected", "3", "delete"),
-            ("twilio.message-status.dlq", "3", "delete"), ("twilio.message-status.state", "24", "compact"),
+            ("twilio.message-status.dlq", "3", "delete"), ("twilio.message-status.state.statusrelay", "24", "compact"),
             ("twilio.message-status.ordered", "24", "delete"),
         ]
         for (topic, partitions, policy) in expected {
@@ -467,7 +467,7 @@ struct DeploymentFilesTests {
         let ingress = try await Self.helpText("statusrelay-ingress")
         let consumer = try await Self.helpText("statusrelay-consumer")
         #expect(ingress.contains("default: twilio.message-status)") && script.contains("TOPIC=${TOPIC:-twilio.message-status}"))
-        for (help, suffix) in [(ingress, ".rejected"), (consumer, ".dlq"), (consumer, ".state")] {
+        for (help, suffix) in [(ingress, ".rejected"), (consumer, ".dlq"), (consumer, ".state.<group>")] {
             #expect(help.contains("<topic>\(suffix)"), "--help no longer names <topic>\(suffix)")
             #expect(script.contains("topic \"$TOPIC\(suffix)\""), "create-topics.sh does not create <topic>\(suffix)")
         }

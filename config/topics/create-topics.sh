@@ -11,6 +11,9 @@ set -eu
 
 BOOTSTRAP_SERVERS=${BOOTSTRAP_SERVERS:-localhost:9092}
 TOPIC=${TOPIC:-twilio.message-status}
+# The consumer group (statusrelay-consumer --group): its state changelog is <topic>.state.<group>.
+# Run once per group.
+GROUP=${GROUP:-statusrelay}
 PARTITIONS=${PARTITIONS:-12}
 REPLICATION_FACTOR=${REPLICATION_FACTOR:-3}
 MIN_INSYNC_REPLICAS=${MIN_INSYNC_REPLICAS:-2}
@@ -72,7 +75,7 @@ topic "$TOPIC.dlq" "$FORENSIC_PARTITIONS" \
 
 # Consumer per-message state changelog: one record per MessageSid survives compaction. Same
 # partition count as the events topic: partition N's state is restored with source partition N.
-topic "$TOPIC.state" "$PARTITIONS" \
+topic "$TOPIC.state.$GROUP" "$PARTITIONS" \
   cleanup.policy=compact min.insync.replicas="$MIN_INSYNC_REPLICAS" \
   segment.ms=86400000 min.cleanable.dirty.ratio=0.2 delete.retention.ms=86400000
 

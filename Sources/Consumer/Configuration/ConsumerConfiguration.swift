@@ -9,8 +9,13 @@ public struct ConsumerConfiguration: Sendable {
     public var group = "statusrelay"
     /// `--sink` (repeatable), `STATUSRELAY_SINKS`; default `sqlite:./data/statusrelay.sqlite`.
     public var sinks: [String] = ["sqlite:./data/statusrelay.sqlite"]
-    /// `--state-topic`, `STATUSRELAY_STATE_TOPIC`; default `<topic>.state`.
-    public var stateTopic: String
+    /// `--state-topic`, `STATUSRELAY_STATE_TOPIC`; default `<topic>.state.<group>`: the state belongs to
+    /// one consumer group (two groups release the same events independently), like a Kafka Streams changelog.
+    public var stateTopic: String {
+        get { explicitStateTopic ?? Self.defaultStateTopic(topic: topic, group: group) }
+        set { explicitStateTopic = newValue }
+    }
+    private var explicitStateTopic: String?
     /// `--create-topic` / `--topic-partitions`: create the source topic if missing (default off, 3).
     public var createTopic = false
     public var topicPartitions: Int32 = 3
@@ -31,7 +36,10 @@ public struct ConsumerConfiguration: Sendable {
 
     public init(topic: String = "twilio.message-status") {
         service = ConsumerServiceConfiguration(topic: topic)
-        stateTopic = "\(topic).state"
+    }
+
+    static func defaultStateTopic(topic: String, group: String) -> String {
+        "\(topic).state.\(group)"
     }
 
     public var topic: String { service.topic }
@@ -44,7 +52,7 @@ public struct ConsumerConfiguration: Sendable {
         group = try resolver.required(ConsumerSettings.group)
         sinks = try resolver.required(ConsumerSettings.sink)
         if sinks.isEmpty { throw ConfigurationError(code: .invalidValue, setting: "sink", message: "at least one sink is needed") }
-        stateTopic = try resolver.optional(ConsumerSettings.stateTopic) ?? "\(topic).state"
+        explicitStateTopic = try resolver.optional(ConsumerSettings.stateTopic)
         if stateTopic == topic {
             throw ConfigurationError(code: .invalidValue, setting: "state-topic", message: "must differ from the source topic")
         }
@@ -56,15 +64,20 @@ public struct ConsumerConfiguration: Sendable {
             topic: topic,
             reorder: ReorderConfiguration(
                 window: try resolver.required(ConsumerSettings.reorderWindow),
-                maxBufferedEvents: try resolver.required(ConsumerSettings.maxBufferedEvents)
+                maxBufferedEvents: try resolver.required(ConsumerSettings.maxBufferedEvents),
+                stateRetention: try resolver.required(ConsumerSettings.stateRetention)
             ),
             maxBatchSize: try resolver.required(ConsumerSettings.maxBatchSize),
             tickInterval: try resolver.required(ConsumerSettings.tickInterval),
             deadLetterTopic: try resolver.optional(ConsumerSettings.deadLetterTopic) ?? "\(topic).dlq",
-            shutdownGracePeriod: try resolver.required(ConsumerSettings.shutdownTimeout)
+            shutdownGracePeriod: try resolver.required(ConsumerSettings.shutdownTimeout),
+            commitInterval: try resolver.required(ConsumerSettings.commitInterval)
         )
         if service.tickInterval <= .zero {
             throw ConfigurationError(code: .invalidValue, setting: "tick-interval", message: "must be positive")
+        }
+        if service.commitInterval <= .zero {
+            throw ConfigurationError(code: .invalidValue, setting: "commit-interval", message: "must be positive")
         }
         forwardAuthToken = try resolver.optional(ConsumerSettings.forwardAuthToken)
         forwardConcurrency = try resolver.required(ConsumerSettings.forwardConcurrency)

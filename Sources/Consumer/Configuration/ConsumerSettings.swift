@@ -25,9 +25,15 @@ public enum ConsumerSettings {
     public static let tickInterval = Setting<Duration>.duration(
         "tick-interval", env: "STATUSRELAY_TICK_INTERVAL", default: .milliseconds(100),
         "How often idle watermarks advance and released events are flushed.")
+    public static let stateRetention = Setting<Duration>.duration(
+        "state-retention", env: "STATUSRELAY_STATE_RETENTION", default: .seconds(7 * 24 * 3600),
+        "How long (event time) a message's state is kept after its last event; then it is dropped and tombstoned. 0 keeps all.")
+    public static let commitInterval = Setting<Duration>.duration(
+        "commit-interval", env: "STATUSRELAY_COMMIT_INTERVAL", default: .seconds(1),
+        "How often message states are written and offsets committed; longer means fewer state records and more re-reading after a crash.")
     public static let stateTopic = Setting<String>.string(
         "state-topic", env: "STATUSRELAY_STATE_TOPIC", default: nil,
-        "Compacted changelog topic of per-message state (default: <topic>.state).")
+        "Compacted changelog topic of per-message state, one per consumer group (default: <topic>.state.<group>).")
     public static let deadLetterTopic = Setting<String>.string(
         "dead-letter-topic", env: "STATUSRELAY_DEAD_LETTER_TOPIC", default: nil,
         "Topic for undecodable records and HTTP forwards that gave up (default: <topic>.dlq).")

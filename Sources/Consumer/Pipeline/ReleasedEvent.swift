@@ -2,7 +2,13 @@ public import StatusEvents
 
 /// An event the reorderer released, in lifecycle order for its message, on its way to the sinks.
 public struct ReleasedEvent: Sendable, Hashable {
-    public var event: StatusEvent
+    /// The event lives in one shared box: released events are copied into batches, jobs and sink
+    /// tasks, and a `StatusEvent` has a dozen reference-counted fields, so copying it would cost a
+    /// dozen retains each time.
+    public var event: StatusEvent {
+        get { box.event }
+        set { box = StatusEventBox(newValue) }
+    }
     /// 1-based release order within the message, stable across restarts (kept in durable state).
     public var sequence: Int
     /// True when the event arrived after a higher-ranked event of its message was already released.
@@ -13,12 +19,32 @@ public struct ReleasedEvent: Sendable, Hashable {
     public var partition: Int32
     public var offset: Int64
 
+    private var box: StatusEventBox
+
     public init(event: StatusEvent, sequence: Int, late: Bool, topic: String, partition: Int32, offset: Int64) {
-        self.event = event
+        self.init(box: StatusEventBox(event), sequence: sequence, late: late, topic: topic, partition: partition, offset: offset)
+    }
+
+    init(box: StatusEventBox, sequence: Int, late: Bool, topic: String, partition: Int32, offset: Int64) {
+        self.box = box
         self.sequence = sequence
         self.late = late
         self.topic = topic
         self.partition = partition
         self.offset = offset
+    }
+
+    public static func == (lhs: ReleasedEvent, rhs: ReleasedEvent) -> Bool {
+        lhs.sequence == rhs.sequence && lhs.late == rhs.late && lhs.partition == rhs.partition
+            && lhs.offset == rhs.offset && lhs.topic == rhs.topic && (lhs.box === rhs.box || lhs.event == rhs.event)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(event)
+        hasher.combine(sequence)
+        hasher.combine(late)
+        hasher.combine(topic)
+        hasher.combine(partition)
+        hasher.combine(offset)
     }
 }

@@ -13,27 +13,34 @@ import HeapModule
 /// `idleGrace` in the middle of a backlog could release earlier than live).
 public struct PartitionReorderer: Sendable {
     struct Pending: Sendable {
-        var event: StatusEvent
+        var box: StatusEventBox
         var rank: Int
         var offset: Int64
+        /// Arrival order in this partition: identifies the buffered event in `byTime`.
+        var serial: Int64
+        var receivedAt: Int64 { box.event.receivedAt }
 
         /// Release order within a message.
         static func releaseOrder(_ lhs: Pending, _ rhs: Pending) -> Bool {
             if lhs.rank != rhs.rank { return lhs.rank < rhs.rank }
-            if lhs.event.receivedAt != rhs.event.receivedAt { return lhs.event.receivedAt < rhs.event.receivedAt }
-            return lhs.event.id < rhs.event.id
+            if lhs.receivedAt != rhs.receivedAt { return lhs.receivedAt < rhs.receivedAt }
+            return lhs.box.event.id < rhs.box.event.id
         }
     }
 
-    /// Heap entry ordering buffered events by event time. Entries of events already released stay in
-    /// the heap until they reach the top (lazy deletion).
+    /// Heap entry ordering buffered events by event time, then arrival. Entries of events already
+    /// released stay in the heap until they reach the top (lazy deletion).
     struct TimeEntry: Comparable, Sendable {
         var time: Int64
-        var eventID: String
+        var serial: Int64
         var messageSid: String
 
         static func < (lhs: TimeEntry, rhs: TimeEntry) -> Bool {
-            (lhs.time, lhs.eventID) < (rhs.time, rhs.eventID)
+            (lhs.time, lhs.serial) < (rhs.time, rhs.serial)
+        }
+
+        static func == (lhs: TimeEntry, rhs: TimeEntry) -> Bool {
+            lhs.time == rhs.time && lhs.serial == rhs.serial
         }
     }
 
@@ -45,10 +52,15 @@ public struct PartitionReorderer: Sendable {
     public private(set) var states: [String: MessageState]
     /// Messages whose state changed since `takeDirtyStates()`.
     private var dirty: Set<String> = []
+    /// Messages whose state retention ran out since `takeEvictions()`.
+    private var evicted: Set<String> = []
+    /// The caller's clock at the last retention scan.
+    private var lastRetentionScanAt: Int64?
     private var buffers: [String: [Pending]] = [:]
     private var byTime = Heap<TimeEntry>()
     private var bufferedOffsets: [Int64: Int] = [:]
     private var offsetHeap = Heap<Int64>()
+    private var nextSerial: Int64 = 0
     public private(set) var bufferedCount = 0
     public private(set) var statistics = ReorderStatistics()
 
@@ -106,8 +118,18 @@ public struct PartitionReorderer: Sendable {
         highestOffset = max(highestOffset ?? offset, offset)
         lastArrivalAt = now
         let sid = event.messageSid
-        let state = states[sid] ?? MessageState()
-        if state.recentEventIDs.contains(event.id) || (buffers[sid]?.contains { $0.event.id == event.id } ?? false) {
+        let lastRank: Int?
+        if let state = states[sid] {
+            if state.recentEventIDs.contains(event.id) {
+                statistics.duplicates += 1
+                return .duplicate
+            }
+            lastRank = state.lastRank
+        } else {
+            lastRank = nil
+        }
+        let buffered = buffers[sid]
+        if let buffered, buffered.contains(where: { $0.box.event.id == event.id }) {
             statistics.duplicates += 1
             return .duplicate
         }
@@ -118,20 +140,23 @@ public struct PartitionReorderer: Sendable {
 
         let outcome: ReorderOutcome
         let rank = event.statusRank ?? MessageLifecycle.rank(of: event.status)
+        nextSerial += 1
         if let rank {
-            if let lastRank = state.lastRank, rank <= lastRank {
-                emit(Pending(event: event, rank: rank, offset: offset), late: true, into: &released)
+            let pending = Pending(box: StatusEventBox(event), rank: rank, offset: offset, serial: nextSerial)
+            if let lastRank, rank <= lastRank {
+                emit(pending, late: true, into: &released)
                 outcome = .late
-            } else if configuration.windowMilliseconds == 0 && buffers[sid] == nil {
-                emit(Pending(event: event, rank: rank, offset: offset), late: false, into: &released)
+            } else if configuration.windowMilliseconds == 0 && buffered == nil {
+                emit(pending, late: false, into: &released)
                 outcome = .released
             } else {
-                buffer(Pending(event: event, rank: rank, offset: offset))
+                buffer(pending)
                 outcome = .buffered
             }
         } else {
             statistics.unranked += 1
-            emit(Pending(event: event, rank: -1, offset: offset), late: false, unranked: true, into: &released)
+            let pending = Pending(box: StatusEventBox(event), rank: -1, offset: offset, serial: nextSerial)
+            emit(pending, late: false, unranked: true, into: &released)
             outcome = .released
         }
         releaseEligible(now: now, into: &released)
@@ -147,6 +172,35 @@ public struct PartitionReorderer: Sendable {
     /// Advances the watermark with the caller's clock and releases what it passed. Call periodically.
     public mutating func advance(now: Int64, into released: inout [ReleasedEvent]) {
         releaseEligible(now: now, into: &released)
+        if let last = lastRetentionScanAt, now - last < Self.retentionScanInterval { return }
+        lastRetentionScanAt = now
+        expireStates()
+    }
+
+    /// Caller-clock milliseconds between retention scans (each one visits every state).
+    static let retentionScanInterval: Int64 = 10_000
+
+    /// Drops the states of messages with nothing buffered whose last event is older, in event time,
+    /// than the retention. Deterministic in event time, so a replay drops what live processing did.
+    public mutating func expireStates() {
+        guard let retention = configuration.stateRetentionMilliseconds, let maxEventTime else { return }
+        let cutoff = maxEventTime - retention
+        var expired: [String] = []
+        for (sid, state) in states {
+            if let time = state.lastEventTime, time < cutoff, buffers[sid] == nil { expired.append(sid) }
+        }
+        for sid in expired {
+            states[sid] = nil
+            dirty.remove(sid)
+            evicted.insert(sid)
+        }
+        statistics.expiredStates += expired.count
+    }
+
+    /// Messages whose states were dropped since the last call: their changelog records get tombstones.
+    public mutating func takeEvictions() -> [String] {
+        defer { evicted.removeAll(keepingCapacity: true) }
+        return Array(evicted)
     }
 
     /// Releases the oldest buffered event (and its message's lower-ranked buffered events) before the
@@ -154,7 +208,7 @@ public struct PartitionReorderer: Sendable {
     @discardableResult
     public mutating func releaseOldest(into released: inout [ReleasedEvent]) -> Int {
         cleanTimeHeap()
-        guard let top = byTime.min, let pending = buffers[top.messageSid]?.first(where: { $0.event.id == top.eventID })
+        guard let top = byTime.min, let pending = buffers[top.messageSid]?.first(where: { $0.serial == top.serial })
         else { return 0 }
         let count = releaseMessage(top.messageSid, throughRank: pending.rank, into: &released)
         statistics.earlyReleased += count
@@ -184,8 +238,9 @@ public struct PartitionReorderer: Sendable {
     // MARK: - Internals
 
     private mutating func buffer(_ pending: Pending) {
-        buffers[pending.event.messageSid, default: []].append(pending)
-        byTime.insert(TimeEntry(time: pending.event.receivedAt, eventID: pending.event.id, messageSid: pending.event.messageSid))
+        let sid = pending.box.event.messageSid
+        buffers[sid, default: []].append(pending)
+        byTime.insert(TimeEntry(time: pending.receivedAt, serial: pending.serial, messageSid: sid))
         bufferedOffsets[pending.offset, default: 0] += 1
         offsetHeap.insert(pending.offset)
         bufferedCount += 1
@@ -205,11 +260,11 @@ public struct PartitionReorderer: Sendable {
         guard let watermark = currentWatermark(now: now) else { return }
         while let top = byTime.min, top.time <= watermark {
             _ = byTime.removeMin()
-            guard let pendings = buffers[top.messageSid], pendings.contains(where: { $0.event.id == top.eventID }) else {
+            guard let pendings = buffers[top.messageSid], pendings.contains(where: { $0.serial == top.serial }) else {
                 continue
             }
             // Everything of this message up to the highest rank the watermark passed goes now, in order.
-            let rank = pendings.lazy.filter { $0.event.receivedAt <= watermark }.map(\.rank).max() ?? .min
+            let rank = pendings.lazy.filter { $0.receivedAt <= watermark }.map(\.rank).max() ?? .min
             releaseMessage(top.messageSid, throughRank: rank, into: &released)
         }
     }
@@ -236,24 +291,31 @@ public struct PartitionReorderer: Sendable {
     }
 
     private mutating func emit(_ pending: Pending, late: Bool, unranked: Bool = false, into released: inout [ReleasedEvent]) {
-        let sid = pending.event.messageSid
-        var state = states[sid] ?? MessageState()
-        state.sequence += 1
-        if !late && !unranked, state.lastRank.map({ pending.rank >= $0 }) ?? true {
-            state.lastRank = pending.rank
-            state.lastStatus = pending.event.status
-        }
-        state.recentEventIDs.append(pending.event.id)
-        if state.recentEventIDs.count > configuration.recentEventIDLimit {
-            state.recentEventIDs.removeFirst(state.recentEventIDs.count - configuration.recentEventIDLimit)
-        }
-        states[sid] = state
+        let box = pending.box
+        let sid = box.event.messageSid
+        let limit = configuration.recentEventIDLimit
+        // Mutated in place: a copy would duplicate the id array on every release.
+        let sequence = { (state: inout MessageState) -> Int in
+            state.sequence += 1
+            if !late && !unranked, state.lastRank.map({ pending.rank >= $0 }) ?? true {
+                state.lastRank = pending.rank
+                state.lastStatus = box.event.status
+            }
+            if state.recentEventIDs.count >= limit {
+                state.recentEventIDs.removeFirst(state.recentEventIDs.count - limit + 1)
+            }
+            state.recentEventIDs.append(box.event.id)
+            let time = box.event.receivedAt
+            if state.lastEventTime.map({ time > $0 }) ?? true { state.lastEventTime = time }
+            return state.sequence
+        }(&states[sid, default: MessageState()])
         dirty.insert(sid)
+        if !evicted.isEmpty { evicted.remove(sid) }
         statistics.released += 1
         if late { statistics.late += 1 }
         released.append(
             ReleasedEvent(
-                event: pending.event, sequence: state.sequence, late: late,
+                box: pending.box, sequence: sequence, late: late,
                 topic: topic, partition: partition, offset: pending.offset
             )
         )
@@ -261,7 +323,7 @@ public struct PartitionReorderer: Sendable {
 
     private mutating func cleanTimeHeap() {
         while let top = byTime.min {
-            if let pendings = buffers[top.messageSid], pendings.contains(where: { $0.event.id == top.eventID }) { return }
+            if let pendings = buffers[top.messageSid], pendings.contains(where: { $0.serial == top.serial }) { return }
             _ = byTime.removeMin()
         }
     }

@@ -16,11 +16,19 @@ public struct ReorderConfiguration: Sendable, Hashable {
 
     /// How many recent event ids each message's state remembers for duplicate detection. Default 16.
     public var recentEventIDLimit: Int
+    /// How long, in event time, a message's state is kept after its last released event. Older states
+    /// are dropped from memory and tombstoned in the changelog, so memory follows the traffic of the
+    /// retention period instead of growing forever. An event for a dropped message starts it afresh
+    /// (sequence 1; database sinks still never regress and never duplicate a history row). Nil keeps
+    /// every state. Default 7 days. Flag `--state-retention` (0 = keep forever), env
+    /// `STATUSRELAY_STATE_RETENTION`.
+    public var stateRetention: Duration?
 
     public init(
         window: Duration = .seconds(3), maxBufferedEvents: Int = 100_000, recentEventIDLimit: Int = 16,
-        idleGrace: Duration? = nil
+        idleGrace: Duration? = nil, stateRetention: Duration? = .seconds(7 * 24 * 3600)
     ) {
+        self.stateRetention = stateRetention.flatMap { $0 > .zero ? $0 : nil }
         self.window = window
         self.idleGrace = idleGrace ?? max(window, .seconds(1))
         self.maxBufferedEvents = max(1, maxBufferedEvents)
@@ -30,6 +38,13 @@ public struct ReorderConfiguration: Sendable, Hashable {
     var idleGraceMilliseconds: Int64 {
         let (seconds, attoseconds) = idleGrace.components
         return max(0, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+    }
+
+    var stateRetentionMilliseconds: Int64? {
+        stateRetention.map { retention in
+            let (seconds, attoseconds) = retention.components
+            return max(1, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+        }
     }
 
     /// The window in milliseconds (event time is in milliseconds).

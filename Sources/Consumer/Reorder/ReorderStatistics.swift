@@ -10,6 +10,8 @@ public struct ReorderStatistics: Sendable, Hashable {
     public var earlyReleased: Int = 0
     /// Unranked events passed straight through.
     public var unranked: Int = 0
+    /// Message states dropped because their retention ran out.
+    public var expiredStates: Int = 0
 
     public init() {}
 
@@ -20,6 +22,7 @@ public struct ReorderStatistics: Sendable, Hashable {
         sum.duplicates += rhs.duplicates
         sum.earlyReleased += rhs.earlyReleased
         sum.unranked += rhs.unranked
+        sum.expiredStates += rhs.expiredStates
         return sum
     }
 }

@@ -80,6 +80,16 @@ public struct Reorderer: Sendable {
         partitions[partition]?.lowestBufferedOffset()
     }
 
+    /// Messages whose states expired since the last call, per partition.
+    public mutating func takeEvictions() -> [Int32: [String]] {
+        var result: [Int32: [String]] = [:]
+        for key in partitions.keys {
+            let sids = partitions[key]!.takeEvictions()
+            if !sids.isEmpty { result[key] = sids }
+        }
+        return result
+    }
+
     /// States changed since the last call, per partition.
     public mutating func takeDirtyStates() -> [Int32: [String: MessageState]] {
         var result: [Int32: [String: MessageState]] = [:]

@@ -136,4 +136,20 @@ final class BoundedAsyncQueue<Element: Sendable>: Sendable {
         }
         for sender in senders { sender.resume(returning: true) }
     }
+
+    /// Rewrites every buffered element; nil drops it (e.g. records of revoked partitions).
+    func transformAll(_ transform: (Element) -> Element?) {
+        let senders = state.withLock { state -> [CheckedContinuation<Bool, Never>] in
+            state.buffer = Deque(state.buffer.compactMap(transform))
+            var woken: [CheckedContinuation<Bool, Never>] = []
+            while state.buffer.count + woken.count < capacity, let sender = state.waitingSenders.popFirst() {
+                woken.append(sender.continuation)
+            }
+            return woken
+        }
+        for sender in senders { sender.resume(returning: true) }
+    }
+
+    /// True once `finish()` was called.
+    var isFinished: Bool { state.withLock { $0.finished } }
 }

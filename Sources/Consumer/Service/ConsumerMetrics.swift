@@ -10,6 +10,7 @@ final class ConsumerMetrics: Sendable {
     let duplicates = Counter(label: "statusrelay_consumer_duplicate_events_total")
     let earlyReleased = Counter(label: "statusrelay_consumer_early_released_events_total")
     let unranked = Counter(label: "statusrelay_consumer_unranked_events_total")
+    let expiredStates = Counter(label: "statusrelay_consumer_expired_states_total")
     let decodeErrors = Counter(label: "statusrelay_consumer_decode_errors_total")
     let deadLettered = Counter(label: "statusrelay_consumer_dead_lettered_total", dimensions: [("reason", "decode")])
     let buffered = Gauge(label: "statusrelay_consumer_buffered_events")
@@ -61,6 +62,7 @@ final class ConsumerMetrics: Sendable {
         add(duplicates, statistics.duplicates, previous.duplicates)
         add(earlyReleased, statistics.earlyReleased, previous.earlyReleased)
         add(unranked, statistics.unranked, previous.unranked)
+        add(expiredStates, statistics.expiredStates, previous.expiredStates)
         buffered.record(count)
     }
 }

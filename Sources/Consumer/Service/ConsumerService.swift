@@ -8,6 +8,10 @@ import Synchronization
 /// The consumer pipeline: Kafka consumer group → decode → per-message reorderer → batches to every
 /// sink → durable message state → offset commit.
 ///
+/// Three stages run concurrently so the two cores both work: a reader takes records in batches and
+/// decodes them; the pipeline reorders; a writer runs the sinks and, every `commitInterval`, writes
+/// the message states and commits. Jobs reach the writer in release order and run one at a time.
+///
 /// Guarantees: per partition, the committed offset never passes an event that is still buffered or
 /// not yet accepted by every sink; message state is written after the sinks accepted and before the
 /// commit. A failing sink is retried with backoff while the partitions are paused. On revoke the
@@ -17,7 +21,7 @@ import Synchronization
 /// services in reverse order, so this one flushes and commits before the consumer leaves the group).
 public final class ConsumerService: Service, Sendable {
     enum Input: Sendable {
-        case message(KafkaConsumerMessage)
+        case records([DecodedRecord])
         case event(KafkaConsumerEvent)
         case tick
         case readerFailed(String)
@@ -68,7 +72,9 @@ public final class ConsumerService: Service, Sendable {
     }
 
     public func run() async throws {
-        let queue = BoundedAsyncQueue<Input>(capacity: configuration.readAhead)
+        // Capacity in batches: read-ahead is bounded in records.
+        let queue = BoundedAsyncQueue<Input>(capacity: max(2, configuration.readAhead / Self.readBatchSize))
+        let jobs = BoundedAsyncQueue<WriteJob>(capacity: 2)
         do {
             for sink in sinks { try await sink.start() }
             let partitions = try await admin?.partitions(of: configuration.topic) ?? []
@@ -109,11 +115,23 @@ public final class ConsumerService: Service, Sendable {
                 if admin != nil {
                     group.addTask { await self.measureLag() }
                 }
+                let writer = Task {
+                    do {
+                        try await self.write(jobs)
+                        return nil as (any Error)?
+                    } catch {
+                        // Stop the pipeline: nothing after the failed job may be committed.
+                        queue.finish()
+                        return error
+                    }
+                }
                 do {
-                    try await self.process(queue)
+                    try await self.process(queue, jobs: jobs)
                 } catch {
                     failure = error
                 }
+                jobs.finish()
+                if let writerFailure = await writer.value { failure = failure ?? writerFailure }
                 queue.finish()
                 group.cancelAll()
             }
@@ -135,10 +153,21 @@ public final class ConsumerService: Service, Sendable {
         logger.info("consumer pipeline stopped")
     }
 
+    /// Most records the reader takes and decodes at once.
+    static let readBatchSize = 1000
+
     private func readMessages(into queue: BoundedAsyncQueue<Input>) async {
+        var iterator = consumer.messages.makeAsyncIterator()
         do {
-            for try await message in consumer.messages {
-                if !(await queue.send(.message(message))) { return }
+            while let messages = try await iterator.nextBatch(maxCount: Self.readBatchSize) {
+                metrics.consumed.increment(by: messages.count)
+                var records: [DecodedRecord] = []
+                records.reserveCapacity(messages.count)
+                for message in messages where message.topic == configuration.topic {
+                    records.append(DecodedRecord(message))
+                }
+                if records.isEmpty { continue }
+                if !(await queue.send(.records(records))) { return }
             }
             // The consumer closed: end the pipeline.
             queue.finish()
@@ -152,32 +181,31 @@ public final class ConsumerService: Service, Sendable {
     struct Pipeline {
         var reorderer: Reorderer
         var pending: [ReleasedEvent] = []
-        var lastCommitted: [Int32: Int64] = [:]
         var lastFlush: ContinuousClock.Instant
+        var lastCheckpoint: ContinuousClock.Instant
     }
 
-    private func process(_ queue: BoundedAsyncQueue<Input>) async throws {
+    private func process(_ queue: BoundedAsyncQueue<Input>, jobs: BoundedAsyncQueue<WriteJob>) async throws {
+        let start = clock.now
         var pipeline = Pipeline(
-            reorderer: Reorderer(topic: configuration.topic, configuration: configuration.reorder), lastFlush: clock.now
+            reorderer: Reorderer(topic: configuration.topic, configuration: configuration.reorder),
+            lastFlush: start, lastCheckpoint: start
         )
         while let input = await queue.next() {
             if shuttingDown.load(ordering: .relaxed) { break }
             switch input {
-            case .message(let message):
-                try await handle(message, in: &pipeline)
-                if pipeline.pending.count >= configuration.maxBatchSize {
-                    try await flush(&pipeline)
-                }
+            case .records(let records):
+                try await handle(records, in: &pipeline, jobs: jobs)
             case .event(.partitionsAssigned(let partitions)):
                 let mine = partitions.filter { $0.topic == configuration.topic }.map(\.partition)
-                try await assign(mine.filter { !pipeline.reorderer.owns($0) }, in: &pipeline)
+                try await assign(mine.filter { !pipeline.reorderer.owns($0) }, in: &pipeline, jobs: jobs)
             case .event(.partitionsRevoked(let partitions)):
                 let mine = Set(partitions.filter { $0.topic == configuration.topic }.map(\.partition))
-                revoke(mine, in: &pipeline, queue: queue)
+                try await revoke(mine, in: &pipeline, queue: queue, jobs: jobs)
             case .tick:
                 pipeline.reorderer.advance(now: nowMilliseconds, into: &pipeline.pending)
-                if !pipeline.pending.isEmpty || clock.now - pipeline.lastFlush >= .seconds(1) {
-                    try await flush(&pipeline)
+                if !pipeline.pending.isEmpty || clock.now - pipeline.lastFlush >= configuration.commitInterval {
+                    try await flush(&pipeline, jobs: jobs)
                 }
                 publishGauges(&pipeline)
             case .readerFailed(let reason):
@@ -186,43 +214,53 @@ public final class ConsumerService: Service, Sendable {
         }
         // Graceful shutdown: what was released goes out and is committed; buffered events stay
         // uncommitted and are read again by the next owner.
-        try await flush(&pipeline)
+        try await flush(&pipeline, jobs: jobs, checkpoint: true)
+        try await drainWriter(jobs)
         logger.info(
             "consumer pipeline drained",
             metadata: ["buffered_uncommitted": "\(pipeline.reorderer.bufferedCount)"]
         )
     }
 
-    private func handle(_ message: KafkaConsumerMessage, in pipeline: inout Pipeline) async throws {
-        metrics.consumed.increment()
-        guard message.topic == configuration.topic else { return }
-        guard consumer.assignment.contains(message.topicPartition) else {
-            // Read before its partition was revoked: its next owner reads it again from the committed offset.
-            return
+    private func handle(_ records: [DecodedRecord], in pipeline: inout Pipeline, jobs: BoundedAsyncQueue<WriteJob>) async throws {
+        let assignment = consumer.assignment
+        var highest: [Int32: Int64] = [:]
+        let now = nowMilliseconds
+        for record in records {
+            guard assignment.contains(KafkaTopicPartition(topic: configuration.topic, partition: record.partition)) else {
+                // Read before its partition was revoked: its next owner reads it again from the committed offset.
+                continue
+            }
+            if !pipeline.reorderer.owns(record.partition) {
+                // Records can arrive before the assignment notification: restore first.
+                try await assign([record.partition], in: &pipeline, jobs: jobs)
+            }
+            highest[record.partition] = record.offset + 1
+            switch record.content {
+            case .event(let event):
+                pipeline.reorderer.add(
+                    event, from: record.partition, offset: record.offset, now: now, into: &pipeline.pending
+                )
+            case .undecodable(let message, let reason):
+                metrics.decodeErrors.increment()
+                logger.warning(
+                    "skipping undecodable record",
+                    metadata: [
+                        "partition": "\(message.partition)", "offset": "\(message.offset)", "error": "\(reason)",
+                    ]
+                )
+                try await deadLetter(message, reason: reason)
+                pipeline.reorderer.markDone(partition: message.partition, offset: message.offset)
+            }
+            if pipeline.pending.count >= configuration.maxBatchSize {
+                try await flush(&pipeline, jobs: jobs)
+            }
         }
-        if !pipeline.reorderer.owns(message.partition) {
-            // Messages can arrive before the assignment notification: restore first.
-            try await assign([message.partition], in: &pipeline)
+        if !highest.isEmpty {
+            positions.withLock { positions in
+                for (partition, next) in highest { positions[partition] = next }
+            }
         }
-        positions.withLock { $0[message.partition] = message.offset + 1 }
-        let event: StatusEvent
-        do {
-            event = try StatusEventCodec.decode(message.value)
-        } catch {
-            metrics.decodeErrors.increment()
-            logger.warning(
-                "skipping undecodable record",
-                metadata: [
-                    "partition": "\(message.partition)", "offset": "\(message.offset)", "error": "\(error)",
-                ]
-            )
-            try await deadLetter(message, reason: "\(error)")
-            pipeline.reorderer.markDone(partition: message.partition, offset: message.offset)
-            return
-        }
-        pipeline.reorderer.add(
-            event, from: message.partition, offset: message.offset, now: nowMilliseconds, into: &pipeline.pending
-        )
     }
 
     private func deadLetter(_ message: KafkaConsumerMessage, reason: String) async throws {
@@ -235,30 +273,35 @@ public final class ConsumerService: Service, Sendable {
         metrics.deadLettered.increment()
     }
 
-    private func assign(_ partitions: [Int32], in pipeline: inout Pipeline) async throws {
+    private func assign(_ partitions: [Int32], in pipeline: inout Pipeline, jobs: BoundedAsyncQueue<WriteJob>) async throws {
         guard !partitions.isEmpty else { return }
+        // The writer must not commit a stale position for these partitions.
+        try await drainWriter(jobs, forgetting: Set(partitions))
         let states = try await retrying("state restore") { try await self.stateStore.restore(partitions: partitions) }
         for partition in partitions {
             pipeline.reorderer.assign(partition, states: states[partition] ?? [:])
-            pipeline.lastCommitted[partition] = nil
         }
         let owned = pipeline.reorderer.partitions.keys.sorted()
         health.update { $0.assignedPartitions = owned }
         logger.info("partitions assigned", metadata: ["partitions": "\(partitions.sorted())"])
     }
 
-    private func revoke(_ partitions: Set<Int32>, in pipeline: inout Pipeline, queue: BoundedAsyncQueue<Input>) {
+    private func revoke(
+        _ partitions: Set<Int32>, in pipeline: inout Pipeline, queue: BoundedAsyncQueue<Input>, jobs: BoundedAsyncQueue<WriteJob>
+    ) async throws {
         guard !partitions.isEmpty else { return }
+        // Let the jobs already handed over finish (their commits are for work the sinks accepted).
+        try await drainWriter(jobs, forgetting: partitions)
         var dropped = 0
         for partition in partitions {
             dropped += pipeline.reorderer.revoke(partition)
-            pipeline.lastCommitted[partition] = nil
         }
         let before = pipeline.pending.count
         pipeline.pending.removeAll { partitions.contains($0.partition) }
-        queue.removeAll { input in
-            if case .message(let message) = input { return partitions.contains(message.partition) }
-            return false
+        queue.transformAll { input in
+            guard case .records(let records) = input else { return input }
+            let kept = records.filter { !partitions.contains($0.partition) }
+            return kept.isEmpty ? nil : .records(kept)
         }
         positions.withLock { positions in for partition in partitions { positions[partition] = nil } }
         let owned = pipeline.reorderer.partitions.keys.sorted()
@@ -272,39 +315,91 @@ public final class ConsumerService: Service, Sendable {
         )
     }
 
-    /// Sinks, then state, then offsets.
-    private func flush(_ pipeline: inout Pipeline) async throws {
-        pipeline.lastFlush = clock.now
-        if !pipeline.pending.isEmpty {
-            let batch = pipeline.pending
-            pipeline.pending.removeAll(keepingCapacity: true)
-            metrics.batchSize.record(batch.count)
-            try await writeToSinks(batch)
+    /// Waits until the writer finished every job handed over so far.
+    private func drainWriter(_ jobs: BoundedAsyncQueue<WriteJob>, forgetting partitions: Set<Int32> = []) async throws {
+        let (done, completion) = AsyncStream<Void>.makeStream()
+        let job = WriteJob(batch: [], checkpoint: nil, completion: completion, forgetCommitted: partitions)
+        guard await jobs.send(job) else {
+            throw ConsumerServiceError(code: .writerStopped, message: "the sink writer stopped")
         }
-        let states = pipeline.reorderer.takeDirtyStates()
-        if !states.isEmpty {
-            try await retrying("state write") { try await self.stateStore.write(states) }
-            metrics.stateWrites.increment(by: states.values.reduce(0) { $0 + $1.count })
+        // Finishes without an element when the writer stopped before reaching the job.
+        var iterator = done.makeAsyncIterator()
+        if await iterator.next() == nil {
+            throw ConsumerServiceError(code: .writerStopped, message: "the sink writer stopped")
         }
-        var offsets: [KafkaTopicPartitionOffset] = []
-        for partition in pipeline.reorderer.partitions.keys.sorted() {
-            if let offset = pipeline.reorderer.committableOffset(partition), pipeline.lastCommitted[partition] != offset {
-                offsets.append(KafkaTopicPartitionOffset(topic: configuration.topic, partition: partition, offset: offset))
+    }
+
+    /// Hands the released events to the writer, with a checkpoint (states + offsets) every
+    /// `commitInterval`. Checkpoints are spaced out because each state record is a produce: one per
+    /// message changed since the last checkpoint, not one per event.
+    private func flush(_ pipeline: inout Pipeline, jobs: BoundedAsyncQueue<WriteJob>, checkpoint force: Bool = false) async throws {
+        let now = clock.now
+        pipeline.lastFlush = now
+        var job = WriteJob(batch: pipeline.pending, checkpoint: nil, completion: nil)
+        pipeline.pending.removeAll(keepingCapacity: true)
+        if force || now - pipeline.lastCheckpoint >= configuration.commitInterval {
+            pipeline.lastCheckpoint = now
+            var offsets: [KafkaTopicPartitionOffset] = []
+            for partition in pipeline.reorderer.partitions.keys.sorted() {
+                if let offset = pipeline.reorderer.committableOffset(partition) {
+                    offsets.append(KafkaTopicPartitionOffset(topic: configuration.topic, partition: partition, offset: offset))
+                }
             }
-        }
-        if !offsets.isEmpty {
-            do {
-                try await consumer.commit(offsets)
-                for offset in offsets { pipeline.lastCommitted[offset.partition] = offset.offset }
-                metrics.commits.increment()
-            } catch {
-                // Usually a rebalance in progress; the next flush retries, and an uncommitted offset
-                // only means re-reading events the sinks and state already hold.
-                metrics.commitErrors.increment()
-                logger.warning("offset commit failed", metadata: ["error": "\(error)", "offsets": "\(offsets)"])
-            }
+            job.checkpoint = WriteJob.Checkpoint(
+                states: pipeline.reorderer.takeDirtyStates(), evictions: pipeline.reorderer.takeEvictions(), offsets: offsets
+            )
         }
         metrics.record(pipeline.reorderer.statistics, buffered: pipeline.reorderer.bufferedCount)
+        if job.batch.isEmpty && job.checkpoint == nil { return }
+        if !(await jobs.send(job)) {
+            throw ConsumerServiceError(code: .writerStopped, message: "the sink writer stopped")
+        }
+    }
+
+    /// The writer stage: sinks, then state, then offsets, one job at a time.
+    private func write(_ jobs: BoundedAsyncQueue<WriteJob>) async throws {
+        var lastCommitted: [Int32: Int64] = [:]
+        while let job = await jobs.next() {
+            do {
+                for partition in job.forgetCommitted { lastCommitted[partition] = nil }
+                if !job.batch.isEmpty {
+                    metrics.batchSize.record(job.batch.count)
+                    try await writeToSinks(job.batch)
+                }
+                if let checkpoint = job.checkpoint {
+                    try await commit(checkpoint, lastCommitted: &lastCommitted)
+                }
+                job.completion?.yield()
+                job.completion?.finish()
+            } catch {
+                // Release whoever waits on this or a later job; none of them ran.
+                job.completion?.finish()
+                jobs.finish()
+                while let abandoned = await jobs.next() { abandoned.completion?.finish() }
+                throw error
+            }
+        }
+    }
+
+    private func commit(_ checkpoint: WriteJob.Checkpoint, lastCommitted: inout [Int32: Int64]) async throws {
+        let states = checkpoint.states
+        let evictions = checkpoint.evictions
+        if !states.isEmpty || !evictions.isEmpty {
+            try await retrying("state write") { try await self.stateStore.write(states, deleting: evictions) }
+            metrics.stateWrites.increment(by: states.values.reduce(0) { $0 + $1.count } + evictions.values.reduce(0) { $0 + $1.count })
+        }
+        let offsets = checkpoint.offsets.filter { lastCommitted[$0.partition] != $0.offset }
+        guard !offsets.isEmpty else { return }
+        do {
+            try await consumer.commit(offsets)
+            for offset in offsets { lastCommitted[offset.partition] = offset.offset }
+            metrics.commits.increment()
+        } catch {
+            // Usually a rebalance in progress; the next checkpoint retries, and an uncommitted offset
+            // only means re-reading events the sinks and state already hold.
+            metrics.commitErrors.increment()
+            logger.warning("offset commit failed", metadata: ["error": "\(error)", "offsets": "\(offsets)"])
+        }
     }
 
     /// Writes a batch to every sink concurrently; retries the sinks that failed, with backoff, with

@@ -10,6 +10,7 @@ public struct ConsumerServiceError: Error, Sendable, CustomStringConvertible {
         /// Graceful shutdown gave up on sinks that kept failing; nothing past their unwritten events
         /// was committed, so the next start reads them again.
         public static let sinkWriteAbandoned = Code("sink_write_abandoned")
+        public static let writerStopped = Code("writer_stopped")
     }
 
     public var code: Code

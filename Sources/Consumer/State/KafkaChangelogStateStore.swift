@@ -2,7 +2,7 @@ import Foundation
 public import Kafka
 public import Logging
 
-/// Keeps message states in a compacted changelog topic (`<topic>.state` by default), keyed by
+/// Keeps message states in a compacted changelog topic (`<topic>.state.<group>` by default), keyed by
 /// MessageSid and co-partitioned with the source topic: the state of a message read from source
 /// partition p lives in changelog partition p, so a consumer restores exactly the partitions it was
 /// assigned, by reading them from the beginning to the high watermark.
@@ -12,7 +12,7 @@ public import Logging
 /// reorderer, and restore cost is bounded by compaction (one record per message).
 public struct KafkaChangelogStateStore: StateStore {
     public struct Configuration: Sendable {
-        /// The changelog topic. Default `<source topic>.state`. Flag `--state-topic`, env `STATUSRELAY_STATE_TOPIC`.
+        /// The changelog topic. Default `<source topic>.state.<group>`. Flag `--state-topic`, env `STATUSRELAY_STATE_TOPIC`.
         public var topic: String
         /// Broker list for the restore reader. Same as `--brokers`.
         public var bootstrapServers: [String]
@@ -139,8 +139,17 @@ public struct KafkaChangelogStateStore: StateStore {
         return outcome
     }
 
-    public func write(_ states: [Int32: [String: MessageState]]) async throws {
+    public func write(_ states: [Int32: [String: MessageState]], deleting: [Int32: [String]]) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
+            // Tombstones: compaction then forgets the message; restore treats them as deletions.
+            for (partition, sids) in deleting {
+                for sid in sids {
+                    let message = KafkaProducerMessage(
+                        topic: configuration.topic, key: Array(sid.utf8), value: [], headers: [], partition: partition
+                    )
+                    group.addTask { _ = try await producer.send(message) }
+                }
+            }
             for (partition, byMessage) in states {
                 for (sid, state) in byMessage {
                     let message = KafkaProducerMessage(

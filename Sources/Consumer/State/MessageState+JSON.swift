@@ -1,7 +1,7 @@
 import StatusEvents
 
 extension MessageState {
-    /// Compact JSON for the changelog: `{"rank":60,"status":"delivered","seq":3,"ids":["..."]}`.
+    /// Compact JSON for the changelog: `{"seq":3,"rank":60,"status":"delivered","at":1795970444847,"ids":["..."]}`.
     /// Hand-written because it runs once per message per batch on the hot path.
     func jsonBytes() -> [UInt8] {
         var out: [UInt8] = []
@@ -15,6 +15,10 @@ extension MessageState {
         if let lastStatus {
             out.append(contentsOf: #","status":"#.utf8)
             Self.appendString(lastStatus, to: &out)
+        }
+        if let lastEventTime {
+            out.append(contentsOf: #","at":"#.utf8)
+            out.append(contentsOf: String(lastEventTime).utf8)
         }
         out.append(contentsOf: #","ids":["#.utf8)
         for (index, id) in recentEventIDs.enumerated() {

@@ -11,12 +11,19 @@ public struct MessageState: Sendable, Hashable, Codable {
     /// The most recently released event ids, oldest first, bounded by
     /// `ReorderConfiguration.recentEventIDLimit`.
     public var recentEventIDs: [String]
+    /// Highest event time (`receivedAt`) released for the message; drives state retention. Nil in
+    /// states written before it existed (they are kept until a new event sets it).
+    public var lastEventTime: Int64?
 
-    public init(lastRank: Int? = nil, lastStatus: String? = nil, sequence: Int = 0, recentEventIDs: [String] = []) {
+    public init(
+        lastRank: Int? = nil, lastStatus: String? = nil, sequence: Int = 0, recentEventIDs: [String] = [],
+        lastEventTime: Int64? = nil
+    ) {
         self.lastRank = lastRank
         self.lastStatus = lastStatus
         self.sequence = sequence
         self.recentEventIDs = recentEventIDs
+        self.lastEventTime = lastEventTime
     }
 
     enum CodingKeys: String, CodingKey {
@@ -24,5 +31,6 @@ public struct MessageState: Sendable, Hashable, Codable {
         case lastStatus = "status"
         case sequence = "seq"
         case recentEventIDs = "ids"
+        case lastEventTime = "at"
     }
 }

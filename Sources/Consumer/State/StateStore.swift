@@ -10,6 +10,7 @@ public protocol StateStore: Sendable {
     func start(sourcePartitions: [Int32]) async throws
     /// Loads every message state of the given source partitions.
     func restore(partitions: [Int32]) async throws -> [Int32: [String: MessageState]]
-    /// Durably stores changed states; returns once they are durable.
-    func write(_ states: [Int32: [String: MessageState]]) async throws
+    /// Durably stores changed states and removes the states of `deleting` (MessageSids per source
+    /// partition, whose retention ran out); returns once both are durable.
+    func write(_ states: [Int32: [String: MessageState]], deleting: [Int32: [String]]) async throws
 }

@@ -35,6 +35,20 @@ extension KafkaConsumer {
             return try result.get()
         }
 
+        /// The next records, at least one (waits for it) and at most `maxCount`; nil at the end.
+        func nextBatch(maxCount: Int) async throws(KafkaError) -> [KafkaConsumerMessage]? {
+            guard let first = try await next() else { return nil }
+            var batch = [first]
+            if maxCount > 1 {
+                batch.reserveCapacity(min(maxCount, 1024))
+                machine.withLock { machine in
+                    let change = machine.take(upTo: maxCount - 1, into: &batch)
+                    apply(change, machine: &machine)
+                }
+            }
+            return batch
+        }
+
         func received(_ message: KafkaConsumerMessage) {
             let waiter = machine.withLock { machine in
                 let (waiter, change) = machine.received(message)

@@ -105,6 +105,28 @@ extension KafkaConsumer {
             return .wait
         }
 
+        /// Moves up to `maxCount` buffered records into `batch` without waiting (after `next` delivered
+        /// the first one), so a busy reader takes what piled up in one lock round trip.
+        mutating func take(upTo maxCount: Int, into batch: inout [KafkaConsumerMessage]) -> PauseChange {
+            guard isRunning, maxCount > 0, bufferedCount > 0 else { return PauseChange() }
+            let end = min(buffer.count, head + maxCount)
+            batch.append(contentsOf: buffer[head..<end])
+            head = end
+            if head == buffer.count {
+                buffer.removeAll(keepingCapacity: true)
+                head = 0
+            } else if head >= 1024, head * 2 >= buffer.count {
+                buffer.removeFirst(head)
+                head = 0
+            }
+            var change = PauseChange()
+            if backpressurePaused, bufferedCount <= lowWatermark {
+                backpressurePaused = false
+                change.resume = Array(assigned.subtracting(userPaused))
+            }
+            return change
+        }
+
         mutating func cancelWaiter() -> MessageWaiter? {
             defer { waiter = nil }
             return waiter

@@ -22,6 +22,13 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
             try await shared.next()
         }
 
+        /// The next records in partition order: waits for at least one, then takes up to `maxCount`
+        /// that are already buffered. Nil at the end, like `next()`. Reading in batches spares a
+        /// suspension per record when the reader is the bottleneck.
+        public mutating func nextBatch(maxCount: Int) async throws(KafkaError) -> [KafkaConsumerMessage]? {
+            try await shared.nextBatch(maxCount: maxCount)
+        }
+
         public mutating func next(isolation actor: isolated (any Actor)?) async throws(KafkaError) -> KafkaConsumerMessage? {
             try await shared.next()
         }

@@ -1,5 +1,5 @@
 /// Human durations as used in flags, env vars and YAML: `250ms`, `3s`, `1.5s`, `1m`, `2h`,
-/// `500us`, `0`. Several terms may be combined (`1m30s`).
+/// `7d`, `500us`, `0`. Several terms may be combined (`1m30s`).
 public enum DurationFormat {
     /// Parses a duration; nil when the text is not a valid non-negative duration.
     public static func parse(_ text: String) -> Duration? {
@@ -26,6 +26,7 @@ public enum DurationFormat {
             case "s": nanosPerUnit = 1e9
             case "m": nanosPerUnit = 60e9
             case "h": nanosPerUnit = 3600e9
+            case "d": nanosPerUnit = 86400e9
             default: return nil
             }
             let nanos = number * nanosPerUnit

@@ -132,6 +132,64 @@ import Testing
         #expect(out.allSatisfy { !$0.late })
     }
 
+    @Test func statesExpireInEventTimeAndAreTombstoned() {
+        let day: Int64 = 86_400_000
+        var r = PartitionReorderer(
+            topic: "t", partition: 0,
+            configuration: ReorderConfiguration(window: .zero, stateRetention: .seconds(86_400)),
+            states: ["SMold": MessageState(lastRank: 60, lastStatus: "delivered", sequence: 2, recentEventIDs: ["a"])]
+        )
+        var out: [ReleasedEvent] = []
+        r.add(TestEvents.make(sid: "SM1", status: "sent", at: 1_000), offset: 0, now: 0, into: &out)
+        #expect(r.states["SM1"]?.lastEventTime == 1_000)
+        r.add(TestEvents.make(sid: "SM2", status: "sent", at: 1_000 + day - 1), offset: 1, now: 0, into: &out)
+        r.expireStates()
+        #expect(r.states["SM1"] != nil, "exactly one retention old is kept")
+        r.add(TestEvents.make(sid: "SM2", status: "delivered", at: 1_001 + day), offset: 2, now: 0, into: &out)
+        r.expireStates()
+        #expect(r.states["SM1"] == nil)
+        #expect(r.states["SM2"] != nil)
+        // A state restored without an event time is kept until an event sets one.
+        #expect(r.states["SMold"] != nil)
+        #expect(r.takeEvictions() == ["SM1"])
+        #expect(r.takeDirtyStates()["SM1"] == nil)
+        #expect(r.takeEvictions().isEmpty)
+        #expect(r.statistics.expiredStates == 1)
+        // An event for the expired message starts it afresh and cancels a pending tombstone.
+        r.add(TestEvents.make(sid: "SM1", status: "read", at: 2_000 + day), offset: 3, now: 0, into: &out)
+        #expect(out.last?.sequence == 1)
+        #expect(out.last?.late == false)
+    }
+
+    @Test func noRetentionKeepsEveryState() {
+        var r = PartitionReorderer(
+            topic: "t", partition: 0, configuration: ReorderConfiguration(window: .zero, stateRetention: .zero)
+        )
+        var out: [ReleasedEvent] = []
+        r.add(TestEvents.make(sid: "SM1", status: "sent", at: 0), offset: 0, now: 0, into: &out)
+        r.add(TestEvents.make(sid: "SM2", status: "sent", at: 1_000 * 86_400_000), offset: 1, now: 0, into: &out)
+        r.expireStates()
+        #expect(r.states.count == 2)
+        #expect(r.takeEvictions().isEmpty)
+    }
+
+    @Test func bufferedMessagesDoNotExpire() {
+        var r = PartitionReorderer(
+            topic: "t", partition: 0, configuration: ReorderConfiguration(window: .seconds(3), stateRetention: .seconds(1))
+        )
+        var out: [ReleasedEvent] = []
+        r.add(TestEvents.make(sid: "SM1", status: "sent", at: 0), offset: 0, now: 0, into: &out)
+        r.add(TestEvents.make(sid: "SM2", status: "sent", at: 10_000), offset: 1, now: 0, into: &out)
+        #expect(out.map(\.event.messageSid) == ["SM1"])
+        r.add(TestEvents.make(sid: "SM1", status: "delivered", at: 11_000), offset: 2, now: 0, into: &out)
+        r.add(TestEvents.make(sid: "SM3", status: "sent", at: 13_500), offset: 3, now: 0, into: &out)
+        r.expireStates()
+        // Both states are older than the retention, but SM1 has a buffered event: it stays.
+        #expect(r.bufferedCount == 2)
+        #expect(r.states["SM1"] != nil)
+        #expect(r.states["SM2"] == nil)
+    }
+
     @Test func sequenceContinuesFromRestoredState() {
         let restored = MessageState(lastRank: 40, lastStatus: "sent", sequence: 3, recentEventIDs: ["x", "y"])
         var r = reorderer(states: ["SM1": restored])

@@ -126,6 +126,62 @@ import Testing
         // `read` is above every status of these lifecycles except a previous `read`.
         #expect(added.late == (ids.last?.hasSuffix("-read") ?? false))
     }
+
+    @Test func expiredStatesAreTombstonedAndNotRestored() async throws {
+        let topic = try await TestKafka.makeTopic("consumer-expiry", partitions: 1)
+        let groupID = TestEnvironment.uniqueName("group")
+        let directory = try TestEnvironment.makeTemporaryDirectory("consumer-expiry")
+        let jsonl = (directory as NSString).appendingPathComponent("out.jsonl")
+        let hour: Int64 = 3_600_000
+        let start = Int64(Date().timeIntervalSince1970 * 1000) - 10 * hour
+        // SMold's last event is 3 h (event time) before SMnew's: past a 1 h retention.
+        let old = [
+            TestEvents.make(sid: "SMold", status: "sent", at: start, id: "old-sent"),
+            TestEvents.make(sid: "SMold", status: "delivered", at: start + 1_000, id: "old-delivered"),
+        ]
+        let new = TestEvents.make(sid: "SMnew", status: "sent", at: start + 3 * hour, id: "new-sent")
+        try await Self.produce(old + [new], to: topic)
+
+        var configuration = try Self.configuration(topic: topic, group: groupID, sinks: ["jsonl:\(jsonl)"], window: .zero)
+        configuration.service.reorder = ReorderConfiguration(window: .zero, stateRetention: .seconds(3600))
+        var running = try await Self.start(configuration)
+        try await eventually(timeout: .seconds(60), "the expiry counted") {
+            try await Self.get(running.adminPort, "/metrics").body.contains("statusrelay_consumer_expired_states_total 1")
+        }
+        await running.group.triggerGracefulShutdown()
+        try await running.task.value
+        #expect(try ReleasedRecord.read(jsonl: jsonl).map(\.id) == ["old-sent", "old-delivered", "new-sent"])
+
+        // The changelog's last record for SMold is a tombstone; SMnew keeps its state.
+        let stateTopic = configuration.stateTopic
+        #expect(stateTopic == "\(topic).state.\(groupID)")
+        let admin = try KafkaAdminClient(bootstrapServers: try TestEnvironment.bootstrapServers, logger: TestKafka.logger())
+        let (_, high) = try await admin.watermarks(topic: stateTopic, partition: 0)
+        let reader = try KafkaConsumer(
+            assignment: [KafkaTopicPartitionOffset(topic: stateTopic, partition: 0, offset: KafkaTopicPartitionOffset.beginning)],
+            configuration: try TestKafka.consumerConfiguration(topics: [], groupID: ""),
+            logger: TestKafka.logger()
+        )
+        let readerRun = Task { try await reader.run() }
+        let records = try await TestKafka.collect(Int(high), from: reader, timeout: .seconds(30))
+        readerRun.cancel()
+        var last: [String: [UInt8]] = [:]
+        for record in records { last[String(decoding: record.key ?? [], as: UTF8.self)] = record.value }
+        #expect(last["SMold"] == [])
+        #expect(last["SMnew"]?.isEmpty == false)
+
+        // After a restart SMold is unknown: a re-delivered old callback starts it afresh.
+        try await Self.produce([old[1]], to: topic)
+        running = try await Self.start(configuration)
+        try await eventually(timeout: .seconds(60), "the re-delivered event in the JSONL sink") {
+            try ReleasedRecord.read(jsonl: jsonl).count == 4
+        }
+        await running.group.triggerGracefulShutdown()
+        try await running.task.value
+        let again = try #require(try ReleasedRecord.read(jsonl: jsonl).last)
+        #expect(again.id == "old-delivered")
+        #expect(again.sequence == 1)
+    }
 }
 
 final class PortBox: Sendable {

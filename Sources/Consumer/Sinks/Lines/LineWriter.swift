@@ -10,7 +10,7 @@ enum LineWriter {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(batch.count * 900)
         for released in batch {
-            bytes.append(contentsOf: ReleasedEventJSON.record(released))
+            ReleasedEventJSON.appendRecord(released, to: &bytes)
             bytes.append(UInt8(ascii: "\n"))
         }
         return bytes
