@@ -467,10 +467,13 @@ struct DeploymentFilesTests {
         let ingress = try await Self.helpText("statusrelay-ingress")
         let consumer = try await Self.helpText("statusrelay-consumer")
         #expect(ingress.contains("default: twilio.message-status)") && script.contains("TOPIC=${TOPIC:-twilio.message-status}"))
-        for (help, suffix) in [(ingress, ".rejected"), (consumer, ".dlq"), (consumer, ".state.<group>")] {
+        for (help, suffix, scriptSuffix) in [
+            (ingress, ".rejected", ".rejected"), (consumer, ".dlq", ".dlq"), (consumer, ".state.<group>", ".state.$GROUP"),
+        ] {
             #expect(help.contains("<topic>\(suffix)"), "--help no longer names <topic>\(suffix)")
-            #expect(script.contains("topic \"$TOPIC\(suffix)\""), "create-topics.sh does not create <topic>\(suffix)")
+            #expect(script.contains("topic \"$TOPIC\(scriptSuffix)\""), "create-topics.sh does not create <topic>\(suffix)")
         }
+        #expect(consumer.contains("default: statusrelay)") && script.contains("GROUP=${GROUP:-statusrelay}"))
     }
 
     static func helpText(_ executable: String) async throws -> String {
