@@ -78,7 +78,7 @@ public struct PartitionReorderer: Sendable {
         self.topic = topic
         self.partition = partition
         self.configuration = configuration
-        self.states = states
+        self.states = states.mapValues { $0.withDigestedIDs() }
     }
 
     /// The lowest offset of an event still buffered: offsets at or after it must not be committed.
@@ -120,7 +120,7 @@ public struct PartitionReorderer: Sendable {
         let sid = event.messageSid
         let lastRank: Int?
         if let state = states[sid] {
-            if state.recentEventIDs.contains(event.id) {
+            if state.recentEventIDs.contains(MessageState.idDigest(event.id)) {
                 statistics.duplicates += 1
                 return .duplicate
             }
@@ -304,7 +304,7 @@ public struct PartitionReorderer: Sendable {
             if state.recentEventIDs.count >= limit {
                 state.recentEventIDs.removeFirst(state.recentEventIDs.count - limit + 1)
             }
-            state.recentEventIDs.append(box.event.id)
+            state.recentEventIDs.append(MessageState.idDigest(box.event.id))
             let time = box.event.receivedAt
             if state.lastEventTime.map({ time > $0 }) ?? true { state.lastEventTime = time }
             return state.sequence

@@ -9,7 +9,8 @@ public struct MessageState: Sendable, Hashable, Codable {
     /// Sequence number of the last released event (0 before the first).
     public var sequence: Int
     /// The most recently released event ids, oldest first, bounded by
-    /// `ReorderConfiguration.recentEventIDLimit`.
+    /// `ReorderConfiguration.recentEventIDLimit`. Ids longer than 15 bytes are kept as their
+    /// `idDigest`, which Swift stores inline: a state then costs one allocation, not one per id.
     public var recentEventIDs: [String]
     /// Highest event time (`receivedAt`) released for the message; drives state retention. Nil in
     /// states written before it existed (they are kept until a new event sets it).
@@ -32,5 +33,27 @@ public struct MessageState: Sendable, Hashable, Codable {
         case sequence = "seq"
         case recentEventIDs = "ids"
         case lastEventTime = "at"
+    }
+
+    /// The form an event id takes in `recentEventIDs`: the id itself when it fits a small string
+    /// (15 UTF-8 bytes), otherwise `~` + base-36 FNV-1a-64 of it. A false duplicate needs two of a
+    /// message's ids to collide in 64 bits.
+    public static func idDigest(_ id: String) -> String {
+        if id.utf8.count <= 15 { return id }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in id.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        return "~" + String(hash, radix: 36)
+    }
+
+    /// This state with every remembered id in digest form (states written by older versions kept
+    /// full ids).
+    func withDigestedIDs() -> MessageState {
+        guard recentEventIDs.contains(where: { $0.utf8.count > 15 }) else { return self }
+        var copy = self
+        copy.recentEventIDs = recentEventIDs.map(Self.idDigest)
+        return copy
     }
 }

@@ -190,6 +190,21 @@ import Testing
         #expect(r.states["SM2"] == nil)
     }
 
+    @Test func longEventIDsAreRememberedAsStableDigests() {
+        let id = "9812a4cb725bd30c5bb3a580295a16ef7340c0960c5b9e74a9e5892992897023"
+        // Pinned: the digest is persisted in the state topic, so it must never change.
+        #expect(MessageState.idDigest(id) == "~1u86hek2rg18r")
+        #expect(MessageState.idDigest("short-id") == "short-id")
+        // A state written with full ids (older versions) still catches the duplicate.
+        var r = reorderer(window: .zero, states: ["SM1": MessageState(lastRank: 40, lastStatus: "sent", sequence: 1, recentEventIDs: [id])])
+        var out: [ReleasedEvent] = []
+        #expect(r.add(TestEvents.make(sid: "SM1", status: "sent", at: 1, id: id), offset: 0, now: 0, into: &out) == .duplicate)
+        let other = String(id.dropLast()) + "4"
+        #expect(r.add(TestEvents.make(sid: "SM1", status: "delivered", at: 2, id: other), offset: 1, now: 0, into: &out) == .released)
+        #expect(r.add(TestEvents.make(sid: "SM1", status: "delivered", at: 2, id: other), offset: 2, now: 0, into: &out) == .duplicate)
+        #expect(r.states["SM1"]?.recentEventIDs == ["~1u86hek2rg18r", MessageState.idDigest(other)])
+    }
+
     @Test func sequenceContinuesFromRestoredState() {
         let restored = MessageState(lastRank: 40, lastStatus: "sent", sequence: 3, recentEventIDs: ["x", "y"])
         var r = reorderer(states: ["SM1": restored])
