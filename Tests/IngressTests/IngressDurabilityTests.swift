@@ -69,6 +69,53 @@ import TestSupport
         await broker.stop()
     }
 
+    /// kill -9 of the broker and a restart on the same port, empty (Tansu is in memory: topics and producer
+    /// ids are gone, so the broker fences or does not know our idempotent producer). Callbacks get 200
+    /// through the spool meanwhile, and after recovery every event accepted since the kill is on the topic,
+    /// without restarting the ingress.
+    @Test func brokerKilledAndRestartedEmptyEveryLaterCallbackReachesTheNewBroker() async throws {
+        let broker = try await TestBroker.start()
+        let topic = TestEnvironment.uniqueName("killed")
+        try await Self.createTopics(topic, on: broker.bootstrapServers)
+        let harness = try await IngressHarness.start(
+            try IngressHarness.configuration(brokers: broker.bootstrapServers, topic: topic) {
+                $0.publisher.kafkaDeadline = .milliseconds(500)
+                $0.publisher.degradedHold = .seconds(1)
+            }
+        )
+        try await eventually(timeout: .seconds(60), "Kafka path in use") {
+            try await Self.send([Callback.messageSid()], to: harness).values.first?.2 == "kafka"
+        }
+        let before = try await Self.send((0..<5).map { _ in Callback.messageSid() }, to: harness)
+        #expect(before.values.allSatisfy { $0.0 == .ok && $0.2 == "kafka" })
+
+        await broker.kill()
+        let down = try await Self.send((0..<10).map { _ in Callback.messageSid() }, to: harness)
+        #expect(down.values.allSatisfy { $0.0 == .ok && $0.2 == "spool" }, "\(down.values.map { "\($0.0) \($0.2 ?? "-")" })")
+
+        let restarted = try await broker.restart()
+        defer { restarted.process.kill() }
+        try await Self.createTopics(topic, on: restarted.bootstrapServers)
+        let back = try await Self.send((0..<10).map { _ in Callback.messageSid() }, to: harness)
+        #expect(back.values.allSatisfy { $0.0 == .ok }, "\(back.values.map { "\($0.0) \($0.2 ?? "-")" })")
+
+        // The pre-kill events died with the in-memory broker; everything accepted since must arrive.
+        let expected = Set(down.values.compactMap(\.1) + back.values.compactMap(\.1))
+        #expect(expected.count == 20)
+        try await eventually(timeout: .seconds(120), "every event accepted since the kill on the new broker") {
+            expected.isSubset(of: Set(try await Self.eventIDs(in: topic, brokers: restarted.bootstrapServers)))
+        }
+        try await eventually(timeout: .seconds(30), "spool drained") {
+            try await harness.metricsText().contains("statusrelay_ingress_spool_records 0.0")
+        }
+        // And the direct path works again.
+        try await eventually(timeout: .seconds(30), "Kafka path in use again") {
+            try await Self.send([Callback.messageSid()], to: harness).values.first?.2 == "kafka"
+        }
+        try await harness.stop()
+        await restarted.stop()
+    }
+
     @Test func restartedIngressDrainsANonEmptySpool() async throws {
         let reserved = try ReservedPort()
         let port = reserved.port

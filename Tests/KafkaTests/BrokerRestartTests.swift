@@ -65,4 +65,38 @@ import TestSupport
         await restarted.stop()
         #expect(restarted.process.isRunning == false)
     }
+
+    /// kill -9 and restart on the same port: the broker comes back empty (no topic, no producer ids). The same
+    /// producer must carry on by itself once the topic exists again, whatever the broker answers its old
+    /// producer id with (Tansu: fenced / unknown producer id, fatal in librdkafka).
+    @Test func sameProducerRecoversAfterBrokerKillAndRestart() async throws {
+        let broker = try await TestBroker.start()
+        let topic = TestEnvironment.uniqueName("killed")
+        try await TestKafka.createTopic(topic, partitions: 1, bootstrapServers: broker.bootstrapServers)
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(bootstrapServers: broker.bootstrapServers, deliveryTimeout: .seconds(3)),
+            logger: TestKafka.logger(level: .critical)
+        )
+        try await eventually(timeout: .seconds(30), "first delivery") {
+            (try? await producer.send(KafkaProducerMessage(topic: topic, value: [0]))) != nil
+        }
+        // Records in flight while the broker dies and comes back.
+        let inFlight = Task { try await producer.send(KafkaProducerMessage(topic: topic, value: [1])) }
+        await broker.kill()
+        let restarted = try await broker.restart()
+        defer { restarted.process.kill() }
+        try await TestKafka.createTopic(topic, partitions: 1, bootstrapServers: restarted.bootstrapServers)
+        _ = try? await inFlight.value
+        var delivered: KafkaDeliveryReport?
+        try await eventually(timeout: .seconds(60), "a send succeeds on the restarted broker") {
+            delivered = try? await producer.send(KafkaProducerMessage(topic: topic, value: [2]))
+            return delivered != nil
+        }
+        #expect(delivered?.topic == topic)
+        let marks = try await KafkaAdminClient(bootstrapServers: restarted.bootstrapServers, logger: TestKafka.logger(level: .critical))
+            .watermarks(topic: topic, partition: 0)
+        #expect(marks.high >= 1)
+        await producer.shutdown()
+        await restarted.stop()
+    }
 }

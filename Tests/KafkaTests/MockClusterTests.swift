@@ -68,4 +68,28 @@ import TestSupport
         }
         await producer.shutdown()
     }
+
+    /// A broker that fences the idempotent producer (or forgets its id) makes librdkafka raise a fatal error:
+    /// the producer swaps in a new handle and the send caught on the dead one is produced again on it.
+    @Test(arguments: [KafkaMockCluster.BrokerError.producerFenced, .invalidProducerEpoch])
+    func fatalProducerErrorReplacesTheHandleAndResendsInFlightRecords(error: KafkaMockCluster.BrokerError) async throws {
+        let cluster = try KafkaMockCluster(logger: TestKafka.logger(level: .critical))
+        try cluster.createTopic("events", partitions: 1)
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(bootstrapServers: cluster.bootstrapServers, deliveryTimeout: .seconds(20)),
+            logger: TestKafka.logger(level: .critical)
+        )
+        try await eventually(timeout: .seconds(20), "first delivery") {
+            (try? await producer.send(KafkaProducerMessage(topic: "events", value: [0]))) != nil
+        }
+        #expect(producer.clientGeneration == 1)
+        cluster.failNextRequests(.produce, with: [error])
+        let report = try await producer.send(KafkaProducerMessage(topic: "events", key: [1], value: [1]))
+        #expect(report.partition == 0)
+        #expect(producer.clientGeneration == 2)
+        // The new handle keeps working.
+        _ = try await producer.send(KafkaProducerMessage(topic: "events", key: [1], value: [2]))
+        #expect(producer.clientGeneration == 2)
+        await producer.shutdown()
+    }
 }

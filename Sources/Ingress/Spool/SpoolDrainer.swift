@@ -98,15 +98,15 @@ public final class SpoolDrainer: Service {
         return records[records.startIndex..<end]
     }
 
-    /// Sends a wave concurrently; returns how many failed with a retriable error.
+    /// Sends a wave concurrently; returns how many failed (each to be retried).
     private func publish(_ wave: ArraySlice<SpoolRecord>) async -> Int {
-        await withTaskGroup(of: Int.self) { group in
+        await withTaskGroup(of: (any Error)?.self) { group in
             for record in wave {
                 group.addTask {
                     do {
                         _ = try await self.sender.send(record.kafkaMessage)
                         self.metrics?.drained.increment()
-                        return 0
+                        return nil
                     } catch let error as KafkaError where error.code == .messageTooLarge {
                         // Kafka will never take it; retrying forever would block the spool.
                         self.metrics?.drainDropped.increment()
@@ -114,18 +114,24 @@ public final class SpoolDrainer: Service {
                             "spooled record permanently rejected by Kafka; dropped",
                             metadata: ["topic": "\(record.topic)", "error": "\(error)"]
                         )
-                        return 0
+                        return nil
                     } catch {
                         self.metrics?.drainFailures.increment()
-                        return 1
+                        return error
                     }
                 }
             }
-            let failures = await group.reduce(0, +)
-            if failures > 0 {
+            var failures = 0
+            var first: (any Error)?
+            for await error in group {
+                guard let error else { continue }
+                failures += 1
+                if first == nil { first = error }
+            }
+            if let first {
                 self.logger.warning(
                     "publishing spooled records failed; will retry",
-                    metadata: ["failed": "\(failures)", "wave": "\(wave.count)"]
+                    metadata: ["failed": "\(failures)", "wave": "\(wave.count)", "error": "\(first)"]
                 )
             }
             return failures

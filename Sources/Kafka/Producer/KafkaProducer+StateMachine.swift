@@ -17,7 +17,7 @@ extension KafkaProducer {
         }
 
         enum ReplaceReason: CustomStringConvertible {
-            /// librdkafka raised a fatal error: the handle is unusable.
+            /// librdkafka raised a fatal error (e.g. the broker fenced our producer id): the handle is unusable.
             case fatal
             /// Deliveries keep timing out; checked against broker reachability before replacing.
             case stalled
@@ -26,11 +26,13 @@ extension KafkaProducer {
         }
 
         private(set) var lifecycle = Lifecycle.running
+        /// The generation (handle) new sends go to.
+        private(set) var generation = 1
+        private(set) var replacing = false
         private var nextID: UInt = 1
         private var pending: [UInt: (continuation: DeliveryContinuation, generation: Int)] = [:]
         private var consecutiveTimeouts = 0
         private var firstTimeout: ContinuousClock.Instant?
-        private var replacing = false
         /// Timed-out deliveries in a row (spanning at least `stallWindow`) before the handle counts as stalled.
         let stallThreshold: Int
         let stallWindow: Duration
@@ -61,10 +63,12 @@ extension KafkaProducer {
             pending.removeValue(forKey: id)?.continuation
         }
 
-        /// A send completed; returns a reason when the handle should be replaced.
-        mutating func sendCompleted(_ result: Result<KafkaDeliveryReport, KafkaError>, now: ContinuousClock.Instant)
-            -> ReplaceReason?
-        {
+        /// A send on handle `generation` completed; returns a reason when that handle should be replaced.
+        /// Outcomes from handles already replaced say nothing about the current one and are ignored.
+        mutating func sendCompleted(
+            _ result: Result<KafkaDeliveryReport, KafkaError>, generation: Int, now: ContinuousClock.Instant
+        ) -> ReplaceReason? {
+            guard generation == self.generation else { return nil }
             switch result {
             case .success:
                 consecutiveTimeouts = 0
@@ -83,16 +87,31 @@ extension KafkaProducer {
             }
         }
 
+        /// The poll thread saw `rd_kafka_fatal_error` set on handle `generation` (possibly with no send failing).
+        mutating func fatalErrorRaised(generation: Int) -> ReplaceReason? {
+            guard generation == self.generation else { return nil }
+            return beginReplacing(.fatal)
+        }
+
+        /// Whether a send that failed with `error` on handle `generation` should be produced again on a newer
+        /// handle: the handle died under it (fatal) or was retired (purged), through no fault of the record.
+        func shouldResend(after error: KafkaError, generation: Int) -> Bool {
+            guard case .running = lifecycle else { return false }
+            return error.isFatal || error.code == .fatal || (error.code == .purged && (replacing || generation < self.generation))
+        }
+
         private mutating func beginReplacing(_ reason: ReplaceReason) -> ReplaceReason? {
             guard case .running = lifecycle, !replacing else { return nil }
             replacing = true
             return reason
         }
 
-        /// The replacement finished (or was abandoned); health tracking starts afresh.
-        mutating func replacementEnded(replaced: Bool) {
+        /// The replacement finished: `newGeneration` took over, or nil when the handle was kept.
+        /// Health tracking starts afresh.
+        mutating func replacementEnded(newGeneration: Int?) {
             replacing = false
-            if replaced {
+            if let newGeneration {
+                generation = newGeneration
                 consecutiveTimeouts = 0
                 firstTimeout = nil
             }

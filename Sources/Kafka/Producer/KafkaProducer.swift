@@ -8,9 +8,11 @@ import Synchronization
 /// thread blocking in `rd_kafka_poll`, so a report is handed over as soon as librdkafka has it.
 /// Run it in a `ServiceGroup`: `run()` waits for graceful shutdown, then flushes and closes.
 ///
-/// The librdkafka handle is replaced (new connections and producer id) after a fatal error, or when
-/// deliveries keep timing out while the brokers answer: an idempotent producer whose broker lost its
-/// producer state (e.g. an in-memory broker) otherwise never recovers. ``clientGeneration`` counts replacements.
+/// The librdkafka handle is replaced (new connections and producer id) after a fatal error, e.g. a broker
+/// that fenced our producer id or forgot it (`PRODUCER_FENCED`, `UNKNOWN_PRODUCER_ID` after a broker lost
+/// its state), or when deliveries keep timing out while the brokers answer. Sends caught on the dying handle
+/// are produced again on the new one (within `deliveryTimeout`), so a replacement costs callers latency, not
+/// errors; a record may then be stored twice, as with any at-least-once retry. ``clientGeneration`` counts handles.
 public final class KafkaProducer: Service, Sendable {
     public let configuration: KafkaProducerConfiguration
     private let logger: Logger
@@ -25,9 +27,18 @@ public final class KafkaProducer: Service, Sendable {
         let pollLoop: RDKafkaPollLoop
     }
 
-    /// Shared by the producer and its delivery-report callback (which must not capture a client).
+    /// True for the first call only.
+    private final class ReportOnce: Sendable {
+        private let done = Atomic<Bool>(false)
+        func first() -> Bool { !done.exchange(true, ordering: .relaxed) }
+    }
+
+    /// Shared by the producer, its delivery-report callback and its poll threads (none of which may
+    /// capture the producer or a client strongly).
     private final class SharedState: Sendable {
         let machine: Mutex<StateMachine>
+        /// Set right after init: reports a handle's fatal error to the producer.
+        let onFatalError = Mutex<(@Sendable (Int) -> Void)?>(nil)
 
         init(stallWindow: Duration) {
             machine = Mutex(StateMachine(stallWindow: stallWindow))
@@ -36,6 +47,10 @@ public final class KafkaProducer: Service, Sendable {
         func deliver(id: UInt, result: Result<KafkaDeliveryReport, KafkaError>) {
             let continuation = machine.withLock { $0.delivered(id: id) }
             continuation?.resume(returning: result)
+        }
+
+        func fatalErrorRaised(generation: Int) {
+            onFatalError.withLock { $0 }?(generation)
         }
     }
 
@@ -49,16 +64,24 @@ public final class KafkaProducer: Service, Sendable {
             state.deliver(id: id, result: result)
         }
         self.context = context
-        current = Mutex(try Self.makeGeneration(id: 1, configuration: configuration, context: context, logger: logger))
+        current = Mutex(try Self.makeGeneration(id: 1, configuration: configuration, context: context, state: state, logger: logger))
+        state.onFatalError.withLock {
+            $0 = { [weak self] generation in self?.fatalErrorRaised(generation: generation) }
+        }
     }
 
     private static func makeGeneration(
-        id: Int, configuration: KafkaProducerConfiguration, context: RDKafkaCallbackContext, logger: Logger
+        id: Int, configuration: KafkaProducerConfiguration, context: RDKafkaCallbackContext, state: SharedState, logger: Logger
     ) throws(KafkaError) -> Generation {
         let client = try RDKafkaClient(kind: .producer, properties: configuration.properties, context: context, logger: logger)
+        let reported = ReportOnce()
         // The loop holds the client, so the handle is destroyed on that thread once the loop ends.
         let pollLoop = RDKafkaPollLoop(name: "kafka-producer-poll", body: {
             client.poll(timeoutMs: 100)
+            // A fatal error may come without any send failing (e.g. while the spool drainer backs off).
+            if client.hasFatalError, reported.first() {
+                state.fatalErrorRaised(generation: id)
+            }
             return true
         }, onExit: {})
         return Generation(id: id, client: client, pollLoop: pollLoop)
@@ -77,28 +100,54 @@ public final class KafkaProducer: Service, Sendable {
     ///
     /// Throws ``KafkaError/Code/timedOut`` when it was not acknowledged within `deliveryTimeout`,
     /// ``KafkaError/Code/closed`` after shutdown began. Waits (up to `deliveryTimeout`) while the local queue
-    /// is full. Cancelling the task does not withdraw the record: the call still waits for its outcome.
+    /// is full or the handle is being replaced. Cancelling the task does not withdraw the record: the call
+    /// still waits for its outcome.
     public func send(_ message: KafkaProducerMessage) async throws(KafkaError) -> KafkaDeliveryReport {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: configuration.deliveryTimeout)
         while true {
-            let result = await enqueueAndWait(message)
-            if case .failure(let error) = result, error.code == .queueFull, clock.now < deadline {
+            let (result, generation) = await enqueueAndWait(message)
+            guard case .failure(let error) = result else {
+                _ = state.machine.withLock { $0.sendCompleted(result, generation: generation, now: clock.now) }
+                return try result.get()
+            }
+            if error.code == .queueFull, clock.now < deadline {
                 try? await Task.sleep(for: .milliseconds(5))
                 continue
             }
-            if let reason = state.machine.withLock({ $0.sendCompleted(result, now: clock.now) }) {
-                Task { await self.replaceClient(reason: reason) }
+            let (replace, resend) = state.machine.withLock {
+                ($0.sendCompleted(result, generation: generation, now: clock.now), $0.shouldResend(after: error, generation: generation))
             }
-            return try result.get()
+            if let replace {
+                Task { await self.replaceClient(reason: replace, failedGeneration: generation) }
+            }
+            if resend, await waitForNewerGeneration(than: generation, until: deadline) {
+                continue
+            }
+            throw error
         }
     }
 
-    private func enqueueAndWait(_ message: KafkaProducerMessage) async -> Result<KafkaDeliveryReport, KafkaError> {
-        await withCheckedContinuation { (continuation: DeliveryContinuation) in
+    /// Waits until a handle newer than `generation` serves sends; false at `deadline` or on shutdown.
+    private func waitForNewerGeneration(than generation: Int, until deadline: ContinuousClock.Instant) async -> Bool {
+        while true {
+            let (newest, running) = state.machine.withLock { machine -> (Int, Bool) in
+                if case .running = machine.lifecycle { return (machine.generation, true) }
+                return (machine.generation, false)
+            }
+            if newest > generation { return running }
+            guard running, ContinuousClock.now < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    private func enqueueAndWait(_ message: KafkaProducerMessage) async -> (Result<KafkaDeliveryReport, KafkaError>, Int) {
+        var used = 0
+        let result = await withCheckedContinuation { (continuation: DeliveryContinuation) in
             // Registered before producing: the report can arrive on the poll thread before produce returns.
             // Produced under the generation lock (produceva does not block) so a handle being retired gets nothing new.
             let failure: KafkaError? = current.withLock { generation in
+                used = generation.id
                 switch state.machine.withLock({ $0.register(continuation, generation: generation.id) }) {
                 case .fail(let error):
                     return error
@@ -109,6 +158,7 @@ public final class KafkaProducer: Service, Sendable {
             }
             if let failure { continuation.resume(returning: .failure(failure)) }
         }
+        return (result, used)
     }
 
     /// Waits until every queued record is delivered or failed, up to `timeout`. Returns whether the queue drained.
@@ -157,14 +207,15 @@ public final class KafkaProducer: Service, Sendable {
         logger.debug("producer closed")
     }
 
-    /// Flushes `generation` for up to `grace`, purges what is left (failing those sends), and stops its thread.
+    /// Flushes `generation` for up to `grace` (not at all once it raised a fatal error: it will deliver
+    /// nothing more), purges what is left (failing those sends), and stops its thread.
     private static func retire(_ generation: Generation, grace: Duration) async -> Bool {
         let client = generation.client
         let timeoutMs = grace.kafkaMilliseconds
         let drained = await RDKafkaBlocking.run { () -> Bool in
-            if client.flush(timeoutMs: timeoutMs) { return true }
+            if !client.hasFatalError, client.flush(timeoutMs: timeoutMs) { return true }
             client.purgeAll()
-            _ = client.flush(timeoutMs: 1000)
+            _ = client.flush(timeoutMs: 1000)  // serves the purged records' delivery reports
             return false
         }
         generation.pollLoop.requestStop()
@@ -172,38 +223,53 @@ public final class KafkaProducer: Service, Sendable {
         return drained
     }
 
-    private func replaceClient(reason: StateMachine.ReplaceReason) async {
+    private func fatalErrorRaised(generation: Int) {
+        if let reason = state.machine.withLock({ $0.fatalErrorRaised(generation: generation) }) {
+            Task { await self.replaceClient(reason: reason, failedGeneration: generation) }
+        }
+    }
+
+    /// Swaps in a new handle, then retires the old one at once: its pending sends fail as purged and
+    /// `send` produces them again on the new handle.
+    private func replaceClient(reason: StateMachine.ReplaceReason, failedGeneration: Int) async {
         if case .stalled = reason, !(await isBrokerReachable(timeout: configuration.deliveryTimeout)) {
             // The brokers are down: a new handle would not help.
-            state.machine.withLock { $0.replacementEnded(replaced: false) }
+            state.machine.withLock { $0.replacementEnded(newGeneration: nil) }
             return
         }
+        let underlying = current.withLock { $0.id == failedGeneration ? $0.client.fatalError : nil }
         let old: Generation
         do throws(KafkaError) {
-            let nextID = current.withLock { $0.id } + 1
-            let fresh = try Self.makeGeneration(id: nextID, configuration: configuration, context: context, logger: logger)
+            let fresh = try Self.makeGeneration(
+                id: failedGeneration + 1, configuration: configuration, context: context, state: state, logger: logger
+            )
             let swapped: Generation? = current.withLock { generation in
-                guard case .running = state.machine.withLock({ $0.lifecycle }) else { return nil }
+                let stillCurrent = state.machine.withLock { machine -> Bool in
+                    guard case .running = machine.lifecycle, generation.id == failedGeneration else { return false }
+                    machine.replacementEnded(newGeneration: fresh.id)
+                    return true
+                }
+                guard stillCurrent else { return nil }
                 defer { generation = fresh }
                 return generation
             }
             guard let swapped else {
                 fresh.pollLoop.requestStop()
-                state.machine.withLock { $0.replacementEnded(replaced: false) }
+                state.machine.withLock { $0.replacementEnded(newGeneration: nil) }
                 return
             }
             old = swapped
         } catch {
             logger.error("cannot replace the Kafka producer handle", metadata: ["error": "\(error)"])
-            state.machine.withLock { $0.replacementEnded(replaced: false) }
+            state.machine.withLock { $0.replacementEnded(newGeneration: nil) }
             return
         }
-        state.machine.withLock { $0.replacementEnded(replaced: true) }
-        logger.warning(
-            "replaced the Kafka producer handle",
-            metadata: ["reason": "\(reason)", "kafka.generation": "\(old.id + 1)"]
-        )
-        _ = await Self.retire(old, grace: configuration.deliveryTimeout)
+        var metadata: Logger.Metadata = [
+            "reason": "\(reason)", "kafka.generation": "\(old.id + 1)", "kafka.outq": "\(old.client.outQueueLength)",
+        ]
+        if let underlying { metadata["error"] = "\(underlying)" }
+        logger.warning("replaced the Kafka producer handle", metadata: metadata)
+        _ = await Self.retire(old, grace: .zero)
         let abandoned = state.machine.withLock { $0.abandon(generation: old.id) }
         for continuation in abandoned {
             continuation.resume(returning: .failure(KafkaError(code: .purged, message: "the producer handle was replaced")))

@@ -92,6 +92,11 @@ final class RDKafkaClient: @unchecked Sendable {
         _ = rd_kafka_purge(handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
     }
 
+    /// Whether the client raised a fatal error (cheap: no string is built).
+    var hasFatalError: Bool {
+        rd_kafka_fatal_error(handle, nil, 0) != RD_KAFKA_RESP_ERR_NO_ERROR
+    }
+
     /// The client's fatal error, if one was raised.
     var fatalError: KafkaError? {
         var buffer = [CChar](repeating: 0, count: 8)

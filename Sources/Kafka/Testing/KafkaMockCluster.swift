@@ -27,6 +27,11 @@ public final class KafkaMockCluster: Sendable {
         public static let notEnoughReplicas = BrokerError(code: 19)
         public static let notEnoughReplicasAfterAppend = BrokerError(code: 20)
         public static let topicAuthorizationFailed = BrokerError(code: 29)
+        /// Idempotent producer errors: librdkafka raises a fatal error for these (the handle must be replaced).
+        public static let outOfOrderSequenceNumber = BrokerError(code: 45)
+        public static let invalidProducerEpoch = BrokerError(code: 47)
+        public static let unknownProducerID = BrokerError(code: 59)
+        public static let producerFenced = BrokerError(code: 90)
         /// The broker drops the connection instead of answering.
         public static let disconnect = BrokerError(code: RDKafkaMockCluster.disconnectCode)
     }
