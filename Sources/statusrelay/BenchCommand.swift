@@ -15,23 +15,31 @@ struct BenchCommand: AsyncParsableCommand {
 
     struct Webhook: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "verify + parse + normalize + encode of a typical 9-parameter callback, single-threaded."
+            abstract: "verify + parse + normalize + encode of a typical 9-parameter callback, single-threaded.",
+            discussion: "Also measures the event codec alone: StatusEventCodec.decode (the consumer's per-record cost) and encode."
         )
 
         @Option(help: "Callbacks per round (the best of 5 rounds is reported).")
         var iterations = 200_000
+
+        @Option(help: "Events decoded and encoded per round for the codec figures (0 skips them).")
+        var codecIterations = 200_000
 
         @Flag(help: "Print one JSON object instead of text.")
         var json = false
 
         func run() throws {
             let report = WebhookBenchmark.run(iterations: iterations)
+            let codec = codecIterations > 0 ? EventCodecBenchmark.run(iterations: codecIterations) : nil
             if json {
-                print(
-                    #"{"iterations":\#(report.iterations),"ns_per_callback":\#(report.nanosecondsPerCallback),"cpu_ns_per_callback":\#(report.cpuNanosecondsPerCallback),"callbacks_per_second":\#(Int(report.callbacksPerSecond)),"event_bytes":\#(report.eventBytes)}"#
-                )
+                var fields = #""iterations":\#(report.iterations),"ns_per_callback":\#(report.nanosecondsPerCallback),"cpu_ns_per_callback":\#(report.cpuNanosecondsPerCallback),"callbacks_per_second":\#(Int(report.callbacksPerSecond)),"event_bytes":\#(report.eventBytes)"#
+                if let codec {
+                    fields += #","codec_iterations":\#(codec.iterations),"decode_ns_per_event":\#(codec.nanosecondsPerDecode),"decode_cpu_ns_per_event":\#(codec.cpuNanosecondsPerDecode),"encode_ns_per_event":\#(codec.nanosecondsPerEncode),"encode_cpu_ns_per_event":\#(codec.cpuNanosecondsPerEncode),"codec_event_bytes":\#(codec.eventBytes)"#
+                }
+                print("{" + fields + "}")
             } else {
                 print(report)
+                if let codec { print(codec) }
             }
         }
     }

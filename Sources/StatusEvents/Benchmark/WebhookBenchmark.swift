@@ -87,7 +87,7 @@ public enum WebhookBenchmark {
         return Report(iterations: iterations, totalNanoseconds: best, cpuNanoseconds: bestCPU, eventBytes: bytes)
     }
 
-    private static func threadCPUNanoseconds() -> Int64 {
+    static func threadCPUNanoseconds() -> Int64 {
         var time = timespec()
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
         return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)

@@ -13,7 +13,17 @@ enum FormDecoder {
         var nameFlags: UInt8 = 0
         var flags: UInt8 = 0
         var index = 0
+        let raw = UnsafeRawBufferPointer(body)
         while index <= count {
+            // Eight bytes at a time to the next `&`, `=`, `%`, `+` or non-ASCII byte.
+            while index + 8 <= count {
+                let hits = Self.specialBytes(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                if hits != 0 {
+                    index += hits.trailingZeroBitCount >> 3
+                    break
+                }
+                index += 8
+            }
             let byte = index < count ? body[index] : UInt8(ascii: "&")
             switch byte {
             case UInt8(ascii: "&"):
@@ -21,7 +31,11 @@ enum FormDecoder {
                     let name: String
                     let value: String
                     if equals >= 0 {
-                        name = try decode(body, segmentStart, equals, nameFlags, &scratch)
+                        if nameFlags == 0, let known = wellKnownName(body, segmentStart, equals) {
+                            name = known
+                        } else {
+                            name = try decode(body, segmentStart, equals, nameFlags, &scratch)
+                        }
                         value = try decode(body, equals + 1, index, flags, &scratch)
                     } else {
                         name = try decode(body, segmentStart, index, flags, &scratch)
@@ -48,6 +62,44 @@ enum FormDecoder {
             index += 1
         }
         return FormParameters(parsed: parameters)
+    }
+
+    /// The high bit of each byte of `word` (little-endian) that is `&`, `=`, `%`, `+` or >= 0x80.
+    /// False positives occur only above a real hit, so the lowest set bit is always exact.
+    @inline(__always)
+    static func specialBytes(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        func zeroBytes(_ value: UInt64) -> UInt64 { (value &- ones) & ~value }
+        let hits = zeroBytes(word ^ (ones &* 0x26)) | zeroBytes(word ^ (ones &* 0x3D)) | zeroBytes(word ^ (ones &* 0x25))
+            | zeroBytes(word ^ (ones &* 0x2B)) | word
+        return (hits & 0x8080_8080_8080_8080).littleEndian
+    }
+
+    /// Parameter names Twilio sends on every status callback, as literals: no allocation or UTF-8
+    /// validation for them, and the long ones (>15 bytes) are not heap strings.
+    @inline(__always)
+    static func wellKnownName(_ body: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> String? {
+        func matches(_ name: StaticString) -> Bool {
+            let pointer = name.utf8Start
+            for offset in 0..<(end - start) where body[start + offset] != pointer[offset] { return false }
+            return true
+        }
+        switch end - start {
+        case 2: return matches("To") ? "To" : nil
+        case 4: return matches("From") ? "From" : nil
+        case 6: return matches("SmsSid") ? "SmsSid" : nil
+        case 9: return matches("SmsStatus") ? "SmsStatus" : matches("ErrorCode") ? "ErrorCode" : nil
+        case 10:
+            if matches("MessageSid") { return "MessageSid" }
+            if matches("AccountSid") { return "AccountSid" }
+            return matches("ApiVersion") ? "ApiVersion" : nil
+        case 13: return matches("MessageStatus") ? "MessageStatus" : matches("ChannelPrefix") ? "ChannelPrefix" : nil
+        case 14: return matches("RawDlrDoneDate") ? "RawDlrDoneDate" : nil
+        case 17: return matches("ChannelInstallSid") ? "ChannelInstallSid" : nil
+        case 19: return matches("MessagingServiceSid") ? "MessagingServiceSid" : nil
+        case 20: return matches("ChannelStatusMessage") ? "ChannelStatusMessage" : nil
+        default: return nil
+        }
     }
 
     private static let needsDecoding: UInt8 = 1

@@ -18,6 +18,8 @@ public struct FormParameters: Sendable, Hashable, RandomAccessCollection, Expres
     /// Indices sorted by name bytes (ties in received order), computed once at parse time because
     /// both the signature and the event id need it.
     private var cachedNameOrder: [Int]?
+    /// Whether two parameters share a name; cached with `cachedNameOrder`.
+    private var cachedHasRepeatedNames = true
 
     public init(_ parameters: [Parameter] = []) {
         self.parameters = parameters
@@ -29,10 +31,15 @@ public struct FormParameters: Sendable, Hashable, RandomAccessCollection, Expres
 
     init(parsed parameters: [Parameter]) {
         self.parameters = parameters
-        self.cachedNameOrder = UTF8Order.nameOrder(parameters)
+        (cachedNameOrder, cachedHasRepeatedNames) = UTF8Order.nameOrder(parameters)
     }
 
-    var nameOrder: [Int] { cachedNameOrder ?? UTF8Order.nameOrder(parameters) }
+    /// Indices sorted by name bytes (ties in received order), and whether any name occurs twice
+    /// (when not, loops over the order skip looking for runs of one name: the usual callback).
+    var sortedNames: (order: [Int], hasRepeatedNames: Bool) {
+        if let cachedNameOrder { return (cachedNameOrder, cachedHasRepeatedNames) }
+        return UTF8Order.nameOrder(parameters)
+    }
 
     public static func == (lhs: FormParameters, rhs: FormParameters) -> Bool {
         lhs.parameters == rhs.parameters

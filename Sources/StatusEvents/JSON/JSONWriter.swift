@@ -83,52 +83,70 @@ struct JSONWriter: ~Copyable {
         byte(UInt8(ascii: "\""))
     }
 
+    /// Copies a string's bytes escaped. Capacity for the worst case (every byte `\u00XX`) plus a
+    /// word of slack is reserved first, so clean 8-byte words are stored whole and no byte needs a
+    /// capacity check.
     private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
-        var runStart = 0
-        var index = 0
         let length = utf8.count
-        // Eight bytes at a time while none needs escaping (SWAR: any byte < 0x20, == '"' or == '\\').
-        if let base = UnsafeRawPointer(utf8.baseAddress) {
-            while index + 8 <= length {
-                let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                let ones: UInt64 = 0x0101_0101_0101_0101
-                let highs: UInt64 = 0x8080_8080_8080_8080
-                let quote = word ^ (ones &* 0x22)
-                let backslash = word ^ (ones &* 0x5C)
-                let control = (word &- ones &* 0x20) & ~word
-                let zeroQuote = (quote &- ones) & ~quote
-                let zeroBackslash = (backslash &- ones) & ~backslash
-                if (control | zeroQuote | zeroBackslash) & highs != 0 { break }
-                index += 8
+        guard let source = utf8.baseAddress, length > 0 else { return }
+        reserve(length * 6 + 8)
+        var out = storage + count
+        var index = 0
+        @inline(__always)
+        func put(_ byte: UInt8) {
+            if byte >= 0x20 && byte != 0x22 && byte != 0x5C {
+                out.pointee = byte
+                out += 1
+                return
             }
+            out[0] = UInt8(ascii: "\\")
+            switch byte {
+            case 0x22: out[1] = 0x22
+            case 0x5C: out[1] = 0x5C
+            case 0x0A: out[1] = UInt8(ascii: "n")
+            case 0x0D: out[1] = UInt8(ascii: "r")
+            case 0x09: out[1] = UInt8(ascii: "t")
+            case 0x08: out[1] = UInt8(ascii: "b")
+            case 0x0C: out[1] = UInt8(ascii: "f")
+            default:
+                out[1] = UInt8(ascii: "u")
+                out[2] = UInt8(ascii: "0")
+                out[3] = UInt8(ascii: "0")
+                out[4] = Self.hexDigit(byte >> 4)
+                out[5] = Self.hexDigit(byte & 15)
+                out += 6
+                return
+            }
+            out += 2
+        }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        while index + 8 <= length {
+            let word = UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)
+            UnsafeMutableRawPointer(out).storeBytes(of: word, as: UInt64.self)
+            // Any byte < 0x20, == '"' or == '\\' (SWAR; false positives only next to a real hit).
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            let control = (word &- ones &* 0x20) & ~word
+            let zeroQuote = (quote &- ones) & ~quote
+            let zeroBackslash = (backslash &- ones) & ~backslash
+            if (control | zeroQuote | zeroBackslash) & 0x8080_8080_8080_8080 == 0 {
+                out += 8
+            } else {
+                for offset in 0..<8 { put(source[index + offset]) }
+            }
+            index += 8
         }
         while index < length {
-            let byte = utf8[index]
-            if byte >= 0x20 && byte != 0x22 && byte != 0x5C {
-                index += 1
-                continue
-            }
-            if index > runStart { append(UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
-            switch byte {
-            case 0x22: raw("\\\"")
-            case 0x5C: raw("\\\\")
-            case 0x0A: raw("\\n")
-            case 0x0D: raw("\\r")
-            case 0x09: raw("\\t")
-            case 0x08: raw("\\b")
-            case 0x0C: raw("\\f")
-            default:
-                raw("\\u00")
-                self.byte(Self.hexDigits[Int(byte >> 4)])
-                self.byte(Self.hexDigits[Int(byte & 15)])
-            }
+            put(source[index])
             index += 1
-            runStart = index
         }
-        if length > runStart { append(UnsafeBufferPointer(rebasing: utf8[runStart..<length])) }
+        count = out - storage
     }
 
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    @inline(__always)
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
+    }
 
     mutating func optionalString(_ value: String?) {
         if let value { string(value) } else { raw("null") }

@@ -28,12 +28,25 @@ struct EventFields {
         if let prefix, !prefix.isEmpty { return prefix.lowercased() }
         func addressChannel(_ address: String?) -> String? {
             // E.164 numbers and alphanumeric sender ids have no colon: skip them without allocating.
-            guard let address, let colon = address.utf8.firstIndex(of: UInt8(ascii: ":")) else { return nil }
-            let candidate = String(address[..<colon]).lowercased()
+            guard let address, let offset = colonOffset(address) else { return nil }
+            let candidate = String(address[..<address.utf8.index(address.utf8.startIndex, offsetBy: offset)]).lowercased()
             return addressChannels.contains(candidate) ? candidate : nil
         }
         if let channel = addressChannel(from) ?? addressChannel(to) { return channel }
         return messageSid.utf8.first == UInt8(ascii: "M") ? "mms" : "sms"
+    }
+
+    private static func colonOffset(_ address: String) -> Int? {
+        address.utf8.withContiguousStorageIfAvailable { $0.firstIndex(of: UInt8(ascii: ":")) }
+            ?? address.utf8.firstIndex(of: UInt8(ascii: ":")).map { address.utf8.distance(from: address.utf8.startIndex, to: $0) }
+    }
+
+    /// `lowercased()`, skipped for text that is already lower-case ASCII (Twilio's statuses).
+    static func lowercased(_ text: String) -> String {
+        let unchanged = text.utf8.withContiguousStorageIfAvailable { bytes in
+            !bytes.contains { $0 >= 0x80 || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) }
+        }
+        return unchanged == true ? text : text.lowercased()
     }
 
     static func errorCode(_ raw: String?, notes: inout [String]) -> StatusEvent.ErrorCode? {
@@ -55,7 +68,7 @@ struct EventFields {
         extraNotes: [String] = []
     ) -> StatusEvent {
         var notes = extraNotes
-        let status = status.lowercased()
+        let status = Self.lowercased(status)
         let code: StatusEvent.ErrorCode? =
             if let numericErrorCode { .numeric(numericErrorCode) } else { Self.errorCode(errorCode, notes: &notes) }
         var dlrDoneAt: String?
@@ -70,12 +83,12 @@ struct EventFields {
         var params: [String: StatusEvent.ParamValue] = [:]
         params.reserveCapacity(parameters.count)
         let all = parameters.parameters
-        let order = parameters.nameOrder
+        let (order, repeated) = parameters.sortedNames
         var position = 0
         while position < order.count {
             let name = all[order[position]].name
             var end = position + 1
-            while end < order.count, UTF8Order.equal(all[order[end]].name, name) { end += 1 }
+            while repeated, end < order.count, UTF8Order.equal(all[order[end]].name, name) { end += 1 }
             let value: StatusEvent.ParamValue =
                 end == position + 1 ? .single(all[order[position]].value) : .multiple(order[position..<end].map { all[$0].value })
             if let existing = params.updateValue(value, forKey: name) {

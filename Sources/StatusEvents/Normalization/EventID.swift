@@ -16,7 +16,7 @@ public enum EventID {
 
     public static func compute(source: StatusEvent.Source, parameters: FormParameters) -> String {
         let all = parameters.parameters
-        let order = parameters.nameOrder
+        let (order, repeated) = parameters.sortedNames
         var writer = JSONWriter(capacity: 1024)
         writer.byte(UInt8(ascii: "["))
         writer.string(version)
@@ -33,7 +33,7 @@ public enum EventID {
             writer.raw(",[")
             writer.string(all[order[position]].value)
             position += 1
-            while position < order.count, UTF8Order.equal(all[order[position]].name, name) {
+            while repeated, position < order.count, UTF8Order.equal(all[order[position]].name, name) {
                 writer.byte(UInt8(ascii: ","))
                 writer.string(all[order[position]].value)
                 position += 1

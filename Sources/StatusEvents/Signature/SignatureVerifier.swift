@@ -177,20 +177,27 @@ public struct SignatureVerifier: Sendable {
         }
     }
 
+    /// One copy from the string's contiguous UTF-8 (`append(contentsOf: utf8)` goes byte by byte).
+    @inline(__always)
+    static func appendUTF8(_ text: String, to payload: inout [UInt8]) {
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { payload.append(contentsOf: $0) }
+        if done == nil { payload.append(contentsOf: text.utf8) }
+    }
+
     /// Names in byte order; a repeated name's values sorted and de-duplicated (Python's
     /// `sorted(set(values))`), each appended as name + value. Comparison is on UTF-8 bytes
     /// (= code points), never Swift's canonical equivalence.
     static func appendCanonicalParameters(_ parameters: FormParameters, to payload: inout [UInt8]) {
         let all = parameters.parameters
-        let order = parameters.nameOrder
+        let (order, repeated) = parameters.sortedNames
         var start = 0
         while start < order.count {
             // One name's values: sorted by bytes, exact duplicates dropped.
             var end = start + 1
-            while end < order.count, UTF8Order.equal(all[order[end]].name, all[order[start]].name) { end += 1 }
+            while repeated, end < order.count, UTF8Order.equal(all[order[end]].name, all[order[start]].name) { end += 1 }
             if end == start + 1 {
-                payload.append(contentsOf: all[order[start]].name.utf8)
-                payload.append(contentsOf: all[order[start]].value.utf8)
+                appendUTF8(all[order[start]].name, to: &payload)
+                appendUTF8(all[order[start]].value, to: &payload)
                 start = end
                 continue
             }
@@ -199,8 +206,8 @@ public struct SignatureVerifier: Sendable {
             var previous: String?
             for value in values {
                 if let previous, UTF8Order.equal(previous, value) { continue }
-                payload.append(contentsOf: all[order[start]].name.utf8)
-                payload.append(contentsOf: value.utf8)
+                appendUTF8(all[order[start]].name, to: &payload)
+                appendUTF8(value, to: &payload)
                 previous = value
             }
             start = end

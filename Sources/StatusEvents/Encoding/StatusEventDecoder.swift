@@ -1,0 +1,398 @@
+/// Reads the event's wire form straight into `StatusEvent` fields in one pass: no `JSONValue`
+/// tree, no per-member arrays, strings made once from the input bytes.
+///
+/// Behaves exactly like the former tree-based decoder (kept as a reference in the tests):
+/// - the whole document must be valid JSON first (unknown members are validated and skipped), so a
+///   syntax error anywhere wins over a field error;
+/// - the first member with a given name counts (later duplicates are only validated);
+/// - field errors are reported in the same order with the same messages, so they are recorded
+///   while scanning and raised afterwards.
+///
+/// Member names are matched by bytes. For these ASCII names that equals Swift's `String` equality:
+/// no other string is canonically equivalent to them (only `K`, `;` and a backtick have such
+/// non-ASCII twins, and no name contains one).
+struct StatusEventDecoder {
+    private var scanner: JSONScanner
+
+    /// Bit per known member: set once its first occurrence was read.
+    private var seen: UInt32 = 0
+    /// Bit per known member: its first occurrence has the wrong JSON type.
+    private var wrongType: UInt32 = 0
+    /// Bit per known member: a number that is not a 64-bit integer.
+    private var notInteger: UInt32 = 0
+
+    private var version: Int?
+    private var id: String?
+    private var messageSid: String?
+    private var accountSid: String?
+    private var messagingServiceSid: String?
+    private var status: String?
+    private var statusRank: Int64?
+    private var errorCode: StatusEvent.ErrorCode?
+    private var eventType: String?
+    private var channel: String?
+    private var from: String?
+    private var to: String?
+    private var rawDlrDoneDate: String?
+    private var dlrDoneAt: String?
+    private var receivedAt: Int64?
+    private var source: String?
+    private var ingress = StatusEvent.IngressInfo()
+    private var params: [String: StatusEvent.ParamValue] = [:]
+    /// The first bad `params` member's message.
+    private var paramsProblem: String?
+    private var notes: [String] = []
+    private var notesHaveNonString = false
+
+    private enum Key: UInt32 {
+        case schemaVersion, id, messageSid, accountSid, messagingServiceSid, status, statusRank, errorCode, eventType
+        case channel, from, to, rawDlrDoneDate, dlrDoneAt, receivedAt, source, ingress, params, notes
+        // ingress members
+        case nodeId, idempotencyToken, homeRegion
+
+        var bit: UInt32 { 1 << rawValue }
+    }
+
+    init(bytes: [UInt8]) {
+        scanner = JSONScanner(bytes: bytes)
+    }
+
+    mutating func decode() throws(WebhookError) -> StatusEvent {
+        guard try scanner.valueStart() == UInt8(ascii: "{") else {
+            try scanner.skipValue()
+            try scanner.finish()
+            throw Self.invalid("the event is not a JSON object")
+        }
+        if try scanner.beginObject() {
+            repeat {
+                let (name, text) = try scanner.memberName()
+                let key = text.map { Self.topLevelKey($0) } ?? scanner.withRawBytes(name) { Self.topLevelKey($0) }
+                if let key, seen & key.bit == 0 {
+                    seen |= key.bit
+                    try readTopLevel(key)
+                } else {
+                    try scanner.skipValue()
+                }
+            } while try scanner.nextMember()
+        }
+        try scanner.finish()
+        return try assemble()
+    }
+
+    // MARK: Scanning
+
+    private mutating func readTopLevel(_ key: Key) throws(WebhookError) {
+        switch key {
+        case .schemaVersion:
+            guard Self.isNumberStart(try scanner.valueStart()) else {
+                try scanner.skipValue()
+                return
+            }
+            let range = try scanner.scanNumber()
+            version = scanner.integer(range).flatMap { Int(exactly: $0) }
+        case .id: id = try requiredString()
+        case .messageSid: messageSid = try requiredString()
+        case .accountSid: accountSid = try requiredString()
+        case .status: status = try requiredString()
+        case .source: source = try requiredString()
+        case .messagingServiceSid: messagingServiceSid = try optionalString(key)
+        case .eventType: eventType = try optionalString(key)
+        case .channel: channel = try optionalString(key)
+        case .from: from = try optionalString(key)
+        case .to: to = try optionalString(key)
+        case .rawDlrDoneDate: rawDlrDoneDate = try optionalString(key)
+        case .dlrDoneAt: dlrDoneAt = try optionalString(key)
+        case .statusRank: statusRank = try optionalInteger(key)
+        case .receivedAt: receivedAt = try optionalInteger(key)
+        case .errorCode:
+            let start = try scanner.valueStart()
+            if start == UInt8(ascii: "\"") {
+                errorCode = .text(try string())
+            } else if Self.isNumberStart(start) {
+                let range = try scanner.scanNumber()
+                if let value = scanner.integer(range).flatMap({ Int(exactly: $0) }) {
+                    errorCode = .numeric(value)
+                } else {
+                    notInteger |= key.bit
+                }
+            } else if try !scanner.consumeNull() {
+                wrongType |= key.bit
+                try scanner.skipValue()
+            }
+        case .ingress: try readIngress()
+        case .params: try readParams()
+        case .notes: try readNotes()
+        case .nodeId, .idempotencyToken, .homeRegion:
+            try scanner.skipValue()  // not top-level names
+        }
+    }
+
+    /// A string, or nil (recorded as missing) for any other value.
+    private mutating func requiredString() throws(WebhookError) -> String? {
+        guard try scanner.valueStart() == UInt8(ascii: "\"") else {
+            try scanner.skipValue()
+            return nil
+        }
+        return try string()
+    }
+
+    /// A string or null; any other value is recorded as a type error.
+    private mutating func optionalString(_ key: Key) throws(WebhookError) -> String? {
+        if try scanner.valueStart() == UInt8(ascii: "\"") { return try string() }
+        if try !scanner.consumeNull() {
+            wrongType |= key.bit
+            try scanner.skipValue()
+        }
+        return nil
+    }
+
+    private mutating func optionalInteger(_ key: Key) throws(WebhookError) -> Int64? {
+        let start = try scanner.valueStart()
+        if Self.isNumberStart(start) {
+            let range = try scanner.scanNumber()
+            guard let value = scanner.integer(range) else {
+                notInteger |= key.bit
+                return nil
+            }
+            return value
+        }
+        if try !scanner.consumeNull() {
+            wrongType |= key.bit
+            try scanner.skipValue()
+        }
+        return nil
+    }
+
+    /// The string value at `index` (its opening quote).
+    private mutating func string() throws(WebhookError) -> String {
+        let token = try scanner.scanString()
+        return try scanner.makeString(token)
+    }
+
+    private mutating func readIngress() throws(WebhookError) {
+        guard try scanner.valueStart() == UInt8(ascii: "{") else {
+            if try !scanner.consumeNull() {
+                wrongType |= Key.ingress.bit
+                try scanner.skipValue()
+            }
+            return
+        }
+        guard try scanner.beginObject() else { return }
+        repeat {
+            let (name, text) = try scanner.memberName()
+            let key = text.map { Self.ingressKey($0) } ?? scanner.withRawBytes(name) { Self.ingressKey($0) }
+            guard let key, seen & key.bit == 0 else {
+                try scanner.skipValue()
+                continue
+            }
+            seen |= key.bit
+            let value = try optionalString(key)
+            switch key {
+            case .nodeId: ingress.nodeId = value
+            case .idempotencyToken: ingress.idempotencyToken = value
+            default: ingress.homeRegion = value
+            }
+        } while try scanner.nextMember()
+    }
+
+    private mutating func readParams() throws(WebhookError) {
+        guard try scanner.valueStart() == UInt8(ascii: "{") else {
+            if try !scanner.consumeNull() {
+                wrongType |= Key.params.bit
+                try scanner.skipValue()
+            }
+            return
+        }
+        guard try scanner.beginObject() else { return }
+        params.reserveCapacity(16)
+        repeat {
+            let (nameToken, text) = try scanner.memberName()
+            guard paramsProblem == nil else {
+                try scanner.skipValue()
+                continue
+            }
+            let name = text ?? scanner.asciiString(nameToken)
+            switch try scanner.valueStart() {
+            case UInt8(ascii: "\""):
+                params[name] = .single(try string())
+            case UInt8(ascii: "["):
+                var values: [String] = []
+                if try scanner.beginArray() {
+                    repeat {
+                        if paramsProblem == nil, try scanner.valueStart() == UInt8(ascii: "\"") {
+                            values.append(try string())
+                        } else {
+                            if paramsProblem == nil { paramsProblem = "params.\(name) has a non-string value" }
+                            try scanner.skipValue()
+                        }
+                    } while try scanner.nextElement()
+                }
+                if paramsProblem == nil { params[name] = .multiple(values) }
+            default:
+                paramsProblem = "params.\(name) is not a string or an array of strings"
+                try scanner.skipValue()
+            }
+        } while try scanner.nextMember()
+    }
+
+    private mutating func readNotes() throws(WebhookError) {
+        guard try scanner.valueStart() == UInt8(ascii: "[") else {
+            if try !scanner.consumeNull() {
+                wrongType |= Key.notes.bit
+                try scanner.skipValue()
+            }
+            return
+        }
+        guard try scanner.beginArray() else { return }
+        repeat {
+            if !notesHaveNonString, try scanner.valueStart() == UInt8(ascii: "\"") {
+                notes.append(try string())
+            } else {
+                notesHaveNonString = true
+                try scanner.skipValue()
+            }
+        } while try scanner.nextElement()
+    }
+
+    @inline(__always)
+    private static func isNumberStart(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "-") || JSONScanner.isDigit(byte)
+    }
+
+    // MARK: Member names
+
+    private static func topLevelKey(_ name: UnsafeBufferPointer<UInt8>) -> Key? {
+        switch name.count {
+        case 2:
+            if equals(name, "id") { return .id }
+            if equals(name, "to") { return .to }
+        case 4:
+            if equals(name, "from") { return .from }
+        case 5:
+            if equals(name, "notes") { return .notes }
+        case 6:
+            if equals(name, "status") { return .status }
+            if equals(name, "source") { return .source }
+            if equals(name, "params") { return .params }
+        case 7:
+            if equals(name, "channel") { return .channel }
+            if equals(name, "ingress") { return .ingress }
+        case 9:
+            if equals(name, "errorCode") { return .errorCode }
+            if equals(name, "eventType") { return .eventType }
+            if equals(name, "dlrDoneAt") { return .dlrDoneAt }
+        case 10:
+            if equals(name, "messageSid") { return .messageSid }
+            if equals(name, "accountSid") { return .accountSid }
+            if equals(name, "statusRank") { return .statusRank }
+            if equals(name, "receivedAt") { return .receivedAt }
+        case 13:
+            if equals(name, "schemaVersion") { return .schemaVersion }
+        case 14:
+            if equals(name, "rawDlrDoneDate") { return .rawDlrDoneDate }
+        case 19:
+            if equals(name, "messagingServiceSid") { return .messagingServiceSid }
+        default:
+            break
+        }
+        return nil
+    }
+
+    private static func topLevelKey(_ name: String) -> Key? {
+        var name = name
+        return name.withUTF8 { topLevelKey($0) }
+    }
+
+    private static func ingressKey(_ name: UnsafeBufferPointer<UInt8>) -> Key? {
+        switch name.count {
+        case 6: equals(name, "nodeId") ? .nodeId : nil
+        case 10: equals(name, "homeRegion") ? .homeRegion : nil
+        case 16: equals(name, "idempotencyToken") ? .idempotencyToken : nil
+        default: nil
+        }
+    }
+
+    private static func ingressKey(_ name: String) -> Key? {
+        var name = name
+        return name.withUTF8 { ingressKey($0) }
+    }
+
+    @inline(__always)
+    private static func equals(_ name: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool {
+        let count = text.utf8CodeUnitCount
+        guard name.count == count else { return false }
+        let expected = text.utf8Start
+        for offset in 0..<count where name[offset] != expected[offset] { return false }
+        return true
+    }
+
+    // MARK: Assembly
+
+    /// Raises the first field error in the former decoder's order, or builds the event.
+    private func assemble() throws(WebhookError) -> StatusEvent {
+        guard let version else { throw Self.invalid("schemaVersion is missing or not an integer") }
+        guard version == StatusEvent.currentSchemaVersion else {
+            throw .malformed("unsupported_schema_version", "schemaVersion \(version) is not supported by this build")
+        }
+        guard let sourceText = source else { throw Self.invalid("source is missing or not a string") }
+        guard let source = StatusEvent.Source(rawValue: sourceText) else { throw Self.invalid("unknown source") }
+        try checkInteger(.receivedAt, "receivedAt")
+        guard let receivedAt else { throw Self.invalid("receivedAt is missing") }
+        if wrongType & Key.errorCode.bit != 0 { throw Self.invalid("errorCode is not a number, string or null") }
+        if notInteger & Key.errorCode.bit != 0 { throw Self.invalid("errorCode is not an integer") }
+        if wrongType & Key.ingress.bit != 0 { throw Self.invalid("ingress is not an object") }
+        try checkOptionalString(.nodeId, "ingress.nodeId")
+        try checkOptionalString(.idempotencyToken, "ingress.idempotencyToken")
+        try checkOptionalString(.homeRegion, "ingress.homeRegion")
+        if wrongType & Key.params.bit != 0 { throw Self.invalid("params is not an object") }
+        if let paramsProblem { throw Self.invalid(paramsProblem) }
+        if wrongType & Key.notes.bit != 0 { throw Self.invalid("notes is not an array") }
+        if notesHaveNonString { throw Self.invalid("notes has a non-string element") }
+        guard let id else { throw Self.invalid("id is missing or not a string") }
+        guard let messageSid else { throw Self.invalid("messageSid is missing or not a string") }
+        guard let accountSid else { throw Self.invalid("accountSid is missing or not a string") }
+        try checkOptionalString(.messagingServiceSid, "messagingServiceSid")
+        guard let status else { throw Self.invalid("status is missing or not a string") }
+        try checkInteger(.statusRank, "statusRank")
+        try checkOptionalString(.eventType, "eventType")
+        try checkOptionalString(.channel, "channel")
+        try checkOptionalString(.from, "from")
+        try checkOptionalString(.to, "to")
+        try checkOptionalString(.rawDlrDoneDate, "rawDlrDoneDate")
+        try checkOptionalString(.dlrDoneAt, "dlrDoneAt")
+        return StatusEvent(
+            schemaVersion: version,
+            id: id,
+            messageSid: messageSid,
+            accountSid: accountSid,
+            messagingServiceSid: messagingServiceSid,
+            status: status,
+            statusRank: statusRank.map { Int($0) },
+            errorCode: errorCode,
+            eventType: eventType,
+            channel: channel,
+            from: from,
+            to: to,
+            rawDlrDoneDate: rawDlrDoneDate,
+            dlrDoneAt: dlrDoneAt,
+            receivedAt: receivedAt,
+            source: source,
+            ingress: ingress,
+            params: params,
+            notes: notes
+        )
+    }
+
+    private func checkOptionalString(_ key: Key, _ name: StaticString) throws(WebhookError) {
+        if wrongType & key.bit != 0 { throw Self.invalid("\(name) is not a string or null") }
+    }
+
+    private func checkInteger(_ key: Key, _ name: StaticString) throws(WebhookError) {
+        if wrongType & key.bit != 0 { throw Self.invalid("\(name) is not an integer or null") }
+        if notInteger & key.bit != 0 { throw Self.invalid("\(name) is not an integer") }
+    }
+
+    static func invalid(_ message: String) -> WebhookError {
+        .malformed("invalid_event", "not a v1 status event: \(message)")
+    }
+}

@@ -1,0 +1,138 @@
+@testable import StatusEvents
+import Testing
+
+/// The word-at-a-time scanners and prefix-keyed sorts of the hot path against naive references,
+/// with inputs long enough to cross 8-byte words and names that share 8-byte prefixes.
+@Suite struct HotPathTests {
+    static let names = [
+        "MessageS", "MessageSid", "MessageStatus", "MessagingServiceSid", "Messag", "a", "a\u{0}", "a\u{0}\u{0}", "", "é", "e\u{301}",
+        "Émoji 😀", "ABCDEFGH", "ABCDEFGHI", "ABCDEFGH\u{0}", "To", "From", "zz", "\u{7F}", "中文",
+    ]
+
+    @Test func nameOrderIsAStableByteOrderSort() {
+        var generator = SplitMix64(seed: 0x0DE7)
+        for _ in 0..<2000 {
+            let count = Int(generator.next() % 14)
+            let parameters = (0..<count).map { index in
+                FormParameters.Parameter(name: Self.names[Int(generator.next() % UInt64(Self.names.count))], value: "\(index)")
+            }
+            let (order, repeated) = UTF8Order.nameOrder(parameters)
+            let expected = parameters.indices.sorted { lhs, rhs in
+                let left = Array(parameters[lhs].name.utf8)
+                let right = Array(parameters[rhs].name.utf8)
+                return left == right ? lhs < rhs : left.lexicographicallyPrecedes(right)
+            }
+            #expect(order == expected)
+            #expect(repeated == (Set(parameters.map { Array($0.name.utf8) }).count < parameters.count))
+        }
+    }
+
+    @Test func encodedParamsAreInKeyByteOrder() throws {
+        var generator = SplitMix64(seed: 0xE4C0)
+        for _ in 0..<500 {
+            var params: [String: StatusEvent.ParamValue] = [:]
+            for _ in 0..<Int(generator.next() % 14) {
+                params[Self.names[Int(generator.next() % UInt64(Self.names.count))]] = .single("v")
+            }
+            let event = StatusEvent(id: "i", messageSid: "m", accountSid: "a", status: "s", statusRank: nil, receivedAt: 0, params: params)
+            let encoded = try JSONValue.parse(StatusEventCodec.encode(event))
+            guard case .object(let members)? = encoded["params"] else {
+                Issue.record("params is not an object")
+                return
+            }
+            let keys = members.map { Array($0.key.utf8) }
+            #expect(keys == params.keys.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) })
+            #expect(try StatusEventCodec.decode(StatusEventCodec.encode(event)) == event)
+        }
+    }
+
+    /// JSON string escaping: only `"`, `\` and C0 controls are escaped, short forms where JSON has them.
+    @Test func stringEscapingMatchesANaiveEscaper() throws {
+        func naive(_ text: String) -> [UInt8] {
+            var output: [UInt8] = [0x22]
+            for byte in text.utf8 {
+                switch byte {
+                case 0x22: output += Array(#"\""#.utf8)
+                case 0x5C: output += Array(#"\\"#.utf8)
+                case 0x0A: output += Array(#"\n"#.utf8)
+                case 0x0D: output += Array(#"\r"#.utf8)
+                case 0x09: output += Array(#"\t"#.utf8)
+                case 0x08: output += Array(#"\b"#.utf8)
+                case 0x0C: output += Array(#"\f"#.utf8)
+                case ..<0x20: output += Array((#"\u00"# + (byte < 16 ? "0" : "") + String(byte, radix: 16)).utf8)
+                default: output.append(byte)
+                }
+            }
+            return output + [0x22]
+        }
+        var generator = SplitMix64(seed: 0xE5C)
+        let pieces = ["a", "bcdefgh", "\"", "\\", "\n", "\u{0}", "\u{1F}", "\u{7F}", "é", "😀", "中", "\u{2028}", " ", "/", "\u{8}", "\u{C}", "\r", "\t"]
+        for _ in 0..<3000 {
+            let text = (0..<Int(generator.next() % 30)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()
+            let expected = naive(text)
+            #expect(Array(JSONValue.string(text).jsonText.utf8) == expected)
+            #expect(try JSONValue.parse(Array(JSONValue.string(text).jsonText.utf8)) == .string(text))
+        }
+    }
+
+    /// Form bodies with escapes at every offset against a naive split-and-decode reference.
+    @Test func formParsingMatchesANaiveReference() {
+        func reference(_ body: [UInt8]) -> [(name: [UInt8], value: [UInt8])]? {
+            var result: [(name: [UInt8], value: [UInt8])] = []
+            for segment in body.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+                let equals = segment.firstIndex(of: UInt8(ascii: "="))
+                func decode(_ part: ArraySlice<UInt8>) -> [UInt8]? {
+                    var output: [UInt8] = []
+                    var index = part.startIndex
+                    while index < part.endIndex {
+                        let byte = part[index]
+                        if byte == UInt8(ascii: "+") {
+                            output.append(0x20)
+                            index += 1
+                        } else if byte == UInt8(ascii: "%") {
+                            guard index + 2 < part.endIndex, let high = FormDecoder.hexValue(part[index + 1]),
+                                let low = FormDecoder.hexValue(part[index + 2])
+                            else { return nil }
+                            output.append(high << 4 | low)
+                            index += 3
+                        } else {
+                            output.append(byte)
+                            index += 1
+                        }
+                    }
+                    return String(validating: output, as: UTF8.self) == nil ? nil : output
+                }
+                let name = equals.map { segment[segment.startIndex..<$0] } ?? segment
+                let value = equals.map { segment[($0 + 1)...] } ?? []
+                guard let decodedName = decode(name), let decodedValue = decode(value) else { return nil }
+                result.append((decodedName, decodedValue))
+            }
+            return result
+        }
+        var generator = SplitMix64(seed: 0xF0F0)
+        let alphabet: [UInt8] = Array("abcdefghijklmnopqrstuvwxyz=&%+2fF0GMessageSidTo".utf8) + [0x80, 0xC3, 0xA9, 0xFF]
+        var parsed = 0
+        for _ in 0..<5000 {
+            let body = (0..<Int(generator.next() % 120)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+            let expected = reference(body)
+            do {
+                let parameters = try FormParameters.parse(body)
+                parsed += 1
+                #expect(expected?.map(\.name) == parameters.map { Array($0.name.utf8) }, "\(body)")
+                #expect(expected?.map(\.value) == parameters.map { Array($0.value.utf8) }, "\(body)")
+            } catch {
+                #expect(expected == nil, "\(body): \(error)")
+            }
+        }
+        #expect(parsed > 300)
+        // The interned well-known names are the names themselves.
+        let callback = try? FormParameters.parse(WebhookBenchmark.body)
+        #expect(callback?.map(\.name) == ["ApiVersion", "AccountSid", "MessageSid", "MessageStatus", "SmsSid", "SmsStatus", "From", "To", "MessagingServiceSid"])
+    }
+
+    @Test func statusLowercasingFastPathAgreesWithLowercased() {
+        for text in ["delivered", "DELIVERED", "Sent", "read", "", "ünknown", "ÜNKNOWN", "a-b_c", "İ", "sent\u{0}"] {
+            #expect(EventFields.lowercased(text) == text.lowercased())
+        }
+    }
+}
