@@ -105,6 +105,7 @@ struct ConsumerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
+        MemoryTuning.limitMallocArenas(environment: environment)
         let configuration: ConsumerConfiguration
         var resolver: ConfigurationResolver
         do {
