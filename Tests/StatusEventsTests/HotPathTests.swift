@@ -130,6 +130,23 @@ import Testing
         #expect(callback?.map(\.name) == ["ApiVersion", "AccountSid", "MessageSid", "MessageStatus", "SmsSid", "SmsStatus", "From", "To", "MessagingServiceSid"])
     }
 
+    @Test func stackBase64ComparisonAgreesWithTheEncoder() {
+        for length in 0..<12 {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 77 &+ 250) }
+            var encoded: [UInt8] = []
+            bytes.withUnsafeBytes { ByteEncoding.base64($0, into: &encoded) }
+            bytes.withUnsafeBytes { raw in
+                encoded.withUnsafeBufferPointer { #expect(ByteEncoding.base64ConstantTimeEquals(raw, $0)) }
+                for position in encoded.indices {
+                    var wrong = encoded
+                    wrong[position] ^= 1
+                    wrong.withUnsafeBufferPointer { #expect(!ByteEncoding.base64ConstantTimeEquals(raw, $0)) }
+                }
+                if !encoded.isEmpty { Array(encoded.dropLast()).withUnsafeBufferPointer { #expect(!ByteEncoding.base64ConstantTimeEquals(raw, $0)) } }
+            }
+        }
+    }
+
     @Test func statusLowercasingFastPathAgreesWithLowercased() {
         for text in ["delivered", "DELIVERED", "Sent", "read", "", "ünknown", "ÜNKNOWN", "a-b_c", "İ", "sent\u{0}"] {
             #expect(EventFields.lowercased(text) == text.lowercased())

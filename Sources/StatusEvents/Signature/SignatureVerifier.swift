@@ -107,8 +107,6 @@ public struct SignatureVerifier: Sendable {
             expectedBodyHash = hash
         }
 
-        var computed: [UInt8] = []
-        computed.reserveCapacity(44)
         let keyCount = sharedKey == nil ? scope.authTokens.count : 1
         var providedSignature = signature
         // The port-less form first: it is what Twilio signs for the usual port-less URL, and the
@@ -118,13 +116,13 @@ public struct SignatureVerifier: Sendable {
         let matched = providedSignature.withUTF8 { provided -> (index: Int, withPort: Bool)? in
             for index in 0..<keyCount {
                 let key = sharedKey ?? scope.authTokens[index]
-                computed.removeAll(keepingCapacity: true)
-                Self.sign(url: withoutPort, payload: payload, key: key, algorithm: settings.algorithm, into: &computed)
-                if ByteEncoding.constantTimeEqual(computed, provided) { return (index, false) }
+                if Self.signatureMatches(url: withoutPort, payload: payload, key: key, algorithm: settings.algorithm, provided) {
+                    return (index, false)
+                }
                 if withPort == nil { withPort = urls.withPort() }
-                computed.removeAll(keepingCapacity: true)
-                Self.sign(url: withPort!, payload: payload, key: key, algorithm: settings.algorithm, into: &computed)
-                if ByteEncoding.constantTimeEqual(computed, provided) { return (index, true) }
+                if Self.signatureMatches(url: withPort!, payload: payload, key: key, algorithm: settings.algorithm, provided) {
+                    return (index, true)
+                }
             }
             return nil
         }
@@ -164,6 +162,21 @@ public struct SignatureVerifier: Sendable {
     /// Lower-case hex SHA-256 of a body, as `bodySHA256` carries it.
     public static func bodySHA256(_ body: [UInt8]) -> String {
         SHA256.digestHex(body)
+    }
+
+    /// Whether the base64 MAC of `url + payload` equals `provided`, compared in constant time
+    /// (the MAC is encoded on the stack).
+    static func signatureMatches(
+        url: [UInt8], payload: [UInt8], key: PreparedKey, algorithm: SignatureAlgorithm, _ provided: UnsafeBufferPointer<UInt8>
+    ) -> Bool {
+        url.withUnsafeBytes { url in
+            payload.withUnsafeBytes { payload in
+                switch algorithm {
+                case .hmacSHA1: key.sha1.authenticate(url, payload) { ByteEncoding.base64ConstantTimeEquals($0, provided) }
+                case .hmacSHA256: key.sha256.authenticate(url, payload) { ByteEncoding.base64ConstantTimeEquals($0, provided) }
+                }
+            }
+        }
     }
 
     static func sign(url: [UInt8], payload: [UInt8], key: PreparedKey, algorithm: SignatureAlgorithm, into output: inout [UInt8]) {

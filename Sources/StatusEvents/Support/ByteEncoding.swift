@@ -31,6 +31,35 @@ enum ByteEncoding {
         }
     }
 
+    /// Whether standard padded base64 of `bytes` equals `expected`, in time that depends only on
+    /// the lengths. The encoding is written to the stack, not the heap.
+    static func base64ConstantTimeEquals(_ bytes: UnsafeRawBufferPointer, _ expected: UnsafeBufferPointer<UInt8>) -> Bool {
+        let length = (bytes.count + 2) / 3 * 4
+        guard expected.count == length else { return false }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(length, 1)) { buffer in
+            var written = 0
+            func put(_ value: UInt32, _ count: Int) {
+                for offset in 0..<4 {
+                    buffer[written + offset] = offset < count ? base64Alphabet[Int(value >> (18 - 6 * UInt32(offset)) & 63)] : UInt8(ascii: "=")
+                }
+                written += 4
+            }
+            var index = 0
+            while index + 3 <= bytes.count {
+                put(UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2]), 4)
+                index += 3
+            }
+            switch bytes.count - index {
+            case 1: put(UInt32(bytes[index]) << 16, 2)
+            case 2: put(UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8, 3)
+            default: break
+            }
+            var difference: UInt8 = 0
+            for index in 0..<length { difference |= buffer[index] ^ expected[index] }
+            return difference == 0
+        }
+    }
+
     /// Lower-case hex.
     static func hex(_ bytes: UnsafeRawBufferPointer) -> String {
         String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in

@@ -28,36 +28,40 @@ enum UTF8Order {
     }
 
     /// Calls `body` with a dictionary's entries in key byte order (keys are distinct). Sorts
-    /// (8-byte key prefix, position) pairs on the stack, so the strings are only compared, never
-    /// moved, and nearly every comparison is settled by the prefixes.
+    /// (8-byte key prefix, dictionary index) pairs on the stack: no array of entries, the strings
+    /// are only compared, and nearly every comparison is settled by the prefixes.
     static func forEachSortedByKey(
         _ dictionary: [String: StatusEvent.ParamValue],
         _ body: (_ offset: Int, _ key: String, _ value: StatusEvent.ParamValue) -> Void
     ) {
         let count = dictionary.count
         guard count > 0 else { return }
-        var entries: [(key: String, value: StatusEvent.ParamValue)] = []
-        entries.reserveCapacity(count)
-        withUnsafeTemporaryAllocation(of: (prefix: UInt64, index: Int).self, capacity: count) { order in
-            for (key, value) in dictionary {
-                let index = entries.count
-                entries.append((key, value))
+        typealias Item = (prefix: UInt64, index: [String: StatusEvent.ParamValue].Index)
+        withUnsafeTemporaryAllocation(of: Item.self, capacity: count) { order in
+            guard let base = order.baseAddress else { return }
+            var filled = 0
+            var index = dictionary.startIndex
+            while index != dictionary.endIndex {
+                let key = dictionary[index].key
                 let item = (prefix: keyPrefix(key), index: index)
                 // Insertion sort: fastest for the ~10 keys of a callback.
-                var position = index
+                var position = filled
                 while position > 0 {
-                    let previous = order[position - 1]
-                    let less = item.prefix != previous.prefix ? item.prefix < previous.prefix : UTF8Order.less(key, entries[previous.index].key)
+                    let previous = base[position - 1]
+                    let less = item.prefix != previous.prefix ? item.prefix < previous.prefix : UTF8Order.less(key, dictionary[previous.index].key)
                     guard less else { break }
-                    order[position] = previous
+                    (base + position).moveInitialize(from: base + position - 1, count: 1)
                     position -= 1
                 }
-                order[position] = item
+                (base + position).initialize(to: item)
+                filled += 1
+                dictionary.formIndex(after: &index)
             }
-            for offset in 0..<count {
-                let entry = entries[order[offset].index]
+            for offset in 0..<filled {
+                let entry = dictionary[base[offset].index]
                 body(offset, entry.key, entry.value)
             }
+            base.deinitialize(count: filled)
         }
     }
 
