@@ -147,6 +147,73 @@ import Testing
         }
     }
 
+    /// Output larger than the writers' stack buffers (1 KiB for the id, 2 KiB for the event)
+    /// continues on the heap unchanged.
+    @Test func largeEventsAndIdsOutgrowTheStackBuffer() throws {
+        for size in [0, 500, 1000, 1023, 1024, 1025, 2048, 5000, 20000] {
+            let big = String(repeating: "x\"é", count: size / 4) + String(repeating: "y", count: size % 4)
+            let parameters = FormParameters([
+                ("MessageSid", "SM0123456789abcdef0123456789abcdef"), ("AccountSid", "AC0123456789abcdef0123456789abcdef"),
+                ("MessageStatus", "sent"), ("Body", big), ("Tag", "a"), ("Tag", big),
+            ])
+            let event = try StatusCallbackNormalizer().normalize(parameters, receivedAt: 1)
+            let bytes = StatusEventCodec.encode(event)
+            #expect(try StatusEventCodec.decode(bytes) == event)
+            #expect(bytes == Array(Self.referenceEncoding(event).utf8))
+            // The id is SHA-256 of the canonical JSON, built here by the tree writer.
+            let canonical = JSONValue.array([
+                .string(EventID.version), .string("status-callback"),
+                .array([
+                    .array([.string("AccountSid"), .array([.string("AC0123456789abcdef0123456789abcdef")])]),
+                    .array([.string("Body"), .array([.string(big)])]),
+                    .array([.string("MessageSid"), .array([.string("SM0123456789abcdef0123456789abcdef")])]),
+                    .array([.string("MessageStatus"), .array([.string("sent")])]),
+                    .array([.string("Tag"), .array([.string("a"), .string(big)])]),
+                ]),
+            ])
+            #expect(event.id == SignatureVerifier.bodySHA256(Array(canonical.jsonText.utf8)))
+        }
+    }
+
+    @Test func samplesEncodeLikeTheTreeWriter() throws {
+        for event in try StatusEventCodecTests.samples() {
+            #expect(StatusEventCodec.encode(event) == Array(Self.referenceEncoding(event).utf8))
+        }
+    }
+
+    /// The event's wire form written with the tree writer, as an independent reference.
+    static func referenceEncoding(_ event: StatusEvent) -> String {
+        func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
+        let params = event.params.sorted { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }.map { entry in
+            (key: entry.key, value: { () -> JSONValue in
+                switch entry.value {
+                case .single(let value): .string(value)
+                case .multiple(let values): .array(values.map(JSONValue.string))
+                }
+            }())
+        }
+        let errorCode: JSONValue = switch event.errorCode {
+        case .numeric(let code)?: .number(String(code))
+        case .text(let text)?: .string(text)
+        case nil: .null
+        }
+        let members: [(key: String, value: JSONValue)] = [
+            ("schemaVersion", .number(String(event.schemaVersion))), ("id", .string(event.id)), ("messageSid", .string(event.messageSid)),
+            ("accountSid", .string(event.accountSid)), ("messagingServiceSid", optional(event.messagingServiceSid)),
+            ("status", .string(event.status)), ("statusRank", event.statusRank.map { .number(String($0)) } ?? .null),
+            ("errorCode", errorCode), ("eventType", optional(event.eventType)), ("channel", optional(event.channel)),
+            ("from", optional(event.from)), ("to", optional(event.to)), ("rawDlrDoneDate", optional(event.rawDlrDoneDate)),
+            ("dlrDoneAt", optional(event.dlrDoneAt)), ("receivedAt", .number(String(event.receivedAt))),
+            ("source", .string(event.source.rawValue)),
+            ("ingress", .object([
+                ("nodeId", optional(event.ingress.nodeId)), ("idempotencyToken", optional(event.ingress.idempotencyToken)),
+                ("homeRegion", optional(event.ingress.homeRegion)),
+            ])),
+            ("params", .object(params)), ("notes", .array(event.notes.map(JSONValue.string))),
+        ]
+        return JSONValue.object(members).jsonText
+    }
+
     @Test func statusLowercasingFastPathAgreesWithLowercased() {
         for text in ["delivered", "DELIVERED", "Sent", "read", "", "ünknown", "ÜNKNOWN", "a-b_c", "İ", "sent\u{0}"] {
             #expect(EventFields.lowercased(text) == text.lowercased())

@@ -3,7 +3,14 @@
 /// `null`. Encoding is deterministic: the same event always gives the same bytes.
 public enum StatusEventCodec {
     public static func encode(_ event: StatusEvent) -> [UInt8] {
-        var w = JSONWriter(capacity: 1024 + event.params.count * 48)
+        // A typical event (~900 B) is written on the stack and copied once into the result.
+        JSONWriter.withStackBuffer(capacity: 2048) { writer in
+            write(event, to: &writer)
+            return writer.bytes
+        }
+    }
+
+    private static func write(_ event: StatusEvent, to w: inout JSONWriter) {
         w.raw("{\"schemaVersion\":")
         w.integer(event.schemaVersion)
         w.raw(",\"id\":")
@@ -68,7 +75,6 @@ public enum StatusEventCodec {
             w.string(note)
         }
         w.raw("]}")
-        return w.bytes
     }
 
     /// Decodes an encoded event. Unknown keys are ignored (forward compatibility within v1);

@@ -3,6 +3,8 @@
 struct JSONWriter: ~Copyable {
     private var storage: UnsafeMutablePointer<UInt8>
     private var capacity: Int
+    /// False while writing into a caller's scratch buffer.
+    private var ownsStorage = true
     private(set) var count = 0
 
     init(capacity: Int = 256) {
@@ -10,7 +12,24 @@ struct JSONWriter: ~Copyable {
         storage = .allocate(capacity: self.capacity)
     }
 
-    deinit { storage.deallocate() }
+    /// Writes into `scratch` until it is full, then continues on the heap. The writer must not
+    /// outlive `scratch`.
+    private init(scratch: UnsafeMutableBufferPointer<UInt8>) {
+        storage = scratch.baseAddress!
+        capacity = scratch.count
+        ownsStorage = false
+    }
+
+    /// Runs `body` with a writer that starts in a stack buffer of `capacity` bytes: no heap
+    /// allocation for output that fits.
+    static func withStackBuffer<R>(capacity: Int, _ body: (inout JSONWriter) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(capacity, 16)) { scratch in
+            var writer = JSONWriter(scratch: scratch)
+            return body(&writer)
+        }
+    }
+
+    deinit { if ownsStorage { storage.deallocate() } }
 
     var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage, count: count)) }
 
@@ -30,7 +49,8 @@ struct JSONWriter: ~Copyable {
         let newCapacity = max(capacity * 2, count + extra)
         let newStorage = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
         newStorage.update(from: storage, count: count)
-        storage.deallocate()
+        if ownsStorage { storage.deallocate() }
+        ownsStorage = true
         storage = newStorage
         capacity = newCapacity
     }

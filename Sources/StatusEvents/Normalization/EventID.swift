@@ -17,30 +17,31 @@ public enum EventID {
     public static func compute(source: StatusEvent.Source, parameters: FormParameters) -> String {
         let all = parameters.parameters
         let (order, repeated) = parameters.sortedNames
-        var writer = JSONWriter(capacity: 1024)
-        writer.byte(UInt8(ascii: "["))
-        writer.string(version)
-        writer.byte(UInt8(ascii: ","))
-        writer.string(source.rawValue)
-        writer.raw(",[")
-        var position = 0
-        while position < order.count {
-            // One name's run in `order`: its values in received order.
-            let name = all[order[position]].name
-            if position > 0 { writer.byte(UInt8(ascii: ",")) }
+        return JSONWriter.withStackBuffer(capacity: 1024) { writer in
             writer.byte(UInt8(ascii: "["))
-            writer.string(name)
+            writer.string(version)
+            writer.byte(UInt8(ascii: ","))
+            writer.string(source.rawValue)
             writer.raw(",[")
-            writer.string(all[order[position]].value)
-            position += 1
-            while repeated, position < order.count, UTF8Order.equal(all[order[position]].name, name) {
-                writer.byte(UInt8(ascii: ","))
+            var position = 0
+            while position < order.count {
+                // One name's run in `order`: its values in received order.
+                let name = all[order[position]].name
+                if position > 0 { writer.byte(UInt8(ascii: ",")) }
+                writer.byte(UInt8(ascii: "["))
+                writer.string(name)
+                writer.raw(",[")
                 writer.string(all[order[position]].value)
                 position += 1
+                while repeated, position < order.count, UTF8Order.equal(all[order[position]].name, name) {
+                    writer.byte(UInt8(ascii: ","))
+                    writer.string(all[order[position]].value)
+                    position += 1
+                }
+                writer.raw("]]")
             }
             writer.raw("]]")
+            return writer.withUnsafeBytes { SHA256.digestHex($0) }
         }
-        writer.raw("]]")
-        return writer.withUnsafeBytes { SHA256.digestHex($0) }
     }
 }
