@@ -260,14 +260,15 @@ if want spool; then
 fi
 
 # --- 6. Consumer throughput -------------------------------------------------------------------------
-CONSUMER_FLAGS=(--log-level warning --reorder-window 3s)
+# Tansu needs short group timeouts for a prompt first join (see README); Apache Kafka does not.
+CONSUMER_FLAGS=(--log-level warning --reorder-window 3s --kafka-config session.timeout.ms=6000 --kafka-config max.poll.interval.ms=10000)
 EVENTS=$((CONSUMER_MESSAGES * 5))
 # consumer_run NAME SINK COUNTCMD
 consumer_run() {
   local name=$1 sink=$2 count_cmd=$3
   local admin; admin=$(free_port)
   local t0; t0=$("$PY" -c 'import time; print(time.time())')
-  # Own group and own state topic per run: the state topic (default <topic>.state) would otherwise
+  # Own group (and so own state topic, <topic>.state.<group>) per run: a shared state topic would
   # make each later run treat every event as a duplicate.
   local suffix=$name-$RANDOM
   "$BIN/statusrelay-consumer" --brokers "$BROKERS" --topic bench-consumer --group "bench-$suffix" \
@@ -287,10 +288,12 @@ consumer_run() {
     if [ $(( $(date +%s) - last_print )) -ge 5 ]; then info "consumer $name: $n/$EVENTS events in the sink"; last_print=$(date +%s); fi
     sleep 0.2
   done
-  local total since_first
+  local total since_first cpu
   total=$("$PY" -c "print(round($n/($now-$t0)))")
   since_first=$("$PY" -c "print(round($n/max(0.001,$now-${first:-$t0})))")
-  CONSUMER_RESULT="$total events/s from process start ($since_first events/s from the first row); $n events; peak RSS $(hwm "$pid") MiB"
+  # CPU time is the load-independent figure: µs of consumer CPU per event.
+  cpu=$(awk -v ticks="$(getconf CLK_TCK)" -v n="$n" '{printf "%.1f s CPU, %.1f µs/event", ($14+$15)/ticks, ($14+$15)/ticks*1e6/(n>0?n:1)}' "/proc/$pid/stat" 2>/dev/null || echo "CPU ?")
+  CONSUMER_RESULT="$total events/s from process start ($since_first events/s from the first row); $n events; $cpu; peak RSS $(hwm "$pid") MiB"
   stop_pid "$pid"
 }
 
