@@ -125,6 +125,24 @@ import Testing
         Self.expectSame(params)
     }
 
+    /// Param values that repeat a sid share its string; spelled with escapes, placed before the
+    /// sids, or differing in one byte they are still read as written.
+    @Test func paramsRepeatingSidsDecodeAsWritten() throws {
+        let sid = "SM0123456789abcdef0123456789abcdef"
+        let cases = [
+            Self.minimal(#","params":{"MessageSid":"\#(sid)","SmsSid":"SM0123456789abcdef0123456789abcdef","X":"SM0123456789abcdef0123456789abcdeF"}"#),
+            #"{"params":{"MessageSid":"\#(sid)","AccountSid":"AC0123456789abcdef0123456789abcdef"},"# + Self.minimal().dropFirst(),
+        ]
+        for text in cases {
+            let event = try StatusEventCodec.decode(Array(text.utf8))
+            #expect(event.params["MessageSid"] == .single(sid))
+            Self.expectSame(text)
+        }
+        let first = try StatusEventCodec.decode(Array(cases[0].utf8))
+        #expect(first.params["SmsSid"] == .single(sid))
+        #expect(first.params["X"] == .single("SM0123456789abcdef0123456789abcdeF"))
+    }
+
     @Test func integerEdgeCases() throws {
         for value in ["9223372036854775807", "-9223372036854775808", "9223372036854775808", "-9223372036854775809", "-0", "0", "1.0", "1e3", "12345678901234567890123"] {
             Self.expectSame(Self.minimal().replacingOccurrences(of: #""receivedAt":5"#, with: #""receivedAt":\#(value)"#))

@@ -211,10 +211,10 @@ struct StatusEventDecoder {
                 try scanner.skipValue()
                 continue
             }
-            let name = text ?? scanner.asciiString(nameToken)
+            let name = text ?? scanner.withRawBytes(nameToken) { FormDecoder.wellKnownName($0, 0, $0.count) } ?? scanner.asciiString(nameToken)
             switch try scanner.valueStart() {
             case UInt8(ascii: "\""):
-                params[name] = .single(try string())
+                params[name] = .single(try paramValue())
             case UInt8(ascii: "["):
                 var values: [String] = []
                 if try scanner.beginArray() {
@@ -233,6 +233,18 @@ struct StatusEventDecoder {
                 try scanner.skipValue()
             }
         } while try scanner.nextMember()
+    }
+
+    /// A `params` string. MessageSid, SmsSid, AccountSid and MessagingServiceSid repeat the sids
+    /// already read (in the encoder's member order): those share the existing string.
+    private mutating func paramValue() throws(WebhookError) -> String {
+        let token = try scanner.scanString()
+        if !token.hasEscapes, token.end - token.start > 15 {
+            if let messageSid, scanner.rawEquals(token, messageSid) { return messageSid }
+            if let accountSid, scanner.rawEquals(token, accountSid) { return accountSid }
+            if let messagingServiceSid, scanner.rawEquals(token, messagingServiceSid) { return messagingServiceSid }
+        }
+        return try scanner.makeString(token)
     }
 
     private mutating func readNotes() throws(WebhookError) {

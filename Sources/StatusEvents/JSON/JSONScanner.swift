@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Lexical layer for decoders that read JSON straight into typed fields, with no `JSONValue` tree.
 ///
 /// Accepts and rejects exactly what `JSONParser` does, with the same error details and byte
@@ -392,6 +398,16 @@ struct JSONScanner {
             output.append(UInt8(0x80 | scalar >> 6 & 0x3F))
             output.append(UInt8(0x80 | scalar & 0x3F))
         }
+    }
+
+    /// True when the token's raw bytes (no escapes) are exactly `text`'s UTF-8.
+    func rawEquals(_ token: StringToken, _ text: String) -> Bool {
+        let length = token.end - token.start
+        guard text.utf8.count == length else { return false }
+        guard length > 0 else { return true }
+        return text.utf8.withContiguousStorageIfAvailable { expected in
+            bytes[token.start..<token.end].withUnsafeBufferPointer { memcmp($0.baseAddress!, expected.baseAddress!, length) == 0 }
+        } ?? bytes[token.start..<token.end].elementsEqual(text.utf8)
     }
 
     /// True when the token's raw bytes are exactly `text` (no escapes). Member names of the event
