@@ -97,20 +97,24 @@ struct JSONWriter: ~Copyable {
     }
 
     mutating func string(_ value: String) {
-        byte(UInt8(ascii: "\""))
-        let done: Void? = value.utf8.withContiguousStorageIfAvailable { appendEscaped($0) }
-        if done == nil { Array(value.utf8).withUnsafeBufferPointer { appendEscaped($0) } }
-        byte(UInt8(ascii: "\""))
+        let done: Void? = value.utf8.withContiguousStorageIfAvailable { appendQuoted($0) }
+        if done == nil { Array(value.utf8).withUnsafeBufferPointer { appendQuoted($0) } }
     }
 
-    /// Copies a string's bytes escaped. Capacity for the worst case (every byte `\u00XX`) plus a
-    /// word of slack is reserved first, so clean 8-byte words are stored whole and no byte needs a
-    /// capacity check.
-    private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+    /// Writes a string's bytes quoted and escaped. Capacity for the worst case is reserved first,
+    /// so clean 8-byte words are stored whole and no byte needs a capacity check.
+    private mutating func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>) {
         let length = utf8.count
-        guard let source = utf8.baseAddress, length > 0 else { return }
-        reserve(length * 6 + 8)
+        // The quotes, and every byte as `\u00XX` at worst, plus a word of slack.
+        reserve(length * 6 + 10)
         var out = storage + count
+        out.pointee = UInt8(ascii: "\"")
+        out += 1
+        guard let source = utf8.baseAddress, length > 0 else {
+            out.pointee = UInt8(ascii: "\"")
+            count = out + 1 - storage
+            return
+        }
         var index = 0
         @inline(__always)
         func put(_ byte: UInt8) {
@@ -160,7 +164,8 @@ struct JSONWriter: ~Copyable {
             put(source[index])
             index += 1
         }
-        count = out - storage
+        out.pointee = UInt8(ascii: "\"")
+        count = out + 1 - storage
     }
 
     @inline(__always)
