@@ -24,15 +24,12 @@ struct ReportBenchCommand: AsyncParsableCommand {
     @Flag(help: "Do not fill; time the report over what the database holds.")
     var noFill = false
 
-    @Flag(help: "SQLite: do not create the report's covering index first (time the plain schema).")
-    var noPrepare = false
-
     func run() async throws {
         var logger = Logger(label: "statusrelay.report-bench")
         logger.logLevel = .warning
         let now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
         let timing = try await ReportBenchmark.run(
-            sink: sink, messages: messages, runs: runs, fill: !noFill, prepare: !noPrepare && sink.lowercased().hasPrefix("sqlite:"), now: now, logger: logger
+            sink: sink, messages: messages, runs: runs, fill: !noFill, now: now, logger: logger
         ) { line in
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
@@ -42,7 +39,6 @@ struct ReportBenchCommand: AsyncParsableCommand {
             sink: \(sink.hasPrefix("postgres") ? "postgres" : sink)
             events: \(timing.events) (\(timing.report.totals.messages) messages in the window)
             fill: \(String(format: "%.1f", timing.fillSeconds)) s\(timing.fillSeconds > 0 ? String(format: " (%.0f events/s)", Double(timing.events) / timing.fillSeconds) : "")
-            prepare (covering index): \(String(format: "%.1f", timing.prepareSeconds)) s
             report runs (s): \(timing.reportSeconds.map { String(format: "%.2f", $0) }.joined(separator: ", "))
             report best / worst: \(String(format: "%.2f", sorted.first ?? 0)) / \(String(format: "%.2f", sorted.last ?? 0)) s
             """

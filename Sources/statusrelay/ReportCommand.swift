@@ -40,7 +40,7 @@ struct ReportCommand: AsyncParsableCommand {
     @Flag(help: "Print only the HTML file path (with --html), not the tables.")
     var quiet = false
 
-    @Flag(help: "SQLite: add the report's covering index (writes to the database once), then report.")
+    @Flag(help: "Migrate a database written by an older StatusRelay to the current schema (adds the report's columns and indexes; writes once), then report. A no-op on a current database.")
     var prepare = false
 
     func run() async throws {

@@ -79,6 +79,17 @@ struct PostgresSinkTests {
             }
         }
 
+        func senders() async throws -> [String: StoredSender] {
+            try await query { connection in
+                var result: [String: StoredSender] = [:]
+                let rows = try await connection.inspect("SELECT message_sid, sender, messaging_service_sid FROM message_status")
+                for try await (sid, sender, service) in rows.decode((String, String?, String?).self) {
+                    result[sid] = StoredSender(sender: sender, messagingServiceSid: service)
+                }
+                return result
+            }
+        }
+
         func payloadStatus(eventID: String) async throws -> String? {
             try await query { connection in
                 var status: String?
@@ -117,6 +128,53 @@ struct PostgresSinkTests {
         )
     }
 
+    @Test func keepsSenderAndService() async throws {
+        let url = try Self.uniqueURL()
+        let sink = try PostgresSink(url: url, logger: Logger(label: "test"))
+        try await sink.start()
+        try await StateSinkScenarios.keepsSenderAndService(sink, Inspector(url: url))
+        try await sink.shutdown()
+    }
+
+    /// A schema at version 1 with rows is migrated at start: sender and service filled from the
+    /// stored events; writes continue.
+    @Test func migratesVersionOneSchema() async throws {
+        let url = try Self.uniqueURL()
+        let schema = try #require(try PostgresSinkURL(url).quotedSchema)
+        let sid = SinkTestFixtures.messageSid()
+        var sentEvent = SinkTestFixtures.event(sid, "sent", at: 1_780_000_001_000)
+        sentEvent.messagingServiceSid = "MG" + String(repeating: "0c", count: 16)
+        let sent = sentEvent
+        let payload = String(decoding: ReleasedEventJSON.event(sent), as: UTF8.self)
+        let inspector = Inspector(url: url)
+        try await inspector.query { connection in
+            try await connection.inspect(PostgresQuery(unsafeSQL: "CREATE SCHEMA \(schema)"))
+            try await connection.inspect(PostgresQuery(unsafeSQL: PostgresSchema.createMigrationsTable))
+            for statement in PostgresSchema.migrations[0].statements {
+                try await connection.inspect(PostgresQuery(unsafeSQL: statement))
+            }
+            try await connection.inspect("INSERT INTO schema_migrations (version, name) VALUES (1, 'message_status')")
+            try await connection.inspect(
+                """
+                INSERT INTO message_status_events (\(unescaped: SinkSQL.historyColumns))
+                VALUES (\(sent.id), \(sid), 1, 'sent', 40, NULL, NULL, false, \(sent.receivedAt), NULL, 't', 0, 0, \(payload)::jsonb)
+                """
+            )
+            try await connection.inspect(
+                "INSERT INTO message_status VALUES (\(sid), \(SinkTestFixtures.accountSid), 'sent', 40, NULL, 'sms', \(sent.receivedAt), \(sent.id), 1)"
+            )
+            return ()
+        }
+        let sink = try PostgresSink(url: url, logger: Logger(label: "test"))
+        try await sink.start()
+        #expect(try await inspector.appliedMigrations() == PostgresSchema.migrations.count)
+        #expect(try await inspector.senders()[sid] == StoredSender(sender: "+15005550006", messagingServiceSid: sent.messagingServiceSid))
+        try await sink.write(SinkTestFixtures.released(sid, ["delivered"], firstSequence: 2, firstOffset: 1))
+        try await sink.shutdown()
+        #expect(try await inspector.statuses()[sid]?.status == "delivered")
+        #expect(try await inspector.statuses()[sid]?.eventCount == 2)
+    }
+
     @Test func concurrentStartsMigrateOnce() async throws {
         let url = try Self.uniqueURL()
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -132,17 +190,20 @@ struct PostgresSinkTests {
         #expect(try await Inspector(url: url).appliedMigrations() == PostgresSchema.migrations.count)
     }
 
-    @Test func largeBatchesSpanSeveralStatements() async throws {
+    /// Batches are staged with COPY: text that needs escaping in COPY's format (tab, newline,
+    /// carriage return, backslash) arrives unchanged, and an event repeated within one batch is
+    /// stored once.
+    @Test func copiedBatchesKeepTextAndDropRepeats() async throws {
         let url = try Self.uniqueURL()
-        var configuration = PostgresSink.Configuration()
-        configuration.rowsPerStatement = 7
-        let sink = try PostgresSink(url: url, configuration: configuration, logger: Logger(label: "test"))
+        let sink = try PostgresSink(url: url, logger: Logger(label: "test"))
         try await sink.start()
-        var batch: [ReleasedEvent] = []
+        let awkward = "tab\there\nnew line\\ backslash \\N\r end"
+        var events: [ReleasedEvent] = []
         for _ in 0..<20 {
-            batch += SinkTestFixtures.released(SinkTestFixtures.messageSid(), ["queued", "sent", "delivered"])
+            events += SinkTestFixtures.released(SinkTestFixtures.messageSid(), ["queued", "sent", "delivered"], extra: [("Note", awkward)])
         }
-        try await sink.write(batch)
+        let batch = events
+        try await sink.write(batch + [batch[4]])
         try await sink.write(batch)
         try await sink.shutdown()
         let inspector = Inspector(url: url)
@@ -150,6 +211,16 @@ struct PostgresSinkTests {
         let statuses = try await inspector.statuses()
         #expect(statuses.count == 20)
         #expect(statuses.values.allSatisfy { $0.status == "delivered" && $0.eventCount == 3 })
+        let note = try await inspector.query { connection in
+            var note: String?
+            for try await value in try await connection.inspect(
+                "SELECT payload->'params'->>'Note' FROM message_status_events WHERE event_id = \(batch[0].event.id)"
+            ).decode(String.self) {
+                note = value
+            }
+            return note
+        }
+        #expect(note == awkward)
     }
 
     /// A private cluster is stopped for 20 s between writes, and again during a large write: writes
@@ -255,6 +326,7 @@ struct PostgresSinkTests {
 }
 
 extension PostgresConnection {
+    @discardableResult
     fileprivate func inspect(_ query: PostgresQuery) async throws -> PostgresRowSequence {
         try await self.query(query, logger: Logger(label: "inspector"))
     }

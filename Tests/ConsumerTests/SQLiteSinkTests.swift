@@ -51,6 +51,16 @@ struct SQLiteSinkTests {
             try await read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations") ?? 0 }
         }
 
+        func senders() async throws -> [String: StoredSender] {
+            try await read { db in
+                var result: [String: StoredSender] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT message_sid, sender, messaging_service_sid FROM message_status") {
+                    result[row["message_sid"]] = StoredSender(sender: row["sender"], messagingServiceSid: row["messaging_service_sid"])
+                }
+                return result
+            }
+        }
+
         /// Release order: the history's insertion order.
         func historyInInsertionOrder() async throws -> [String] {
             try await read { db in try String.fetchAll(db, sql: "SELECT event_id FROM message_status_events ORDER BY rowid") }
@@ -105,6 +115,74 @@ struct SQLiteSinkTests {
         let statuses = try await inspector.statuses()
         #expect(statuses.count == 50)
         #expect(statuses.values.allSatisfy { $0.eventCount == 3 })
+    }
+
+    @Test func keepsSenderAndService() async throws {
+        let path = try Self.databasePath()
+        let sink = SQLiteSink(path: path, logger: .init(label: "test"))
+        try await sink.start()
+        try await StateSinkScenarios.keepsSenderAndService(sink, Inspector(path: path))
+        try await sink.shutdown()
+    }
+
+    /// A database of schema v1 (with the index an older `statusrelay report --prepare` added) is
+    /// migrated at start: sender and service filled from the stored events, the report's covering
+    /// index replaces the plain `received_at` one and the old report index, writes continue.
+    @Test func migratesVersionOneDatabase() async throws {
+        let path = try Self.databasePath()
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let sid = SinkTestFixtures.messageSid()
+        var serviceEvent = SinkTestFixtures.event(sid, "sent", at: 1_780_000_001_000)
+        serviceEvent.messagingServiceSid = "MG" + String(repeating: "0b", count: 16)
+        let service = serviceEvent
+        let old = [SinkTestFixtures.event(sid, "queued"), service]
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try SQLiteSchema.migrator.migrate(queue, upTo: "v1_message_status")
+            try await queue.write { db in
+                for (index, event) in old.enumerated() {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO message_status_events (\(SinkSQL.historyColumns))
+                            VALUES (?, ?, ?, ?, ?, NULL, NULL, 0, ?, NULL, 't', 0, ?, ?)
+                            """,
+                        arguments: [event.id, sid, index + 1, event.status, event.statusRank, event.receivedAt, index,
+                                    String(decoding: ReleasedEventJSON.event(event), as: UTF8.self)]
+                    )
+                }
+                try db.execute(
+                    sql: "INSERT INTO message_status VALUES (?, ?, 'sent', 40, NULL, 'sms', ?, ?, 2)",
+                    arguments: [sid, SinkTestFixtures.accountSid, service.receivedAt, service.id]
+                )
+                // What `report --prepare` of version 1 added.
+                try db.execute(
+                    sql: """
+                        ALTER TABLE message_status_events ADD COLUMN report_from TEXT GENERATED ALWAYS AS (json_extract(payload, '$.from')) VIRTUAL;
+                        ALTER TABLE message_status_events ADD COLUMN report_service TEXT GENERATED ALWAYS AS (json_extract(payload, '$.messagingServiceSid')) VIRTUAL;
+                        CREATE INDEX message_status_events_report ON message_status_events (message_sid, received_at, status, late, raw_dlr_done_date, report_from, report_service);
+                        """
+                )
+            }
+            try queue.close()
+        }
+        let sink = SQLiteSink(path: path, logger: .init(label: "test"))
+        try await sink.start()
+        let inspector = Inspector(path: path)
+        #expect(try await inspector.appliedMigrations() == 2)
+        #expect(try await inspector.senders()[sid] == StoredSender(sender: "+15005550006", messagingServiceSid: service.messagingServiceSid))
+        let indexes = try await inspector.read { db in
+            try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'message_status_events'")
+        }
+        #expect(indexes.contains("message_status_events_window"))
+        #expect(!indexes.contains("message_status_events_report"))
+        #expect(!indexes.contains("message_status_events_received_at"))
+        let columns = try await inspector.read { db in try String.fetchSet(db, sql: "SELECT name FROM pragma_table_xinfo('message_status_events')") }
+        #expect(!columns.contains("report_from"))
+
+        try await sink.write(SinkTestFixtures.released(sid, ["delivered"], firstSequence: 3, firstOffset: 2))
+        try await sink.shutdown()
+        #expect(try await inspector.statuses()[sid]?.status == "delivered")
+        #expect(try await inspector.statuses()[sid]?.eventCount == 3)
     }
 
     @Test func writeBeforeStartFails() async throws {

@@ -27,6 +27,13 @@ protocol StateSinkInspector: Sendable {
     func statuses() async throws -> [String: StoredStatusRow]
     /// How many migrations are recorded as applied.
     func appliedMigrations() async throws -> Int
+    /// `message_status` sender and messaging service per message.
+    func senders() async throws -> [String: StoredSender]
+}
+
+struct StoredSender: Hashable {
+    var sender: String?
+    var messagingServiceSid: String?
 }
 
 /// The behaviour every state sink must show, run against a real database.
@@ -51,6 +58,7 @@ enum StateSinkScenarios {
         var statuses = try await inspector.statuses()
         #expect(statuses[m1] == StoredStatusRow(status: "delivered", statusRank: 60, errorCode: nil, lastEventID: first[2].event.id, eventCount: 3))
         #expect(statuses[m2] == StoredStatusRow(status: "sent", statusRank: 40, errorCode: nil, lastEventID: second[1].event.id, eventCount: 2))
+        #expect(try await inspector.senders()[m1] == StoredSender(sender: "+15005550006", messagingServiceSid: nil))
 
         // Re-writing the same batch (a replay after a crash) changes nothing.
         let historyBefore = try await inspector.history()
@@ -88,6 +96,33 @@ enum StateSinkScenarios {
         statuses = try await inspector.statuses()
         #expect(statuses[m3] == StoredStatusRow(status: "undelivered", statusRank: 60, errorCode: "30003", lastEventID: undelivered[2].event.id, eventCount: 5))
         #expect(try await inspector.history().filter { $0.messageSid == m3 }.map(\.sequence) == [1, 2, 3, 4, 5])
+    }
+
+    /// The sender (`From`) and messaging service of the current state: the latest non-null values
+    /// of the message's events, whichever event sets the status (also a late one).
+    static func keepsSenderAndService(_ sink: any EventSink, _ inspector: any StateSinkInspector) async throws {
+        let m1 = SinkTestFixtures.messageSid()
+        let service = "MG" + String(repeating: "0a", count: 16)
+        var events = SinkTestFixtures.released(m1, ["accepted", "queued", "sent", "delivered"])
+        events[0].event.messagingServiceSid = service
+        events[1].event.messagingServiceSid = service
+        try await sink.write(Array(events[0..<2]))
+        #expect(try await inspector.senders()[m1] == StoredSender(sender: "+15005550006", messagingServiceSid: service))
+        // Later events without the service keep it; a changed From (never in practice) wins.
+        events[2].event.from = nil
+        events[3].event.from = "+15005550099"
+        try await sink.write([events[2]])
+        #expect(try await inspector.senders()[m1] == StoredSender(sender: "+15005550006", messagingServiceSid: service))
+        try await sink.write([events[3]])
+        #expect(try await inspector.senders()[m1] == StoredSender(sender: "+15005550099", messagingServiceSid: service))
+        // A late, lower event does not move the status but still reports what it carries.
+        let late = ReleasedEvent(
+            event: SinkTestFixtures.event(m1, "sent", at: 1_780_000_000_500, id: "late-\(m1)"),
+            sequence: 5, late: true, topic: "status-events", partition: 0, offset: 9
+        )
+        try await sink.write([late])
+        #expect(try await inspector.statuses()[m1]?.status == "delivered")
+        #expect(try await inspector.senders()[m1] == StoredSender(sender: "+15005550006", messagingServiceSid: service))
     }
 
     /// Stopping and starting the sink again re-runs migrations harmlessly and keeps the data.

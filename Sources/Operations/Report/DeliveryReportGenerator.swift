@@ -1,3 +1,4 @@
+import Consumer
 public import Logging
 import StatusRelayCore
 
@@ -16,34 +17,36 @@ public enum DeliveryReportGenerator {
         }
     }
 
-    /// Creates ``ReportIndex`` in a SQLite sink database (idempotent; takes seconds per million
-    /// events). PostgreSQL needs nothing beyond the sink's own indexes. Returns what it did.
+    /// Brings a sink database written by an older version up to the current schema by running the
+    /// sink's own migrations (schema v2 adds what the report needs: `message_status.sender` and
+    /// `messaging_service_sid`, and on SQLite the covering window index). A no-op on a current
+    /// database. Takes seconds per million events, once; a running consumer of this version does
+    /// the same at start. Returns what it did.
     public static func prepare(sink: String, logger: Logger) async throws(ReportError) -> String {
-        let trimmed = sink.trimmingCharacters(in: .whitespaces)
-        guard trimmed.lowercased().hasPrefix("sqlite:") else {
-            return "nothing to prepare: PostgreSQL uses the sink's indexes"
-        }
-        var path = String(trimmed.dropFirst("sqlite:".count))
-        if path.hasPrefix("//") { path.removeFirst(2) }
-        let session = try SQLiteReportSession(path: path, writable: true)
+        let session = try await openSession(sink: sink, logger: logger)
+        let columns: Set<String>
         do {
-            let columns = Set(
-                try await session.query("SELECT name FROM pragma_table_xinfo('message_status_events')").compactMap { $0[0].string }
-            )
-            guard !columns.isEmpty else {
-                throw ReportError(code: .missingTables, message: "\(path) has no message_status_events table")
-            }
-            let statements = ReportIndex.sqliteStatements(existingColumns: columns)
-            try await session.executeInTransaction(statements)
+            columns = Set(try await session.query(session.dialect.statusColumnsQuery).compactMap { $0.first?.string })
             await session.close()
-            return "index \(ReportIndex.name) ready"
-        } catch let error as ReportError {
-            await session.close()
-            throw error
         } catch {
             await session.close()
-            throw ReportError(code: .queryFailed, message: "\(error)")
+            throw error
         }
+        guard !columns.isEmpty else {
+            throw ReportError(code: .missingTables, message: "the database has no StatusRelay tables; point --sink at a database a sink wrote")
+        }
+        if columns.contains("sender") {
+            return "nothing to prepare: the database has the current schema and the report's indexes"
+        }
+        do {
+            var configuration = SinkFactory.Configuration()
+            let migrator = try SinkFactory.makeSink(url: sink.trimmingCharacters(in: .whitespaces), configuration: configuration, logger: logger)
+            try await migrator.start()
+            try await migrator.shutdown()
+        } catch {
+            throw ReportError(code: .queryFailed, message: "migrating the sink's schema failed: \(error)")
+        }
+        return "migrated the sink's schema: the report's columns and indexes are in place"
     }
 
     static func openSession(sink: String, logger: Logger) async throws(ReportError) -> any ReportSession {
@@ -68,15 +71,16 @@ public enum DeliveryReportGenerator {
             dialect: session.dialect, since: configuration.since, until: configuration.until,
             bucketMilliseconds: configuration.bucket.milliseconds
         )
-        if session.dialect == .sqlite {
-            let found = try await session.query(
-                "SELECT name FROM sqlite_master WHERE type = 'index' AND name = '\(ReportIndex.name)'"
+        let statusColumns = Set(try await session.query(session.dialect.statusColumnsQuery).compactMap { $0.first?.string })
+        queries.migrated = statusColumns.contains("sender")
+        if !queries.migrated && !statusColumns.isEmpty {
+            logger.warning(
+                "the database was written by an older StatusRelay (schema before v2): the report reads the JSON payloads, which is slow; `statusrelay report --prepare` (or starting a current consumer) migrates it"
             )
-            queries.covering = !found.isEmpty
         }
         let clock = ContinuousClock()
         let start = clock.now
-        for statement in queries.messages + queries.rows + queries.latencies {
+        for statement in queries.rows + queries.groups {
             try await session.execute(statement)
         }
         logger.debug("report: per-message table built", metadata: ["elapsed": "\(clock.now - start)"])
@@ -85,16 +89,67 @@ public enum DeliveryReportGenerator {
             generatedAt: configuration.now, since: configuration.since, until: configuration.until,
             bucket: configuration.bucket, stuckAfterMilliseconds: configuration.stuckAfter.milliseconds
         )
-        let groupKeys = ["bucket", "sender", "service", "channel"]
-        var groupNumbers: [Int64: [ReportValue]] = [:]
-        for row in try await session.query(queries.groupNumbers) {
-            groupNumbers[row[0].intValue] = Array(row[1...])
+        // Counts: one row per group and status, summed up here for the periods and the totals.
+        typealias GroupKey = [ReportValue]
+        var groupOrder: [GroupKey] = []
+        var groups: [GroupKey: DeliveryRow] = [:]
+        var periods: [Int64: DeliveryRow] = [:]
+        var totals = DeliveryStats()
+        for values in try await session.query(queries.counts) {
+            let key = Array(values[0..<4])
+            let status = values[4].string ?? "unknown"
+            let messages = Int(values[5].intValue)
+            let late = Int(values[6].intValue)
+            let repeated = Int(values[7].intValue)
+            let events = Int(values[8].intValue)
+            func add(_ stats: inout DeliveryStats) {
+                stats.statusCounts[status, default: 0] += messages
+                stats.lateEvents += late
+                stats.repeatedEvents += repeated
+                stats.events += events
+            }
+            if groups[key] == nil {
+                groupOrder.append(key)
+                groups[key] = DeliveryRow(
+                    bucket: key[0].intValue, sender: key[1].string ?? "", messagingService: key[2].string ?? "",
+                    channel: key[3].string ?? ""
+                )
+            }
+            add(&groups[key]!.stats)
+            let bucket = key[0].intValue
+            add(&periods[bucket, default: DeliveryRow(bucket: bucket)].stats)
+            add(&totals)
         }
-        report.totals = try await rows(keys: [], queries: queries, session: session).first?.stats ?? DeliveryStats()
-        report.periods = try await rows(keys: ["bucket"], queries: queries, session: session)
-        report.groups = try await rows(keys: groupKeys, queries: queries, session: session, groupNumbers: groupNumbers)
-        report.latencyHistogram = try await histogram(.delivered, queries: queries, session: session)
-        report.carrierLatencyHistogram = try await histogram(.carrier, queries: queries, session: session)
+
+        // Latencies: integers per group number, summarized here.
+        var groupKeys: [Int64: GroupKey] = [:]
+        for values in try await session.query(queries.groupList) {
+            groupKeys[values[0].intValue] = Array(values[1...4])
+        }
+        var delivered = LatencyDistribution()
+        var carrier = LatencyDistribution()
+        for values in try await session.query(queries.latencies) {
+            let gid = values[0].intValue
+            if let latency = values[1].int { delivered.add(latency, group: gid) }
+            if let latency = values[2].int { carrier.add(latency, group: gid) }
+        }
+        for (distribution, keyPath) in [(delivered, \DeliveryStats.latency), (carrier, \DeliveryStats.carrierLatency)] {
+            let summary = distribution.percentiles { gid in groupKeys[gid]?[0].intValue }
+            if !groups.isEmpty { totals[keyPath: keyPath] = summary.all }
+            for (bucket, percentiles) in summary.byKey where periods[bucket] != nil {
+                periods[bucket]!.stats[keyPath: keyPath] = percentiles
+            }
+            for (gid, percentiles) in summary.byGroup {
+                guard let key = groupKeys[gid], groups[key] != nil else { continue }
+                groups[key]!.stats[keyPath: keyPath] = percentiles
+            }
+        }
+        report.totals = totals
+        report.periods = sorted(Array(periods.values))
+        report.groups = sorted(groupOrder.map { groups[$0]! })
+        report.latencyHistogram = delivered.histogram()
+        report.carrierLatencyHistogram = carrier.histogram()
+
         report.topErrors = try await session.query(queries.topErrors(limit: configuration.topErrorLimit)).map { row in
             let code = row[0].string ?? ""
             return ErrorCodeCount(code: code, messages: Int(row[1].intValue), meaning: TwilioErrorCatalog.meaning(of: code))
@@ -106,81 +161,20 @@ public enum DeliveryReportGenerator {
         report.stuckSample = try await session.query(queries.stuckSample(cutoff: cutoff, limit: configuration.stuckSampleLimit)).map {
             StuckMessage(messageSid: $0[0].string ?? "", status: $0[1].string ?? "", updatedAt: $0[2].intValue)
         }
-        for table in ["report_latency", "report_rows", "report_messages"] {
+        for table in ReportQueries.temporaryTables {
             try? await session.execute("DROP TABLE IF EXISTS \(table)")
         }
         logger.debug("report: done", metadata: ["elapsed": "\(clock.now - start)"])
         return report
     }
 
-    /// Rows grouped by `keys` (a prefix of bucket, sender, service, channel), with percentiles.
-    /// For the four-key level, percentiles are computed per group number and mapped back through
-    /// `groupNumbers`.
-    private static func rows(
-        keys: [String], queries: ReportQueries, session: any ReportSession, groupNumbers: [Int64: [ReportValue]] = [:]
-    ) async throws(ReportError) -> [DeliveryRow] {
-        var order: [[ReportValue]] = []
-        var rows: [[ReportValue]: DeliveryRow] = [:]
-        func key(_ values: ArraySlice<ReportValue>) -> [ReportValue] { Array(values) }
-        func makeRow(_ key: [ReportValue]) -> DeliveryRow {
-            DeliveryRow(
-                bucket: key.count > 0 ? key[0].int : nil,
-                sender: key.count > 1 ? key[1].string ?? "" : nil,
-                messagingService: key.count > 2 ? key[2].string ?? "" : nil,
-                channel: key.count > 3 ? key[3].string ?? "" : nil
-            )
-        }
-        for values in try await session.query(queries.counts(keys: keys)) {
-            let rowKey = key(values[0..<keys.count])
-            var row = rows[rowKey] ?? { order.append(rowKey); return makeRow(rowKey) }()
-            let status = values[keys.count].string ?? "unknown"
-            row.stats.statusCounts[status, default: 0] += Int(values[keys.count + 1].intValue)
-            row.stats.lateEvents += Int(values[keys.count + 2].intValue)
-            row.stats.repeatedEvents += Int(values[keys.count + 3].intValue)
-            row.stats.events += Int(values[keys.count + 4].intValue)
-            rows[rowKey] = row
-        }
-        for latency in [ReportQueries.Latency.delivered, .carrier] {
-            var found: [[ReportValue]: (count: Int, values: [Int: Int64])] = [:]
-            let byNumber = keys.count == 4
-            let percentileKeys = byNumber ? ["gid"] : keys
-            for values in try await session.query(queries.percentiles(keys: percentileKeys, latency: latency)) {
-                let width = percentileKeys.count
-                guard let rowKey = byNumber ? groupNumbers[values[0].intValue] : key(values[0..<width]) else { continue }
-                let rank = Int(values[width].intValue)
-                let count = Int(values[width + 1].intValue)
-                found[rowKey, default: (count, [:])].values[rank] = values[width + 2].intValue
-            }
-            for (rowKey, entry) in found where rows[rowKey] != nil {
-                let pick = { (percent: Int) -> Int64 in
-                    entry.values[LatencyPercentiles.rank(percent: percent, count: entry.count)] ?? 0
-                }
-                let percentiles = LatencyPercentiles(count: entry.count, p50: pick(50), p90: pick(90), p99: pick(99))
-                switch latency {
-                case .delivered: rows[rowKey]!.stats.latency = percentiles
-                case .carrier: rows[rowKey]!.stats.carrierLatency = percentiles
-                }
-            }
-        }
-        return order.map { rows[$0]! }.sorted { lhs, rhs in
+    /// Time order, then by size, then by sender, service and channel.
+    private static func sorted(_ rows: [DeliveryRow]) -> [DeliveryRow] {
+        rows.sorted { lhs, rhs in
             if lhs.bucket != rhs.bucket { return (lhs.bucket ?? 0) < (rhs.bucket ?? 0) }
             if lhs.stats.messages != rhs.stats.messages { return lhs.stats.messages > rhs.stats.messages }
             return (lhs.sender ?? "", lhs.messagingService ?? "", lhs.channel ?? "")
                 < (rhs.sender ?? "", rhs.messagingService ?? "", rhs.channel ?? "")
         }
-    }
-
-    private static func histogram(
-        _ latency: ReportQueries.Latency, queries: ReportQueries, session: any ReportSession
-    ) async throws(ReportError) -> [HistogramBin] {
-        let edges = HistogramBin.edges
-        var bins = (0...edges.count).map { index in
-            HistogramBin(lower: index == 0 ? 0 : edges[index - 1], upper: index < edges.count ? edges[index] : nil, count: 0)
-        }
-        for row in try await session.query(queries.histogram(latency: latency)) {
-            let index = Int(row[0].intValue)
-            if bins.indices.contains(index) { bins[index].count = Int(row[1].intValue) }
-        }
-        return bins
     }
 }

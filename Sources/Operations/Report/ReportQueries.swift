@@ -1,172 +1,116 @@
-/// The report's SQL. Heavy work happens in the database: one pass over the history window builds a
-/// per-message temporary table (`report_messages`, then `report_rows` joined with current state),
-/// and every figure is a GROUP BY or window function over it. Only literal integers this code
-/// computed are spliced into the text; nothing user-supplied is.
+/// The report's SQL. Heavy work happens in the database, in one pass over the history window that
+/// builds a per-message temporary table (`report_rows`, joined with current state); the figures are
+/// small GROUP BYs over it, and the latency percentiles and histograms are computed from one
+/// integer-only read of its latencies. Only literal integers this code computed are spliced into
+/// the text; nothing user-supplied is.
 ///
-/// Indexes used (created by the sinks' migrations):
-/// - `message_status_events_received_at (received_at)`: the window scan;
-/// - the primary keys `message_status (message_sid)` and `message_status_events (event_id)`: the
-///   per-message joins to current state and to the event that set it;
+/// Indexes used (created by the sinks' migrations, v2 and later):
+/// - SQLite `message_status_events_window (received_at, message_sid, status, late,
+///   raw_dlr_done_date)`: the window pass reads only this index, never a table row or JSON;
+/// - PostgreSQL: a parallel sequential scan of `message_status_events` (the whole window is
+///   usually most of the table), `message_status_events_received_at` for narrow windows;
+/// - the primary key `message_status (message_sid)`: the join to current state, which holds the
+///   sender and messaging service since v2;
 /// - `message_status_updated_at (updated_at)`: stuck messages.
 ///
-/// On SQLite, `statusrelay report --prepare` adds ``ReportIndex`` (two virtual generated columns
-/// and one covering index); with it the per-message pass reads only that index, never the JSON
-/// payloads, which is what makes 1,000,000 events fit in seconds.
+/// A database written by a version before v2 (no `message_status.sender`) is still readable: the
+/// sender and service then come from the JSON payload of the event that set the current status,
+/// which is much slower (`statusrelay report --prepare` applies the migrations).
 struct ReportQueries: Sendable {
     let dialect: ReportDialect
     let since: Int64
     let until: Int64
     let bucketMilliseconds: Int64
-    /// Whether ``ReportIndex`` exists (SQLite only).
-    var covering = false
+    /// Whether the database has schema v2 (`message_status.sender`, and on SQLite the covering
+    /// window index).
+    var migrated = true
 
-    /// Whether the per-message pass also takes sender and messaging service (from the covering
-    /// index on SQLite; from the JSONB payload on PostgreSQL, which reads each row anyway), so the
-    /// second pass needs no join back to the history.
-    var sendersInFirstPass: Bool { covering || dialect == .postgres }
-
-    private var senderColumns: String {
-        if covering {
-            return ",\n  MAX(e.\(ReportIndex.fromColumn)) AS sender, MAX(e.\(ReportIndex.serviceColumn)) AS service"
-        }
-        if dialect == .postgres {
-            return ",\n  MAX(\(dialect.payloadField("e", "from"))) AS sender, MAX(\(dialect.payloadField("e", "messagingServiceSid"))) AS service"
-        }
-        return ""
-    }
+    /// The SQLite covering index of schema v2.
+    static let sqliteWindowIndex = "message_status_events_window"
 
     /// The final statuses, as a SQL list.
     static let finalStatusList = "('delivered', 'undelivered', 'failed', 'canceled', 'read')"
 
-    /// Per message of the window: first event time, first `sent`/`delivered` times, carrier done
-    /// time, late and repeated event counts.
-    var messages: [String] {
-        dialect.createTemporaryTable(
-            "report_messages",
-            as: """
-                SELECT e.message_sid AS sid,
-                  MIN(e.received_at) AS first_at,
-                  MIN(CASE WHEN e.status = 'sent' THEN e.received_at END) AS sent_at,
-                  MIN(CASE WHEN e.status = 'delivered' THEN e.received_at END) AS delivered_at,
-                  MAX(\(dialect.dlrDoneMilliseconds("e"))) AS dlr_done_at,
-                  SUM(\(dialect.flag("e.late"))) AS late_events,
-                  COUNT(*) AS events,
-                  COUNT(*) - \(dialect.distinctStatusCount("e.status")) AS repeated_events\(senderColumns)
-                FROM message_status_events e\(covering ? " INDEXED BY \(ReportIndex.name)" : "")
-                WHERE e.received_at >= \(since) AND e.received_at < \(until)
-                GROUP BY e.message_sid
-                """
-        )
+    /// The per-message columns of the window: first event time, first `sent`/`delivered` times,
+    /// carrier done time, late and repeated event counts.
+    private var perMessage: String {
+        let index = migrated && dialect == .sqlite ? " INDEXED BY \(Self.sqliteWindowIndex)" : ""
+        return """
+            SELECT e.message_sid AS sid,
+              MIN(e.received_at) AS first_at,
+              MIN(CASE WHEN e.status = 'sent' THEN e.received_at END) AS sent_at,
+              MIN(CASE WHEN e.status = 'delivered' THEN e.received_at END) AS delivered_at,
+              MAX(\(dialect.dlrDoneMilliseconds("e"))) AS dlr_done_at,
+              SUM(\(dialect.flag("e.late"))) AS late_events,
+              COUNT(*) AS events,
+              COUNT(*) - \(dialect.distinctStatusCount("e.status")) AS repeated_events
+            FROM message_status_events e\(index)
+            WHERE e.received_at >= \(since) AND e.received_at < \(until)
+            GROUP BY e.message_sid
+            """
     }
 
-    /// `report_messages` with the period, current status, error code, channel, sender and
-    /// messaging service (read from the event that set the current status).
+    /// One row per message of the window: its period, current status, error code, channel, sender
+    /// and messaging service, counts and both latencies (never negative: a delivered callback
+    /// received before the sent one counts as 0).
     var rows: [String] {
-        dialect.createTemporaryTable(
+        let sender = migrated ? "s.sender" : dialect.payloadField("le", "from")
+        let service = migrated ? "s.messaging_service_sid" : dialect.payloadField("le", "messagingServiceSid")
+        return dialect.createTemporaryTable(
             "report_rows",
             as: """
-                SELECT m.sid, m.first_at, m.sent_at, m.delivered_at, m.dlr_done_at,
-                  m.late_events, m.events, m.repeated_events,
+                SELECT m.sid,
                   (m.first_at / \(bucketMilliseconds)) * \(bucketMilliseconds) AS bucket,
                   COALESCE(s.status, 'unknown') AS status,
                   s.error_code AS error_code,
                   COALESCE(s.channel, '') AS channel,
-                  \(sendersInFirstPass ? "COALESCE(m.sender, '')" : "COALESCE(\(dialect.payloadField("le", "from")), '')") AS sender,
-                  \(sendersInFirstPass ? "COALESCE(m.service, '')" : "COALESCE(\(dialect.payloadField("le", "messagingServiceSid")), '')") AS service
-                FROM report_messages m
+                  COALESCE(\(sender), '') AS sender,
+                  COALESCE(\(service), '') AS service,
+                  m.late_events, m.events, m.repeated_events,
+                  CASE WHEN m.sent_at IS NOT NULL AND m.delivered_at IS NOT NULL THEN
+                    CASE WHEN m.delivered_at < m.sent_at THEN 0 ELSE m.delivered_at - m.sent_at END
+                  END AS delivered_lat,
+                  CASE WHEN m.sent_at IS NOT NULL AND m.dlr_done_at IS NOT NULL THEN
+                    CASE WHEN m.dlr_done_at < m.sent_at THEN 0 ELSE m.dlr_done_at - m.sent_at END
+                  END AS carrier_lat
+                FROM (\(perMessage)) m
                 LEFT JOIN message_status s ON s.message_sid = m.sid
-                \(sendersInFirstPass ? "" : "LEFT JOIN message_status_events le ON le.event_id = s.last_event_id")
+                \(migrated ? "" : "LEFT JOIN message_status_events le ON le.event_id = s.last_event_id")
                 """
         )
     }
 
-    /// Per message with a `sent` time: its group number (`gid`, one per period, sender, service and
-    /// channel) and both latencies, so percentiles sort integers, not text keys.
-    var latencies: [String] {
+    /// One row per period, sender, messaging service and channel, numbered (`gid`) so the latency
+    /// read below carries an integer instead of four keys.
+    var groups: [String] {
         dialect.createTemporaryTable(
-            "report_latency",
+            "report_groups",
             as: """
-                SELECT bucket, sender, service, channel,
-                  DENSE_RANK() OVER (ORDER BY bucket, sender, service, channel) AS gid,
-                  CASE WHEN \(Latency.delivered.condition) THEN \(Latency.delivered.expression) END AS delivered_lat,
-                  CASE WHEN \(Latency.carrier.condition) THEN \(Latency.carrier.expression) END AS carrier_lat
-                FROM report_rows
-                WHERE sent_at IS NOT NULL AND (delivered_at IS NOT NULL OR dlr_done_at IS NOT NULL)
+                SELECT ROW_NUMBER() OVER (ORDER BY bucket, sender, service, channel) AS gid,
+                  bucket, sender, service, channel
+                FROM (SELECT DISTINCT bucket, sender, service, channel FROM report_rows) g
                 """
         )
     }
 
     /// gid, bucket, sender, service, channel.
-    let groupNumbers = "SELECT DISTINCT gid, bucket, sender, service, channel FROM report_latency"
+    let groupList = "SELECT gid, bucket, sender, service, channel FROM report_groups"
 
-    /// Key columns, status, messages, late, repeated, events.
-    func counts(keys: [String]) -> String {
-        let select = (keys + ["status"]).joined(separator: ", ")
-        return """
-            SELECT \(select), COUNT(*), SUM(late_events), SUM(repeated_events), SUM(events)
-            FROM report_rows GROUP BY \(select)
-            """
-    }
+    /// Bucket, sender, service, channel, status, messages, late, repeated, events.
+    let counts = """
+        SELECT bucket, sender, service, channel, status,
+          COUNT(*), SUM(late_events), SUM(repeated_events), SUM(events)
+        FROM report_rows GROUP BY bucket, sender, service, channel, status
+        """
 
-    /// Latency expression (never negative: a delivered callback received before the sent one counts
-    /// as 0) and the condition for it to exist.
-    enum Latency {
-        case delivered
-        case carrier
-
-        var expression: String {
-            switch self {
-            case .delivered: "CASE WHEN delivered_at < sent_at THEN 0 ELSE delivered_at - sent_at END"
-            case .carrier: "CASE WHEN dlr_done_at < sent_at THEN 0 ELSE dlr_done_at - sent_at END"
-            }
-        }
-
-        var condition: String {
-            switch self {
-            case .delivered: "sent_at IS NOT NULL AND delivered_at IS NOT NULL"
-            case .carrier: "sent_at IS NOT NULL AND dlr_done_at IS NOT NULL"
-            }
-        }
-
-        /// The column of `report_latency`.
-        var column: String {
-            switch self {
-            case .delivered: "delivered_lat"
-            case .carrier: "carrier_lat"
-            }
-        }
-    }
-
-    /// Key columns (none, `bucket` or `gid`), rank, count, latency: only the rows at the
-    /// p50/p90/p99 nearest ranks.
-    func percentiles(keys: [String], latency: Latency) -> String {
-        let partition = keys.isEmpty ? "" : "PARTITION BY \(keys.joined(separator: ", ")) "
-        let keyList = keys.isEmpty ? "" : keys.joined(separator: ", ") + ", "
-        let ranks = [50, 90, 99].map { "rn = CASE WHEN (cnt * \($0) + 99) / 100 < 1 THEN 1 ELSE (cnt * \($0) + 99) / 100 END" }
-        return """
-            SELECT \(keyList)rn, cnt, lat FROM (
-              SELECT \(keyList)\(latency.column) AS lat,
-                ROW_NUMBER() OVER (\(partition)ORDER BY \(latency.column)) AS rn,
-                COUNT(*) OVER (\(partition.trimmingCharacters(in: .whitespaces))) AS cnt
-              FROM report_latency WHERE \(latency.column) IS NOT NULL
-            ) t
-            WHERE \(ranks.joined(separator: " OR "))
-            """
-    }
-
-    /// Bin index, count.
-    func histogram(latency: Latency) -> String {
-        var cases = ""
-        for (index, edge) in HistogramBin.edges.enumerated() {
-            cases += " WHEN lat < \(edge) THEN \(index)"
-        }
-        return """
-            SELECT bin, COUNT(*) FROM (
-              SELECT CASE\(cases) ELSE \(HistogramBin.edges.count) END AS bin
-              FROM (SELECT \(latency.column) AS lat FROM report_latency WHERE \(latency.column) IS NOT NULL) l
-            ) b GROUP BY bin ORDER BY bin
-            """
-    }
+    /// gid, delivered latency, carrier latency: every message with at least one of them.
+    let latencies = """
+        SELECT g.gid, r.delivered_lat, r.carrier_lat
+        FROM report_rows r
+        JOIN report_groups g ON g.bucket = r.bucket AND g.sender = r.sender AND g.service = r.service
+          AND g.channel = r.channel
+        WHERE r.delivered_lat IS NOT NULL OR r.carrier_lat IS NOT NULL
+        """
 
     /// Error code, messages.
     func topErrors(limit: Int) -> String {
@@ -194,4 +138,7 @@ struct ReportQueries: Sendable {
         ORDER BY updated_at, message_sid LIMIT \(limit)
         """
     }
+
+    /// The temporary tables, to drop at the end.
+    static let temporaryTables = ["report_groups", "report_rows"]
 }

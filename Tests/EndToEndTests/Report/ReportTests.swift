@@ -1,7 +1,7 @@
 import Consumer
 import Foundation
 import Logging
-import Operations
+@testable import Operations
 import Testing
 import TestSupport
 
@@ -115,29 +115,61 @@ struct ReportTests {
         #expect(reports[0] == reports[1])
     }
 
-    @Test("SQLite: the --prepare covering index changes the plan, not the figures")
-    func preparedIndex() async throws {
+    /// Turns a current sink database back into what version 1 of the sinks wrote: no sender and
+    /// service columns, no v2 migration recorded, the plain `received_at` index.
+    func downgradeToVersionOne(_ backend: Backend, url: String) async throws {
+        switch backend {
+        case .sqlite:
+            let session = try SQLiteReportSession(path: String(url.dropFirst("sqlite:".count)), writable: true)
+            try await session.executeInTransaction([
+                "DROP INDEX message_status_events_window",
+                "CREATE INDEX message_status_events_received_at ON message_status_events (received_at)",
+                "ALTER TABLE message_status DROP COLUMN sender",
+                "ALTER TABLE message_status DROP COLUMN messaging_service_sid",
+                "DELETE FROM grdb_migrations WHERE identifier = 'v2_report'",
+            ])
+            await session.close()
+        case .postgres:
+            let session = try await PostgresReportSession.connect(url: url, logger: Logger(label: "test"))
+            try await session.execute("ALTER TABLE message_status DROP COLUMN sender, DROP COLUMN messaging_service_sid")
+            try await session.execute("DELETE FROM schema_migrations WHERE version = 2")
+            await session.close()
+        }
+    }
+
+    @Test("a database of an older version: same figures, --prepare migrates it, the sink keeps writing", arguments: Backend.allCases)
+    func olderSchema(backend: Backend) async throws {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
-        let url = try sinkURL(.sqlite)
+        let url = try sinkURL(backend)
         let sink = try SinkFactory.makeSink(url: url, configuration: SinkFactory.Configuration(), logger: Logger(label: "test"))
         try await sink.start()
         _ = try await ReportFixture(messages: 2_000, start: now - 10 * 3_600_000, spanMilliseconds: 9 * 3_600_000, seed: 9).write(to: sink)
+        try await sink.shutdown()
         let configuration = ReportConfiguration(sink: url, since: now - 24 * 3_600_000, bucket: .hour, now: now)
-        let plain = try await DeliveryReportGenerator.generate(configuration: configuration, logger: Logger(label: "test"))
-        _ = try await DeliveryReportGenerator.prepare(sink: url, logger: Logger(label: "test"))
-        _ = try await DeliveryReportGenerator.prepare(sink: url, logger: Logger(label: "test"))  // idempotent
-        let prepared = try await DeliveryReportGenerator.generate(configuration: configuration, logger: Logger(label: "test"))
-        #expect(plain.totals.messages == 2_000)
-        #expect(prepared == plain)
+        let current = try await DeliveryReportGenerator.generate(configuration: configuration, logger: Logger(label: "test"))
+        #expect(current.totals.messages == 2_000)
+        #expect(current.groups.contains { $0.messagingService != "" && $0.sender != "" })
 
-        // The sink keeps writing with the generated columns and the index in place.
+        try await downgradeToVersionOne(backend, url: url)
+        let old = try await DeliveryReportGenerator.generate(configuration: configuration, logger: Logger(label: "test"))
+        #expect(old == current)
+
+        let outcome = try await DeliveryReportGenerator.prepare(sink: url, logger: Logger(label: "test"))
+        #expect(outcome.hasPrefix("migrated"))
+        let again = try await DeliveryReportGenerator.prepare(sink: url, logger: Logger(label: "test"))
+        #expect(again.hasPrefix("nothing to prepare"))
+        let migrated = try await DeliveryReportGenerator.generate(configuration: configuration, logger: Logger(label: "test"))
+        #expect(migrated == current)
+
+        let writer = try SinkFactory.makeSink(url: url, configuration: SinkFactory.Configuration(), logger: Logger(label: "test"))
+        try await writer.start()
         var offset: Int64 = 1_000_000
         let extra = ReportFixture(messages: 1, start: now - 3_600_000, spanMilliseconds: 1, seed: 10).events(ofMessage: 0, offset: &offset)
-        try await sink.write(extra)
-        try await sink.shutdown()
+        try await writer.write(extra)
+        try await writer.shutdown()
         let after = try await DeliveryReportGenerator.generate(configuration: configuration, logger: Logger(label: "test"))
         #expect(after.totals.messages == 2_001)
-        #expect(after.totals.events == plain.totals.events + extra.count)
+        #expect(after.totals.events == current.totals.events + extra.count)
     }
 
     @Test("a database without StatusRelay tables is a clear error")

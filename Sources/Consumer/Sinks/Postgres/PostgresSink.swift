@@ -5,9 +5,10 @@ import Synchronization
 /// `postgres://…`: the same two tables as the SQLite sink, in PostgreSQL through a postgres-nio
 /// `PostgresClient` (see ``PostgresSchema``).
 ///
-/// Each batch is one transaction of multi-row statements: history rows `INSERT … ON CONFLICT
-/// (event_id) DO NOTHING RETURNING event_id`, then one guarded `message_status` upsert per message
-/// for the events that were new. A write either commits completely or not at all. Connection
+/// Each batch is one transaction: the events are copied (`COPY … FROM STDIN`) into a temporary
+/// staging table, moved with `INSERT … SELECT … ON CONFLICT (event_id) DO NOTHING RETURNING
+/// event_id`, and the events that were new are folded into one guarded `message_status` upsert
+/// per message (staged the same way). A write either commits completely or not at all. Connection
 /// problems and timeouts throw a retriable ``SinkError``; writing the batch again is safe.
 public final class PostgresSink: EventSink {
     public struct Configuration: Sendable {
@@ -15,12 +16,14 @@ public final class PostgresSink: EventSink {
         /// fails with a retriable `timed_out` error. Default 15 s.
         /// Env `STATUSRELAY_POSTGRES_WRITE_TIMEOUT`, flag `--postgres-write-timeout`.
         public var writeTimeout: Duration = .seconds(15)
+        /// Upper bound for applying the schema migrations at start. A migration of a large existing
+        /// table (e.g. v2 filling `message_status.sender`) takes minutes; a shorter bound would
+        /// roll it back and retry forever. Default 1 h.
+        public var migrationTimeout: Duration = .seconds(3600)
         /// TCP connect timeout. Default 5 s. Env `STATUSRELAY_POSTGRES_CONNECT_TIMEOUT`.
         public var connectTimeout: Duration = .seconds(5)
         /// Pool size. Default 4. Env `STATUSRELAY_POSTGRES_MAX_CONNECTIONS`.
         public var maximumConnections: Int = 4
-        /// Rows per statement (PostgreSQL allows 65,535 bind parameters). Default 1,000.
-        public var rowsPerStatement: Int = 1000
 
         public init() {}
     }
@@ -49,7 +52,7 @@ public final class PostgresSink: EventSink {
         )
         let runner = Task { await client.run() }
         do {
-            try await deadline("migrations") {
+            try await deadline("migrations", timeout: configuration.migrationTimeout) {
                 try await self.migrate(client)
             }
         } catch {
@@ -65,25 +68,32 @@ public final class PostgresSink: EventSink {
         guard let client = state.withLock({ $0?.client }) else {
             throw SinkError(code: .notStarted, sink: name, message: "write before start")
         }
-        let rows = batch.map { released in
-            (released, String(decoding: ReleasedEventJSON.event(released.event), as: UTF8.self))
-        }
-        let chunkSize = max(1, configuration.rowsPerStatement)
+        let history = Self.historyCopy(batch)
         try await deadline("write") {
             try await self.transaction(client) { connection in
-                var stored: Set<String> = []
-                for start in stride(from: 0, to: rows.count, by: chunkSize) {
-                    let chunk = rows[start..<min(start + chunkSize, rows.count)]
-                    let inserted = try await connection.query(Self.historyInsert(chunk), logger: self.logger)
-                    for try await id in inserted.decode(String.self) { stored.insert(id) }
+                for statement in Self.createStaging {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
                 }
+                try await connection.copyFrom(
+                    table: Self.historyStaging, columns: Self.historyStagingColumns, logger: self.logger
+                ) { writer in
+                    try await writer.write(history)
+                }
+                var stored: Set<String> = []
+                stored.reserveCapacity(batch.count)
+                let inserted = try await connection.query(PostgresQuery(unsafeSQL: Self.historyInsert), logger: self.logger)
+                for try await id in inserted.decode(String.self) { stored.insert(id) }
                 var seen: Set<String> = []
                 let new = batch.filter { stored.contains($0.event.id) && seen.insert($0.event.id).inserted }
                 let updates = MessageStatusUpdate.fold(new)
-                for start in stride(from: 0, to: updates.count, by: chunkSize) {
-                    let chunk = updates[start..<min(start + chunkSize, updates.count)]
-                    try await connection.query(Self.statusUpsert(chunk), logger: self.logger)
+                guard !updates.isEmpty else { return }
+                let status = Self.statusCopy(updates)
+                try await connection.copyFrom(
+                    table: Self.statusStaging, columns: Self.statusStagingColumns, logger: self.logger
+                ) { writer in
+                    try await writer.write(status)
                 }
+                try await connection.query(PostgresQuery(unsafeSQL: Self.statusUpsert), logger: self.logger)
             }
         }
     }
@@ -96,69 +106,94 @@ public final class PostgresSink: EventSink {
 
     // MARK: - SQL
 
-    static func historyInsert(_ rows: ArraySlice<(ReleasedEvent, String)>) -> PostgresQuery {
-        var bindings = PostgresBindings(capacity: rows.count * SinkSQL.historyColumnCount)
-        var values: [String] = []
-        values.reserveCapacity(rows.count)
-        for (released, payload) in rows {
+    /// Per-connection staging tables (temporary, emptied at every commit or rollback) that each
+    /// batch is copied into before the guarded inserts move it into the sink's tables.
+    static let historyStaging = "statusrelay_history_batch"
+    static let statusStaging = "statusrelay_status_batch"
+    static let historyStagingColumns = [
+        "event_id", "message_sid", "sequence", "status", "status_rank", "error_code", "event_type", "late",
+        "received_at", "raw_dlr_done_date", "topic", "partition", "offset", "payload",
+    ]
+    static let statusStagingColumns = [
+        "message_sid", "account_sid", "status", "status_rank", "error_code", "channel", "updated_at",
+        "last_event_id", "event_count", "sender", "messaging_service_sid",
+    ]
+
+    static let createStaging = [
+        """
+        CREATE TEMPORARY TABLE IF NOT EXISTS \(historyStaging) (
+          event_id TEXT, message_sid TEXT, sequence BIGINT, status TEXT,
+          status_rank INTEGER, error_code TEXT, event_type TEXT, late BOOLEAN, received_at BIGINT,
+          raw_dlr_done_date TEXT, topic TEXT, "partition" INTEGER, "offset" BIGINT, payload TEXT
+        ) ON COMMIT DELETE ROWS
+        """,
+        """
+        CREATE TEMPORARY TABLE IF NOT EXISTS \(statusStaging) (
+          message_sid TEXT, account_sid TEXT, status TEXT, status_rank INTEGER, error_code TEXT,
+          channel TEXT, updated_at BIGINT, last_event_id TEXT, event_count BIGINT, sender TEXT,
+          messaging_service_sid TEXT
+        ) ON COMMIT DELETE ROWS
+        """,
+    ]
+
+    /// History rows in release order, new ones only; returns the ids that were inserted.
+    static let historyInsert = """
+        INSERT INTO message_status_events (\(SinkSQL.historyColumns))
+        SELECT event_id, message_sid, sequence, status, status_rank, error_code, event_type, late,
+          received_at, raw_dlr_done_date, topic, "partition", "offset", payload::jsonb
+        FROM \(historyStaging)
+        ON CONFLICT (event_id) DO NOTHING
+        RETURNING event_id
+        """
+
+    /// One guarded upsert per message (the staging rows are folded, one per message).
+    static let statusUpsert = """
+        INSERT INTO message_status (\(SinkSQL.statusColumns))
+        SELECT \(SinkSQL.statusColumns) FROM \(statusStaging)
+        \(SinkSQL.statusConflictClause)
+        """
+
+    static func historyCopy(_ batch: [ReleasedEvent]) -> ByteBuffer {
+        var rows = PostgresCopyText(capacity: batch.count * 1_400)
+        for released in batch {
             let event = released.event
-            let base = bindings.count
-            bindings.append(event.id)
-            bindings.append(event.messageSid)
-            bindings.append(Int64(released.sequence))
-            bindings.append(event.status)
-            bindings.append(event.statusRank.map(Int32.init))
-            bindings.append(event.errorCode?.description)
-            bindings.append(event.eventType)
-            bindings.append(released.late)
-            bindings.append(event.receivedAt)
-            bindings.append(event.rawDlrDoneDate)
-            bindings.append(released.topic)
-            bindings.append(released.partition)
-            bindings.append(released.offset)
-            bindings.append(payload)
-            let placeholders = (1...SinkSQL.historyColumnCount).map { index in
-                index == SinkSQL.historyColumnCount ? "$\(base + index)::jsonb" : "$\(base + index)"
-            }
-            values.append("(" + placeholders.joined(separator: ", ") + ")")
+            rows.text(event.id)
+            rows.text(event.messageSid)
+            rows.integer(released.sequence)
+            rows.text(event.status)
+            rows.integer(event.statusRank)
+            rows.text(event.errorCode?.description)
+            rows.text(event.eventType)
+            rows.boolean(released.late)
+            rows.integer(event.receivedAt)
+            rows.text(event.rawDlrDoneDate)
+            rows.text(released.topic)
+            rows.integer(released.partition)
+            rows.integer(released.offset)
+            rows.text(utf8: ReleasedEventJSON.event(event))
+            rows.endRow()
         }
-        return PostgresQuery(
-            unsafeSQL: """
-                INSERT INTO message_status_events (\(SinkSQL.historyColumns))
-                VALUES \(values.joined(separator: ", "))
-                ON CONFLICT (event_id) DO NOTHING
-                RETURNING event_id
-                """,
-            binds: bindings
-        )
+        return rows.buffer
     }
 
-    static func statusUpsert(_ updates: ArraySlice<MessageStatusUpdate>) -> PostgresQuery {
-        var bindings = PostgresBindings(capacity: updates.count * SinkSQL.statusColumnCount)
-        var values: [String] = []
-        values.reserveCapacity(updates.count)
+    static func statusCopy(_ updates: [MessageStatusUpdate]) -> ByteBuffer {
+        var rows = PostgresCopyText(capacity: updates.count * 200)
         for update in updates {
             let candidate = update.candidate.event
-            let base = bindings.count
-            bindings.append(update.messageSid)
-            bindings.append(update.accountSid)
-            bindings.append(candidate.status)
-            bindings.append(candidate.statusRank.map(Int32.init))
-            bindings.append(candidate.errorCode?.description)
-            bindings.append(update.channel)
-            bindings.append(candidate.receivedAt)
-            bindings.append(candidate.id)
-            bindings.append(Int64(update.eventCount))
-            values.append("(" + (1...SinkSQL.statusColumnCount).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
+            rows.text(update.messageSid)
+            rows.text(update.accountSid)
+            rows.text(candidate.status)
+            rows.integer(candidate.statusRank)
+            rows.text(candidate.errorCode?.description)
+            rows.text(update.channel)
+            rows.integer(candidate.receivedAt)
+            rows.text(candidate.id)
+            rows.integer(update.eventCount)
+            rows.text(update.sender)
+            rows.text(update.messagingServiceSid)
+            rows.endRow()
         }
-        return PostgresQuery(
-            unsafeSQL: """
-                INSERT INTO message_status (\(SinkSQL.statusColumns))
-                VALUES \(values.joined(separator: ", "))
-                \(SinkSQL.statusConflictClause)
-                """,
-            binds: bindings
-        )
+        return rows.buffer
     }
 
     // MARK: - Plumbing
@@ -235,8 +270,10 @@ public final class PostgresSink: EventSink {
         return background
     }
 
-    private func deadline<T: Sendable>(_ what: String, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-        let timeout = configuration.writeTimeout
+    private func deadline<T: Sendable>(
+        _ what: String, timeout: Duration? = nil, _ operation: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        let timeout = timeout ?? configuration.writeTimeout
         return try await withDeadline(timeout, onTimeout: {
             SinkError(code: .timedOut, sink: "postgres", message: "\(what) did not finish within \(timeout)")
         }, operation)

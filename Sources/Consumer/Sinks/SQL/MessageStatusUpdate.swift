@@ -7,8 +7,10 @@
 struct MessageStatusUpdate: Sendable, Hashable {
     var messageSid: String
     var accountSid: String
-    /// The last non-nil channel of the events.
+    /// The last non-nil channel, sender (`From`) and messaging service of the events.
     var channel: String?
+    var sender: String?
+    var messagingServiceSid: String?
     /// The event that would set the current status, if the stored row allows it.
     var candidate: ReleasedEvent
     /// How many distinct events were newly stored for this message.
@@ -27,6 +29,8 @@ struct MessageStatusUpdate: Sendable, Hashable {
                     messageSid: sid,
                     accountSid: released.event.accountSid,
                     channel: released.event.channel,
+                    sender: released.event.from,
+                    messagingServiceSid: released.event.messagingServiceSid,
                     candidate: released,
                     eventCount: 1
                 )
@@ -34,6 +38,8 @@ struct MessageStatusUpdate: Sendable, Hashable {
             }
             update.eventCount += 1
             if let channel = released.event.channel { update.channel = channel }
+            if let sender = released.event.from { update.sender = sender }
+            if let service = released.event.messagingServiceSid { update.messagingServiceSid = service }
             if advances(from: update.candidate.event.statusRank, to: released.event.statusRank) {
                 update.candidate = released
             }

@@ -17,15 +17,17 @@ enum SinkSQL {
 
     static let statusColumns = """
         message_sid, account_sid, status, status_rank, error_code, channel, updated_at, \
-        last_event_id, event_count
+        last_event_id, event_count, sender, messaging_service_sid
         """
-    static let statusColumnCount = 9
+    static let statusColumnCount = 11
 
     /// The `ON CONFLICT` clause of the `message_status` upsert: counts add up, the status fields
     /// move only when ``advances`` holds (SET expressions read the row as it was before the update).
     static let statusConflictClause = """
         ON CONFLICT (message_sid) DO UPDATE SET
           channel = COALESCE(excluded.channel, message_status.channel),
+          sender = COALESCE(excluded.sender, message_status.sender),
+          messaging_service_sid = COALESCE(excluded.messaging_service_sid, message_status.messaging_service_sid),
           event_count = message_status.event_count + excluded.event_count,
           status = CASE WHEN \(advances) THEN excluded.status ELSE message_status.status END,
           status_rank = CASE WHEN \(advances) THEN excluded.status_rank ELSE message_status.status_rank END,

@@ -10,13 +10,26 @@ import GRDB
 /// - `message_status_events`: the history, one row per distinct event, inserted in release order;
 ///   `sequence` is the 1-based release order within the message; `payload` is the event JSON.
 ///
-/// Indexes, for the delivery report and lookups:
-/// - `message_status_events_received_at (received_at)`: time-window scans;
+/// `v2_report` adds `sender` (Twilio's `From`) and `messaging_service_sid` to `message_status` (the
+/// latest non-null values of the message's events; filled from the stored events when migrating),
+/// and replaces the `received_at` index with a covering one.
+///
+/// Indexes (as of v2), for the delivery report and lookups:
+/// - `message_status_events_window (received_at, message_sid, status, late, raw_dlr_done_date)`:
+///   time-window scans; covering for the report's per-message pass, which therefore reads no
+///   table row and no JSON. Live events arrive in time order, so inserts append at its end;
 /// - `message_status_events_message_sequence (message_sid, sequence)`: a message's history in order;
 /// - `message_status_events_status (status, received_at)`: counts per status over a window;
 /// - `message_status_status (status)` and `message_status_updated_at (updated_at)`: current-state
 ///   breakdowns (e.g. messages stuck in `sent`).
 enum SQLiteSchema {
+    /// The last migration's identifier: a database that has it needs nothing more for the report.
+    static let latestMigration = "v2_report"
+    /// Index and columns `statusrelay report --prepare` added before v2 (v2 drops them: its own
+    /// index makes them redundant, and every insert had to maintain them).
+    static let legacyReportIndex = "message_status_events_report"
+    static let legacyReportColumns = ["report_from", "report_service"]
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1_message_status") { db in
@@ -55,6 +68,31 @@ enum SQLiteSchema {
                     CREATE INDEX message_status_events_message_sequence
                       ON message_status_events (message_sid, sequence);
                     CREATE INDEX message_status_events_status ON message_status_events (status, received_at);
+                    """
+            )
+        }
+        migrator.registerMigration(latestMigration) { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE message_status ADD COLUMN sender TEXT;
+                    ALTER TABLE message_status ADD COLUMN messaging_service_sid TEXT;
+                    UPDATE message_status
+                      SET sender = json_extract(e.payload, '$.from'),
+                        messaging_service_sid = json_extract(e.payload, '$.messagingServiceSid')
+                      FROM message_status_events e
+                      WHERE e.event_id = message_status.last_event_id;
+                    DROP INDEX IF EXISTS \(legacyReportIndex);
+                    """
+            )
+            let columns = try String.fetchSet(db, sql: "SELECT name FROM pragma_table_xinfo('message_status_events')")
+            for column in legacyReportColumns where columns.contains(column) {
+                try db.execute(sql: "ALTER TABLE message_status_events DROP COLUMN \(column)")
+            }
+            try db.execute(
+                sql: """
+                    DROP INDEX message_status_events_received_at;
+                    CREATE INDEX message_status_events_window
+                      ON message_status_events (received_at, message_sid, status, late, raw_dlr_done_date);
                     """
             )
         }

@@ -8,8 +8,6 @@ public enum ReportBenchmark {
     public struct Timing: Sendable {
         public var events: Int
         public var fillSeconds: Double
-        /// `--prepare` (SQLite covering index), 0 when not run.
-        public var prepareSeconds: Double
         /// One entry per report run.
         public var reportSeconds: [Double]
         public var report: DeliveryReport
@@ -18,9 +16,8 @@ public enum ReportBenchmark {
     /// - Parameters:
     ///   - messages: 200,000 messages make about 1,000,000 events.
     ///   - fill: write the fixture first (false: time an existing database).
-    ///   - prepare: create the SQLite report index (``DeliveryReportGenerator/prepare(sink:logger:)``) first.
     public static func run(
-        sink url: String, messages: Int, runs: Int, fill: Bool, prepare: Bool, now: Int64, logger: Logger,
+        sink url: String, messages: Int, runs: Int, fill: Bool, now: Int64, logger: Logger,
         progress: (@Sendable (String) -> Void)? = nil
     ) async throws -> Timing {
         let clock = ContinuousClock()
@@ -40,13 +37,6 @@ public enum ReportBenchmark {
             fillSeconds = seconds(clock.now - started)
             try await sink.shutdown()
         }
-        var prepareSeconds = 0.0
-        if prepare {
-            let started = clock.now
-            let outcome = try await DeliveryReportGenerator.prepare(sink: url, logger: logger)
-            prepareSeconds = seconds(clock.now - started)
-            progress?("\(outcome) in \(String(format: "%.2f", prepareSeconds)) s")
-        }
         var timings: [Double] = []
         var last: DeliveryReport?
         for _ in 0..<max(1, runs) {
@@ -58,7 +48,7 @@ public enum ReportBenchmark {
             timings.append(seconds(clock.now - started))
             progress?("report in \(String(format: "%.2f", timings.last!)) s")
         }
-        return Timing(events: events == 0 ? last!.totals.events : events, fillSeconds: fillSeconds, prepareSeconds: prepareSeconds, reportSeconds: timings, report: last!)
+        return Timing(events: events == 0 ? last!.totals.events : events, fillSeconds: fillSeconds, reportSeconds: timings, report: last!)
     }
 
     static func seconds(_ duration: Duration) -> Double {

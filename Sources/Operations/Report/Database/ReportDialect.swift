@@ -50,6 +50,15 @@ enum ReportDialect: Sendable {
         }
     }
 
+    /// The column names of `message_status` (empty when the table is missing).
+    var statusColumnsQuery: String {
+        switch self {
+        case .sqlite: "SELECT name FROM pragma_table_info('message_status')"
+        case .postgres:
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'message_status'"
+        }
+    }
+
     /// 1 when the boolean column is true, else 0.
     func flag(_ column: String) -> String {
         "CASE WHEN \(column) THEN 1 ELSE 0 END"

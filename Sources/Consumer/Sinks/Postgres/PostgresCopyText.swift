@@ -1,0 +1,72 @@
+import PostgresNIO
+
+/// Rows in PostgreSQL's `COPY … FROM STDIN` text format: tab-separated columns, one line per row,
+/// `\N` for NULL, and backslash, tab, newline and carriage return escaped with a backslash.
+///
+/// The sink stages each batch with COPY instead of a multi-row `INSERT … VALUES`: no statement of
+/// fourteen thousand parameters to build, parse and plan per thousand rows.
+struct PostgresCopyText {
+    private(set) var buffer: ByteBuffer
+    private var columnsInRow = 0
+
+    init(capacity: Int) {
+        buffer = ByteBufferAllocator().buffer(capacity: capacity)
+    }
+
+    mutating func text(_ value: String?) {
+        separator()
+        guard var value else {
+            buffer.writeStaticString("\\N")
+            return
+        }
+        value.withUTF8 { append(escaping: $0) }
+    }
+
+    mutating func text(utf8 bytes: [UInt8]) {
+        separator()
+        bytes.withUnsafeBufferPointer { append(escaping: $0) }
+    }
+
+    mutating func integer<Integer: BinaryInteger>(_ value: Integer?) {
+        separator()
+        guard let value else {
+            buffer.writeStaticString("\\N")
+            return
+        }
+        buffer.writeString(String(value))
+    }
+
+    mutating func boolean(_ value: Bool) {
+        separator()
+        buffer.writeInteger(value ? UInt8(ascii: "t") : UInt8(ascii: "f"))
+    }
+
+    mutating func endRow() {
+        buffer.writeInteger(UInt8(ascii: "\n"))
+        columnsInRow = 0
+    }
+
+    private mutating func separator() {
+        if columnsInRow > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
+        columnsInRow += 1
+    }
+
+    private mutating func append(escaping bytes: UnsafeBufferPointer<UInt8>) {
+        var start = 0
+        for index in bytes.indices {
+            let escaped: UInt8
+            switch bytes[index] {
+            case UInt8(ascii: "\\"): escaped = UInt8(ascii: "\\")
+            case UInt8(ascii: "\t"): escaped = UInt8(ascii: "t")
+            case UInt8(ascii: "\n"): escaped = UInt8(ascii: "n")
+            case UInt8(ascii: "\r"): escaped = UInt8(ascii: "r")
+            default: continue
+            }
+            buffer.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start..<index])))
+            buffer.writeInteger(UInt8(ascii: "\\"))
+            buffer.writeInteger(escaped)
+            start = index + 1
+        }
+        buffer.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start...])))
+    }
+}
