@@ -714,6 +714,11 @@ def scenario_spool_full(s, a):
         time.sleep(5.5)
         retry_after = probe_retry_after(s.ingress_port, load)
         load.wait()
+        # Every failed write (each 503) must leave no segment file behind: only segments with records.
+        segments = {n: os.path.getsize(os.path.join(spool, n)) for n in os.listdir(spool) if n.endswith(".spool")}
+        empty = sorted(n for n, size in segments.items() if size <= 8)
+        s.check("failed spool writes leave no empty segment files", not empty,
+                f"{len(segments)} segment files, {len(empty)} without records {empty[:3]}")
         s.broker.signal(signal.SIGCONT)
         answers = load.summary()
         s.check("spool full answers 503 (and only 200/503)", "503" in answers and set(answers) <= {"200", "503"},

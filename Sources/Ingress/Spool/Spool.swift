@@ -157,9 +157,12 @@ public final class Spool: Sendable {
         }
     }
 
-    /// Writes `bytes` to the active segment (rotating first when needed) and syncs it.
+    /// Writes `bytes` durably: appended to the active segment, or as the first records of a new segment.
     private func writeDurably(_ bytes: [UInt8]) throws(SpoolError) {
-        let (file, size) = try activeSegment(forAdditional: bytes.count)
+        guard let (file, size) = activeSegment(forAdditional: bytes.count) else {
+            try createSegment(with: bytes)
+            return
+        }
         do throws(SpoolError) {
             try file.writeAll(bytes)
             try file.sync()
@@ -176,12 +179,12 @@ public final class Spool: Sendable {
         }
     }
 
-    /// The active segment's file and durable size, creating a new segment when there is none or
-    /// when `additional` bytes would overflow the segment size.
-    private func activeSegment(forAdditional additional: Int) throws(SpoolError) -> (SpoolFile, Int) {
-        let current: (SpoolFile, Int)? = state.withLock { state in
+    /// The active segment's file and durable size; nil when there is none or `additional` bytes would
+    /// overflow it (it is sealed then).
+    private func activeSegment(forAdditional additional: Int) -> (SpoolFile, Int)? {
+        state.withLock { state in
             guard let file = state.activeFile, let last = state.segments.last, !last.sealed else { return nil }
-            if last.size > Self.segmentHeaderSize, last.size + additional > configuration.segmentBytes {
+            if last.size + additional > configuration.segmentBytes {
                 state.segments[state.segments.count - 1].sealed = true
                 state.activeFile = nil
                 file.close()
@@ -189,15 +192,18 @@ public final class Spool: Sendable {
             }
             return (file, last.size)
         }
-        if let current { return current }
-        let sequence = state.withLock { state in
-            defer { state.nextSequence += 1 }
-            return state.nextSequence
-        }
+    }
+
+    /// Starts a segment holding `bytes`: header and records go in one write, so a segment file exists only
+    /// with records in it. When the disk is full, a failed attempt leaves no file behind and keeps its
+    /// sequence number, however often callbacks retry.
+    private func createSegment(with bytes: [UInt8]) throws(SpoolError) {
+        let sequence = state.withLock { $0.nextSequence }  // only the write queue changes it
         let path = Self.segmentPath(configuration.directory, sequence)
-        let file = try SpoolFile.open(path, flags: O_WRONLY | O_CREAT | O_EXCL | O_APPEND)
+        // O_TRUNC, not O_EXCL: a file by this name is a leftover of a failed attempt, never a listed segment.
+        let file = try SpoolFile.open(path, flags: O_WRONLY | O_CREAT | O_TRUNC | O_APPEND)
         do throws(SpoolError) {
-            try file.writeAll(Self.magic)
+            try file.writeAll(Self.magic + bytes)
             try file.sync()
             try SpoolFile.syncDirectory(configuration.directory)
         } catch {
@@ -206,6 +212,8 @@ public final class Spool: Sendable {
             throw error
         }
         state.withLock { state in
+            state.nextSequence = sequence + 1
+            // The caller adds `bytes` to the size once the whole group succeeded.
             state.segments.append(Segment(sequence: sequence, path: path, size: Self.segmentHeaderSize, sealed: false))
             state.activeFile = file
             state.diskBytes += Self.segmentHeaderSize
@@ -214,7 +222,6 @@ public final class Spool: Sendable {
             }
         }
         logger.debug("spool segment created", metadata: ["segment": "\(sequence)"])
-        return (file, Self.segmentHeaderSize)
     }
 
     static func segmentPath(_ directory: String, _ sequence: UInt64) -> String {

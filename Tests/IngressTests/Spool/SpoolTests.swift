@@ -203,6 +203,31 @@ import Testing
         await spool.close()
     }
 
+    /// Disk full while a new segment starts (its name points at /dev/full, where every write fails with
+    /// ENOSPC): each failed append leaves no file behind and burns no sequence number; records already
+    /// stored stay readable, and the next append that fits takes the same segment name.
+    @Test func diskFullWhileStartingASegmentLeavesNoFilesBehind() async throws {
+        let directory = Self.temporaryDirectory()
+        let spool = try await Spool.open(configuration: .init(directory: directory, segmentBytes: 200), logger: Self.logger)
+        try await spool.append(Self.record(0))
+        #expect(Self.segmentFiles(directory) == ["segment-00000000000000000001.spool"])
+        // The next record does not fit in segment 1, so it starts segment 2.
+        let next = Spool.segmentPath(directory, 2)
+        for attempt in 1...5 {
+            try FileManager.default.createSymbolicLink(atPath: next, withDestinationPath: "/dev/full")
+            await #expect {
+                try await spool.append(Self.record(attempt))
+            } throws: { ($0 as? SpoolError)?.code == .io }
+            #expect(Self.segmentFiles(directory) == ["segment-00000000000000000001.spool"], "after failed append \(attempt)")
+        }
+        #expect(spool.statistics.records == 1)
+        try await spool.append(Self.record(6))
+        #expect(Self.segmentFiles(directory) == ["segment-00000000000000000001.spool", "segment-00000000000000000002.spool"])
+        let drained = try await Self.drainAll(spool)
+        #expect(drained.map(\.key) == [Self.record(0).key, Self.record(6).key])
+        await spool.close()
+    }
+
     @Test func secondProcessCannotOpenTheSameDirectory() async throws {
         let directory = Self.temporaryDirectory()
         let spool = try await Spool.open(configuration: .init(directory: directory), logger: Self.logger)
