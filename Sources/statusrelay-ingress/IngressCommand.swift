@@ -71,6 +71,10 @@ struct IngressCommand: AsyncParsableCommand {
     var maxHeaderSize: String?
     @Option(name: .customLong(S.maxConcurrentRequests.name), help: ArgumentHelp(S.maxConcurrentRequests.help, valueName: "n"))
     var maxConcurrentRequests: String?
+    @Option(name: .customLong(S.maxRequestsPerSecond.name), help: ArgumentHelp(S.maxRequestsPerSecond.help, valueName: "rate"))
+    var maxRequestsPerSecond: String?
+    @Option(name: .customLong(S.rateLimitBurst.name), help: ArgumentHelp(S.rateLimitBurst.help, valueName: "n"))
+    var rateLimitBurst: String?
     @Option(name: .customLong(S.maxRequestsPerConnection.name), help: ArgumentHelp(S.maxRequestsPerConnection.help, valueName: "n"))
     var maxRequestsPerConnection: String?
     @Option(name: .customLong(S.requestTimeout.name), help: ArgumentHelp(S.requestTimeout.help, valueName: "duration"))
@@ -125,6 +129,8 @@ struct IngressCommand: AsyncParsableCommand {
         flags.set(S.maxBodySize.name, maxBodySize)
         flags.set(S.maxHeaderSize.name, maxHeaderSize)
         flags.set(S.maxConcurrentRequests.name, maxConcurrentRequests)
+        flags.set(S.maxRequestsPerSecond.name, maxRequestsPerSecond)
+        flags.set(S.rateLimitBurst.name, rateLimitBurst)
         flags.set(S.maxRequestsPerConnection.name, maxRequestsPerConnection)
         flags.set(S.requestTimeout.name, requestTimeout)
         flags.set(S.idleTimeout.name, idleTimeout)

@@ -214,6 +214,33 @@ import TestSupport
         try await harness.stop()
     }
 
+    @Test func requestRateLimitAnswers429WithRetryAfterBeyondTheBurst() async throws {
+        // One token per 100 s and a bucket of 2: the first two callbacks pass, the rest are limited.
+        let harness = try await Self.startHarness {
+            $0.maxRequestsPerSecond = 0.01
+            $0.rateLimitBurst = 2
+        }
+        let responses = try await harness.withClient { client in
+            var responses: [TestClient.Response] = []
+            for _ in 0..<5 {
+                responses.append(try await client.execute(Callback.request(harness, parameters: Callback.parameters(sid: Callback.messageSid()))))
+            }
+            // Probes are not callbacks: never limited.
+            responses.append(try await client.execute(.init("/healthz", method: .get, authority: "127.0.0.1:\(harness.port)")))
+            return responses
+        }
+        #expect(responses.map(\.status) == [.ok, .ok, .tooManyRequests, .tooManyRequests, .tooManyRequests, .ok])
+        for limited in responses[2..<5] {
+            #expect(limited.jsonField("reason") == "rate_limited")
+            #expect(Int(limited.headers[.retryAfter] ?? "") ?? 0 >= 1)
+        }
+        #expect(try await harness.metricsText().contains(#"statusrelay_ingress_requests_total{route="form",outcome="rate_limited"} 3"#))
+        // Nothing of the limited callbacks reached the topic.
+        let records = try await TopicReader.waitFor(2, in: harness.topic, brokers: try TestEnvironment.bootstrapServers)
+        #expect(records.count == 2)
+        try await harness.stop()
+    }
+
     @Test func healthReadinessAndMetricsRoutes() async throws {
         let harness = try await Self.startHarness()
         let authority = "127.0.0.1:\(harness.port)"

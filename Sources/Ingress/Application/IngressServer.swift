@@ -101,6 +101,7 @@ public final class IngressServer: Sendable {
                 metrics: metrics,
                 readiness: ReadinessProbe(spool: spool) { await producer.isBrokerReachable(timeout: .milliseconds(500)) },
                 limiter: ConcurrencyLimiter(limit: configuration.maxConcurrentRequests),
+                rateLimiter: RateLimiter(requestsPerSecond: configuration.maxRequestsPerSecond, burst: configuration.rateLimitBurst),
                 refreshGauges: {
                     let statistics = spool.statistics
                     metrics.spoolRecords.set(Double(statistics.records))

@@ -21,6 +21,10 @@ public struct IngressConfiguration: Sendable {
     public var maxBodySize: Int = 64 << 10
     public var maxHeaderSize: Int = 16 << 10
     public var maxConcurrentRequests: Int = 0
+    /// Callbacks per second across the process before 429; 0 disables (default).
+    public var maxRequestsPerSecond: Double = 0
+    /// Token-bucket size for `maxRequestsPerSecond`; 0 means one second's worth.
+    public var rateLimitBurst: Int = 0
     public var maxRequestsPerConnection: Int = 10_000
     public var requestTimeout: Duration = .seconds(10)
     public var idleTimeout: Duration = .seconds(60)
@@ -79,6 +83,8 @@ public struct IngressConfiguration: Sendable {
         maxBodySize = try resolver.required(S.maxBodySize)
         maxHeaderSize = try resolver.required(S.maxHeaderSize)
         maxConcurrentRequests = try resolver.required(S.maxConcurrentRequests)
+        maxRequestsPerSecond = try resolver.required(S.maxRequestsPerSecond)
+        rateLimitBurst = try resolver.required(S.rateLimitBurst)
         maxRequestsPerConnection = try resolver.required(S.maxRequestsPerConnection)
         requestTimeout = try resolver.required(S.requestTimeout)
         idleTimeout = try resolver.required(S.idleTimeout)

@@ -47,6 +47,12 @@ public enum IngressSettings {
     public static let maxConcurrentRequests = Setting<Int>.int(
         "max-concurrent-requests", env: "STATUSRELAY_MAX_CONCURRENT_REQUESTS", default: 0,
         "Callbacks processed at once before answering 429; 0 disables the limit.")
+    public static let maxRequestsPerSecond = Setting<Double>.double(
+        "max-requests-per-second", env: "STATUSRELAY_MAX_REQUESTS_PER_SECOND", default: 0,
+        "Callbacks per second (token bucket, whole process) before answering 429; 0 disables the limit.")
+    public static let rateLimitBurst = Setting<Int>.int(
+        "rate-limit-burst", env: "STATUSRELAY_RATE_LIMIT_BURST", default: 0,
+        "Callbacks allowed at once above --max-requests-per-second (bucket size); 0 = one second's worth.")
     public static let maxRequestsPerConnection = Setting<Int>.int(
         "max-requests-per-connection", env: "STATUSRELAY_MAX_REQUESTS_PER_CONNECTION", default: 10_000,
         "Close a keep-alive connection after this many requests; 0 = unlimited.")

@@ -17,6 +17,8 @@ public struct IngressError: Error, Sendable, CustomStringConvertible {
         public static let payloadTooLarge = Code("payload_too_large")
         /// The concurrency limit tripped.
         public static let tooManyRequests = Code("too_many_requests")
+        /// The requests-per-second limit tripped.
+        public static let rateLimited = Code("rate_limited")
         /// The body could not be read from the connection.
         public static let bodyReadFailed = Code("body_read_failed")
     }
@@ -25,11 +27,14 @@ public struct IngressError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// For `methodNotAllowed`: the methods the path accepts.
     public var allowedMethods: [String]
+    /// For `tooManyRequests` / `rateLimited`: seconds to send in `Retry-After` (default 1).
+    public var retryAfterSeconds: Int?
 
-    public init(code: Code, message: String, allowedMethods: [String] = []) {
+    public init(code: Code, message: String, allowedMethods: [String] = [], retryAfterSeconds: Int? = nil) {
         self.code = code
         self.message = message
         self.allowedMethods = allowedMethods
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     public var description: String { "\(code): \(message)" }

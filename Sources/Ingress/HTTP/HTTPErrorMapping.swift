@@ -33,9 +33,9 @@ enum HTTPErrorMapping {
                 rejection.status = .methodNotAllowed
                 rejection.extraHeaders[.allow] = error.allowedMethods.joined(separator: ", ")
             case .payloadTooLarge: rejection.status = .contentTooLarge
-            case .tooManyRequests:
+            case .tooManyRequests, .rateLimited:
                 rejection.status = .tooManyRequests
-                rejection.extraHeaders[.retryAfter] = "1"
+                rejection.extraHeaders[.retryAfter] = String(error.retryAfterSeconds ?? 1)
             case .bodyReadFailed: rejection.status = .badRequest
             default: break
             }

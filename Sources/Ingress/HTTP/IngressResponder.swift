@@ -23,6 +23,7 @@ public struct IngressResponder: HTTPResponder {
         var metrics: IngressMetrics
         var readiness: ReadinessProbe
         var limiter: ConcurrencyLimiter
+        var rateLimiter: RateLimiter
         /// Refreshes gauges (spool, producer queue) right before `/metrics` renders.
         var refreshGauges: @Sendable () -> Void
     }
@@ -78,6 +79,9 @@ public struct IngressResponder: HTTPResponder {
         }
         switch route {
         case .form, .eventStreams:
+            if let retryAfter = dependencies.rateLimiter.acquire() {
+                throw IngressError(code: .rateLimited, message: "request rate limit exceeded", retryAfterSeconds: retryAfter)
+            }
             guard dependencies.limiter.tryAcquire() else {
                 throw IngressError(code: .tooManyRequests, message: "too many requests in progress")
             }

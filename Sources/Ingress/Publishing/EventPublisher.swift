@@ -40,7 +40,8 @@ public final class EventPublisher: Sendable {
     private let metrics: IngressMetrics
     private let logger: Logger
     private let degradedUntil = Mutex<ContinuousClock.Instant?>(nil)
-    private let eventLoopGroup: any EventLoopGroup
+    private let deadlines: PublishDeadlines
+    private let kafkaDeadline: TimeAmount
 
     public init(
         sender: any MessageSending, spool: Spool, configuration: Configuration, metrics: IngressMetrics, logger: Logger,
@@ -51,7 +52,8 @@ public final class EventPublisher: Sendable {
         self.configuration = configuration
         self.metrics = metrics
         self.logger = logger
-        self.eventLoopGroup = eventLoopGroup
+        self.deadlines = PublishDeadlines(eventLoop: eventLoopGroup.any())
+        self.kafkaDeadline = .nanoseconds(Int64(configuration.kafkaDeadline.seconds * 1e9))
     }
 
     /// Returns once the record is durable in Kafka or the spool; throws `unavailable` otherwise.
@@ -109,20 +111,16 @@ public final class EventPublisher: Sendable {
     /// Races the producer's delivery report against the deadline. The send itself is not
     /// cancelled on timeout: librdkafka keeps the message and may still deliver it.
     private func sendWithDeadline(_ message: KafkaProducerMessage) async -> SendOutcome {
-        let deadline = TimeAmount.nanoseconds(Int64(configuration.kafkaDeadline.seconds * 1e9))
         let sender = self.sender
-        let loop = eventLoopGroup.any()
+        let deadline = NIODeadline.now() + kafkaDeadline
         return await withCheckedContinuation { (continuation: CheckedContinuation<SendOutcome, Never>) in
             let once = ResumeOnce(continuation)
-            let timer = loop.scheduleTask(in: deadline) { once.resume(.timedOut) }
-            Task {
-                do {
-                    _ = try await sender.send(message)
-                    once.resume(.acked)
-                } catch {
-                    once.resume(.failed(error))
+            deadlines.add(once, deadline: deadline)
+            sender.send(message) { result in
+                switch result {
+                case .success: once.resume(.acked)
+                case .failure(let error): once.resume(.failed(error))
                 }
-                timer.cancel()
             }
         }
     }

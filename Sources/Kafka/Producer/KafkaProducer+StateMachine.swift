@@ -1,7 +1,9 @@
 extension KafkaProducer {
-    typealias DeliveryContinuation = CheckedContinuation<Result<KafkaDeliveryReport, KafkaError>, Never>
+    /// Called once with a record's outcome and the generation (handle) it was produced on; for delivery
+    /// reports on the poll thread, so it must be quick.
+    typealias DeliveryHandler = @Sendable (Result<KafkaDeliveryReport, KafkaError>, Int) -> Void
 
-    /// Tracks the `send` calls awaiting their delivery report (keyed by the per-message opaque id) and the
+    /// Tracks the sends awaiting their delivery report (keyed by the per-message opaque id) and the
     /// producer's health, which decides when the librdkafka handle is replaced.
     struct StateMachine: ~Copyable {
         enum Lifecycle {
@@ -30,7 +32,7 @@ extension KafkaProducer {
         private(set) var generation = 1
         private(set) var replacing = false
         private var nextID: UInt = 1
-        private var pending: [UInt: (continuation: DeliveryContinuation, generation: Int)] = [:]
+        private var pending: [UInt: (handler: DeliveryHandler, generation: Int)] = [:]
         private var consecutiveTimeouts = 0
         private var firstTimeout: ContinuousClock.Instant?
         /// Timed-out deliveries in a row (spanning at least `stallWindow`) before the handle counts as stalled.
@@ -44,23 +46,23 @@ extension KafkaProducer {
 
         var pendingCount: Int { pending.count }
 
-        mutating func register(_ continuation: DeliveryContinuation, generation: Int) -> RegisterAction {
+        mutating func register(_ handler: @escaping DeliveryHandler, generation: Int) -> RegisterAction {
             guard case .running = lifecycle else { return .fail(.closed("producer")) }
             let id = nextID
             nextID &+= 1
             if nextID == 0 { nextID = 1 }  // 0 would be a null opaque pointer
-            pending[id] = (continuation, generation)
+            pending[id] = (handler, generation)
             return .produce(id: id)
         }
 
-        /// The continuation to resume for a delivery report (nil for unknown ids).
-        mutating func delivered(id: UInt) -> DeliveryContinuation? {
-            pending.removeValue(forKey: id)?.continuation
+        /// The handler to call for a delivery report, and its generation (nil for unknown ids).
+        mutating func delivered(id: UInt) -> (handler: DeliveryHandler, generation: Int)? {
+            pending.removeValue(forKey: id)
         }
 
         /// Takes back a registration whose produce call failed.
-        mutating func unregister(id: UInt) -> DeliveryContinuation? {
-            pending.removeValue(forKey: id)?.continuation
+        mutating func unregister(id: UInt) -> DeliveryHandler? {
+            pending.removeValue(forKey: id)?.handler
         }
 
         /// A send on handle `generation` completed; returns a reason when that handle should be replaced.
@@ -118,9 +120,9 @@ extension KafkaProducer {
         }
 
         /// Sends still waiting on a retired handle, to fail.
-        mutating func abandon(generation: Int) -> [DeliveryContinuation] {
+        mutating func abandon(generation: Int) -> [DeliveryHandler] {
             let ids = pending.filter { $0.value.generation == generation }.map(\.key)
-            return ids.compactMap { pending.removeValue(forKey: $0)?.continuation }
+            return ids.compactMap { pending.removeValue(forKey: $0)?.handler }
         }
 
         /// Returns false when shutdown had already begun.
@@ -131,10 +133,10 @@ extension KafkaProducer {
         }
 
         /// Marks the producer closed and hands back every send still waiting, to fail.
-        mutating func close() -> [DeliveryContinuation] {
+        mutating func close() -> [(handler: DeliveryHandler, generation: Int)] {
             lifecycle = .closed
             defer { pending = [:] }
-            return pending.values.map(\.continuation)
+            return Array(pending.values)
         }
     }
 }

@@ -45,8 +45,8 @@ public final class KafkaProducer: Service, Sendable {
         }
 
         func deliver(id: UInt, result: Result<KafkaDeliveryReport, KafkaError>) {
-            let continuation = machine.withLock { $0.delivered(id: id) }
-            continuation?.resume(returning: result)
+            guard let pending = machine.withLock({ $0.delivered(id: id) }) else { return }
+            pending.handler(result, pending.generation)
         }
 
         func fatalErrorRaised(generation: Int) {
@@ -103,29 +103,68 @@ public final class KafkaProducer: Service, Sendable {
     /// is full or the handle is being replaced. Cancelling the task does not withdraw the record: the call
     /// still waits for its outcome.
     public func send(_ message: KafkaProducerMessage) async throws(KafkaError) -> KafkaDeliveryReport {
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: configuration.deliveryTimeout)
-        while true {
-            let (result, generation) = await enqueueAndWait(message)
-            guard case .failure(let error) = result else {
-                _ = state.machine.withLock { $0.sendCompleted(result, generation: generation, now: clock.now) }
-                return try result.get()
+        try await sendResult(message, deadline: ContinuousClock.now.advanced(by: configuration.deliveryTimeout)).get()
+    }
+
+    /// ``send(_:)`` with a completion handler, called exactly once with the same outcome. A delivery report
+    /// calls it on the producer's poll thread, so it must be quick (resume a continuation, count). For
+    /// callers that race the ack against their own deadline: it saves wrapping `send` in a task.
+    public func send(
+        _ message: KafkaProducerMessage, completion: @escaping @Sendable (Result<KafkaDeliveryReport, KafkaError>) -> Void
+    ) {
+        let deadline = ContinuousClock.now.advanced(by: configuration.deliveryTimeout)
+        enqueue(message) { [self] result, generation in
+            guard case .done = settle(result, generation: generation, deadline: deadline) else {
+                // Rare: queue full or handle replaced. The async path waits and tries again.
+                Task { completion(await self.sendResult(message, deadline: deadline)) }
+                return
             }
-            if error.code == .queueFull, clock.now < deadline {
-                try? await Task.sleep(for: .milliseconds(5))
-                continue
-            }
-            let (replace, resend) = state.machine.withLock {
-                ($0.sendCompleted(result, generation: generation, now: clock.now), $0.shouldResend(after: error, generation: generation))
-            }
-            if let replace {
-                Task { await self.replaceClient(reason: replace, failedGeneration: generation) }
-            }
-            if resend, await waitForNewerGeneration(than: generation, until: deadline) {
-                continue
-            }
-            throw error
+            completion(result)
         }
+    }
+
+    private func sendResult(_ message: KafkaProducerMessage, deadline: ContinuousClock.Instant) async -> Result<KafkaDeliveryReport, KafkaError> {
+        while true {
+            let (result, generation) = await withCheckedContinuation { continuation in
+                enqueue(message) { result, generation in continuation.resume(returning: (result, generation)) }
+            }
+            switch settle(result, generation: generation, deadline: deadline) {
+            case .done:
+                return result
+            case .queueFull:
+                try? await Task.sleep(for: .milliseconds(5))
+            case .resend:
+                guard await waitForNewerGeneration(than: generation, until: deadline) else { return result }
+            }
+        }
+    }
+
+    private enum Settlement {
+        case done
+        /// librdkafka's queue is full: wait a little and produce again.
+        case queueFull
+        /// The handle died under the record: produce it again on the next one.
+        case resend
+    }
+
+    /// Records a send's outcome (starting a handle replacement when it calls for one) and says whether to
+    /// try again before `deadline`.
+    private func settle(
+        _ result: Result<KafkaDeliveryReport, KafkaError>, generation: Int, deadline: ContinuousClock.Instant
+    ) -> Settlement {
+        let now = ContinuousClock.now
+        guard case .failure(let error) = result else {
+            _ = state.machine.withLock { $0.sendCompleted(result, generation: generation, now: now) }
+            return .done
+        }
+        if error.code == .queueFull { return now < deadline ? .queueFull : .done }
+        let (replace, resend) = state.machine.withLock {
+            ($0.sendCompleted(result, generation: generation, now: now), $0.shouldResend(after: error, generation: generation))
+        }
+        if let replace {
+            Task { await self.replaceClient(reason: replace, failedGeneration: generation) }
+        }
+        return resend && now < deadline ? .resend : .done
     }
 
     /// Waits until a handle newer than `generation` serves sends; false at `deadline` or on shutdown.
@@ -141,24 +180,23 @@ public final class KafkaProducer: Service, Sendable {
         }
     }
 
-    private func enqueueAndWait(_ message: KafkaProducerMessage) async -> (Result<KafkaDeliveryReport, KafkaError>, Int) {
+    /// Registers `handler` and produces on the current handle. The handler is called exactly once: with the
+    /// delivery report, or right here when the produce call itself fails.
+    private func enqueue(_ message: KafkaProducerMessage, handler: @escaping DeliveryHandler) {
         var used = 0
-        let result = await withCheckedContinuation { (continuation: DeliveryContinuation) in
-            // Registered before producing: the report can arrive on the poll thread before produce returns.
-            // Produced under the generation lock (produceva does not block) so a handle being retired gets nothing new.
-            let failure: KafkaError? = current.withLock { generation in
-                used = generation.id
-                switch state.machine.withLock({ $0.register(continuation, generation: generation.id) }) {
-                case .fail(let error):
-                    return error
-                case .produce(let id):
-                    guard let error = generation.client.produce(message, id: id) else { return nil }
-                    return state.machine.withLock { $0.unregister(id: id) } != nil ? error : nil
-                }
+        // Registered before producing: the report can arrive on the poll thread before produce returns.
+        // Produced under the generation lock (produceva does not block) so a handle being retired gets nothing new.
+        let failure: KafkaError? = current.withLock { generation in
+            used = generation.id
+            switch state.machine.withLock({ $0.register(handler, generation: generation.id) }) {
+            case .fail(let error):
+                return error
+            case .produce(let id):
+                guard let error = generation.client.produce(message, id: id) else { return nil }
+                return state.machine.withLock { $0.unregister(id: id) } != nil ? error : nil
             }
-            if let failure { continuation.resume(returning: .failure(failure)) }
         }
-        return (result, used)
+        if let failure { handler(.failure(failure), used) }
     }
 
     /// Waits until every queued record is delivered or failed, up to `timeout`. Returns whether the queue drained.
@@ -201,8 +239,8 @@ public final class KafkaProducer: Service, Sendable {
             logger.warning("producer shut down with undelivered records")
         }
         let abandoned = state.machine.withLock { $0.close() }
-        for continuation in abandoned {
-            continuation.resume(returning: .failure(.closed("producer")))
+        for pending in abandoned {
+            pending.handler(.failure(.closed("producer")), pending.generation)
         }
         logger.debug("producer closed")
     }
@@ -271,8 +309,8 @@ public final class KafkaProducer: Service, Sendable {
         logger.warning("replaced the Kafka producer handle", metadata: metadata)
         _ = await Self.retire(old, grace: .zero)
         let abandoned = state.machine.withLock { $0.abandon(generation: old.id) }
-        for continuation in abandoned {
-            continuation.resume(returning: .failure(KafkaError(code: .purged, message: "the producer handle was replaced")))
+        for handler in abandoned {
+            handler(.failure(KafkaError(code: .purged, message: "the producer handle was replaced")), old.id)
         }
     }
 }

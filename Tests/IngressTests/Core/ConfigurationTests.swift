@@ -83,6 +83,19 @@ import TestSupport
         #expect(configuration.kafkaConfig == ["bootstrap.servers": "x:1,y:2", "linger.ms": "1"])
         #expect(configuration.authTokens.map { $0.reveal() } == ["tok"])
         #expect(configuration.maxConcurrentRequests == 0)
+        #expect(configuration.maxRequestsPerSecond == 0)
+        #expect(configuration.rateLimitBurst == 0)
+
+        var limited = ConfigurationResolver(
+            layers: .init(
+                flags: ["max-requests-per-second": .scalar("250.5")],
+                environment: ["TWILIO_AUTH_TOKEN": "tok", "STATUSRELAY_MAX_REQUESTS_PER_SECOND": "1", "STATUSRELAY_RATE_LIMIT_BURST": "40"],
+                file: ["rate-limit-burst": .scalar("7")]
+            )
+        )
+        let limits = try IngressConfiguration(resolving: &limited)
+        #expect(limits.maxRequestsPerSecond == 250.5)
+        #expect(limits.rateLimitBurst == 40)
 
         var noSecret = ConfigurationResolver(layers: .init())
         #expect(throws: ConfigurationError.self) { _ = try IngressConfiguration(resolving: &noSecret) }
