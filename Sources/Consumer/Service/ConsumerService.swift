@@ -357,31 +357,48 @@ public final class ConsumerService: Service, Sendable {
     }
 
     /// The writer stage: sinks, then state, then offsets, one job at a time.
+    ///
+    /// A checkpoint runs beside the next jobs' sink writes (it only covers events already written),
+    /// but checkpoints run one at a time and in order, so a message's state records never overtake
+    /// each other and a commit never precedes its states.
     private func write(_ jobs: BoundedAsyncQueue<WriteJob>) async throws {
         var lastCommitted: [Int32: Int64] = [:]
+        var checkpointing: Task<[Int32: Int64], any Error>?
+        func finishCheckpoint() async throws {
+            guard let task = checkpointing else { return }
+            checkpointing = nil
+            lastCommitted.merge(try await task.value) { $1 }
+        }
         while let job = await jobs.next() {
             do {
+                if job.completion != nil || !job.forgetCommitted.isEmpty { try await finishCheckpoint() }
                 for partition in job.forgetCommitted { lastCommitted[partition] = nil }
                 if !job.batch.isEmpty {
                     metrics.batchSize.record(job.batch.count)
                     try await writeToSinks(job.batch)
                 }
                 if let checkpoint = job.checkpoint {
-                    try await commit(checkpoint, lastCommitted: &lastCommitted)
+                    try await finishCheckpoint()
+                    let committed = lastCommitted
+                    checkpointing = Task { try await self.commit(checkpoint, lastCommitted: committed) }
                 }
+                if job.completion != nil { try await finishCheckpoint() }
                 job.completion?.yield()
                 job.completion?.finish()
             } catch {
                 // Release whoever waits on this or a later job; none of them ran.
+                checkpointing?.cancel()
                 job.completion?.finish()
                 jobs.finish()
                 while let abandoned = await jobs.next() { abandoned.completion?.finish() }
                 throw error
             }
         }
+        try await finishCheckpoint()
     }
 
-    private func commit(_ checkpoint: WriteJob.Checkpoint, lastCommitted: inout [Int32: Int64]) async throws {
+    /// Writes the checkpoint's states, then commits its offsets; returns the offsets it committed.
+    private func commit(_ checkpoint: WriteJob.Checkpoint, lastCommitted: [Int32: Int64]) async throws -> [Int32: Int64] {
         let states = checkpoint.states
         let evictions = checkpoint.evictions
         if !states.isEmpty || !evictions.isEmpty {
@@ -389,16 +406,17 @@ public final class ConsumerService: Service, Sendable {
             metrics.stateWrites.increment(by: states.values.reduce(0) { $0 + $1.count } + evictions.values.reduce(0) { $0 + $1.count })
         }
         let offsets = checkpoint.offsets.filter { lastCommitted[$0.partition] != $0.offset }
-        guard !offsets.isEmpty else { return }
+        guard !offsets.isEmpty else { return [:] }
         do {
             try await consumer.commit(offsets)
-            for offset in offsets { lastCommitted[offset.partition] = offset.offset }
             metrics.commits.increment()
+            return Dictionary(offsets.map { ($0.partition, $0.offset) }) { $1 }
         } catch {
             // Usually a rebalance in progress; the next checkpoint retries, and an uncommitted offset
             // only means re-reading events the sinks and state already hold.
             metrics.commitErrors.increment()
             logger.warning("offset commit failed", metadata: ["error": "\(error)", "offsets": "\(offsets)"])
+            return [:]
         }
     }
 
