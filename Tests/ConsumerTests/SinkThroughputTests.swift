@@ -8,6 +8,7 @@ import TestSupport
 /// Sink write throughput, printed rather than asserted (speed targets are checked in benchmarks, never
 /// in tests). Runs only when STATUSRELAY_SINK_BENCH=1:
 ///   STATUSRELAY_SINK_BENCH=1 scripts/testing/with-test-env.sh scripts/swift.sh test --skip-build --filter SinkThroughput
+/// These run in a debug build; for figures use the release-mode `statusrelay bench sink --sink URL`.
 @Suite("Sink throughput", .serialized, .enabled(if: ProcessInfo.processInfo.environment["STATUSRELAY_SINK_BENCH"] == "1"))
 struct SinkThroughputTests {
     static let messages = 20_000
