@@ -105,7 +105,6 @@ struct ConsumerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        MemoryTuning.limitMallocArenas(environment: environment)
         let configuration: ConsumerConfiguration
         var resolver: ConfigurationResolver
         do {
