@@ -80,20 +80,7 @@ extension KafkaConsumer {
             }
             if bufferedCount > 0 {
                 let message = buffer[head]
-                head += 1
-                if head == buffer.count {
-                    buffer.removeAll(keepingCapacity: true)
-                    head = 0
-                } else if head >= 1024, head * 2 >= buffer.count {
-                    buffer.removeFirst(head)
-                    head = 0
-                }
-                var change = PauseChange()
-                if backpressurePaused, bufferedCount <= lowWatermark {
-                    backpressurePaused = false
-                    change.resume = Array(assigned.subtracting(userPaused))
-                }
-                return .deliver(message, change)
+                return .deliver(message, advance(to: head + 1))
             }
             if isCancelled { return .finish(.success(nil)) }
             if waiter != nil {
@@ -111,7 +98,13 @@ extension KafkaConsumer {
             guard isRunning, maxCount > 0, bufferedCount > 0 else { return PauseChange() }
             let end = min(buffer.count, head + maxCount)
             batch.append(contentsOf: buffer[head..<end])
-            head = end
+            return advance(to: end)
+        }
+
+        /// Consumes the buffer up to `newHead`, compacting it now and then, and resumes fetching once
+        /// it drained below the low watermark.
+        private mutating func advance(to newHead: Int) -> PauseChange {
+            head = newHead
             if head == buffer.count {
                 buffer.removeAll(keepingCapacity: true)
                 head = 0
