@@ -83,6 +83,42 @@ import TestSupport
         await producer.shutdown()
     }
 
+    /// The fetched high watermark is what tells the consumer pipeline that a partition is live.
+    @Test func fetchedHighWatermarksReachTheLogEndOnceEverythingWasRead() async throws {
+        let topic = try await TestKafka.makeTopic("fetched-end", partitions: 2)
+        let producer = try KafkaProducer(configuration: try TestKafka.producerConfiguration(), logger: TestKafka.logger())
+        var ends: [Int32: Int64] = [:]
+        for index in 0..<40 {
+            let report = try await producer.send(
+                KafkaProducerMessage(topic: topic, key: Array("key-\(index)".utf8), value: Array("v\(index)".utf8))
+            )
+            ends[report.partition] = max(ends[report.partition] ?? 0, report.offset + 1)
+        }
+        #expect(ends.count == 2, "keys spread over both partitions")
+        let consumer = try KafkaConsumer(configuration: try TestKafka.consumerConfiguration(topics: [topic]), logger: TestKafka.logger())
+        let partitions = (0..<2).map { KafkaTopicPartition(topic: topic, partition: Int32($0)) }
+        let unassigned = KafkaTopicPartition(topic: topic + "-other", partition: 0)
+        let received = try await TestKafka.collect(40, from: consumer)
+        var lastRead: [Int32: Int64] = [:]
+        for message in received { lastRead[message.partition] = max(lastRead[message.partition] ?? -1, message.offset) }
+        let fetched = consumer.fetchedHighWatermarks(partitions + [unassigned])
+        #expect(fetched[unassigned] == nil)
+        for partition in partitions {
+            #expect(fetched[partition] == ends[partition.partition], "partition \(partition.partition)")
+            #expect(fetched[partition] == lastRead[partition.partition].map { $0 + 1 })
+        }
+
+        // A record produced after the last fetch moves the fetched end once the consumer fetches it.
+        let report = try await producer.send(KafkaProducerMessage(topic: topic, key: Array("key-0".utf8), value: [1]))
+        _ = try await TestKafka.collect(1, from: consumer)
+        let moved = consumer.fetchedHighWatermarks([KafkaTopicPartition(topic: topic, partition: report.partition)])
+        #expect(moved.values.first == report.offset + 1)
+
+        try await consumer.close()
+        #expect(consumer.fetchedHighWatermarks(partitions).isEmpty, "no handle after close")
+        await producer.shutdown()
+    }
+
     /// Throughput of concurrent sends (each awaits its own delivery report); printed, never asserted.
     @Test func burstOfConcurrentSendsIsAcknowledged() async throws {
         let topic = try await TestKafka.makeTopic("burst", partitions: 3)

@@ -6,9 +6,10 @@ import HeapModule
 /// Events are buffered per MessageSid and released in lifecycle-rank order, ties broken by event
 /// time (`receivedAt`) and then event id. The partition's watermark is the highest event time seen
 /// minus the window; once the watermark passes a buffered event, its message's buffered events up
-/// to that rank are released. Once the partition has received nothing for `idleGrace`, the watermark
+/// to that rank are released. Once the partition is live (the caller reports that every record up to
+/// the log end of its last fetch was added) or has received nothing for `idleGrace`, the watermark
 /// also advances with the caller's clock from the moment the highest event time was seen, so the
-/// last events are not held forever. Because release is otherwise driven by event time only,
+/// last events wait one window, not longer. Because release is otherwise driven by event time only,
 /// replaying old data reorders the way live processing did (only a delivery gap longer than
 /// `idleGrace` in the middle of a backlog could release earlier than live).
 public struct PartitionReorderer: Sendable {
@@ -73,6 +74,17 @@ public struct PartitionReorderer: Sendable {
     public private(set) var watermark: Int64?
     /// Highest offset handed to `add`, for commits when nothing is buffered.
     public private(set) var highestOffset: Int64?
+    /// The log end the caller last reported (`advance(now:fetchedEnd:)`); cleared once an offset at or
+    /// past it arrives, because the end has moved since and is unknown until the next report.
+    private var fetchedEnd: Int64?
+
+    /// Every record before the last reported log end was added: nothing older is still on its way, so
+    /// event time may follow the clock. Transaction markers at the log end keep this false (the
+    /// idle grace still applies then).
+    var isCaughtUp: Bool {
+        guard let fetchedEnd, let highestOffset else { return false }
+        return highestOffset + 1 >= fetchedEnd
+    }
 
     public init(topic: String, partition: Int32, configuration: ReorderConfiguration, states: [String: MessageState] = [:]) {
         self.topic = topic
@@ -115,7 +127,7 @@ public struct PartitionReorderer: Sendable {
         now: Int64,
         into released: inout [ReleasedEvent]
     ) -> ReorderOutcome {
-        highestOffset = max(highestOffset ?? offset, offset)
+        noteOffset(offset)
         lastArrivalAt = now
         let sid = event.messageSid
         let lastRank: Int?
@@ -166,11 +178,15 @@ public struct PartitionReorderer: Sendable {
     /// Records that the record at `offset` needs no release (undecodable, dead-lettered), so offsets
     /// past it can be committed.
     public mutating func markDone(offset: Int64) {
-        highestOffset = max(highestOffset ?? offset, offset)
+        noteOffset(offset)
     }
 
     /// Advances the watermark with the caller's clock and releases what it passed. Call periodically.
-    public mutating func advance(now: Int64, into released: inout [ReleasedEvent]) {
+    /// - Parameter fetchedEnd: the partition's log end (high watermark) as of the consumer's last fetch,
+    ///   if known. When every record before it was added, the partition is live and its watermark
+    ///   follows the clock at once instead of after `idleGrace`.
+    public mutating func advance(now: Int64, fetchedEnd: Int64? = nil, into released: inout [ReleasedEvent]) {
+        if let fetchedEnd { self.fetchedEnd = fetchedEnd }
         releaseEligible(now: now, into: &released)
         if let last = lastRetentionScanAt, now - last < Self.retentionScanInterval { return }
         lastRetentionScanAt = now
@@ -246,9 +262,14 @@ public struct PartitionReorderer: Sendable {
         bufferedCount += 1
     }
 
+    private mutating func noteOffset(_ offset: Int64) {
+        highestOffset = max(highestOffset ?? offset, offset)
+        if let end = fetchedEnd, offset >= end { fetchedEnd = nil }
+    }
+
     private mutating func currentWatermark(now: Int64) -> Int64? {
         guard let maxEventTime else { return watermark }
-        let quiet = now - lastArrivalAt >= configuration.idleGraceMilliseconds
+        let quiet = isCaughtUp || now - lastArrivalAt >= configuration.idleGraceMilliseconds
         let idle = quiet ? max(0, now - maxEventTimeSeenAt) : 0
         let (candidate, overflow) = (maxEventTime - configuration.windowMilliseconds).addingReportingOverflow(idle)
         let value = overflow ? Int64.max : candidate

@@ -8,10 +8,10 @@ public struct ReorderConfiguration: Sendable, Hashable {
     /// (by event time) are released early and counted. Default 100 000.
     /// Flag `--max-buffered-events`, env `STATUSRELAY_MAX_BUFFERED_EVENTS`.
     public var maxBufferedEvents: Int
-    /// How long a partition must receive nothing before its watermark advances with the wall clock.
-    /// Until then only event time moves it, so gaps between fetches while catching up on a backlog
-    /// (or replaying) never release events early. Default: the window, at least 1 s. Releasing an
-    /// idle partition's last event still takes only max(window, idleGrace) after it arrived.
+    /// How long a partition must receive nothing before its watermark advances with the wall clock,
+    /// when the consumer cannot tell that it has caught up with the log (a caught-up partition follows
+    /// the clock at once). Until then only event time moves it, so gaps between fetches while catching
+    /// up on a backlog (or replaying) never release events early. Default: the window, at least 1 s.
     public var idleGrace: Duration
 
     /// How many recent event ids each message's state remembers for duplicate detection. Default 16.

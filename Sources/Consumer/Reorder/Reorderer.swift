@@ -64,9 +64,11 @@ public struct Reorderer: Sendable {
     }
 
     /// Advances every partition's watermark to `now` and releases what passed it.
-    public mutating func advance(now: Int64, into released: inout [ReleasedEvent]) {
+    /// - Parameter fetchedEnds: per partition, the log end as of the consumer's last fetch (see
+    ///   ``PartitionReorderer/advance(now:fetchedEnd:into:)``); missing partitions keep the idle grace.
+    public mutating func advance(now: Int64, fetchedEnds: [Int32: Int64] = [:], into released: inout [ReleasedEvent]) {
         for key in partitions.keys.sorted() {
-            partitions[key]!.advance(now: now, into: &released)
+            partitions[key]!.advance(now: now, fetchedEnd: fetchedEnds[key], into: &released)
         }
     }
 

@@ -203,7 +203,9 @@ public final class ConsumerService: Service, Sendable {
                 let mine = Set(partitions.filter { $0.topic == configuration.topic }.map(\.partition))
                 try await revoke(mine, in: &pipeline, queue: queue, jobs: jobs)
             case .tick:
-                pipeline.reorderer.advance(now: nowMilliseconds, into: &pipeline.pending)
+                pipeline.reorderer.advance(
+                    now: nowMilliseconds, fetchedEnds: fetchedEnds(of: pipeline.reorderer), into: &pipeline.pending
+                )
                 if !pipeline.pending.isEmpty || clock.now - pipeline.lastFlush >= configuration.commitInterval {
                     try await flush(&pipeline, jobs: jobs)
                 }
@@ -220,6 +222,15 @@ public final class ConsumerService: Service, Sendable {
             "consumer pipeline drained",
             metadata: ["buffered_uncommitted": "\(pipeline.reorderer.bufferedCount)"]
         )
+    }
+
+    /// Log ends as of the last fetch of each owned partition. Ticks are queued behind the records read
+    /// before them, so a partition whose every record up to its end reached the reorderer is live.
+    private func fetchedEnds(of reorderer: Reorderer) -> [Int32: Int64] {
+        let owned = reorderer.partitions.keys.map { KafkaTopicPartition(topic: configuration.topic, partition: $0) }
+        var ends: [Int32: Int64] = [:]
+        for (topicPartition, high) in consumer.fetchedHighWatermarks(owned) { ends[topicPartition.partition] = high }
+        return ends
     }
 
     private func handle(_ records: [DecodedRecord], in pipeline: inout Pipeline, jobs: BoundedAsyncQueue<WriteJob>) async throws {

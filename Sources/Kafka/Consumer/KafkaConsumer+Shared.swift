@@ -85,6 +85,22 @@ extension KafkaConsumer {
             }
         }
 
+        /// Under the lock, because the handle is cleared (under it) before it is destroyed.
+        func fetchedHighWatermarks(_ partitions: [KafkaTopicPartition]) -> [KafkaTopicPartition: Int64] {
+            machine.withLock { machine in
+                guard let handle = machine.handle else { return [:] }
+                var result: [KafkaTopicPartition: Int64] = [:]
+                for partition in partitions {
+                    if let high = RDKafkaClient.cachedHighWatermark(
+                        handle: handle, topic: partition.topic, partition: partition.partition
+                    ) {
+                        result[partition] = high
+                    }
+                }
+                return result
+            }
+        }
+
         func beginClosing() {
             machine.withLock { $0.beginClosing() }?.resume(returning: .success(nil))
         }

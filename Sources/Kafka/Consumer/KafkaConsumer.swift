@@ -128,6 +128,14 @@ public final class KafkaConsumer: Service, Sendable {
         shared.machine.withLock { $0.assigned }
     }
 
+    /// Each partition's high watermark (the offset the next produced record gets) as of its last fetch
+    /// response, from librdkafka's cache: no request, never blocks. A partition without a fetch response
+    /// yet is missing. Once every record below it has been taken from ``messages``, the reader has
+    /// caught up with the log as of that fetch.
+    public func fetchedHighWatermarks(_ partitions: [KafkaTopicPartition]) -> [KafkaTopicPartition: Int64] {
+        shared.fetchedHighWatermarks(partitions)
+    }
+
     /// Ends iteration, leaves the group (revoking the assignment) and closes the handle. Idempotent.
     public func close() async throws(KafkaError) {
         shared.beginClosing()

@@ -82,6 +82,17 @@ extension RDKafkaClient {
         }
     }
 
+    /// The high watermark librdkafka cached from the partition's last fetch response, or nil before
+    /// one arrived. Reads local state only (no request), so it may be called while holding a lock.
+    static func cachedHighWatermark(handle: OpaquePointer, topic: String, partition: Int32) -> Int64? {
+        var low: Int64 = -1
+        var high: Int64 = -1
+        guard rd_kafka_get_watermark_offsets(handle, topic, partition, &low, &high) == RD_KAFKA_RESP_ERR_NO_ERROR,
+            high >= 0
+        else { return nil }
+        return high
+    }
+
     /// Non-blocking (only enqueues operations), so it may be called while holding a lock.
     static func pause(handle: OpaquePointer, _ partitions: [KafkaTopicPartition]) {
         let list = RDKafkaTopicPartitionList(partitions)

@@ -52,6 +52,54 @@ import Testing
         #expect(Set(out.map(\.event.messageSid)) == ["SM1", "SM2"])
     }
 
+    @Test func caughtUpPartitionFollowsTheClockWithoutTheGrace() {
+        var r = reorderer()
+        var out: [ReleasedEvent] = []
+        // Live traffic that stops: each event waits one window after its arrival, not the window plus
+        // the quiet period.
+        r.add(TestEvents.make(sid: "SM1", status: "sent", at: 8_000), offset: 0, now: 8_000, into: &out)
+        r.add(TestEvents.make(sid: "SM2", status: "sent", at: 10_000), offset: 1, now: 10_000, into: &out)
+        r.advance(now: 10_100, fetchedEnd: 2, into: &out)
+        #expect(out.isEmpty)
+        r.advance(now: 11_000, fetchedEnd: 2, into: &out)
+        #expect(out.map(\.event.messageSid) == ["SM1"])
+        r.advance(now: 12_999, fetchedEnd: 2, into: &out)
+        #expect(out.count == 1)
+        r.advance(now: 13_000, fetchedEnd: 2, into: &out)
+        #expect(out.map(\.event.messageSid) == ["SM1", "SM2"])
+        #expect(r.committableOffset() == 2)
+    }
+
+    @Test func partitionBehindItsLogEndKeepsTheGrace() {
+        var r = reorderer()
+        var out: [ReleasedEvent] = []
+        r.add(TestEvents.make(sid: "SM1", status: "sent", at: 8_000), offset: 0, now: 8_000, into: &out)
+        r.add(TestEvents.make(sid: "SM2", status: "sent", at: 10_000), offset: 1, now: 10_000, into: &out)
+        // Records up to offset 4 exist but have not reached the reorderer: a backlog, not live.
+        r.advance(now: 11_000, fetchedEnd: 5, into: &out)
+        #expect(out.isEmpty)
+        r.advance(now: 12_999, fetchedEnd: 5, into: &out)
+        #expect(out.isEmpty)
+        // Only after the quiet period does the clock take over.
+        r.advance(now: 13_000, fetchedEnd: 5, into: &out)
+        #expect(out.map(\.event.messageSid) == ["SM1", "SM2"])
+    }
+
+    @Test func aReportedEndIsForgottenOnceRecordsPassIt() {
+        var r = reorderer()
+        var out: [ReleasedEvent] = []
+        r.add(TestEvents.make(sid: "SM1", status: "sent", at: 10_000), offset: 0, now: 10_000, into: &out)
+        r.advance(now: 10_000, fetchedEnd: 1, into: &out)
+        // A later fetch brought older records past the reported end: the end it came with is not
+        // known yet, so the partition is not taken as live on the stale one.
+        r.add(TestEvents.make(sid: "SM2", status: "sent", at: 9_000), offset: 1, now: 11_000, into: &out)
+        r.add(TestEvents.make(sid: "SM3", status: "sent", at: 9_500), offset: 2, now: 11_000, into: &out)
+        r.advance(now: 12_500, into: &out)
+        #expect(out.isEmpty)
+        r.advance(now: 12_500, fetchedEnd: 3, into: &out)
+        #expect(out.map(\.event.messageSid) == ["SM2", "SM3"])
+    }
+
     @Test func deliveryGapsShorterThanTheGraceNeverReleaseEarly() {
         var r = reorderer()
         var out: [ReleasedEvent] = []
