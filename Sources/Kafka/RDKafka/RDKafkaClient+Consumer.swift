@@ -68,7 +68,7 @@ extension RDKafkaClient {
                     offset: raw.offset,
                     key: raw.key.map { Array(UnsafeRawBufferPointer(start: $0, count: raw.key_len)) },
                     value: raw.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: raw.len)) } ?? [],
-                    headers: RDKafkaHeaders.read(message),
+                    packedHeaders: RDKafkaHeaders.readPacked(message),
                     timestampMs: timestampType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE || timestamp < 0 ? nil : timestamp
                 )
             )
