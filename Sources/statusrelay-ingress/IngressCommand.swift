@@ -61,6 +61,8 @@ struct IngressCommand: AsyncParsableCommand {
     var nodeID: String?
     @Option(name: .customLong(S.publishTimeout.name), help: ArgumentHelp(S.publishTimeout.help, valueName: "duration"))
     var publishTimeout: String?
+    @Option(name: .customLong(S.kafkaLinger.name), help: ArgumentHelp(S.kafkaLinger.help, valueName: "duration"))
+    var kafkaLinger: String?
     @Option(name: .customLong(S.degradedHold.name), help: ArgumentHelp(S.degradedHold.help, valueName: "duration"))
     var degradedHold: String?
     @Flag(name: .customLong(S.forceSpool.name), inversion: .prefixedNo, help: ArgumentHelp(S.forceSpool.help))
@@ -125,6 +127,7 @@ struct IngressCommand: AsyncParsableCommand {
         flags.set(S.nodeID.name, nodeID)
         flags.set(S.publishTimeout.name, publishTimeout)
         flags.set(S.degradedHold.name, degradedHold)
+        flags.set(S.kafkaLinger.name, kafkaLinger)
         flags.set(S.forceSpool.name, forceSpool.map { String($0) })
         flags.set(S.maxBodySize.name, maxBodySize)
         flags.set(S.maxHeaderSize.name, maxHeaderSize)

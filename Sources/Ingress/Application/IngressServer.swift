@@ -74,6 +74,7 @@ public final class IngressServer: Sendable {
                 bootstrapServers: configuration.brokers,
                 clientID: "statusrelay-ingress-\(configuration.nodeID)",
                 deliveryTimeout: configuration.shutdownTimeout,
+                linger: configuration.kafkaLinger,
                 additional: configuration.kafkaConfig
             ),
             logger: producerLogger

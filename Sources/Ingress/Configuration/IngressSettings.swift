@@ -35,6 +35,9 @@ public enum IngressSettings {
         "node-id", env: "STATUSRELAY_NODE_ID", default: nil, "Ingress node id written into every event (default: host name).")
     public static let publishTimeout = Setting<Duration>.duration(
         "publish-timeout", env: "STATUSRELAY_PUBLISH_TIMEOUT", default: .seconds(1), "Wait this long for the Kafka ack, then spool.")
+    public static let kafkaLinger = Setting<Duration>.duration(
+        "kafka-linger", env: "STATUSRELAY_KAFKA_LINGER", default: .milliseconds(2),
+        "How long the producer gathers callbacks into one request (linger.ms); 0 sends each at once.")
     public static let degradedHold = Setting<Duration>.duration(
         "degraded-hold", env: "STATUSRELAY_DEGRADED_HOLD", default: .seconds(2),
         "After a Kafka failure, spool directly for this long before trying Kafka again.")

@@ -85,15 +85,17 @@ import TestSupport
         #expect(configuration.maxConcurrentRequests == 0)
         #expect(configuration.maxRequestsPerSecond == 0)
         #expect(configuration.rateLimitBurst == 0)
+        #expect(configuration.kafkaLinger == .milliseconds(2))
 
         var limited = ConfigurationResolver(
             layers: .init(
                 flags: ["max-requests-per-second": .scalar("250.5")],
                 environment: ["TWILIO_AUTH_TOKEN": "tok", "STATUSRELAY_MAX_REQUESTS_PER_SECOND": "1", "STATUSRELAY_RATE_LIMIT_BURST": "40"],
-                file: ["rate-limit-burst": .scalar("7")]
+                file: ["rate-limit-burst": .scalar("7"), "kafka-linger": .scalar("0s")]
             )
         )
         let limits = try IngressConfiguration(resolving: &limited)
+        #expect(limits.kafkaLinger == .zero)
         #expect(limits.maxRequestsPerSecond == 250.5)
         #expect(limits.rateLimitBurst == 40)
 
