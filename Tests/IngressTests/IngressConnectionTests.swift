@@ -69,6 +69,24 @@ import TestSupport
         try await harness.stop()
     }
 
+    /// The timeout runs from the last response, not from the connection: a keep-alive connection
+    /// whose requests keep coming stays open past it, and is closed once it idles for it.
+    @Test func keepAliveRequestsSpreadPastTheTimeoutAreServedThenIdleIsClosed() async throws {
+        let harness = try await Self.harness { $0.requestTimeout = .seconds(1) }
+        let port = harness.port
+        let transcript = await onDedicatedThread { () -> String? in
+            guard let connection = try? RawConnection(port: port) else { return nil }
+            for index in 0..<4 {
+                if index > 0 { usleep(600_000) }
+                connection.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            }
+            return connection.readUntilClosed()
+        }
+        let text = try #require(transcript, "server never closed the idle connection")
+        #expect(text.components(separatedBy: "HTTP/1.1 200").count - 1 == 4, "\(text)")
+        try await harness.stop()
+    }
+
     @Test func connectionIsClosedAfterMaxRequestsPerConnection() async throws {
         let harness = try await Self.harness { $0.maxRequestsPerConnection = 2 }
         let port = harness.port

@@ -16,6 +16,10 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     private let requestTimeout: TimeAmount
     private let maxRequests: Int
     private var requests = 0
+    /// When the connection closes unless a whole request has arrived; nil while none is awaited.
+    private var deadline: NIODeadline?
+    /// At most one pending check per connection. Moving the deadline only updates `deadline`, so a
+    /// keep-alive request costs no timer scheduling and cancelling (that was a few µs per request).
     private var timer: Scheduled<Void>?
 
     init(requestTimeout: TimeAmount, maxRequests: Int) {
@@ -33,13 +37,11 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        timer?.cancel()
-        timer = nil
+        disarmTimer()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        timer?.cancel()
-        timer = nil
+        disarmTimer()
         context.fireChannelInactive()
     }
 
@@ -53,8 +55,7 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
                 return
             }
         case .end:
-            timer?.cancel()
-            timer = nil
+            deadline = nil
         case .body:
             break
         }
@@ -67,10 +68,33 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     private func arm(_ context: ChannelHandlerContext) {
-        timer?.cancel()
-        let channel = context.channel
-        timer = context.eventLoop.scheduleTask(in: requestTimeout) {
-            channel.close(promise: nil)
+        let deadline = NIODeadline.now() + requestTimeout
+        self.deadline = deadline
+        if timer == nil { schedule(context, at: deadline) }
+    }
+
+    private func schedule(_ context: ChannelHandlerContext, at when: NIODeadline) {
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(deadline: when) {
+            let (handler, context) = loopBound.value
+            handler.check(context)
         }
+    }
+
+    private func check(_ context: ChannelHandlerContext) {
+        timer = nil
+        // No request awaited (one is being answered): the next response end re-arms.
+        guard let deadline else { return }
+        if NIODeadline.now() >= deadline {
+            context.channel.close(promise: nil)
+        } else {
+            schedule(context, at: deadline)
+        }
+    }
+
+    private func disarmTimer() {
+        timer?.cancel()
+        timer = nil
+        deadline = nil
     }
 }
