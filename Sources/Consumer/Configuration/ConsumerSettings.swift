@@ -23,7 +23,7 @@ public enum ConsumerSettings {
         "max-batch-size", env: "STATUSRELAY_MAX_BATCH_SIZE", default: 5000, range: 1...1_000_000,
         "Most events written to the sinks per batch.")
     public static let tickInterval = Setting<Duration>.duration(
-        "tick-interval", env: "STATUSRELAY_TICK_INTERVAL", default: .milliseconds(100),
+        "tick-interval", env: "STATUSRELAY_TICK_INTERVAL", default: .milliseconds(50),
         "How often idle watermarks advance and released events are flushed.")
     public static let stateRetention = Setting<Duration>.duration(
         "state-retention", env: "STATUSRELAY_STATE_RETENTION", default: .seconds(7 * 24 * 3600),

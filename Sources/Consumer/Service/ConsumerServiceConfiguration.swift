@@ -7,7 +7,8 @@ public struct ConsumerServiceConfiguration: Sendable {
     /// Most events written to the sinks in one batch. Default 5000. Flag `--max-batch-size`,
     /// env `STATUSRELAY_MAX_BATCH_SIZE`.
     public var maxBatchSize: Int
-    /// How often idle watermarks advance and released events are flushed. Default 100 ms.
+    /// How often watermarks advance with the clock and released events are flushed: a released event
+    /// waits up to this long on top of the window. Default 50 ms.
     /// Flag `--tick-interval`, env `STATUSRELAY_TICK_INTERVAL`.
     public var tickInterval: Duration
     /// Where undecodable records go, with the reason in a header. Default `<topic>.dlq`; nil disables.
@@ -33,7 +34,7 @@ public struct ConsumerServiceConfiguration: Sendable {
         topic: String = "twilio.message-status",
         reorder: ReorderConfiguration = ReorderConfiguration(),
         maxBatchSize: Int = 5000,
-        tickInterval: Duration = .milliseconds(100),
+        tickInterval: Duration = .milliseconds(50),
         deadLetterTopic: String? = nil,
         retryInitialBackoff: Duration = .milliseconds(200),
         retryMaxBackoff: Duration = .seconds(10),
