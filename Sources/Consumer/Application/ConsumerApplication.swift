@@ -40,12 +40,12 @@ public enum ConsumerApplication {
                 groupID: configuration.group,
                 topics: [topic],
                 clientID: "statusrelay-consumer",
-                // Room for ~10k records between the pause and resume thresholds: librdkafka drops
-                // pre-fetched records on pause, so a small buffer re-fetched constantly (7k events/s
-                // with 1000, 30k with 20 000 on the 1M-event bench).
+                // Large batches for the reader; the poll thread waits for the reader at 20k records
+                // (and only pauses fetching at 40k, when the reader has stopped).
                 maxBufferedMessages: 20_000,
                 // librdkafka pre-fetches up to 64 MiB by default; 16 MiB is still ~0.2 s of input at
-                // 100k events/s and keeps RSS down. --kafka-config overrides it.
+                // 100k events/s and keeps RSS down (KafkaConsumerConfiguration sets fetch.queue.backoff.ms
+                // so that a full queue does not stall fetching for a second). --kafka-config overrides it.
                 additional: ["queued.max.messages.kbytes": "16384"].merging(configuration.kafkaConfig) { $1 }
             ),
             logger: logger
@@ -111,7 +111,7 @@ public enum ConsumerApplication {
             "auto.offset.reset", "partition.assignment.strategy", "group.protocol", "fetch.min.bytes",
             "fetch.wait.max.ms", "fetch.max.bytes", "max.partition.fetch.bytes", "isolation.level",
             "enable.auto.commit", "enable.auto.offset.store", "auto.commit.interval.ms", "queued.min.messages",
-            "queued.max.messages.kbytes", "enable.partition.eof", "check.crcs",
+            "queued.max.messages.kbytes", "fetch.queue.backoff.ms", "enable.partition.eof", "check.crcs",
         ]
         return properties.filter { !consumerOnly.contains($0.key) }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Synchronization
 
@@ -8,6 +9,9 @@ extension KafkaConsumer {
         let machine: Mutex<StateMachine>
         let events: AsyncStream<KafkaConsumerEvent>.Continuation
         let logger: Logger
+        /// Where the poll thread waits for room in the buffer. Lock order: `room`, then `machine`;
+        /// it is signalled only after `machine` is unlocked.
+        private let room = NSCondition()
 
         init(maxBufferedMessages: Int, events: AsyncStream<KafkaConsumerEvent>.Continuation, logger: Logger) {
             self.machine = Mutex(StateMachine(maxBufferedMessages: maxBufferedMessages))
@@ -24,7 +28,9 @@ extension KafkaConsumer {
                         return action
                     }
                     switch action {
-                    case .deliver(let message, _): continuation.resume(returning: .success(message))
+                    case .deliver(let message, let change):
+                        if change.wakePoller { wakePoller() }
+                        continuation.resume(returning: .success(message))
                     case .finish(let result): continuation.resume(returning: result)
                     case .wait: break
                     }
@@ -41,10 +47,12 @@ extension KafkaConsumer {
             var batch = [first]
             if maxCount > 1 {
                 batch.reserveCapacity(min(maxCount, 1024))
-                machine.withLock { machine in
+                let change = machine.withLock { machine in
                     let change = machine.take(upTo: maxCount - 1, into: &batch)
                     apply(change, machine: &machine)
+                    return change
                 }
+                if change.wakePoller { wakePoller() }
             }
             return batch
         }
@@ -99,6 +107,22 @@ extension KafkaConsumer {
                 }
                 return result
             }
+        }
+
+        /// Poll thread: while the buffer is full, waits (at most `timeout`) for the reader to drain it.
+        /// Returns so the caller polls anyway: rebalances and group membership need it.
+        func waitForRoom(timeout: Duration) {
+            room.lock()
+            defer { room.unlock() }
+            guard machine.withLock({ $0.pollerShouldWait() }) else { return }
+            let (seconds, attoseconds) = timeout.components
+            _ = room.wait(until: Date(timeIntervalSinceNow: Double(seconds) + Double(attoseconds) / 1e18))
+        }
+
+        private func wakePoller() {
+            room.lock()
+            room.signal()
+            room.unlock()
         }
 
         func beginClosing() {

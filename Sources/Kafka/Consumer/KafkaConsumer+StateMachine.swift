@@ -3,10 +3,15 @@ extension KafkaConsumer {
 
     /// Buffer between the poll thread and `messages`, plus which partitions are paused and why.
     ///
-    /// Backpressure: when the buffer reaches `highWatermark` every assigned partition is paused (the poll
-    /// thread keeps polling, so group membership and rebalances go on); below `lowWatermark` they are
-    /// resumed, except those the caller paused itself. librdkafka resumes a paused partition from the last
-    /// record handed out, so nothing is skipped.
+    /// Backpressure, in two steps:
+    /// - At `highWatermark` the poll thread stops taking records (`pollerShouldWait`) until the buffer
+    ///   drains to `lowWatermark` or a short wait ends; librdkafka keeps its own bounded pre-fetch.
+    ///   Pausing here instead made librdkafka drop its pre-fetched records and fetch them again on every
+    ///   resume, which starved a busy reader.
+    /// - At `pauseThreshold` (twice `highWatermark`: the reader has stopped) every assigned partition is
+    ///   paused; the poll thread keeps polling, so group membership and rebalances go on. Below
+    ///   `lowWatermark` they are resumed, except those the caller paused itself. librdkafka resumes a
+    ///   paused partition from the last record handed out, so nothing is skipped.
     struct StateMachine: ~Copyable {
         enum Lifecycle {
             case running
@@ -18,6 +23,8 @@ extension KafkaConsumer {
         struct PauseChange {
             var pause: [KafkaTopicPartition] = []
             var resume: [KafkaTopicPartition] = []
+            /// The poll thread waits for room and the buffer drained: signal it (after the lock).
+            var wakePoller = false
             var isEmpty: Bool { pause.isEmpty && resume.isEmpty }
         }
 
@@ -36,12 +43,16 @@ extension KafkaConsumer {
         private(set) var assigned: Set<KafkaTopicPartition> = []
         private var userPaused: Set<KafkaTopicPartition> = []
         private var backpressurePaused = false
+        /// The poll thread is waiting for the buffer to drain.
+        private var pollerWaiting = false
         private let highWatermark: Int
         private let lowWatermark: Int
+        private let pauseThreshold: Int
 
         init(maxBufferedMessages: Int) {
             highWatermark = max(1, maxBufferedMessages)
             lowWatermark = max(0, maxBufferedMessages / 2)
+            pauseThreshold = 2 * highWatermark
         }
 
         var bufferedCount: Int { buffer.count - head }
@@ -63,9 +74,20 @@ extension KafkaConsumer {
                 return (waiter, PauseChange())
             }
             buffer.append(message)
-            guard !backpressurePaused, bufferedCount >= highWatermark else { return (nil, PauseChange()) }
+            guard !backpressurePaused, bufferedCount >= pauseThreshold else { return (nil, PauseChange()) }
             backpressurePaused = true
             return (nil, PauseChange(pause: Array(assigned.subtracting(userPaused))))
+        }
+
+        /// The poll thread asks whether to wait for room before taking more records. When it is told
+        /// to, the drain below the low watermark returns `wakePoller`.
+        mutating func pollerShouldWait() -> Bool {
+            guard isRunning, bufferedCount >= highWatermark else {
+                pollerWaiting = false
+                return false
+            }
+            pollerWaiting = true
+            return true
         }
 
         /// The iterator asks for the next record; `continuation` is kept when it has to wait.
@@ -113,9 +135,15 @@ extension KafkaConsumer {
                 head = 0
             }
             var change = PauseChange()
-            if backpressurePaused, bufferedCount <= lowWatermark {
-                backpressurePaused = false
-                change.resume = Array(assigned.subtracting(userPaused))
+            if bufferedCount <= lowWatermark {
+                if backpressurePaused {
+                    backpressurePaused = false
+                    change.resume = Array(assigned.subtracting(userPaused))
+                }
+                if pollerWaiting {
+                    pollerWaiting = false
+                    change.wakePoller = true
+                }
             }
             return change
         }

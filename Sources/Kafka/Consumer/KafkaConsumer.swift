@@ -159,6 +159,7 @@ public final class KafkaConsumer: Service, Sendable {
 
     /// Returns false once the consumer failed and the loop should close it.
     private static func pollOnce(client: RDKafkaClient, shared: Shared) -> Bool {
+        shared.waitForRoom(timeout: .milliseconds(200))
         switch client.consumerPoll(timeoutMs: 100) {
         case .nothing:
             return true

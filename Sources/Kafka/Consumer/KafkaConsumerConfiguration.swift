@@ -18,7 +18,10 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var maxPollInterval: Duration
     /// `client.id`. Default `"statusrelay"`.
     public var clientID: String
-    /// Records buffered between the poll thread and ``KafkaConsumer/messages`` before fetching is paused. Default 1000.
+    /// Records buffered between the poll thread and ``KafkaConsumer/messages``. When they reach it the poll
+    /// thread takes no more (librdkafka's own pre-fetch, bounded by `queued.max.messages.kbytes`, goes
+    /// on) until the reader drained half; at twice it, with the reader stopped, fetching is paused.
+    /// Default 1000.
     public var maxBufferedMessages: Int
     /// Raw librdkafka properties, applied last. Executables: `--kafka-config KEY=VALUE` / `STATUSRELAY_KAFKA_CONFIG`.
     /// Values of secret-looking keys are never logged.
@@ -58,6 +61,12 @@ public struct KafkaConsumerConfiguration: Sendable {
             ("enable.auto.offset.store", "false"),
             ("enable.partition.eof", "false"),
         ]
+        // With its pre-fetch queue full, librdkafka waits this long before fetching again (default
+        // 1 s): a reader faster than one queue per second then starves. The property exists from
+        // librdkafka 2.4. `additional` overrides it.
+        if RDKafkaVersion.number >= 0x0204_0000 {
+            properties.append(("fetch.queue.backoff.ms", "20"))
+        }
         properties += additional.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         return properties
     }
