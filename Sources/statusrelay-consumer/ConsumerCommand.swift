@@ -65,6 +65,30 @@ struct ConsumerCommand: AsyncParsableCommand {
     var forwardMaxAttempts: String?
     @Option(name: .customLong("forward-request-timeout"), help: ArgumentHelp(ConsumerSettings.forwardRequestTimeout.help, valueName: "DURATION"))
     var forwardRequestTimeout: String?
+    @Option(name: .customLong("forward-initial-backoff"), help: ArgumentHelp(ConsumerSettings.forwardInitialBackoff.help, valueName: "DURATION"))
+    var forwardInitialBackoff: String?
+    @Option(name: .customLong("forward-max-backoff"), help: ArgumentHelp(ConsumerSettings.forwardMaxBackoff.help, valueName: "DURATION"))
+    var forwardMaxBackoff: String?
+    @Option(name: .customLong("forward-max-retry-after"), help: ArgumentHelp(ConsumerSettings.forwardMaxRetryAfter.help, valueName: "DURATION"))
+    var forwardMaxRetryAfter: String?
+    @Option(name: .customLong("forward-connect-timeout"), help: ArgumentHelp(ConsumerSettings.forwardConnectTimeout.help, valueName: "DURATION"))
+    var forwardConnectTimeout: String?
+    @Option(name: .customLong("kafka-sink-concurrency"), help: ArgumentHelp(ConsumerSettings.kafkaSinkConcurrency.help, valueName: "N"))
+    var kafkaSinkConcurrency: String?
+    @Option(name: .customLong("kafka-sink-partitions"), help: ArgumentHelp(ConsumerSettings.kafkaSinkPartitions.help, valueName: "N"))
+    var kafkaSinkPartitions: String?
+    @Option(name: .customLong("postgres-write-timeout"), help: ArgumentHelp(ConsumerSettings.postgresWriteTimeout.help, valueName: "DURATION"))
+    var postgresWriteTimeout: String?
+    @Option(name: .customLong("postgres-connect-timeout"), help: ArgumentHelp(ConsumerSettings.postgresConnectTimeout.help, valueName: "DURATION"))
+    var postgresConnectTimeout: String?
+    @Option(name: .customLong("postgres-max-connections"), help: ArgumentHelp(ConsumerSettings.postgresMaxConnections.help, valueName: "N"))
+    var postgresMaxConnections: String?
+    @Option(name: .customLong("jsonl-fsync"), help: ArgumentHelp(ConsumerSettings.jsonlFsync.help, valueName: "BOOL"))
+    var jsonlFsync: String?
+    @Option(name: .customLong("sqlite-synchronous"), help: ArgumentHelp(ConsumerSettings.sqliteSynchronous.help, valueName: "MODE"))
+    var sqliteSynchronous: String?
+    @Option(name: .customLong("sqlite-busy-timeout"), help: ArgumentHelp(ConsumerSettings.sqliteBusyTimeout.help, valueName: "DURATION"))
+    var sqliteBusyTimeout: String?
     @Option(name: .customLong("log-format"), help: ArgumentHelp(ConsumerSettings.logFormat.help, valueName: "FORMAT"))
     var logFormat: String?
     @Option(name: .customLong("log-level"), help: ArgumentHelp(ConsumerSettings.logLevel.help, valueName: "LEVEL"))
@@ -98,6 +122,18 @@ struct ConsumerCommand: AsyncParsableCommand {
         flags.set("forward-concurrency", forwardConcurrency)
         flags.set("forward-max-attempts", forwardMaxAttempts)
         flags.set("forward-request-timeout", forwardRequestTimeout)
+        flags.set("forward-initial-backoff", forwardInitialBackoff)
+        flags.set("forward-max-backoff", forwardMaxBackoff)
+        flags.set("forward-max-retry-after", forwardMaxRetryAfter)
+        flags.set("forward-connect-timeout", forwardConnectTimeout)
+        flags.set("kafka-sink-concurrency", kafkaSinkConcurrency)
+        flags.set("kafka-sink-partitions", kafkaSinkPartitions)
+        flags.set("postgres-write-timeout", postgresWriteTimeout)
+        flags.set("postgres-connect-timeout", postgresConnectTimeout)
+        flags.set("postgres-max-connections", postgresMaxConnections)
+        flags.set("jsonl-fsync", jsonlFsync)
+        flags.set("sqlite-synchronous", sqliteSynchronous)
+        flags.set("sqlite-busy-timeout", sqliteBusyTimeout)
         flags.set("log-format", logFormat)
         flags.set("log-level", logLevel)
         return flags

@@ -51,7 +51,8 @@ public enum ConsumerApplication {
             logger: logger
         )
 
-        var sinkConfiguration = SinkFactory.Configuration(kafkaProducer: producer)
+        var sinkConfiguration = configuration.sinkSettings
+        sinkConfiguration.kafkaProducer = producer
         sinkConfiguration.http.authToken = configuration.forwardAuthToken
         sinkConfiguration.http.maxConcurrency = configuration.forwardConcurrency
         sinkConfiguration.http.maxAttempts = configuration.forwardMaxAttempts

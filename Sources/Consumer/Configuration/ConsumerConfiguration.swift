@@ -30,6 +30,9 @@ public struct ConsumerConfiguration: Sendable {
     public var forwardConcurrency = 16
     public var forwardMaxAttempts = 6
     public var forwardRequestTimeout: Duration = .seconds(10)
+    /// The other sink settings (backoffs, timeouts, pool sizes, durability); the producer and admin
+    /// client are left for the application to set.
+    public var sinkSettings = SinkFactory.Configuration()
     /// `--log-format`, `--log-level`.
     public var logFormat: LogFormat = .text
     public var logLevel: Logger.Level = .info
@@ -83,6 +86,25 @@ public struct ConsumerConfiguration: Sendable {
         forwardConcurrency = try resolver.required(ConsumerSettings.forwardConcurrency)
         forwardMaxAttempts = try resolver.required(ConsumerSettings.forwardMaxAttempts)
         forwardRequestTimeout = try resolver.required(ConsumerSettings.forwardRequestTimeout)
+        sinkSettings.http.initialBackoff = try resolver.required(ConsumerSettings.forwardInitialBackoff)
+        sinkSettings.http.maxBackoff = try resolver.required(ConsumerSettings.forwardMaxBackoff)
+        sinkSettings.http.maxRetryAfter = try resolver.required(ConsumerSettings.forwardMaxRetryAfter)
+        sinkSettings.http.connectTimeout = try resolver.required(ConsumerSettings.forwardConnectTimeout)
+        sinkSettings.kafka.maxConcurrency = try resolver.required(ConsumerSettings.kafkaSinkConcurrency)
+        sinkSettings.kafka.partitions = Int32(try resolver.required(ConsumerSettings.kafkaSinkPartitions))
+        sinkSettings.postgres.writeTimeout = try resolver.required(ConsumerSettings.postgresWriteTimeout)
+        sinkSettings.postgres.connectTimeout = try resolver.required(ConsumerSettings.postgresConnectTimeout)
+        sinkSettings.postgres.maximumConnections = try resolver.required(ConsumerSettings.postgresMaxConnections)
+        sinkSettings.jsonl.fsync = try resolver.required(ConsumerSettings.jsonlFsync)
+        sinkSettings.sqlite.synchronous = try resolver.required(ConsumerSettings.sqliteSynchronous)
+        sinkSettings.sqlite.busyTimeout = try resolver.required(ConsumerSettings.sqliteBusyTimeout)
+        for (name, value) in [
+            ("forward-initial-backoff", sinkSettings.http.initialBackoff), ("forward-max-backoff", sinkSettings.http.maxBackoff),
+            ("forward-connect-timeout", sinkSettings.http.connectTimeout), ("postgres-write-timeout", sinkSettings.postgres.writeTimeout),
+            ("postgres-connect-timeout", sinkSettings.postgres.connectTimeout),
+        ] where value <= .zero {
+            throw ConfigurationError(code: .invalidValue, setting: name, message: "must be positive")
+        }
         logFormat = try resolver.required(ConsumerSettings.logFormat)
         logLevel = try resolver.required(ConsumerSettings.logLevel)
     }

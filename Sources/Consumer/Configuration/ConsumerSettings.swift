@@ -67,6 +67,50 @@ public enum ConsumerSettings {
     public static let forwardRequestTimeout = Setting<Duration>.duration(
         "forward-request-timeout", env: "STATUSRELAY_FORWARD_REQUEST_TIMEOUT", default: .seconds(10),
         "HTTP forwarding: timeout of one request.")
+    public static let forwardInitialBackoff = Setting<Duration>.duration(
+        "forward-initial-backoff", env: "STATUSRELAY_FORWARD_INITIAL_BACKOFF", default: .milliseconds(250),
+        "HTTP forwarding: first retry delay; it doubles up to --forward-max-backoff.")
+    public static let forwardMaxBackoff = Setting<Duration>.duration(
+        "forward-max-backoff", env: "STATUSRELAY_FORWARD_MAX_BACKOFF", default: .seconds(30),
+        "HTTP forwarding: cap of the exponential backoff.")
+    public static let forwardMaxRetryAfter = Setting<Duration>.duration(
+        "forward-max-retry-after", env: "STATUSRELAY_FORWARD_MAX_RETRY_AFTER", default: .seconds(60),
+        "HTTP forwarding: cap of a server's Retry-After.")
+    public static let forwardConnectTimeout = Setting<Duration>.duration(
+        "forward-connect-timeout", env: "STATUSRELAY_FORWARD_CONNECT_TIMEOUT", default: .seconds(3),
+        "HTTP forwarding: TCP connect timeout.")
+    public static let kafkaSinkConcurrency = Setting<Int>.int(
+        "kafka-sink-concurrency", env: "STATUSRELAY_KAFKA_SINK_CONCURRENCY", default: 512, range: 1...100_000,
+        "kafka: sinks: records of a batch produced at once.")
+    public static let kafkaSinkPartitions = Setting<Int>.int(
+        "kafka-sink-partitions", env: "STATUSRELAY_KAFKA_SINK_PARTITIONS", default: 6, range: 1...100_000,
+        "kafka: sinks: partitions of a topic the sink creates.")
+    public static let postgresWriteTimeout = Setting<Duration>.duration(
+        "postgres-write-timeout", env: "STATUSRELAY_POSTGRES_WRITE_TIMEOUT", default: .seconds(15),
+        "PostgreSQL sink: bound of one batch write; a slower write fails and is retried.")
+    public static let postgresConnectTimeout = Setting<Duration>.duration(
+        "postgres-connect-timeout", env: "STATUSRELAY_POSTGRES_CONNECT_TIMEOUT", default: .seconds(5),
+        "PostgreSQL sink: TCP connect timeout.")
+    public static let postgresMaxConnections = Setting<Int>.int(
+        "postgres-max-connections", env: "STATUSRELAY_POSTGRES_MAX_CONNECTIONS", default: 4, range: 1...1000,
+        "PostgreSQL sink: connection pool size.")
+    public static let jsonlFsync = Setting<Bool>.bool(
+        "jsonl-fsync", env: "STATUSRELAY_JSONL_FSYNC", default: true,
+        "jsonl: sinks: fsync every batch before it counts as written (false survives process crashes only).")
+    public static let sqliteSynchronous = Setting<SQLiteSink.Configuration.Synchronous>(
+        name: "sqlite-synchronous", environmentVariable: "STATUSRELAY_SQLITE_SYNCHRONOUS", defaultValue: .full,
+        summary: "SQLite sink: full (a written batch survives power loss) or normal (survives process crashes only)."
+    ) { value throws(ConfigurationError) in
+        guard case .scalar(let text) = value,
+            let mode = SQLiteSink.Configuration.Synchronous(rawValue: text.filter { !$0.isWhitespace }.uppercased())
+        else {
+            throw ConfigurationError(code: .invalidValue, setting: "sqlite-synchronous", message: "expected full or normal")
+        }
+        return mode
+    }
+    public static let sqliteBusyTimeout = Setting<Duration>.duration(
+        "sqlite-busy-timeout", env: "STATUSRELAY_SQLITE_BUSY_TIMEOUT", default: .seconds(5),
+        "SQLite sink: how long a write waits for another process holding the database's write lock.")
     public static let logFormat = LogFormat.setting
     public static let logLevel = Logger.Level.setting
 }
