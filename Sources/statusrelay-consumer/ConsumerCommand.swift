@@ -87,6 +87,8 @@ struct ConsumerCommand: AsyncParsableCommand {
     var jsonlFsync: String?
     @Option(name: .customLong("sqlite-synchronous"), help: ArgumentHelp(ConsumerSettings.sqliteSynchronous.help, valueName: "MODE"))
     var sqliteSynchronous: String?
+    @Option(name: .customLong("sqlite-checkpoint-interval"), help: ArgumentHelp(ConsumerSettings.sqliteCheckpointInterval.help, valueName: "DURATION"))
+    var sqliteCheckpointInterval: String?
     @Option(name: .customLong("sqlite-busy-timeout"), help: ArgumentHelp(ConsumerSettings.sqliteBusyTimeout.help, valueName: "DURATION"))
     var sqliteBusyTimeout: String?
     @Option(name: .customLong("log-format"), help: ArgumentHelp(ConsumerSettings.logFormat.help, valueName: "FORMAT"))
@@ -134,6 +136,7 @@ struct ConsumerCommand: AsyncParsableCommand {
         flags.set("jsonl-fsync", jsonlFsync)
         flags.set("sqlite-synchronous", sqliteSynchronous)
         flags.set("sqlite-busy-timeout", sqliteBusyTimeout)
+        flags.set("sqlite-checkpoint-interval", sqliteCheckpointInterval)
         flags.set("log-format", logFormat)
         flags.set("log-level", logLevel)
         return flags

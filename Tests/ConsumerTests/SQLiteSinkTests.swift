@@ -117,6 +117,37 @@ struct SQLiteSinkTests {
         #expect(statuses.values.allSatisfy { $0.eventCount == 3 })
     }
 
+    /// With background checkpoints the WAL reaches the database file although the writer never
+    /// checkpoints (threshold out of reach); without them it stays in the WAL.
+    @Test func backgroundCheckpointsMoveTheWALIntoTheDatabase() async throws {
+        func fill(_ interval: Duration?) async throws -> (sink: SQLiteSink, path: String) {
+            let path = try Self.databasePath()
+            var configuration = SQLiteSink.Configuration()
+            configuration.walAutocheckpointPages = 1_000_000
+            configuration.backgroundCheckpointInterval = interval
+            let sink = SQLiteSink(path: path, configuration: configuration, logger: .init(label: "test"))
+            try await sink.start()
+            for _ in 0..<10 {
+                var batch: [ReleasedEvent] = []
+                for _ in 0..<100 { batch += SinkTestFixtures.released(SinkTestFixtures.messageSid(), ["queued", "sent"]) }
+                try await sink.write(batch)
+            }
+            return (sink, path)
+        }
+        func databaseBytes(_ path: String) throws -> Int {
+            (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        }
+        let background = try await fill(.milliseconds(50))
+        let writerOnly = try await fill(nil)
+        try await eventually(timeout: .seconds(20), "background checkpoint copied the WAL") {
+            try databaseBytes(background.path) >= 1 << 20
+        }
+        #expect(try databaseBytes(writerOnly.path) < 1 << 20, "nothing else checkpoints")
+        try await background.sink.shutdown()
+        try await writerOnly.sink.shutdown()
+        #expect(try await Inspector(path: background.path).statuses().count == 1000)
+    }
+
     @Test func keepsSenderAndService() async throws {
         let path = try Self.databasePath()
         let sink = SQLiteSink(path: path, logger: .init(label: "test"))

@@ -98,6 +98,8 @@ public struct ConsumerConfiguration: Sendable {
         sinkSettings.jsonl.fsync = try resolver.required(ConsumerSettings.jsonlFsync)
         sinkSettings.sqlite.synchronous = try resolver.required(ConsumerSettings.sqliteSynchronous)
         sinkSettings.sqlite.busyTimeout = try resolver.required(ConsumerSettings.sqliteBusyTimeout)
+        let checkpointInterval = try resolver.required(ConsumerSettings.sqliteCheckpointInterval)
+        sinkSettings.sqlite.backgroundCheckpointInterval = checkpointInterval > .zero ? checkpointInterval : nil
         for (name, value) in [
             ("forward-initial-backoff", sinkSettings.http.initialBackoff), ("forward-max-backoff", sinkSettings.http.maxBackoff),
             ("forward-connect-timeout", sinkSettings.http.connectTimeout), ("postgres-write-timeout", sinkSettings.postgres.writeTimeout),

@@ -108,6 +108,9 @@ public enum ConsumerSettings {
         }
         return mode
     }
+    public static let sqliteCheckpointInterval = Setting<Duration>.duration(
+        "sqlite-checkpoint-interval", env: "STATUSRELAY_SQLITE_CHECKPOINT_INTERVAL", default: .seconds(1),
+        "SQLite sink: how often a background connection checkpoints the WAL; 0 leaves it to the writer.")
     public static let sqliteBusyTimeout = Setting<Duration>.duration(
         "sqlite-busy-timeout", env: "STATUSRELAY_SQLITE_BUSY_TIMEOUT", default: .seconds(5),
         "SQLite sink: how long a write waits for another process holding the database's write lock.")

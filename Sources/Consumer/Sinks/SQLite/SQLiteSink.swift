@@ -8,6 +8,7 @@ import Synchronization
 ///
 /// The database runs in WAL mode (a GRDB `DatabasePool`), each batch is one transaction, and every
 /// GRDB call runs on GRDB's own dispatch queues through its async APIs, never on the cooperative pool.
+/// A second connection checkpoints the WAL in the background, so batch commits do not wait for it.
 /// Idempotent: history rows are inserted by event id or ignored, and only newly inserted events count
 /// towards `event_count` or can move the current status (forward only).
 public final class SQLiteSink: EventSink {
@@ -24,10 +25,16 @@ public final class SQLiteSink: EventSink {
         /// indexes and `message_status` take random keys: with SQLite's default 2 MiB cache every
         /// batch re-reads their pages. Default 64 MiB.
         public var cacheBytes: Int = 64 << 20
-        /// WAL pages after which a commit checkpoints them into the database (SQLite's default is
-        /// 1,000, i.e. 4 MiB: a checkpoint, with its fsyncs, every few batches). Default 16,384
-        /// (64 MiB); the WAL file is truncated back to that size after a checkpoint.
+        /// WAL pages after which a commit checkpoints them into the database itself (SQLite's default
+        /// is 1,000, i.e. 4 MiB: a checkpoint, with its fsyncs, every few batches). Default 16,384
+        /// (64 MiB); the WAL file is truncated back to that size after a checkpoint. With background
+        /// checkpoints the writer only reaches this when they fall behind.
         public var walAutocheckpointPages: Int = 16_384
+        /// How often a separate connection copies the WAL into the database (a passive checkpoint:
+        /// it never blocks a write). A checkpoint in the writer's commit held that batch up to a few
+        /// hundred milliseconds. Nil leaves checkpoints to the writer. Default 1 s.
+        /// Env `STATUSRELAY_SQLITE_CHECKPOINT_INTERVAL`, flag `--sqlite-checkpoint-interval` (0 = off).
+        public var backgroundCheckpointInterval: Duration? = .seconds(1)
 
         public enum Synchronous: String, Sendable, CaseIterable {
             case full = "FULL"
@@ -42,6 +49,7 @@ public final class SQLiteSink: EventSink {
     private let configuration: Configuration
     private let logger: Logger
     private let pool = Mutex<DatabasePool?>(nil)
+    private let checkpointer = Mutex<(connection: DatabaseQueue, task: Task<Void, Never>)?>(nil)
 
     public init(path: String, configuration: Configuration = Configuration(), logger: Logger) {
         self.path = path
@@ -91,7 +99,38 @@ public final class SQLiteSink: EventSink {
             throw SinkError(code: .migrationFailed, sink: name, message: "\(path): \(error)", isRetriable: false)
         }
         self.pool.withLock { $0 = pool }
+        if let interval = self.configuration.backgroundCheckpointInterval, interval > .zero {
+            try await startCheckpointer(every: interval)
+        }
         logger.info("SQLite sink ready", metadata: ["path": "\(path)"])
+    }
+
+    private func startCheckpointer(every interval: Duration) async throws {
+        var checkpointConfiguration = GRDB.Configuration()
+        checkpointConfiguration.label = "statusrelay.sqlite-sink.checkpoint"
+        let config = checkpointConfiguration
+        let path = self.path
+        let connection = try await BlockingIO(label: "statusrelay.sqlite-sink.open").run {
+            do {
+                return try DatabaseQueue(path: path, configuration: config)
+            } catch {
+                throw SinkError(code: .unavailable, sink: "sqlite", message: "cannot open \(path): \(error)", isRetriable: false)
+            }
+        }
+        let logger = self.logger
+        let task = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                if Task.isCancelled { break }
+                do {
+                    _ = try await connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+                } catch {
+                    // The writer's own checkpoint still bounds the WAL; say why, once per failure.
+                    logger.warning("SQLite background checkpoint failed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+        checkpointer.withLock { $0 = (connection, task) }
     }
 
     public func write(_ batch: [ReleasedEvent]) async throws {
@@ -161,6 +200,11 @@ public final class SQLiteSink: EventSink {
     }
 
     public func shutdown() async throws {
+        if let (connection, task) = checkpointer.withLock({ state in defer { state = nil }; return state }) {
+            task.cancel()
+            await task.value
+            try await BlockingIO(label: "statusrelay.sqlite-sink.close").run { try connection.close() }
+        }
         guard let pool = pool.withLock({ state in defer { state = nil }; return state }) else { return }
         try await BlockingIO(label: "statusrelay.sqlite-sink.close").run { try pool.close() }
     }
