@@ -97,8 +97,7 @@ struct JSONWriter: ~Copyable {
     }
 
     mutating func string(_ value: String) {
-        let done: Void? = value.utf8.withContiguousStorageIfAvailable { appendQuoted($0) }
-        if done == nil { Array(value.utf8).withUnsafeBufferPointer { appendQuoted($0) } }
+        value.withUTF8Bytes { appendQuoted($0) }
     }
 
     /// Writes a string's bytes quoted and escaped. Capacity for the worst case is reserved first,
