@@ -246,7 +246,7 @@ public struct SignatureVerifier: Sendable {
         text.withUTF8Bytes { bytes in
             guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
             precondition(position + bytes.count <= buffer.count)
-            (buffer.baseAddress! + position).update(from: base, count: bytes.count)
+            ByteEncoding.copy(base, to: buffer.baseAddress! + position, count: bytes.count)
             position += bytes.count
         }
     }
