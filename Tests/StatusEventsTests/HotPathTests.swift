@@ -218,6 +218,17 @@ import Testing
         }
     }
 
+    /// The literals written for the id header and the event's source are what the JSON writer
+    /// writes for them, for every source.
+    @Test func sourceLiteralsMatchTheWriter() {
+        for source in StatusEvent.Source.allCases {
+            let expected = "[" + JSONValue.string(EventID.version).jsonText + "," + JSONValue.string(source.rawValue).jsonText + ",["
+            #expect(EventID.header(source).description == expected)
+            let event = StatusEvent(id: "i", messageSid: "m", accountSid: "a", status: "s", statusRank: nil, receivedAt: 0, source: source)
+            #expect(StatusEventCodec.encode(event) == Array(Self.referenceEncoding(event).utf8))
+        }
+    }
+
     @Test func samplesEncodeLikeTheTreeWriter() throws {
         for event in try StatusEventCodecTests.samples() {
             #expect(StatusEventCodec.encode(event) == Array(Self.referenceEncoding(event).utf8))
