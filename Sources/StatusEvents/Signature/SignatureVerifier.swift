@@ -95,14 +95,14 @@ public struct SignatureVerifier: Sendable {
         }
 
         var expectedBodyHash: String?
-        var signedParameters = request.parameters
         if request.bodyKind == .json {
             guard let hash = QueryLookup.firstNonEmptyValue(named: "bodySHA256", inURL: request.url) else {
                 throw WebhookError(code: .missingBodyHash, message: "a JSON webhook must carry bodySHA256 in its URL query")
             }
             expectedBodyHash = hash
-            signedParameters = FormParameters()
         }
+        // A JSON body is signed as the URL alone.
+        let signedParameters = request.bodyKind == .json ? FormParameters() : request.parameters
 
         let matched = Self.withCanonicalParameters(signedParameters) { payload in
             signature.withUTF8Bytes { provided in
@@ -149,8 +149,6 @@ public struct SignatureVerifier: Sendable {
         SHA256.digestHex(body)
     }
 
-    /// Whether the base64 MAC of `url + payload` equals `provided`, compared in constant time
-    /// (the MAC is encoded on the stack).
     /// The first key (the shared key, else each auth token in turn) and URL form whose signature
     /// equals `provided`. The port-less form first: it is what Twilio signs for the usual
     /// port-less URL, and the second form is only built when needed.
@@ -173,6 +171,8 @@ public struct SignatureVerifier: Sendable {
         return nil
     }
 
+    /// Whether the base64 MAC of `url + payload` equals `provided`, compared in constant time
+    /// (the MAC is encoded on the stack).
     static func signatureMatches(
         url: [UInt8], payload: UnsafeRawBufferPointer, key: PreparedKey, algorithm: SignatureAlgorithm,
         _ provided: UnsafeBufferPointer<UInt8>
