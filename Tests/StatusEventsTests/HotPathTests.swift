@@ -48,23 +48,7 @@ import Testing
 
     /// JSON string escaping: only `"`, `\` and C0 controls are escaped, short forms where JSON has them.
     @Test func stringEscapingMatchesANaiveEscaper() throws {
-        func naive(_ text: String) -> [UInt8] {
-            var output: [UInt8] = [0x22]
-            for byte in text.utf8 {
-                switch byte {
-                case 0x22: output += Array(#"\""#.utf8)
-                case 0x5C: output += Array(#"\\"#.utf8)
-                case 0x0A: output += Array(#"\n"#.utf8)
-                case 0x0D: output += Array(#"\r"#.utf8)
-                case 0x09: output += Array(#"\t"#.utf8)
-                case 0x08: output += Array(#"\b"#.utf8)
-                case 0x0C: output += Array(#"\f"#.utf8)
-                case ..<0x20: output += Array((#"\u00"# + (byte < 16 ? "0" : "") + String(byte, radix: 16)).utf8)
-                default: output.append(byte)
-                }
-            }
-            return output + [0x22]
-        }
+        let naive = Self.naiveQuoted
         var generator = SplitMix64(seed: 0xE5C)
         let pieces = ["a", "bcdefgh", "\"", "\\", "\n", "\u{0}", "\u{1F}", "\u{7F}", "é", "😀", "中", "\u{2028}", " ", "/", "\u{8}", "\u{C}", "\r", "\t"]
         for _ in 0..<3000 {
@@ -72,6 +56,65 @@ import Testing
             let expected = naive(text)
             #expect(Array(JSONValue.string(text).jsonText.utf8) == expected)
             #expect(try JSONValue.parse(Array(JSONValue.string(text).jsonText.utf8)) == .string(text))
+        }
+    }
+
+    static func naiveQuoted(_ text: String) -> [UInt8] {
+        var output: [UInt8] = [0x22]
+        for byte in text.utf8 {
+            switch byte {
+            case 0x22: output += Array(#"\""#.utf8)
+            case 0x5C: output += Array(#"\\"#.utf8)
+            case 0x0A: output += Array(#"\n"#.utf8)
+            case 0x0D: output += Array(#"\r"#.utf8)
+            case 0x09: output += Array(#"\t"#.utf8)
+            case 0x08: output += Array(#"\b"#.utf8)
+            case 0x0C: output += Array(#"\f"#.utf8)
+            case ..<0x20: output += Array((#"\u00"# + (byte < 16 ? "0" : "") + String(byte, radix: 16)).utf8)
+            default: output.append(byte)
+            }
+        }
+        return output + [0x22]
+    }
+
+    /// Every string length around the 8-byte word and the tail word, with one byte that needs
+    /// escaping (or a multi-byte character) at every position, and clean strings of every length.
+    @Test func escapingTailsAtEveryLengthAndPosition() {
+        for length in 0..<26 {
+            let clean = String(repeating: "x", count: length)
+            #expect(Array(JSONValue.string(clean).jsonText.utf8) == Self.naiveQuoted(clean), "\(length)")
+            for position in 0..<length {
+                for special in ["\"", "\\", "\n", "\u{0}", "\u{1F}", "é", "\u{7F}", " "] {
+                    var characters = Array(repeating: "x", count: length)
+                    characters[position] = special
+                    let text = characters.joined()
+                    #expect(Array(JSONValue.string(text).jsonText.utf8) == Self.naiveQuoted(text), "\(length) \(position) \(special.debugDescription)")
+                }
+            }
+        }
+    }
+
+    @Test func wordAtATimeCopyAndCompareAgreeWithBytes() {
+        let source: [UInt8] = (0..<40).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        for count in 0...source.count {
+            var destination = [UInt8](repeating: 0xAA, count: source.count + 8)
+            source.withUnsafeBufferPointer { from in
+                destination.withUnsafeMutableBufferPointer { ByteEncoding.copy(from.baseAddress!, to: $0.baseAddress!, count: count) }
+            }
+            #expect(Array(destination[..<count]) == Array(source[..<count]))
+            #expect(destination[count...].allSatisfy { $0 == 0xAA }, "copy wrote past \(count) bytes")
+            for position in 0..<max(count, 1) {
+                var other = source
+                if count > 0 { other[position] ^= 0x20 }
+                let equal = source.withUnsafeBufferPointer { left in
+                    other.withUnsafeBufferPointer { ByteEncoding.equal(left.baseAddress!, $0.baseAddress!, count: count) }
+                }
+                #expect(equal == (count == 0), "\(count) \(position)")
+            }
+            let same = source.withUnsafeBufferPointer { left in
+                Array(source).withUnsafeBufferPointer { ByteEncoding.equal(left.baseAddress!, $0.baseAddress!, count: count) }
+            }
+            #expect(same)
         }
     }
 
@@ -172,6 +215,17 @@ import Testing
                 ]),
             ])
             #expect(event.id == SignatureVerifier.bodySHA256(Array(canonical.jsonText.utf8)))
+        }
+    }
+
+    /// The literals written for the id header and the event's source are what the JSON writer
+    /// writes for them, for every source.
+    @Test func sourceLiteralsMatchTheWriter() {
+        for source in StatusEvent.Source.allCases {
+            let expected = "[" + JSONValue.string(EventID.version).jsonText + "," + JSONValue.string(source.rawValue).jsonText + ",["
+            #expect(EventID.header(source).description == expected)
+            let event = StatusEvent(id: "i", messageSid: "m", accountSid: "a", status: "s", statusRank: nil, receivedAt: 0, source: source)
+            #expect(StatusEventCodec.encode(event) == Array(Self.referenceEncoding(event).utf8))
         }
     }
 

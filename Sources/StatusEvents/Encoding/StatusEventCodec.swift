@@ -45,8 +45,11 @@ public enum StatusEventCodec {
         w.optionalString(event.dlrDoneAt)
         w.raw(",\"receivedAt\":")
         w.integer(event.receivedAt)
-        w.raw(",\"source\":")
-        w.string(event.source.rawValue)
+        // The raw values need no escaping: literals.
+        switch event.source {
+        case .statusCallback: w.raw(",\"source\":\"status-callback\"")
+        case .eventStreams: w.raw(",\"source\":\"event-streams\"")
+        }
         w.raw(",\"ingress\":{\"nodeId\":")
         w.optionalString(event.ingress.nodeId)
         w.raw(",\"idempotencyToken\":")

@@ -4,7 +4,6 @@ enum FormDecoder {
     static func parse(_ body: UnsafeBufferPointer<UInt8>) throws(WebhookError) -> FormParameters {
         var parameters: [FormParameters.Parameter] = []
         parameters.reserveCapacity(16)
-        var scratch: [UInt8] = []
         let count = body.count
         // One pass: segment bounds, the first `=`, and per part whether it needs decoding or
         // validation, so ASCII parts without escapes become Strings without another scan.
@@ -34,11 +33,11 @@ enum FormDecoder {
                         if nameFlags == 0, let known = wellKnownName(body, segmentStart, equals) {
                             name = known
                         } else {
-                            name = try decode(body, segmentStart, equals, nameFlags, &scratch)
+                            name = try decode(body, segmentStart, equals, nameFlags)
                         }
-                        value = try decode(body, equals + 1, index, flags, &scratch)
+                        value = try decode(body, equals + 1, index, flags)
                     } else {
-                        name = try decode(body, segmentStart, index, flags, &scratch)
+                        name = try decode(body, segmentStart, index, flags)
                         value = ""
                     }
                     parameters.append(FormParameters.Parameter(name: name, value: value))
@@ -80,9 +79,7 @@ enum FormDecoder {
     @inline(__always)
     static func wellKnownName(_ body: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> String? {
         func matches(_ name: StaticString) -> Bool {
-            let pointer = name.utf8Start
-            for offset in 0..<(end - start) where body[start + offset] != pointer[offset] { return false }
-            return true
+            ByteEncoding.equal(body.baseAddress! + start, name.utf8Start, count: end - start)
         }
         switch end - start {
         case 2: return matches("To") ? "To" : nil
@@ -110,8 +107,7 @@ enum FormDecoder {
         _ body: UnsafeBufferPointer<UInt8>,
         _ start: Int,
         _ end: Int,
-        _ flags: UInt8,
-        _ scratch: inout [UInt8]
+        _ flags: UInt8
     ) throws(WebhookError) -> String {
         if start == end { return "" }
         if flags & needsDecoding == 0 {
@@ -119,31 +115,41 @@ enum FormDecoder {
             if flags & nonASCII == 0 { return String(decoding: slice, as: UTF8.self) }
             return try makeString(slice, offset: start)
         }
-        scratch.removeAll(keepingCapacity: true)
-        var index = start
-        while index < end {
-            let byte = body[index]
-            switch byte {
-            case UInt8(ascii: "+"):
-                scratch.append(UInt8(ascii: " "))
-                index += 1
-            case UInt8(ascii: "%"):
-                guard index + 2 < end,
-                    let high = hexValue(body[index + 1]), let low = hexValue(body[index + 2])
-                else {
-                    throw WebhookError.malformed(
-                        "invalid_percent_escape",
-                        "invalid percent-escape at byte offset \(index): '%' must be followed by two hex digits"
-                    )
+        // Decoding only shrinks a segment, so its length bounds the output: a temporary buffer
+        // (on the stack unless the segment is huge) instead of a heap array per body.
+        let decoded = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: end - start) { scratch -> Result<String, WebhookError> in
+            var written = 0
+            var index = start
+            while index < end {
+                let byte = body[index]
+                switch byte {
+                case UInt8(ascii: "+"):
+                    scratch[written] = UInt8(ascii: " ")
+                    index += 1
+                case UInt8(ascii: "%"):
+                    guard index + 2 < end,
+                        let high = hexValue(body[index + 1]), let low = hexValue(body[index + 2])
+                    else {
+                        return .failure(
+                            WebhookError.malformed(
+                                "invalid_percent_escape",
+                                "invalid percent-escape at byte offset \(index): '%' must be followed by two hex digits"
+                            )
+                        )
+                    }
+                    scratch[written] = high << 4 | low
+                    index += 3
+                default:
+                    scratch[written] = byte
+                    index += 1
                 }
-                scratch.append(high << 4 | low)
-                index += 3
-            default:
-                scratch.append(byte)
-                index += 1
+                written += 1
+            }
+            return Result { () throws(WebhookError) in
+                try makeString(UnsafeBufferPointer(rebasing: scratch[..<written]), offset: start)
             }
         }
-        return try scratch.withUnsafeBufferPointer { buffer throws(WebhookError) in try makeString(buffer, offset: start) }
+        return try decoded.get()
     }
 
     /// ASCII (nearly every Twilio value) skips the generic validating initializer.

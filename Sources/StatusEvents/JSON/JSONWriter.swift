@@ -59,7 +59,7 @@ struct JSONWriter: ~Copyable {
     private mutating func append(_ buffer: UnsafeBufferPointer<UInt8>) {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return }
         reserve(buffer.count)
-        (storage + count).update(from: base, count: buffer.count)
+        ByteEncoding.copy(base, to: storage + count, count: buffer.count)
         count += buffer.count
     }
 
@@ -97,8 +97,7 @@ struct JSONWriter: ~Copyable {
     }
 
     mutating func string(_ value: String) {
-        let done: Void? = value.utf8.withContiguousStorageIfAvailable { appendQuoted($0) }
-        if done == nil { Array(value.utf8).withUnsafeBufferPointer { appendQuoted($0) } }
+        value.withUTF8Bytes { appendQuoted($0) }
     }
 
     /// Writes a string's bytes quoted and escaped. Capacity for the worst case is reserved first,
@@ -143,29 +142,61 @@ struct JSONWriter: ~Copyable {
             }
             out += 2
         }
-        let ones: UInt64 = 0x0101_0101_0101_0101
         while index + 8 <= length {
             let word = UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)
             UnsafeMutableRawPointer(out).storeBytes(of: word, as: UInt64.self)
-            // Any byte < 0x20, == '"' or == '\\' (SWAR; false positives only next to a real hit).
-            let quote = word ^ (ones &* 0x22)
-            let backslash = word ^ (ones &* 0x5C)
-            let control = (word &- ones &* 0x20) & ~word
-            let zeroQuote = (quote &- ones) & ~quote
-            let zeroBackslash = (backslash &- ones) & ~backslash
-            if (control | zeroQuote | zeroBackslash) & 0x8080_8080_8080_8080 == 0 {
+            if Self.escapeHits(word) == 0 {
                 out += 8
             } else {
                 for offset in 0..<8 { put(source[index + offset]) }
             }
             index += 8
         }
-        while index < length {
-            put(source[index])
-            index += 1
+        // The last 1...7 bytes are checked as one word too (most names and many values are
+        // shorter than 8 bytes or end mid-word): the word ending at the last byte when the string
+        // is that long, else the bytes gathered into a zero-padded word. The padding counts as
+        // control bytes, so only the string's own lanes are looked at (a false positive only ever
+        // sits above a real hit).
+        let tail = length - index
+        if tail > 0 {
+            // Lanes in memory order: byte `i` of the string is bits 8i..<8i+8.
+            let word: UInt64
+            let clean: Bool
+            if length >= 8 {
+                let last = UInt64(littleEndian: UnsafeRawPointer(source + length - 8).loadUnaligned(as: UInt64.self))
+                word = last >> (8 * UInt64(8 - tail))
+                clean = Self.escapeHits(last) == 0
+            } else {
+                var gathered: UInt64 = 0
+                for offset in 0..<tail { gathered |= UInt64(source[offset]) << (8 * UInt64(offset)) }
+                word = gathered
+                clean = Self.escapeHits(gathered) & (1 << (8 * UInt64(tail)) - 1) == 0
+            }
+            if clean {
+                UnsafeMutableRawPointer(out).storeBytes(of: word.littleEndian, as: UInt64.self)
+                out += tail
+            } else {
+                while index < length {
+                    put(source[index])
+                    index += 1
+                }
+            }
         }
         out.pointee = UInt8(ascii: "\"")
         count = out + 1 - storage
+    }
+
+    /// The high bit of each byte of `word` that is < 0x20, `"` or `\\` (SWAR; a false positive
+    /// only ever sits above a real hit).
+    @inline(__always)
+    private static func escapeHits(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let control = (word &- ones &* 0x20) & ~word
+        let zeroQuote = (quote &- ones) & ~quote
+        let zeroBackslash = (backslash &- ones) & ~backslash
+        return (control | zeroQuote | zeroBackslash) & 0x8080_8080_8080_8080
     }
 
     @inline(__always)

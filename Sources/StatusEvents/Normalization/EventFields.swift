@@ -37,16 +37,15 @@ struct EventFields {
     }
 
     private static func colonOffset(_ address: String) -> Int? {
-        address.utf8.withContiguousStorageIfAvailable { $0.firstIndex(of: UInt8(ascii: ":")) }
-            ?? address.utf8.firstIndex(of: UInt8(ascii: ":")).map { address.utf8.distance(from: address.utf8.startIndex, to: $0) }
+        address.withUTF8Bytes { $0.firstIndex(of: UInt8(ascii: ":")) }
     }
 
     /// `lowercased()`, skipped for text that is already lower-case ASCII (Twilio's statuses).
     static func lowercased(_ text: String) -> String {
-        let unchanged = text.utf8.withContiguousStorageIfAvailable { bytes in
+        let unchanged = text.withUTF8Bytes { bytes in
             !bytes.contains { $0 >= 0x80 || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) }
         }
-        return unchanged == true ? text : text.lowercased()
+        return unchanged ? text : text.lowercased()
     }
 
     static func errorCode(_ raw: String?, notes: inout [String]) -> StatusEvent.ErrorCode? {
@@ -59,7 +58,8 @@ struct EventFields {
         return .text(raw)
     }
 
-    func makeEvent(
+    /// Consuming, so the fields move into the event instead of being copied and released.
+    consuming func makeEvent(
         id: String,
         source: StatusEvent.Source,
         parameters: FormParameters,
@@ -80,8 +80,8 @@ struct EventFields {
         if rank == nil, !MessageLifecycle.unrankedKnownStatuses.contains(status) {
             notes.append("unknown status; carried verbatim with rank null")
         }
-        var params: [String: StatusEvent.ParamValue] = [:]
-        params.reserveCapacity(parameters.count)
+        // Sized at creation: reserving on an empty dictionary reallocates through a generic path.
+        var params = [String: StatusEvent.ParamValue](minimumCapacity: parameters.count)
         let all = parameters.parameters
         let (order, repeated) = parameters.sortedNames
         var position = 0

@@ -18,11 +18,7 @@ public enum EventID {
         let all = parameters.parameters
         let (order, repeated) = parameters.sortedNames
         return JSONWriter.withStackBuffer(capacity: 1024) { writer in
-            writer.byte(UInt8(ascii: "["))
-            writer.string(version)
-            writer.byte(UInt8(ascii: ","))
-            writer.string(source.rawValue)
-            writer.raw(",[")
+            writer.raw(header(source))
             var position = 0
             while position < order.count {
                 // One name's run in `order`: its values in received order.
@@ -42,6 +38,14 @@ public enum EventID {
             }
             writer.raw("]]")
             return writer.withUnsafeBytes { SHA256.digestHex($0) }
+        }
+    }
+
+    /// `[<version>,<source>,[` as written by the JSON writer: constant per source, so one literal.
+    static func header(_ source: StatusEvent.Source) -> StaticString {
+        switch source {
+        case .statusCallback: #"["statusrelay-event-id/1","status-callback",["#
+        case .eventStreams: #"["statusrelay-event-id/1","event-streams",["#
         }
     }
 }

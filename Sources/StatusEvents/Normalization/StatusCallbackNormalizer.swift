@@ -23,27 +23,29 @@ public struct StatusCallbackNormalizer: Sendable {
         homeRegion: String? = nil,
         receivedAt: Int64
     ) throws(WebhookError) -> StatusEvent {
-        let known = KnownParameters(parameters)
-        guard let messageSid = known.messageSid else { throw .missing("MessageSid") }
+        let all = parameters.parameters
+        let known = KnownParameters(all)
+        func value(_ index: Int?) -> String? { index.map { all[$0].value } }
+        guard let messageSid = value(known.messageSid) else { throw .missing("MessageSid") }
         guard Self.isMessageSid(messageSid) else {
             throw .invalid("MessageSid", "MessageSid must match ^(SM|MM)[0-9a-fA-F]{32}$")
         }
         let statusField = known.messageStatus != nil ? "MessageStatus" : "SmsStatus"
-        guard let rawStatus = known.messageStatus ?? known.smsStatus else { throw .missing("MessageStatus") }
+        guard let rawStatus = value(known.messageStatus ?? known.smsStatus) else { throw .missing("MessageStatus") }
         guard !rawStatus.isEmpty else { throw .invalid(statusField, "\(statusField) is empty") }
-        guard let accountSid = known.accountSid else { throw .missing("AccountSid") }
+        guard let accountSid = value(known.accountSid) else { throw .missing("AccountSid") }
         guard Self.isAccountSid(accountSid) else {
             throw .invalid("AccountSid", "AccountSid must match ^AC[0-9a-fA-F]{32}$")
         }
 
         var fields = EventFields(messageSid: messageSid, accountSid: accountSid, status: rawStatus)
-        fields.messagingServiceSid = known.messagingServiceSid.nonEmpty
-        fields.errorCode = known.errorCode
-        fields.eventType = known.eventType.nonEmpty
-        fields.channelPrefix = known.channelPrefix
-        fields.from = known.from
-        fields.to = known.to
-        fields.rawDlrDoneDate = known.rawDlrDoneDate
+        fields.messagingServiceSid = value(known.messagingServiceSid).nonEmpty
+        fields.errorCode = value(known.errorCode)
+        fields.eventType = value(known.eventType).nonEmpty
+        fields.channelPrefix = value(known.channelPrefix)
+        fields.from = value(known.from)
+        fields.to = value(known.to)
+        fields.rawDlrDoneDate = value(known.rawDlrDoneDate)
         return fields.makeEvent(
             id: EventID.compute(source: .statusCallback, parameters: parameters),
             source: .statusCallback,
@@ -67,63 +69,62 @@ public struct StatusCallbackNormalizer: Sendable {
         guard text.utf8.count == 34 else { return false }
         let first = prefix.utf8Start[0]
         let second = prefix.utf8Start[1]
-        let result = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+        return text.withUTF8Bytes { bytes -> Bool in
             guard bytes[0] == first, bytes[1] == second else { return false }
             for index in 2..<34 where FormDecoder.hexValue(bytes[index]) == nil { return false }
             return true
         }
-        return result ?? hasPrefixAndHex(String(decoding: Array(text.utf8), as: UTF8.self), prefix)
     }
 }
 
-/// The first value of each parameter the normalizer reads, found in one pass (switching on the
-/// name's length first keeps this to one or two string comparisons per parameter).
+/// Where the first value of each parameter the normalizer reads sits in the parameter list, found
+/// in one pass. Positions rather than strings, so the scan retains nothing; switching on the
+/// name's length first keeps this to one or two string comparisons per parameter.
 struct KnownParameters {
-    var messageSid: String?
-    var messageStatus: String?
-    var smsStatus: String?
-    var accountSid: String?
-    var messagingServiceSid: String?
-    var errorCode: String?
-    var eventType: String?
-    var channelPrefix: String?
-    var from: String?
-    var to: String?
-    var rawDlrDoneDate: String?
+    var messageSid: Int?
+    var messageStatus: Int?
+    var smsStatus: Int?
+    var accountSid: Int?
+    var messagingServiceSid: Int?
+    var errorCode: Int?
+    var eventType: Int?
+    var channelPrefix: Int?
+    var from: Int?
+    var to: Int?
+    var rawDlrDoneDate: Int?
 
-    init(_ parameters: FormParameters) {
-        for parameter in parameters.parameters {
-            let name = parameter.name
-            let value = parameter.value
+    init(_ parameters: [FormParameters.Parameter]) {
+        for index in parameters.indices {
+            let name = parameters[index].name
             switch name.utf8.count {
             case 2:
-                if to == nil, name == "To" { to = value }
+                if to == nil, name == "To" { to = index }
             case 4:
-                if from == nil, name == "From" { from = value }
+                if from == nil, name == "From" { from = index }
             case 9:
                 if smsStatus == nil, name == "SmsStatus" {
-                    smsStatus = value
+                    smsStatus = index
                 } else if errorCode == nil, name == "ErrorCode" {
-                    errorCode = value
+                    errorCode = index
                 } else if eventType == nil, name == "EventType" {
-                    eventType = value
+                    eventType = index
                 }
             case 10:
                 if messageSid == nil, name == "MessageSid" {
-                    messageSid = value
+                    messageSid = index
                 } else if accountSid == nil, name == "AccountSid" {
-                    accountSid = value
+                    accountSid = index
                 }
             case 13:
                 if messageStatus == nil, name == "MessageStatus" {
-                    messageStatus = value
+                    messageStatus = index
                 } else if channelPrefix == nil, name == "ChannelPrefix" {
-                    channelPrefix = value
+                    channelPrefix = index
                 }
             case 14:
-                if rawDlrDoneDate == nil, name == "RawDlrDoneDate" { rawDlrDoneDate = value }
+                if rawDlrDoneDate == nil, name == "RawDlrDoneDate" { rawDlrDoneDate = index }
             case 19:
-                if messagingServiceSid == nil, name == "MessagingServiceSid" { messagingServiceSid = value }
+                if messagingServiceSid == nil, name == "MessagingServiceSid" { messagingServiceSid = index }
             default:
                 break
             }

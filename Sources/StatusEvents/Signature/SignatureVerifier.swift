@@ -94,37 +94,22 @@ public struct SignatureVerifier: Sendable {
             throw WebhookError(code: .invalidRequestURL, message: "the request URL is not an absolute http(s) URL with a valid port")
         }
 
-        var payload: [UInt8] = []
         var expectedBodyHash: String?
-        payload.reserveCapacity(request.bodyKind == .form ? request.body.count : 0)
-        switch request.bodyKind {
-        case .form:
-            Self.appendCanonicalParameters(request.parameters, to: &payload)
-        case .json:
+        if request.bodyKind == .json {
             guard let hash = QueryLookup.firstNonEmptyValue(named: "bodySHA256", inURL: request.url) else {
                 throw WebhookError(code: .missingBodyHash, message: "a JSON webhook must carry bodySHA256 in its URL query")
             }
             expectedBodyHash = hash
         }
+        // A JSON body is signed as the URL alone.
+        let signedParameters = request.bodyKind == .json ? FormParameters() : request.parameters
 
-        let keyCount = sharedKey == nil ? scope.authTokens.count : 1
-        var providedSignature = signature
-        // The port-less form first: it is what Twilio signs for the usual port-less URL, and the
-        // second form is only built when needed.
-        let withoutPort = urls.withoutPort()
-        var withPort: [UInt8]?
-        let matched = providedSignature.withUTF8 { provided -> (index: Int, withPort: Bool)? in
-            for index in 0..<keyCount {
-                let key = sharedKey ?? scope.authTokens[index]
-                if Self.signatureMatches(url: withoutPort, payload: payload, key: key, algorithm: settings.algorithm, provided) {
-                    return (index, false)
-                }
-                if withPort == nil { withPort = urls.withPort() }
-                if Self.signatureMatches(url: withPort!, payload: payload, key: key, algorithm: settings.algorithm, provided) {
-                    return (index, true)
-                }
+        let matched = Self.withCanonicalParameters(signedParameters) { payload in
+            signature.withUTF8Bytes { provided in
+                Self.firstMatch(
+                    urls: urls, payload: payload, sharedKey: sharedKey, authTokens: scope.authTokens, algorithm: settings.algorithm, provided
+                )
             }
-            return nil
         }
         guard let matched else {
             throw WebhookError(code: .invalidSignature, message: "X-Twilio-Signature does not match")
@@ -152,10 +137,10 @@ public struct SignatureVerifier: Sendable {
         secret: String,
         algorithm: SignatureAlgorithm = .hmacSHA1
     ) -> String {
-        var payload: [UInt8] = []
-        appendCanonicalParameters(parameters, to: &payload)
         var output: [UInt8] = []
-        sign(url: Array(url.utf8), payload: payload, key: PreparedKey(secret: secret), algorithm: algorithm, into: &output)
+        withCanonicalParameters(parameters) { payload in
+            sign(url: Array(url.utf8), payload: payload, key: PreparedKey(secret: secret), algorithm: algorithm, into: &output)
+        }
         return String(decoding: output, as: UTF8.self)
     }
 
@@ -164,43 +149,71 @@ public struct SignatureVerifier: Sendable {
         SHA256.digestHex(body)
     }
 
+    /// The first key (the shared key, else each auth token in turn) and URL form whose signature
+    /// equals `provided`. The port-less form first: it is what Twilio signs for the usual
+    /// port-less URL, and the second form is only built when needed.
+    static func firstMatch(
+        urls: SigningURL.Parts, payload: UnsafeRawBufferPointer, sharedKey: PreparedKey?, authTokens: [PreparedKey],
+        algorithm: SignatureAlgorithm, _ provided: UnsafeBufferPointer<UInt8>
+    ) -> (index: Int, withPort: Bool)? {
+        let withoutPort = urls.withoutPort()
+        var withPort: [UInt8]?
+        for index in 0..<(sharedKey == nil ? authTokens.count : 1) {
+            let key = sharedKey ?? authTokens[index]
+            if signatureMatches(url: withoutPort, payload: payload, key: key, algorithm: algorithm, provided) {
+                return (index, false)
+            }
+            if withPort == nil { withPort = urls.withPort() }
+            if signatureMatches(url: withPort!, payload: payload, key: key, algorithm: algorithm, provided) {
+                return (index, true)
+            }
+        }
+        return nil
+    }
+
     /// Whether the base64 MAC of `url + payload` equals `provided`, compared in constant time
     /// (the MAC is encoded on the stack).
     static func signatureMatches(
-        url: [UInt8], payload: [UInt8], key: PreparedKey, algorithm: SignatureAlgorithm, _ provided: UnsafeBufferPointer<UInt8>
+        url: [UInt8], payload: UnsafeRawBufferPointer, key: PreparedKey, algorithm: SignatureAlgorithm,
+        _ provided: UnsafeBufferPointer<UInt8>
     ) -> Bool {
         url.withUnsafeBytes { url in
-            payload.withUnsafeBytes { payload in
-                switch algorithm {
-                case .hmacSHA1: key.sha1.authenticate(url, payload) { ByteEncoding.base64ConstantTimeEquals($0, provided) }
-                case .hmacSHA256: key.sha256.authenticate(url, payload) { ByteEncoding.base64ConstantTimeEquals($0, provided) }
-                }
+            switch algorithm {
+            case .hmacSHA1: key.sha1.authenticate(url, payload) { ByteEncoding.base64ConstantTimeEquals($0, provided) }
+            case .hmacSHA256: key.sha256.authenticate(url, payload) { ByteEncoding.base64ConstantTimeEquals($0, provided) }
             }
         }
     }
 
-    static func sign(url: [UInt8], payload: [UInt8], key: PreparedKey, algorithm: SignatureAlgorithm, into output: inout [UInt8]) {
+    static func sign(
+        url: [UInt8], payload: UnsafeRawBufferPointer, key: PreparedKey, algorithm: SignatureAlgorithm, into output: inout [UInt8]
+    ) {
         url.withUnsafeBytes { url in
-            payload.withUnsafeBytes { payload in
-                switch algorithm {
-                case .hmacSHA1: key.sha1.authenticate(url, payload) { ByteEncoding.base64($0, into: &output) }
-                case .hmacSHA256: key.sha256.authenticate(url, payload) { ByteEncoding.base64($0, into: &output) }
-                }
+            switch algorithm {
+            case .hmacSHA1: key.sha1.authenticate(url, payload) { ByteEncoding.base64($0, into: &output) }
+            case .hmacSHA256: key.sha256.authenticate(url, payload) { ByteEncoding.base64($0, into: &output) }
             }
         }
     }
 
-    /// One copy from the string's contiguous UTF-8 (`append(contentsOf: utf8)` goes byte by byte).
-    @inline(__always)
-    static func appendUTF8(_ text: String, to payload: inout [UInt8]) {
-        let done: Void? = text.utf8.withContiguousStorageIfAvailable { payload.append(contentsOf: $0) }
-        if done == nil { payload.append(contentsOf: text.utf8) }
+    /// Calls `body` with the canonical parameter string written to a temporary buffer (on the
+    /// stack for a typical callback): no array to grow and free per request.
+    static func withCanonicalParameters<R>(_ parameters: FormParameters, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        // Every parameter is written at most once, so their total size bounds the payload.
+        var capacity = 0
+        for parameter in parameters.parameters { capacity += parameter.name.utf8.count + parameter.value.utf8.count }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(capacity, 1)) { buffer in
+            let count = writeCanonicalParameters(parameters, to: buffer)
+            return body(UnsafeRawBufferPointer(start: buffer.baseAddress, count: count))
+        }
     }
 
     /// Names in byte order; a repeated name's values sorted and de-duplicated (Python's
-    /// `sorted(set(values))`), each appended as name + value. Comparison is on UTF-8 bytes
-    /// (= code points), never Swift's canonical equivalence.
-    static func appendCanonicalParameters(_ parameters: FormParameters, to payload: inout [UInt8]) {
+    /// `sorted(set(values))`), each written as name + value. Comparison is on UTF-8 bytes
+    /// (= code points), never Swift's canonical equivalence. Returns the bytes written; `buffer`
+    /// must hold every name and value.
+    static func writeCanonicalParameters(_ parameters: FormParameters, to buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var written = 0
         let all = parameters.parameters
         let (order, repeated) = parameters.sortedNames
         var start = 0
@@ -209,8 +222,8 @@ public struct SignatureVerifier: Sendable {
             var end = start + 1
             while repeated, end < order.count, UTF8Order.equal(all[order[end]].name, all[order[start]].name) { end += 1 }
             if end == start + 1 {
-                appendUTF8(all[order[start]].name, to: &payload)
-                appendUTF8(all[order[start]].value, to: &payload)
+                copy(all[order[start]].name, to: buffer, at: &written)
+                copy(all[order[start]].value, to: buffer, at: &written)
                 start = end
                 continue
             }
@@ -219,11 +232,22 @@ public struct SignatureVerifier: Sendable {
             var previous: String?
             for value in values {
                 if let previous, UTF8Order.equal(previous, value) { continue }
-                appendUTF8(all[order[start]].name, to: &payload)
-                appendUTF8(value, to: &payload)
+                copy(all[order[start]].name, to: buffer, at: &written)
+                copy(value, to: buffer, at: &written)
                 previous = value
             }
             start = end
+        }
+        return written
+    }
+
+    @inline(__always)
+    private static func copy(_ text: String, to buffer: UnsafeMutableBufferPointer<UInt8>, at position: inout Int) {
+        text.withUTF8Bytes { bytes in
+            guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+            precondition(position + bytes.count <= buffer.count)
+            ByteEncoding.copy(base, to: buffer.baseAddress! + position, count: bytes.count)
+            position += bytes.count
         }
     }
 }

@@ -47,69 +47,96 @@ public struct SigningURL: Sendable, Hashable {
             self.init(bytes)
         }
 
+        /// One pass over the netloc and one over the rest, on plain indices: slicing the array
+        /// retained its buffer per search, which cost more than the scan itself.
         init?(_ bytes: [UInt8]) {
             self.bytes = bytes
             let count = bytes.count
             func lower(_ byte: UInt8) -> UInt8 { byte >= 65 && byte <= 90 ? byte | 0x20 : byte }
-            let http: [UInt8] = Array("http".utf8)
-            guard count >= 7, (0..<4).allSatisfy({ lower(bytes[$0]) == http[$0] }) else { return nil }
-            var index = 4
-            if lower(bytes[4]) == UInt8(ascii: "s") {
-                isHTTPS = true
-                index = 5
-            } else {
-                isHTTPS = false
-            }
-            guard index + 3 <= count, bytes[index] == UInt8(ascii: ":"), bytes[index + 1] == UInt8(ascii: "/"),
-                bytes[index + 2] == UInt8(ascii: "/")
+            guard count >= 7, lower(bytes[0]) == UInt8(ascii: "h"), lower(bytes[1]) == UInt8(ascii: "t"),
+                lower(bytes[2]) == UInt8(ascii: "t"), lower(bytes[3]) == UInt8(ascii: "p")
             else { return nil }
-            let netlocStart = index + 3
+            isHTTPS = lower(bytes[4]) == UInt8(ascii: "s")
+            let schemeEnd = isHTTPS ? 5 : 4
+            guard schemeEnd + 3 <= count, bytes[schemeEnd] == UInt8(ascii: ":"), bytes[schemeEnd + 1] == UInt8(ascii: "/"),
+                bytes[schemeEnd + 2] == UInt8(ascii: "/")
+            else { return nil }
+
+            // netloc: up to the first `/`, `?` or `#`; the host starts after its last `@`.
+            let netlocStart = schemeEnd + 3
             var netlocEnd = netlocStart
-            while netlocEnd < count, bytes[netlocEnd] != UInt8(ascii: "/"), bytes[netlocEnd] != UInt8(ascii: "?"),
-                bytes[netlocEnd] != UInt8(ascii: "#")
-            {
+            var hostStart = netlocStart
+            var hasOpen = false
+            var hasClose = false
+            scan: while netlocEnd < count {
+                switch bytes[netlocEnd] {
+                case UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#"): break scan
+                case UInt8(ascii: "@"): hostStart = netlocEnd + 1
+                case UInt8(ascii: "["): hasOpen = true
+                case UInt8(ascii: "]"): hasClose = true
+                default: break
+                }
                 netlocEnd += 1
             }
             netloc = netlocStart..<netlocEnd
             // urlsplit: "Invalid IPv6 URL".
-            let hasOpen = bytes[netloc].contains(UInt8(ascii: "["))
-            let hasClose = bytes[netloc].contains(UInt8(ascii: "]"))
             guard hasOpen == hasClose else { return nil }
-            let fragmentMark = bytes[netlocEnd...].firstIndex(of: UInt8(ascii: "#")) ?? count
+
+            // The first `#`; before it the first `?`; before that the last `/` and the first `;`
+            // after it (urlparse's _splitparams).
+            var fragmentMark = count
+            var queryMark: Int?
+            var semicolon: Int?
+            var index = netlocEnd
+            while index < count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "#") {
+                    fragmentMark = index
+                    break
+                }
+                if queryMark == nil {
+                    if byte == UInt8(ascii: "?") {
+                        queryMark = index
+                    } else if byte == UInt8(ascii: "/") {
+                        semicolon = nil
+                    } else if byte == UInt8(ascii: ";"), semicolon == nil {
+                        semicolon = index
+                    }
+                }
+                index += 1
+            }
+            let pathEnd = queryMark ?? fragmentMark
             fragment = min(fragmentMark + 1, count)..<count
-            let queryMark = bytes[netlocEnd..<fragmentMark].firstIndex(of: UInt8(ascii: "?")) ?? fragmentMark
-            query = min(queryMark + 1, fragmentMark)..<fragmentMark
-            // urlparse's _splitparams: `;` after the last `/` of the path.
-            let lastSlash = bytes[netlocEnd..<queryMark].lastIndex(of: UInt8(ascii: "/")) ?? netlocEnd
-            if let semicolon = bytes[lastSlash..<queryMark].firstIndex(of: UInt8(ascii: ";")) {
+            query = min(pathEnd + 1, fragmentMark)..<fragmentMark
+            if let semicolon {
                 path = netlocEnd..<semicolon
-                params = (semicolon + 1)..<queryMark
+                params = (semicolon + 1)..<pathEnd
             } else {
-                path = netlocEnd..<queryMark
-                params = queryMark..<queryMark
+                path = netlocEnd..<pathEnd
+                params = pathEnd..<pathEnd
             }
 
-            // urlparse(...).port
-            var hostStart = netlocStart
-            if let at = bytes[netloc].lastIndex(of: UInt8(ascii: "@")) { hostStart = at + 1 }
-            var portRange = netlocEnd..<netlocEnd
-            if let open = bytes[hostStart..<netlocEnd].firstIndex(of: UInt8(ascii: "[")) {
-                if let close = bytes[open..<netlocEnd].firstIndex(of: UInt8(ascii: "]")),
-                    let colon = bytes[close..<netlocEnd].firstIndex(of: UInt8(ascii: ":"))
-                {
-                    portRange = (colon + 1)..<netlocEnd
-                }
-            } else if let colon = bytes[hostStart..<netlocEnd].firstIndex(of: UInt8(ascii: ":")) {
-                portRange = (colon + 1)..<netlocEnd
+            // urlparse(...).port: after the first `:` of the host, or of what follows `[...]`.
+            var portStart = netlocEnd
+            var position = hostStart
+            while position < netlocEnd, bytes[position] != UInt8(ascii: "[") { position += 1 }
+            if position < netlocEnd {
+                while position < netlocEnd, bytes[position] != UInt8(ascii: "]") { position += 1 }
+            } else {
+                position = hostStart
             }
-            let schemeIsLower = bytes[0..<(isHTTPS ? 5 : 4)].allSatisfy { $0 >= UInt8(ascii: "a") }
-            isCanonical = schemeIsLower && (queryMark == fragmentMark || !query.isEmpty)
-                && (fragmentMark == count || !fragment.isEmpty) && (path.upperBound == queryMark || !params.isEmpty)
-            if portRange.isEmpty {
+            while position < netlocEnd, bytes[position] != UInt8(ascii: ":") { position += 1 }
+            if position < netlocEnd { portStart = position + 1 }
+
+            let schemeIsLower = (0..<schemeEnd).allSatisfy { bytes[$0] >= UInt8(ascii: "a") }
+            isCanonical = schemeIsLower && (queryMark == nil || !query.isEmpty)
+                && (fragmentMark == count || !fragment.isEmpty) && (path.upperBound == pathEnd || !params.isEmpty)
+            if portStart == netlocEnd {
                 port = nil
             } else {
                 var value = 0
-                for byte in bytes[portRange] {
+                for offset in portStart..<netlocEnd {
+                    let byte = bytes[offset]
                     guard byte >= 48, byte <= 57 else { return nil }
                     value = value * 10 + Int(byte - 48)
                     guard value <= 65535 else { return nil }

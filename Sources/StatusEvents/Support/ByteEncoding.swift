@@ -73,6 +73,40 @@ enum ByteEncoding {
         }
     }
 
+    /// Copies `count` bytes a word at a time: the hot path copies many short strings, for which a
+    /// `memmove` call costs more than the copy.
+    @inline(__always)
+    static func copy(_ source: UnsafePointer<UInt8>, to destination: UnsafeMutablePointer<UInt8>, count: Int) {
+        var offset = 0
+        while offset + 8 <= count {
+            let word = UnsafeRawPointer(source + offset).loadUnaligned(as: UInt64.self)
+            UnsafeMutableRawPointer(destination + offset).storeBytes(of: word, as: UInt64.self)
+            offset += 8
+        }
+        while offset < count {
+            destination[offset] = source[offset]
+            offset += 1
+        }
+    }
+
+    /// Whether `count` bytes at `lhs` and `rhs` are equal, compared a word at a time (not constant
+    /// time: for matching names, never secrets).
+    @inline(__always)
+    static func equal(_ lhs: UnsafePointer<UInt8>, _ rhs: UnsafePointer<UInt8>, count: Int) -> Bool {
+        var offset = 0
+        while offset + 8 <= count {
+            let left = UnsafeRawPointer(lhs + offset).loadUnaligned(as: UInt64.self)
+            let right = UnsafeRawPointer(rhs + offset).loadUnaligned(as: UInt64.self)
+            guard left == right else { return false }
+            offset += 8
+        }
+        while offset < count {
+            guard lhs[offset] == rhs[offset] else { return false }
+            offset += 1
+        }
+        return true
+    }
+
     /// Compares in time that depends only on the lengths.
     static func constantTimeEqual(_ lhs: some Collection<UInt8>, _ rhs: some Collection<UInt8>) -> Bool {
         guard lhs.count == rhs.count else { return false }

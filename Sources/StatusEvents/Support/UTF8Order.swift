@@ -3,11 +3,7 @@
 /// and NFD forms.
 enum UTF8Order {
     static func less(_ lhs: String, _ rhs: String) -> Bool {
-        let result = lhs.utf8.withContiguousStorageIfAvailable { left in
-            rhs.utf8.withContiguousStorageIfAvailable { right in compare(left, right) }
-        }
-        if let result, let result { return result }
-        return lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
+        lhs.withUTF8Bytes { left in rhs.withUTF8Bytes { right in compare(left, right) } }
     }
 
     private static func compare(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -22,9 +18,7 @@ enum UTF8Order {
 
     static func equal(_ lhs: String, _ rhs: String) -> Bool {
         guard lhs.utf8.count == rhs.utf8.count else { return false }
-        var lhs = lhs
-        var rhs = rhs
-        return lhs.withUTF8 { left in rhs.withUTF8 { right in left.elementsEqual(right) } }
+        return lhs.withUTF8Bytes { left in rhs.withUTF8Bytes { right in left.elementsEqual(right) } }
     }
 
     /// Calls `body` with a dictionary's entries in key byte order (keys are distinct). Sorts
@@ -73,7 +67,7 @@ enum UTF8Order {
             for index in 0..<min(8, bytes.count) { prefix |= UInt64(bytes[index]) << (56 - 8 * UInt64(index)) }
             return prefix
         }
-        return key.utf8.withContiguousStorageIfAvailable(prefix) ?? Array(key.utf8).withUnsafeBufferPointer(prefix)
+        return key.withUTF8Bytes(prefix)
     }
 
     /// Indices of `parameters` sorted by name bytes, ties in received order (a stable insertion
