@@ -154,7 +154,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StatusEventsTests",
-            dependencies: ["StatusEvents"],
+            dependencies: ["StatusEvents", "TestSupport"],
             resources: [.copy("Vectors")],
             swiftSettings: swiftSettings
         ),

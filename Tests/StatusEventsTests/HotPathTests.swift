@@ -1,5 +1,6 @@
 @testable import StatusEvents
 import Testing
+import TestSupport
 
 /// The word-at-a-time scanners and prefix-keyed sorts of the hot path against naive references,
 /// with inputs long enough to cross 8-byte words and names that share 8-byte prefixes.
@@ -10,7 +11,7 @@ import Testing
     ]
 
     @Test func nameOrderIsAStableByteOrderSort() {
-        var generator = SplitMix64(seed: 0x0DE7)
+        var generator = SeededGenerator(seed: 0x0DE7)
         for _ in 0..<2000 {
             let count = Int(generator.next() % 14)
             let parameters = (0..<count).map { index in
@@ -28,7 +29,7 @@ import Testing
     }
 
     @Test func encodedParamsAreInKeyByteOrder() throws {
-        var generator = SplitMix64(seed: 0xE4C0)
+        var generator = SeededGenerator(seed: 0xE4C0)
         for _ in 0..<500 {
             var params: [String: StatusEvent.ParamValue] = [:]
             for _ in 0..<Int(generator.next() % 14) {
@@ -49,7 +50,7 @@ import Testing
     /// JSON string escaping: only `"`, `\` and C0 controls are escaped, short forms where JSON has them.
     @Test func stringEscapingMatchesANaiveEscaper() throws {
         let naive = Self.naiveQuoted
-        var generator = SplitMix64(seed: 0xE5C)
+        var generator = SeededGenerator(seed: 0xE5C)
         let pieces = ["a", "bcdefgh", "\"", "\\", "\n", "\u{0}", "\u{1F}", "\u{7F}", "é", "😀", "中", "\u{2028}", " ", "/", "\u{8}", "\u{C}", "\r", "\t"]
         for _ in 0..<3000 {
             let text = (0..<Int(generator.next() % 30)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()
@@ -152,7 +153,7 @@ import Testing
             }
             return result
         }
-        var generator = SplitMix64(seed: 0xF0F0)
+        var generator = SeededGenerator(seed: 0xF0F0)
         let alphabet: [UInt8] = Array("abcdefghijklmnopqrstuvwxyz=&%+2fF0GMessageSidTo".utf8) + [0x80, 0xC3, 0xA9, 0xFF]
         var parsed = 0
         for _ in 0..<5000 {

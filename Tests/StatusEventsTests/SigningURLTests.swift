@@ -1,5 +1,6 @@
 @testable import StatusEvents
 import Testing
+import TestSupport
 
 /// The one-pass URL scanner against the former slice-based one, on URLs assembled from the bytes
 /// urlsplit/urlparse care about (delimiters, brackets, userinfo, ports, controls).
@@ -13,7 +14,7 @@ import Testing
             "a", "example.com", ":", ":443", ":80", ":0", ":00080", ":65535", ":65536", ":8x", "/", "//", "?", "#", ";",
             "@", "[", "]", "[::1]", "%27", "+", "é", " ", "\t", "\r", "=", "&", "x;y", "/p;q",
         ]
-        var generator = SplitMix64(seed: 0x5160)
+        var generator = SeededGenerator(seed: 0x5160)
         func pick(_ items: [String]) -> String { items[Int(generator.next() % UInt64(items.count))] }
         var accepted = 0
         var withPort = 0

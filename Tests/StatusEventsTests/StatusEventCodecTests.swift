@@ -1,6 +1,7 @@
 import Foundation
 import StatusEvents
 import Testing
+import TestSupport
 
 @Suite struct StatusEventCodecTests {
     static let receivedAt: Int64 = 1_764_423_605_123
@@ -60,7 +61,7 @@ import Testing
     }
 
     @Test func randomStringsRoundTrip() throws {
-        var generator = SplitMix64(seed: 42)
+        var generator = SeededGenerator(seed: 42)
         let pieces = ["a", "\"", "\\", "\n", "\u{0}", "\u{1F}", "\u{7F}", "é", "😀", "中", "\u{2028}", " ", "/"]
         func randomText() -> String {
             (0..<Int(generator.next() % 12)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()

@@ -1,6 +1,7 @@
 import Consumer
 import StatusEvents
 import Testing
+import TestSupport
 
 /// Random lifecycles, shuffled within the window, with duplicates injected: every message's events
 /// come out exactly once, in rank order, with sequences 1...n; events delayed beyond the window come

@@ -1,5 +1,6 @@
 import Foundation
 import StatusEvents
+import TestSupport
 
 /// Random per-message lifecycles for pipeline tests, in a shuffled "arrival" order.
 struct Lifecycles {

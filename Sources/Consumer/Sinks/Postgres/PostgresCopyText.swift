@@ -5,7 +5,7 @@ import PostgresNIO
 ///
 /// The sink stages each batch with COPY instead of a multi-row `INSERT … VALUES`: no statement of
 /// fourteen thousand parameters to build, parse and plan per thousand rows.
-struct PostgresCopyText {
+struct PostgresCopyText: SinkRowWriter {
     private(set) var buffer: ByteBuffer
     private var columnsInRow = 0
 
@@ -27,7 +27,7 @@ struct PostgresCopyText {
         bytes.withUnsafeBufferPointer { append(escaping: $0) }
     }
 
-    mutating func integer<Integer: BinaryInteger>(_ value: Integer?) {
+    mutating func integer(_ value: Int64?) {
         separator()
         guard let value else {
             buffer.writeStaticString("\\N")

@@ -156,21 +156,7 @@ public final class PostgresSink: EventSink {
     static func historyCopy(_ batch: [ReleasedEvent]) -> ByteBuffer {
         var rows = PostgresCopyText(capacity: batch.count * 1_400)
         for released in batch {
-            let event = released.event
-            rows.text(event.id)
-            rows.text(event.messageSid)
-            rows.integer(released.sequence)
-            rows.text(event.status)
-            rows.integer(event.statusRank)
-            rows.text(event.errorCode?.description)
-            rows.text(event.eventType)
-            rows.boolean(released.late)
-            rows.integer(event.receivedAt)
-            rows.text(event.rawDlrDoneDate)
-            rows.text(released.topic)
-            rows.integer(released.partition)
-            rows.integer(released.offset)
-            rows.text(utf8: ReleasedEventJSON.event(event))
+            rows.writeHistory(released)
             rows.endRow()
         }
         return rows.buffer
@@ -179,18 +165,7 @@ public final class PostgresSink: EventSink {
     static func statusCopy(_ updates: [MessageStatusUpdate]) -> ByteBuffer {
         var rows = PostgresCopyText(capacity: updates.count * 200)
         for update in updates {
-            let candidate = update.candidate.event
-            rows.text(update.messageSid)
-            rows.text(update.accountSid)
-            rows.text(candidate.status)
-            rows.integer(candidate.statusRank)
-            rows.text(candidate.errorCode?.description)
-            rows.text(update.channel)
-            rows.integer(candidate.receivedAt)
-            rows.text(candidate.id)
-            rows.integer(update.eventCount)
-            rows.text(update.sender)
-            rows.text(update.messagingServiceSid)
+            rows.writeStatus(update)
             rows.endRow()
         }
         return rows.buffer

@@ -6,7 +6,7 @@ import GRDBSQLite
 /// copy it into an array first, which cost more than SQLite's own work for the row.
 ///
 /// Only valid inside the GRDB access (`pool.write { db in … }`) that produced `statement`.
-struct SQLiteRowBinder {
+struct SQLiteRowBinder: SinkRowWriter {
     private let handle: OpaquePointer
     private let connection: OpaquePointer?
     private let sql: String
@@ -28,7 +28,7 @@ struct SQLiteRowBinder {
         index = 0
     }
 
-    mutating func bind(_ value: String?) {
+    mutating func text(_ value: String?) {
         index += 1
         guard var value else { return }
         value.withUTF8 { bytes in
@@ -36,22 +36,20 @@ struct SQLiteRowBinder {
         }
     }
 
-    mutating func bind(utf8 bytes: [UInt8]) {
+    mutating func text(utf8 bytes: [UInt8]) {
         index += 1
         bytes.withUnsafeBufferPointer { buffer in
             _ = sqlite3_bind_text(handle, index, buffer.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }, Int32(buffer.count), Self.transient)
         }
     }
 
-    mutating func bind(_ value: Int64?) {
+    mutating func integer(_ value: Int64?) {
         index += 1
         guard let value else { return }
         sqlite3_bind_int64(handle, index, value)
     }
 
-    mutating func bind(_ value: Int?) { bind(value.map(Int64.init)) }
-    mutating func bind(_ value: Int32) { bind(Int64(value)) }
-    mutating func bind(_ value: Bool) { bind(Int64(value ? 1 : 0)) }
+    mutating func boolean(_ value: Bool) { integer(value ? 1 : 0) }
 
     /// Runs the row; returns how many rows it changed (0 when `ON CONFLICT DO NOTHING` skipped it).
     func step() throws -> Int {

@@ -151,22 +151,8 @@ public final class SQLiteSink: EventSink {
                 var stored: [ReleasedEvent] = []
                 stored.reserveCapacity(batch.count)
                 for released in batch {
-                    let event = released.event
                     row.begin()
-                    row.bind(event.id)
-                    row.bind(event.messageSid)
-                    row.bind(released.sequence)
-                    row.bind(event.status)
-                    row.bind(event.statusRank)
-                    row.bind(event.errorCode?.description)
-                    row.bind(event.eventType)
-                    row.bind(released.late)
-                    row.bind(event.receivedAt)
-                    row.bind(event.rawDlrDoneDate)
-                    row.bind(released.topic)
-                    row.bind(released.partition)
-                    row.bind(released.offset)
-                    row.bind(utf8: ReleasedEventJSON.event(event))
+                    row.writeHistory(released)
                     if try row.step() > 0 { stored.append(released) }
                 }
                 let upsert = try db.cachedStatement(
@@ -178,19 +164,8 @@ public final class SQLiteSink: EventSink {
                 )
                 var status = SQLiteRowBinder(upsert, db)
                 for update in MessageStatusUpdate.fold(stored) {
-                    let candidate = update.candidate.event
                     status.begin()
-                    status.bind(update.messageSid)
-                    status.bind(update.accountSid)
-                    status.bind(candidate.status)
-                    status.bind(candidate.statusRank)
-                    status.bind(candidate.errorCode?.description)
-                    status.bind(update.channel)
-                    status.bind(candidate.receivedAt)
-                    status.bind(candidate.id)
-                    status.bind(update.eventCount)
-                    status.bind(update.sender)
-                    status.bind(update.messagingServiceSid)
+                    status.writeStatus(update)
                     _ = try status.step()
                 }
             }

@@ -34,7 +34,7 @@ public struct ReportFixture: Sendable {
 
     /// The released events of message `index`, in release order (sequence 1…n).
     public func events(ofMessage index: Int, offset: inout Int64) -> [ReleasedEvent] {
-        var random = FixtureRandom(seed: seed &+ UInt64(index) &* 0x2545_F491_4F6C_DD1D)
+        var random = SplitMix64(seed: seed &+ UInt64(index) &* 0x2545_F491_4F6C_DD1D)
         let hex = String(format: "%016llx%016llx", UInt64(index), random.next())
         let channelDraw = Double.random(in: 0..<1, using: &random)
         let channel = channelDraw < 0.70 ? "sms" : channelDraw < 0.85 ? "whatsapp" : "rcs"

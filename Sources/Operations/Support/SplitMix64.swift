@@ -1,4 +1,4 @@
-/// A tiny seeded generator so benchmark data is identical across runs and machines.
+/// A tiny seeded generator, so benchmark data and report fixtures are identical across runs and machines.
 struct SplitMix64: RandomNumberGenerator {
     private var state: UInt64
 

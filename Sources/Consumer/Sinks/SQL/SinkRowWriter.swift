@@ -1,0 +1,46 @@
+/// One row on its way into a SQL sink, written column by column in ``SinkSQL``'s column order: a
+/// SQLite statement's bindings or a line of PostgreSQL `COPY` text. A nil value is SQL NULL.
+protocol SinkRowWriter {
+    mutating func text(_ value: String?)
+    /// Text already encoded as UTF-8 (the event JSON).
+    mutating func text(utf8 bytes: [UInt8])
+    mutating func integer(_ value: Int64?)
+    mutating func boolean(_ value: Bool)
+}
+
+extension SinkRowWriter {
+    /// A `message_status_events` row, in ``SinkSQL/historyColumns`` order.
+    mutating func writeHistory(_ released: ReleasedEvent) {
+        let event = released.event
+        text(event.id)
+        text(event.messageSid)
+        integer(Int64(released.sequence))
+        text(event.status)
+        integer(event.statusRank.map(Int64.init))
+        text(event.errorCode?.description)
+        text(event.eventType)
+        boolean(released.late)
+        integer(event.receivedAt)
+        text(event.rawDlrDoneDate)
+        text(released.topic)
+        integer(Int64(released.partition))
+        integer(released.offset)
+        text(utf8: ReleasedEventJSON.event(event))
+    }
+
+    /// A `message_status` row, in ``SinkSQL/statusColumns`` order.
+    mutating func writeStatus(_ update: MessageStatusUpdate) {
+        let candidate = update.candidate.event
+        text(update.messageSid)
+        text(update.accountSid)
+        text(candidate.status)
+        integer(candidate.statusRank.map(Int64.init))
+        text(candidate.errorCode?.description)
+        text(update.channel)
+        integer(candidate.receivedAt)
+        text(candidate.id)
+        integer(Int64(update.eventCount))
+        text(update.sender)
+        text(update.messagingServiceSid)
+    }
+}
