@@ -10,7 +10,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 APT_PACKAGES=(
   build-essential pkg-config dpkg-dev
   zlib1g-dev libzstd-dev liblz4-dev libssl-dev libsasl2-dev libcurl4-openssl-dev
-  libsqlite3-dev sqlite3
+  libsqlite3-dev sqlite3 libjemalloc-dev
   postgresql wrk chromium procps
 )
 PIP_PACKAGES=(

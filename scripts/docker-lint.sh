@@ -194,6 +194,7 @@ if [ "${1:-}" = "--runtime" ]; then
     [ -z "$missing" ] || fail "$product: unresolved libraries in the runtime image: $missing"
     if out=$(chroot --userspec=10001:10001 "$rootfs" "/usr/local/bin/$product" --version 2>&1); then
       info "ok   $product --version as uid 10001: $(printf '%s' "$out" | head -n1)"
+      case "$out" in *"malloc jemalloc"*) ;; *) fail "$product in the runtime image does not allocate with jemalloc: $out" ;; esac
     else
       fail "$product --version in the runtime image: $out"
     fi

@@ -21,6 +21,20 @@ import TestSupport
         #expect(cliOutput.contains("librdkafka \(major).\(minor)"))
     }
 
+    /// Package.swift links jemalloc into every executable on Linux (unless built with
+    /// STATUSRELAY_SYSTEM_MALLOC=1); the version line says which malloc the process resolved.
+    @Test(arguments: ["statusrelay-ingress", "statusrelay-consumer", "statusrelay"])
+    func executablesAllocateWithJemalloc(tool: String) async throws {
+        let (status, output) = try await Self.run(tool, tool == "statusrelay" ? ["version"] : ["--version"])
+        #expect(status == .exited(0), "\(output)")
+        #if os(Linux)
+        let expected = ProcessInfo.processInfo.environment["STATUSRELAY_SYSTEM_MALLOC"] == "1" ? "system" : "jemalloc"
+        #else
+        let expected = "system"
+        #endif
+        #expect(output.contains("malloc \(expected)"), "\(output)")
+    }
+
     @Test func checkConfigRedactsSecretsAndRejectsBadValues() async throws {
         let secret = "do-not-print-\(UUID().uuidString)"
         let (status, output) = try await Self.run(

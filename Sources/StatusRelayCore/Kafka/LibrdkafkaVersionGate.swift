@@ -9,17 +9,9 @@ public enum LibrdkafkaVersionGate {
     /// Logs the loaded librdkafka version and throws a clear error when it is too old.
     public static func check(logger: Logger) throws(KafkaError) {
         try KafkaLibrary.requireMinimumVersion(major: minimumMajor, minor: minimumMinor)
-        logger.info("librdkafka loaded", metadata: ["librdkafka": "\(KafkaLibrary.versionString)"])
-    }
-}
-
-/// Version strings for `--version` and `statusrelay version`.
-public enum StatusRelayVersion {
-    /// This build's version.
-    public static let current = "0.1.0"
-
-    /// `<tool> 0.1.0 (librdkafka 2.8.0)`
-    public static func line(tool: String) -> String {
-        "\(tool) \(current) (librdkafka \(KafkaLibrary.versionString))"
+        logger.info(
+            "librdkafka loaded",
+            metadata: ["librdkafka": "\(KafkaLibrary.versionString)", "malloc": "\(MemoryAllocator.current)"]
+        )
     }
 }
