@@ -119,6 +119,49 @@ import TestSupport
         await producer.shutdown()
     }
 
+    /// `sendAll` returns once every record of the batch is stored, each in the partition it named.
+    @Test func sendAllReturnsOnceEveryRecordIsStored() async throws {
+        let topic = try await TestKafka.makeTopic("send-all", partitions: 3)
+        let producer = try KafkaProducer(configuration: try TestKafka.producerConfiguration(), logger: TestKafka.logger())
+        let records = (0..<3000).map { index in
+            KafkaProducerMessage(
+                topic: topic, key: Array("k\(index)".utf8), value: Array("v\(index)".utf8), partition: Int32(index % 3)
+            )
+        }
+        try await producer.sendAll(records)
+        // No read-back wait: the high watermarks already count every record.
+        let admin = try KafkaAdminClient(bootstrapServers: try TestEnvironment.bootstrapServers, logger: TestKafka.logger())
+        let marks = try await admin.watermarks(topic: topic)
+        #expect(marks.count == 3)
+        for (partition, mark) in marks { #expect(mark.high - mark.low == 1000, "partition \(partition)") }
+
+        let consumer = try KafkaConsumer(configuration: try TestKafka.consumerConfiguration(topics: [topic]), logger: TestKafka.logger())
+        let received = try await TestKafka.collect(3000, from: consumer)
+        #expect(Set(received.map { String(decoding: $0.value, as: UTF8.self) }) == Set((0..<3000).map { "v\($0)" }))
+        for message in received {
+            let index = Int(String(decoding: message.key ?? [], as: UTF8.self).dropFirst())!
+            #expect(message.partition == Int32(index % 3))
+        }
+        await producer.shutdown()
+    }
+
+    /// A batch with one record for a partition that does not exist: the others are stored, and
+    /// `sendAll` throws that record's error once all of them settled.
+    @Test func sendAllThrowsTheFailureAfterTheRestSettled() async throws {
+        let topic = try await TestKafka.makeTopic("send-all-fail", partitions: 1)
+        let producer = try KafkaProducer(configuration: try TestKafka.producerConfiguration(), logger: TestKafka.logger())
+        // Metadata first, so the bad partition is known to be missing.
+        _ = try await producer.send(KafkaProducerMessage(topic: topic, key: nil, value: [1], partition: 0))
+        var records = (0..<100).map { KafkaProducerMessage(topic: topic, key: nil, value: [UInt8($0)], partition: 0) }
+        records.insert(KafkaProducerMessage(topic: topic, key: nil, value: [0xFF], partition: 7), at: 50)
+        let error = await #expect(throws: KafkaError.self) { try await producer.sendAll(records) }
+        #expect(error?.code == .unknownTopicOrPartition)
+        let admin = try KafkaAdminClient(bootstrapServers: try TestEnvironment.bootstrapServers, logger: TestKafka.logger())
+        let marks = try await admin.watermarks(topic: topic)
+        #expect(marks[0].map { $0.high - $0.low } == 101)
+        await producer.shutdown()
+    }
+
     /// Throughput of concurrent sends (each awaits its own delivery report); printed, never asserted.
     @Test func burstOfConcurrentSendsIsAcknowledged() async throws {
         let topic = try await TestKafka.makeTopic("burst", partitions: 3)

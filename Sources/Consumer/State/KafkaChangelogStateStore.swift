@@ -140,26 +140,25 @@ public struct KafkaChangelogStateStore: StateStore {
     }
 
     public func write(_ states: [Int32: [String: MessageState]], deleting: [Int32: [String]]) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            // Tombstones: compaction then forgets the message; restore treats them as deletions.
-            for (partition, sids) in deleting {
-                for sid in sids {
-                    let message = KafkaProducerMessage(
-                        topic: configuration.topic, key: Array(sid.utf8), value: [], headers: [], partition: partition
-                    )
-                    group.addTask { _ = try await producer.send(message) }
-                }
+        // One record per message; their order does not matter (each message has one per write).
+        var records: [KafkaProducerMessage] = []
+        records.reserveCapacity(states.values.reduce(0) { $0 + $1.count } + deleting.values.reduce(0) { $0 + $1.count })
+        // Tombstones: compaction then forgets the message; restore treats them as deletions.
+        for (partition, sids) in deleting {
+            for sid in sids {
+                records.append(KafkaProducerMessage(
+                    topic: configuration.topic, key: Array(sid.utf8), value: [], headers: [], partition: partition
+                ))
             }
-            for (partition, byMessage) in states {
-                for (sid, state) in byMessage {
-                    let message = KafkaProducerMessage(
-                        topic: configuration.topic, key: Array(sid.utf8), value: state.jsonBytes(), headers: [],
-                        partition: partition
-                    )
-                    group.addTask { _ = try await producer.send(message) }
-                }
-            }
-            try await group.waitForAll()
         }
+        for (partition, byMessage) in states {
+            for (sid, state) in byMessage {
+                records.append(KafkaProducerMessage(
+                    topic: configuration.topic, key: Array(sid.utf8), value: state.jsonBytes(), headers: [],
+                    partition: partition
+                ))
+            }
+        }
+        try await producer.sendAll(records)
     }
 }
