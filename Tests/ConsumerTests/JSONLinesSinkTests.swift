@@ -43,6 +43,44 @@ struct JSONLinesSinkTests {
         #expect(second.allSatisfy { $0["topic"] as? String == "status-events" })
     }
 
+    /// `write` only starts a batch's I/O; `flush` returns once every accepted batch is in the file.
+    @Test func flushReturnsOnceEveryAcceptedBatchIsInTheFile() async throws {
+        let path = (try TestEnvironment.makeTemporaryDirectory("jsonl-flush") as NSString).appendingPathComponent("events.jsonl")
+        let sink = JSONLinesSink(path: path, logger: Logger(label: "test"))
+        try await sink.start()
+        var expected: [String] = []
+        for _ in 0..<20 {
+            let batch = (0..<50).flatMap { _ in SinkTestFixtures.released(SinkTestFixtures.messageSid(), ["queued", "sent"]) }
+            try await sink.write(batch)
+            expected += batch.map(\.event.id)
+        }
+        try await sink.flush()
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let ids = try text.split(separator: "\n").map {
+            try #require((try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["id"] as? String)
+        }
+        #expect(ids == expected)
+        try await sink.shutdown()
+    }
+
+    /// A device that is always full (`/dev/full`, ENOSPC): the write is accepted, the flush before
+    /// the commit fails with the errno, and keeps failing while nothing could be written.
+    @Test func flushReportsAFailedWriteAndKeepsTheBytes() async throws {
+        let sink = JSONLinesSink(path: "/dev/full", logger: Logger(label: "test"))
+        try await sink.start()
+        try await sink.write(SinkTestFixtures.released(SinkTestFixtures.messageSid(), ["queued", "sent"]))
+        for _ in 0..<2 {
+            let error = await #expect(throws: SinkError.self) { try await sink.flush() }
+            #expect(error?.code == .writeFailed)
+            #expect(error?.message.contains("errno \(ENOSPC)") == true, "\(String(describing: error))")
+        }
+        // A later batch is not accepted over the unwritten one.
+        await #expect(throws: SinkError.self) {
+            try await sink.write(SinkTestFixtures.released(SinkTestFixtures.messageSid(), ["queued"]))
+        }
+        try await sink.shutdown()
+    }
+
     @Test func failsClearlyWhenThePathCannotBeOpened() async throws {
         let directory = try TestEnvironment.makeTemporaryDirectory("jsonl-bad")
         let sink = JSONLinesSink(path: directory, logger: Logger(label: "test"))  // a directory

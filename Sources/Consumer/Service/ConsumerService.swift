@@ -386,9 +386,11 @@ public final class ConsumerService: Service, Sendable {
                 for partition in job.forgetCommitted { lastCommitted[partition] = nil }
                 if !job.batch.isEmpty {
                     metrics.batchSize.record(job.batch.count)
-                    try await writeToSinks(job.batch)
+                    try await onEverySink("write", events: job.batch.count) { try await $0.write(job.batch) }
                 }
                 if let checkpoint = job.checkpoint {
+                    // What the checkpoint commits must be durable in every sink first.
+                    try await onEverySink("flush", events: 0) { try await $0.flush() }
                     try await finishCheckpoint()
                     let committed = lastCommitted
                     checkpointing = Task { try await self.commit(checkpoint, lastCommitted: committed) }
@@ -431,9 +433,11 @@ public final class ConsumerService: Service, Sendable {
         }
     }
 
-    /// Writes a batch to every sink concurrently; retries the sinks that failed, with backoff, with
-    /// consumption paused, until all accepted.
-    private func writeToSinks(_ batch: [ReleasedEvent]) async throws {
+    /// Runs `operation` (a batch write, or a flush) on every sink concurrently; retries it on the
+    /// sinks that failed, with backoff, with consumption paused, until all succeeded.
+    private func onEverySink(
+        _ what: String, events: Int, _ operation: @escaping @Sendable (any EventSink) async throws -> Void
+    ) async throws {
         var remaining = Array(sinks.indices)
         var attempt = 0
         var paused: [KafkaTopicPartition] = []
@@ -452,7 +456,7 @@ public final class ConsumerService: Service, Sendable {
                     group.addTask {
                         // Sinks from SinkFactory record their own latency and error metrics.
                         do {
-                            try await sink.write(batch)
+                            try await operation(sink)
                             return (index, nil)
                         } catch {
                             return (index, "\(error)")
@@ -488,14 +492,14 @@ public final class ConsumerService: Service, Sendable {
             }
             for (index, error) in failed {
                 logger.error(
-                    "sink write failed; retrying with consumption paused",
-                    metadata: ["sink": "\(sinks[index].name)", "events": "\(batch.count)", "attempt": "\(attempt + 1)", "error": "\(error)"]
+                    "sink \(what) failed; retrying with consumption paused",
+                    metadata: ["sink": "\(sinks[index].name)", "events": "\(events)", "attempt": "\(attempt + 1)", "error": "\(error)"]
                 )
             }
             if shuttingDown.load(ordering: .relaxed), clock.now - started >= configuration.shutdownGracePeriod {
                 throw ConsumerServiceError(
                     code: .sinkWriteAbandoned,
-                    message: "gave up writing to \(remaining.map { sinks[$0].name }.joined(separator: ", ")) during shutdown; uncommitted events will be read again"
+                    message: "gave up the \(what) of \(remaining.map { sinks[$0].name }.joined(separator: ", ")) during shutdown; uncommitted events will be read again"
                 )
             }
             try await backoff(attempt: attempt)

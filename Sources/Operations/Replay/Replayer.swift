@@ -211,6 +211,13 @@ public struct Replayer: Sendable {
         // End of the range: release everything still buffered, in order.
         reorderer.advance(now: .max, into: &pending)
         try await flush()
+        if !configuration.dryRun {
+            for sink in sinks {
+                do { try await sink.flush() } catch {
+                    throw ReplayError(code: .sink, message: "\(sink.name): \(error)")
+                }
+            }
+        }
         progress.finish(done: done())
         result.duplicates = Int64(reorderer.statistics.duplicates)
         result.late = Int64(reorderer.statistics.late)

@@ -127,6 +127,40 @@ import Testing
         #expect(added.late == (ids.last?.hasSuffix("-read") ?? false))
     }
 
+    /// The JSONL sink accepts a batch before its I/O finished; the writer flushes every sink before
+    /// it commits. With a sink that can never write (`/dev/full`), nothing may be committed, so a
+    /// restart with a working sink delivers every event.
+    @Test func nothingIsCommittedBeforeTheSinksFlushed() async throws {
+        let topic = try await TestKafka.makeTopic("consumer-flush", partitions: 2)
+        let groupID = TestEnvironment.uniqueName("group")
+        let directory = try TestEnvironment.makeTemporaryDirectory("consumer-flush")
+        let jsonl = (directory as NSString).appendingPathComponent("out.jsonl")
+        let lifecycles = Lifecycles(messages: 30, duplicates: 0, shuffle: 0, seed: 11)
+        try await Self.produce(lifecycles.arrivals, to: topic)
+
+        var failing = try Self.configuration(topic: topic, group: groupID, sinks: ["jsonl:/dev/full"], window: .zero)
+        failing.service.commitInterval = .milliseconds(200)
+        failing.service.shutdownGracePeriod = .seconds(1)
+        let running = try await Self.start(failing)
+        try await eventually(timeout: .seconds(60), "the failed flush reported") {
+            let ready = try await Self.get(running.adminPort, "/readyz")
+            return ready.status == 503 && ready.body.contains("sink unavailable")
+        }
+        // Several checkpoint intervals: each one would have committed had the flush been skipped.
+        try await Task.sleep(for: .seconds(2))
+        await running.group.triggerGracefulShutdown()
+        _ = await running.task.result  // gives up the flush after the grace period
+
+        let working = try Self.configuration(topic: topic, group: groupID, sinks: ["jsonl:\(jsonl)"], window: .zero)
+        let restarted = try await Self.start(working)
+        try await eventually(timeout: .seconds(60), "every event in the JSONL sink") {
+            try ReleasedRecord.read(jsonl: jsonl).count >= lifecycles.eventCount
+        }
+        await restarted.group.triggerGracefulShutdown()
+        try await restarted.task.value
+        #expect(exactContentsProblems(try ReleasedRecord.read(jsonl: jsonl), expected: lifecycles.expected) == [])
+    }
+
     @Test func expiredStatesAreTombstonedAndNotRestored() async throws {
         let topic = try await TestKafka.makeTopic("consumer-expiry", partitions: 1)
         let groupID = TestEnvironment.uniqueName("group")

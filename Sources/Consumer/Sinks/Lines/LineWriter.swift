@@ -18,16 +18,30 @@ enum LineWriter {
 
     /// Blocking: call on a dispatch queue.
     static func writeAll(_ bytes: [UInt8], to fd: Int32, sink: String) throws {
-        try bytes.withUnsafeBytes { buffer in
-            var offset = 0
+        let (_, error) = write(bytes, from: 0, to: fd)
+        if let error {
+            throw SinkError(code: .writeFailed, sink: sink, message: "write failed: errno \(error)", isRetriable: true)
+        }
+    }
+
+    /// Blocking: writes `bytes[start...]`; returns how far it got and, when it stopped short, errno.
+    static func write(_ bytes: [UInt8], from start: Int, to fd: Int32) -> (end: Int, errno: Int32?) {
+        bytes.withUnsafeBytes { buffer in
+            var offset = start
             while offset < buffer.count {
-                let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                let written = systemWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    throw SinkError(code: .writeFailed, sink: sink, message: "write failed: errno \(errno)", isRetriable: true)
+                    return (offset, errno)
                 }
                 offset += written
             }
+            return (offset, nil)
         }
     }
+}
+
+/// `write(2)`, out of reach of `LineWriter.write`'s name.
+private func systemWrite(_ fd: Int32, _ pointer: UnsafeRawPointer, _ count: Int) -> Int {
+    write(fd, pointer, count)
 }

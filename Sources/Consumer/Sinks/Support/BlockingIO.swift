@@ -16,4 +16,11 @@ struct BlockingIO: Sendable {
             }
         }
     }
+
+    /// `run` for work that reports its own failures.
+    func outcome<T: Sendable>(of work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: work()) }
+        }
+    }
 }

@@ -33,6 +33,15 @@ struct InstrumentedSink: EventSink {
         metrics.events.increment(by: batch.count)
     }
 
+    func flush() async throws {
+        do {
+            try await base.flush()
+        } catch {
+            metrics.error((error as? SinkError)?.code.description ?? "flush_failed")
+            throw error
+        }
+    }
+
     func shutdown() async throws {
         try await base.shutdown()
     }

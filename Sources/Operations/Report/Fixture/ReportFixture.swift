@@ -127,6 +127,7 @@ public struct ReportFixture: Sendable {
             try await sink.write(batch)
             total += batch.count
         }
+        try await sink.flush()
         progress?(messages, messages)
         return total
     }
