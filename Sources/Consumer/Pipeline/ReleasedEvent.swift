@@ -21,6 +21,9 @@ public struct ReleasedEvent: Sendable, Hashable {
 
     private var box: StatusEventBox
 
+    /// The event's JSON object (schema v1): the record's own bytes when it was read from Kafka.
+    var eventJSON: [UInt8] { box.encoded ?? StatusEventCodec.encode(box.event) }
+
     public init(event: StatusEvent, sequence: Int, late: Bool, topic: String, partition: Int32, offset: Int64) {
         self.init(box: StatusEventBox(event), sequence: sequence, late: late, topic: topic, partition: partition, offset: offset)
     }

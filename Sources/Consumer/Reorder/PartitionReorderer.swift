@@ -121,8 +121,10 @@ public struct PartitionReorderer: Sendable {
 
     /// Adds an event read at `offset`; appends every event this releases to `released`.
     @discardableResult
+    /// - Parameter encoded: the event's JSON as read, which the sinks then reuse (see `StatusEventBox`).
     public mutating func add(
         _ event: StatusEvent,
+        encoded: [UInt8]? = nil,
         offset: Int64,
         now: Int64,
         into released: inout [ReleasedEvent]
@@ -154,7 +156,7 @@ public struct PartitionReorderer: Sendable {
         let rank = event.statusRank ?? MessageLifecycle.rank(of: event.status)
         nextSerial += 1
         if let rank {
-            let pending = Pending(box: StatusEventBox(event), rank: rank, offset: offset, serial: nextSerial)
+            let pending = Pending(box: StatusEventBox(event, encoded: encoded), rank: rank, offset: offset, serial: nextSerial)
             if let lastRank, rank <= lastRank {
                 emit(pending, late: true, into: &released)
                 outcome = .late
@@ -167,7 +169,7 @@ public struct PartitionReorderer: Sendable {
             }
         } else {
             statistics.unranked += 1
-            let pending = Pending(box: StatusEventBox(event), rank: -1, offset: offset, serial: nextSerial)
+            let pending = Pending(box: StatusEventBox(event, encoded: encoded), rank: -1, offset: offset, serial: nextSerial)
             emit(pending, late: false, unranked: true, into: &released)
             outcome = .released
         }

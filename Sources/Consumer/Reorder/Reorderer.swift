@@ -46,13 +46,14 @@ public struct Reorderer: Sendable {
     @discardableResult
     public mutating func add(
         _ event: StatusEvent,
+        encoded: [UInt8]? = nil,
         from partition: Int32,
         offset: Int64,
         now: Int64,
         into released: inout [ReleasedEvent]
     ) -> ReorderOutcome {
         if partitions[partition] == nil { assign(partition, states: [:]) }
-        let outcome = partitions[partition]!.add(event, offset: offset, now: now, into: &released)
+        let outcome = partitions[partition]!.add(event, encoded: encoded, offset: offset, now: now, into: &released)
         enforceBound(into: &released)
         return outcome
     }

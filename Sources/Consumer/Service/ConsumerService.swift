@@ -161,11 +161,7 @@ public final class ConsumerService: Service, Sendable {
         do {
             while let messages = try await iterator.nextBatch(maxCount: Self.readBatchSize) {
                 metrics.consumed.increment(by: messages.count)
-                var records: [DecodedRecord] = []
-                records.reserveCapacity(messages.count)
-                for message in messages where message.topic == configuration.topic {
-                    records.append(DecodedRecord(message))
-                }
+                let records = await Self.decode(messages, topic: configuration.topic)
                 if records.isEmpty { continue }
                 if !(await queue.send(.records(records))) { return }
             }
@@ -174,6 +170,25 @@ public final class ConsumerService: Service, Sendable {
         } catch {
             await queue.send(.readerFailed("\(error)"))
         }
+    }
+
+    /// Decodes a batch, the second half in a child task: decoding is the reader's main cost, and
+    /// the other core is often idle while the reorderer waits for this batch.
+    static func decode(_ messages: [KafkaConsumerMessage], topic: String) async -> [DecodedRecord] {
+        func decode(_ slice: ArraySlice<KafkaConsumerMessage>) -> [DecodedRecord] {
+            var records: [DecodedRecord] = []
+            records.reserveCapacity(slice.count)
+            for message in slice where message.topic == topic {
+                records.append(DecodedRecord(message))
+            }
+            return records
+        }
+        guard messages.count >= 256 else { return decode(messages[...]) }
+        let half = messages.count / 2
+        async let tail = decode(messages[half...])
+        var records = decode(messages[..<half])
+        records += await tail
+        return records
     }
 
     // MARK: - Pipeline loop
@@ -234,11 +249,14 @@ public final class ConsumerService: Service, Sendable {
     }
 
     private func handle(_ records: [DecodedRecord], in pipeline: inout Pipeline, jobs: BoundedAsyncQueue<WriteJob>) async throws {
-        let assignment = consumer.assignment
+        var assigned = Set<Int32>()
+        for topicPartition in consumer.assignment where topicPartition.topic == configuration.topic {
+            assigned.insert(topicPartition.partition)
+        }
         var highest: [Int32: Int64] = [:]
         let now = nowMilliseconds
         for record in records {
-            guard assignment.contains(KafkaTopicPartition(topic: configuration.topic, partition: record.partition)) else {
+            guard assigned.contains(record.partition) else {
                 // Read before its partition was revoked: its next owner reads it again from the committed offset.
                 continue
             }
@@ -248,9 +266,9 @@ public final class ConsumerService: Service, Sendable {
             }
             highest[record.partition] = record.offset + 1
             switch record.content {
-            case .event(let event):
+            case .event(let event, let encoded):
                 pipeline.reorderer.add(
-                    event, from: record.partition, offset: record.offset, now: now, into: &pipeline.pending
+                    event, encoded: encoded, from: record.partition, offset: record.offset, now: now, into: &pipeline.pending
                 )
             case .undecodable(let message, let reason):
                 metrics.decodeErrors.increment()

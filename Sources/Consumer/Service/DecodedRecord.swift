@@ -1,10 +1,17 @@
 import Kafka
 import StatusEvents
 
-/// A record of the source topic after the reader decoded it, off the pipeline's critical path.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A record of the source topic, decoded by the reader stage.
 struct DecodedRecord: Sendable {
     enum Content: Sendable {
-        case event(StatusEvent)
+        /// `encoded`: the record's JSON, for the sinks to reuse; nil when it spans lines.
+        case event(StatusEvent, encoded: [UInt8]?)
         /// Kept whole for the dead-letter topic.
         case undecodable(KafkaConsumerMessage, reason: String)
     }
@@ -17,9 +24,18 @@ struct DecodedRecord: Sendable {
         partition = message.partition
         offset = message.offset
         do {
-            content = .event(try StatusEventCodec.decode(message.value))
+            let event = try StatusEventCodec.decode(message.value)
+            content = .event(event, encoded: Self.isSingleLine(message.value) ? message.value : nil)
         } catch {
             content = .undecodable(message, reason: "\(error)")
+        }
+    }
+
+    /// JSON lines need the object on one line; a producer may have pretty-printed it.
+    private static func isSingleLine(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return true }
+            return memchr(base, 0x0A, buffer.count) == nil && memchr(base, 0x0D, buffer.count) == nil
         }
     }
 }

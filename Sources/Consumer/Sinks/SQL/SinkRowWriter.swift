@@ -25,7 +25,7 @@ extension SinkRowWriter {
         text(released.topic)
         integer(Int64(released.partition))
         integer(released.offset)
-        text(utf8: ReleasedEventJSON.event(event))
+        text(utf8: released.eventJSON)
     }
 
     /// A `message_status` row, in ``SinkSQL/statusColumns`` order.

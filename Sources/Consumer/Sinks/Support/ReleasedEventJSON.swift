@@ -43,12 +43,12 @@ enum ReleasedEventJSON {
 
     /// The released record of `released`.
     static func record(_ released: ReleasedEvent) -> [UInt8] {
-        record(released, eventJSON: event(released.event))
+        record(released, eventJSON: released.eventJSON)
     }
 
     /// Appends the released record of `released` to `out`.
     static func appendRecord(_ released: ReleasedEvent, to out: inout [UInt8]) {
-        appendRecord(released, eventJSON: event(released.event), to: &out)
+        appendRecord(released, eventJSON: released.eventJSON, to: &out)
     }
 
     private static func isWhitespace(_ byte: UInt8) -> Bool {
