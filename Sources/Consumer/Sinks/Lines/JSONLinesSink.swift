@@ -24,25 +24,13 @@ public final class JSONLinesSink: EventSink {
         public init() {}
     }
 
-    /// What the I/O of one batch achieved.
-    private enum Outcome: Sendable {
-        case done
-        /// `remaining` (possibly empty, when only fsync failed) still has to be written and synced.
-        case failed(remaining: [UInt8], error: SinkError)
-    }
-
-    private struct State {
-        var descriptor: Int32?
-        var inFlight: Task<Outcome, Never>?
-        /// Left by a failed write; non-nil means "write this, then fsync", even when empty.
-        var unwritten: [UInt8]?
-    }
-
     public let name = "jsonl"
     public let path: String
     private let configuration: Configuration
     private let io = BlockingIO(label: "statusrelay.jsonl-sink")
-    private let state = Mutex(State())
+    private let descriptor = Mutex<Int32?>(nil)
+    /// Work: the bytes still to append (possibly none, when only fsync failed), then fsync.
+    private let writes = OverlappedWrites<[UInt8]>()
     private let logger: Logger
 
     public init(path: String, configuration: Configuration = Configuration(), logger: Logger) {
@@ -51,8 +39,27 @@ public final class JSONLinesSink: EventSink {
         self.logger = logger
     }
 
+    /// Appends `bytes` and fsyncs (on the I/O queue); returns what is left to do and why on failure.
+    private func append(_ bytes: [UInt8]) async -> (left: [UInt8], error: SinkError)? {
+        guard let fd = descriptor.withLock({ $0 }) else {
+            return (bytes, SinkError(code: .notStarted, sink: "jsonl", message: "write after shutdown"))
+        }
+        let sync = configuration.fsync
+        return await io.outcome {
+            let (end, writeError) = LineWriter.write(bytes, from: 0, to: fd)
+            if let writeError {
+                let error = SinkError(code: .writeFailed, sink: "jsonl", message: "write failed: errno \(writeError)", isRetriable: true)
+                return (Array(bytes[end...]), error)
+            }
+            if sync, fsync(fd) != 0 {
+                return ([], SinkError(code: .writeFailed, sink: "jsonl", message: "fsync failed: errno \(errno)", isRetriable: true))
+            }
+            return nil
+        }
+    }
+
     public func start() async throws {
-        guard state.withLock({ $0.descriptor == nil }) else { return }
+        guard descriptor.withLock({ $0 == nil }) else { return }
         let path = self.path
         let fd = try await io.run { () throws -> Int32 in
             let directory = (path as NSString).deletingLastPathComponent
@@ -67,75 +74,36 @@ public final class JSONLinesSink: EventSink {
             }
             return fd
         }
-        state.withLock { $0.descriptor = fd }
+        descriptor.withLock { $0 = fd }
         logger.info("JSONL sink ready", metadata: ["path": "\(path)"])
     }
 
     public func write(_ batch: [ReleasedEvent]) async throws {
         guard !batch.isEmpty else { return }
-        let fd = try descriptor()
+        guard descriptor.withLock({ $0 }) != nil else {
+            throw SinkError(code: .notStarted, sink: name, message: "write before start")
+        }
         let bytes = LineWriter.lines(batch)
-        try await settle(fd)
-        let task = Task { await self.perform(bytes, fd: fd) }
-        state.withLock { $0.inFlight = task }
+        try await writes.settle(using: append)
+        writes.start(bytes, using: append)
     }
 
     public func flush() async throws {
-        try await settle(try descriptor())
+        try await writes.settle(using: append)
     }
 
     public func shutdown() async throws {
-        guard let fd = state.withLock({ $0.descriptor }) else { return }
+        guard let fd = descriptor.withLock({ $0 }) else { return }
         do {
-            try await settle(fd)
+            try await writes.settle(using: append)
         } catch {
             // Not committed: the partition's next reader writes these events again.
             logger.warning("JSONL sink closed with unwritten events", metadata: ["error": "\(error)"])
         }
-        state.withLock { $0.descriptor = nil }
+        descriptor.withLock { $0 = nil }
         await io.outcome {
             _ = fsync(fd)
             _ = close(fd)
-        }
-    }
-
-    private func descriptor() throws -> Int32 {
-        guard let fd = state.withLock({ $0.descriptor }) else {
-            throw SinkError(code: .notStarted, sink: name, message: "write before start")
-        }
-        return fd
-    }
-
-    /// Waits for the batch in flight, then writes what a failed write left; throws while that fails.
-    private func settle(_ fd: Int32) async throws {
-        if let task = state.withLock({ state in defer { state.inFlight = nil }; return state.inFlight }),
-            case .failed(let remaining, _) = await task.value
-        {
-            state.withLock { $0.unwritten = remaining }
-        }
-        guard let unwritten = state.withLock({ $0.unwritten }) else { return }
-        switch await perform(unwritten, fd: fd) {
-        case .done:
-            state.withLock { $0.unwritten = nil }
-        case .failed(let remaining, let error):
-            state.withLock { $0.unwritten = remaining }
-            throw error
-        }
-    }
-
-    private func perform(_ bytes: [UInt8], fd: Int32) async -> Outcome {
-        let sync = configuration.fsync
-        return await io.outcome {
-            let (end, writeError) = LineWriter.write(bytes, from: 0, to: fd)
-            if let writeError {
-                let error = SinkError(code: .writeFailed, sink: "jsonl", message: "write failed: errno \(writeError)", isRetriable: true)
-                return .failed(remaining: Array(bytes[end...]), error: error)
-            }
-            if sync, fsync(fd) != 0 {
-                let error = SinkError(code: .writeFailed, sink: "jsonl", message: "fsync failed: errno \(errno)", isRetriable: true)
-                return .failed(remaining: [], error: error)
-            }
-            return .done
         }
     }
 }
