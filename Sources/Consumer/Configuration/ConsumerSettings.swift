@@ -20,11 +20,11 @@ public enum ConsumerSettings {
         "max-buffered-events", env: "STATUSRELAY_MAX_BUFFERED_EVENTS", default: 100_000, range: 1...100_000_000,
         "Most events held for reordering; beyond it the oldest are released early (counted).")
     public static let maxBatchSize = Setting<Int>.int(
-        "max-batch-size", env: "STATUSRELAY_MAX_BATCH_SIZE", default: 5000, range: 1...1_000_000,
-        "Most events written to the sinks per batch.")
+        "max-batch-size", env: "STATUSRELAY_MAX_BATCH_SIZE", default: 20_000, range: 1...1_000_000,
+        "Most events written to the sinks per batch; batches grow toward it only while the sinks are behind.")
     public static let tickInterval = Setting<Duration>.duration(
         "tick-interval", env: "STATUSRELAY_TICK_INTERVAL", default: .milliseconds(50),
-        "How often idle watermarks advance and released events are flushed.")
+        "How often watermarks advance with the clock and released events are handed to the sinks.")
     public static let stateRetention = Setting<Duration>.duration(
         "state-retention", env: "STATUSRELAY_STATE_RETENTION", default: .seconds(7 * 24 * 3600),
         "How long (event time) a message's state is kept after its last event; then it is dropped and tombstoned. 0 keeps all.")

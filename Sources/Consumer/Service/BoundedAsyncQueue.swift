@@ -150,6 +150,9 @@ final class BoundedAsyncQueue<Element: Sendable>: Sendable {
         for sender in senders { sender.resume(returning: true) }
     }
 
+    /// Elements waiting for the receiver.
+    var count: Int { state.withLock { $0.buffer.count } }
+
     /// True once `finish()` was called.
     var isFinished: Bool { state.withLock { $0.finished } }
 }

@@ -41,6 +41,7 @@ public final class ConsumerService: Service, Sendable {
     private let shuttingDown = Atomic<Bool>(false)
     private let clock = ContinuousClock()
     private let epoch: ContinuousClock.Instant
+    private let handOverPolicy: HandOverPolicy
 
     /// - Parameters:
     ///   - producer: for the dead-letter topic; nil disables dead-lettering.
@@ -64,6 +65,7 @@ public final class ConsumerService: Service, Sendable {
         self.health = health
         self.logger = logger
         self.epoch = clock.now
+        self.handOverPolicy = HandOverPolicy(maxBatchSize: configuration.maxBatchSize)
     }
 
     private var nowMilliseconds: Int64 {
@@ -196,7 +198,6 @@ public final class ConsumerService: Service, Sendable {
     struct Pipeline {
         var reorderer: Reorderer
         var pending: [ReleasedEvent] = []
-        var lastFlush: ContinuousClock.Instant
         var lastCheckpoint: ContinuousClock.Instant
     }
 
@@ -204,7 +205,7 @@ public final class ConsumerService: Service, Sendable {
         let start = clock.now
         var pipeline = Pipeline(
             reorderer: Reorderer(topic: configuration.topic, configuration: configuration.reorder),
-            lastFlush: start, lastCheckpoint: start
+            lastCheckpoint: start
         )
         while let input = await queue.next() {
             if shuttingDown.load(ordering: .relaxed) { break }
@@ -221,9 +222,11 @@ public final class ConsumerService: Service, Sendable {
                 pipeline.reorderer.advance(
                     now: nowMilliseconds, fetchedEnds: fetchedEnds(of: pipeline.reorderer), into: &pipeline.pending
                 )
-                if !pipeline.pending.isEmpty || clock.now - pipeline.lastFlush >= configuration.commitInterval {
-                    try await flush(&pipeline, jobs: jobs)
-                }
+                let handOver = handOverPolicy.atTick(
+                    pending: pipeline.pending.count, waitingBatches: jobs.count,
+                    checkpointDue: clock.now - pipeline.lastCheckpoint >= configuration.commitInterval
+                )
+                if handOver { try await flush(&pipeline, jobs: jobs) }
                 publishGauges(&pipeline)
             case .readerFailed(let reason):
                 throw ConsumerServiceError(code: .readerFailed, message: reason)
@@ -281,7 +284,7 @@ public final class ConsumerService: Service, Sendable {
                 try await deadLetter(message, reason: reason)
                 pipeline.reorderer.markDone(partition: message.partition, offset: message.offset)
             }
-            if pipeline.pending.count >= configuration.maxBatchSize {
+            if handOverPolicy.afterRelease(pending: pipeline.pending.count) {
                 try await flush(&pipeline, jobs: jobs)
             }
         }
@@ -363,7 +366,6 @@ public final class ConsumerService: Service, Sendable {
     /// message changed since the last checkpoint, not one per event.
     private func flush(_ pipeline: inout Pipeline, jobs: BoundedAsyncQueue<WriteJob>, checkpoint force: Bool = false) async throws {
         let now = clock.now
-        pipeline.lastFlush = now
         var job = WriteJob(batch: pipeline.pending, checkpoint: nil, completion: nil)
         pipeline.pending.removeAll(keepingCapacity: true)
         if force || now - pipeline.lastCheckpoint >= configuration.commitInterval {

@@ -4,8 +4,9 @@ public struct ConsumerServiceConfiguration: Sendable {
     public var topic: String
     /// Reordering (window, buffer bound). Flags `--reorder-window`, `--max-buffered-events`.
     public var reorder: ReorderConfiguration
-    /// Most events written to the sinks in one batch. Default 5000. Flag `--max-batch-size`,
-    /// env `STATUSRELAY_MAX_BATCH_SIZE`.
+    /// Most events written to the sinks in one batch. Batches grow toward it only while a batch
+    /// waits for the sinks (larger transactions let a database catch up). Default 20 000.
+    /// Flag `--max-batch-size`, env `STATUSRELAY_MAX_BATCH_SIZE`.
     public var maxBatchSize: Int
     /// How often watermarks advance with the clock and released events are flushed: a released event
     /// waits up to this long on top of the window. Default 50 ms.
@@ -33,7 +34,7 @@ public struct ConsumerServiceConfiguration: Sendable {
     public init(
         topic: String = "twilio.message-status",
         reorder: ReorderConfiguration = ReorderConfiguration(),
-        maxBatchSize: Int = 5000,
+        maxBatchSize: Int = 20_000,
         tickInterval: Duration = .milliseconds(50),
         deadLetterTopic: String? = nil,
         retryInitialBackoff: Duration = .milliseconds(200),
