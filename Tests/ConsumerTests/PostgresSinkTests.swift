@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import StatusEvents
 import Testing
 import TestSupport
 
@@ -145,7 +146,7 @@ struct PostgresSinkTests {
         var sentEvent = SinkTestFixtures.event(sid, "sent", at: 1_780_000_001_000)
         sentEvent.messagingServiceSid = "MG" + String(repeating: "0c", count: 16)
         let sent = sentEvent
-        let payload = String(decoding: ReleasedEventJSON.event(sent), as: UTF8.self)
+        let payload = String(decoding: StatusEventCodec.encode(sent), as: UTF8.self)
         let inspector = Inspector(url: url)
         try await inspector.query { connection in
             try await connection.inspect(PostgresQuery(unsafeSQL: "CREATE SCHEMA \(schema)"))

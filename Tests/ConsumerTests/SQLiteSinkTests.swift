@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import StatusEvents
 import Testing
 import TestSupport
 
@@ -178,7 +179,7 @@ struct SQLiteSinkTests {
                             VALUES (?, ?, ?, ?, ?, NULL, NULL, 0, ?, NULL, 't', 0, ?, ?)
                             """,
                         arguments: [event.id, sid, index + 1, event.status, event.statusRank, event.receivedAt, index,
-                                    String(decoding: ReleasedEventJSON.event(event), as: UTF8.self)]
+                                    String(decoding: StatusEventCodec.encode(event), as: UTF8.self)]
                     )
                 }
                 try db.execute(

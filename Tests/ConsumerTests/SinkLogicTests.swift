@@ -159,7 +159,7 @@ struct SinkLogicTests {
         #expect(object["messageSid"] as? String == "SM1")
         #expect(object["status"] as? String == "delivered")
         // The event part still decodes as a StatusEvent.
-        #expect(try StatusEventCodec.decode(ReleasedEventJSON.event(released.event)) == released.event)
+        #expect(try StatusEventCodec.decode(StatusEventCodec.encode(released.event)) == released.event)
         #expect(ReleasedEventJSON.quoted("a\"b\\c\n\u{01}") == "\"a\\\"b\\\\c\\n\\u0001\"")
     }
 

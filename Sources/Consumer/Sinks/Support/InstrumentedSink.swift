@@ -12,32 +12,27 @@ struct InstrumentedSink: EventSink {
     var name: String { base.name }
 
     func start() async throws {
-        do {
-            try await base.start()
-        } catch {
-            metrics.error((error as? SinkError)?.code.description ?? "start_failed")
-            throw error
-        }
+        try await counting(unknown: "start_failed") { try await base.start() }
     }
 
     func write(_ batch: [ReleasedEvent]) async throws {
         guard !batch.isEmpty else { return }
         let started = ContinuousClock.now
-        do {
-            try await base.write(batch)
-        } catch {
-            metrics.error((error as? SinkError)?.code.description ?? "unknown")
-            throw error
-        }
+        try await counting(unknown: "unknown") { try await base.write(batch) }
         metrics.writeDuration.record(duration: ContinuousClock.now - started)
         metrics.events.increment(by: batch.count)
     }
 
     func flush() async throws {
+        try await counting(unknown: "flush_failed") { try await base.flush() }
+    }
+
+    /// Runs `operation`, counting a failure under its `SinkError` code (`unknown` for other errors).
+    private func counting(unknown: String, _ operation: () async throws -> Void) async throws {
         do {
-            try await base.flush()
+            try await operation()
         } catch {
-            metrics.error((error as? SinkError)?.code.description ?? "flush_failed")
+            metrics.error((error as? SinkError)?.code.description ?? unknown)
             throw error
         }
     }

@@ -1,15 +1,8 @@
-import StatusEvents
-
 /// JSON forms of a released event shared by the sinks.
 ///
 /// A released record is the event's own JSON object with `sequence`, `late`, `topic`, `partition`
 /// and `offset` appended, so consumers of the event schema can read it unchanged.
 enum ReleasedEventJSON {
-    /// The event's JSON object (schema v1, `StatusEventCodec`).
-    static func event(_ event: StatusEvent) -> [UInt8] {
-        StatusEventCodec.encode(event)
-    }
-
     /// The released record, built by splicing the extra keys into `eventJSON` (an object).
     static func record(_ released: ReleasedEvent, eventJSON: [UInt8]) -> [UInt8] {
         var bytes: [UInt8] = []
