@@ -143,7 +143,7 @@ let package = Package(
         .executableTarget(
             name: "statusrelay",
             dependencies: [
-                "Operations", "Consumer", "StatusRelayCore",
+                "Operations", "Consumer", "Kafka", "StatusRelayCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings,

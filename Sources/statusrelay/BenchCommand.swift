@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Kafka
 import Logging
 import Operations
 import StatusEvents
@@ -142,10 +143,16 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Seed for the data.")
         var seed: UInt64 = 1
 
+        @Option(help: "Batch compression: none, gzip, snappy, lz4 or zstd.")
+        var compression = "none"
+
         @Flag(help: "Print one JSON object instead of text.")
         var json = false
 
         func run() async throws {
+            guard let compression = KafkaProducerConfiguration.Compression(rawValue: compression) else {
+                throw ValidationError("unknown compression \(compression)")
+            }
             var logger = Logger(label: "statusrelay.bench.prefill")
             logger.logLevel = .warning
             var configuration = TopicPrefill.Configuration(
@@ -156,6 +163,7 @@ struct BenchCommand: AsyncParsableCommand {
             configuration.statuses = statuses.split(separator: ",").map(String.init)
             configuration.spread = .milliseconds(spreadMs)
             configuration.seed = seed
+            configuration.compression = compression
             let total = messages * configuration.statuses.count
             let report = try await TopicPrefill(configuration: configuration, logger: logger).run { sent in
                 FileHandle.standardError.write(Data("    prefill: \(sent)/\(total) events\n".utf8))

@@ -164,35 +164,55 @@ struct SinkLogicTests {
     }
 
     /// A record read from Kafka reaches the sinks as its own bytes (a field this build does not know
-    /// included); one that spans lines, or an event changed after decoding, is encoded again.
-    @Test func releasedRecordsReuseTheRecordsOwnJSON() throws {
+    /// included), whether the reader decoded the whole event or only its summary; one that spans
+    /// lines, or an event changed after decoding, is encoded again.
+    @Test(arguments: [false, true])
+    func releasedRecordsReuseTheRecordsOwnJSON(summaryOnly: Bool) throws {
         let event = SinkTestFixtures.event("SM1", "sent")
         var json = StatusEventCodec.encode(event)
         json.removeLast()
         json += Array(#","fromANewerIngress":"kept"}"#.utf8)
         let record = KafkaConsumerMessage(topic: "t", partition: 1, offset: 9, key: nil, value: json, headers: [], timestampMs: nil)
-        guard case .event(let decoded, let encoded) = DecodedRecord(record).content else {
+        guard case .event(let box) = DecodedRecord(record, summaryOnly: summaryOnly).content else {
             Issue.record("not decoded")
             return
         }
-        #expect(encoded == json)
+        #expect(box.encoded == json)
+        #expect(box.summary == StatusEventSummary(event))
         var reorderer = PartitionReorderer(topic: "t", partition: 1, configuration: ReorderConfiguration(window: .zero))
         var released: [ReleasedEvent] = []
-        reorderer.add(decoded, encoded: encoded, offset: 9, now: 0, into: &released)
+        reorderer.add(box, offset: 9, now: 0, into: &released)
         let line = try #require(released.first.map { String(decoding: LineWriter.lines([$0]), as: UTF8.self) })
         #expect(line.contains(#""fromANewerIngress":"kept","sequence":1,"late":false"#), "\(line)")
+        // A sink that reads the whole event gets it, decoded from the record if need be.
+        #expect(released.first?.event == event)
 
         var changed = try #require(released.first)
         changed.event.status = "delivered"
         #expect(!String(decoding: ReleasedEventJSON.record(changed), as: UTF8.self).contains("fromANewerIngress"))
+        #expect(changed.summary.status == "delivered")
 
         let pretty = Array(String(decoding: json, as: UTF8.self).replacingOccurrences(of: ",", with: ",\n").utf8)
         let prettyRecord = KafkaConsumerMessage(topic: "t", partition: 1, offset: 10, key: nil, value: pretty, headers: [], timestampMs: nil)
-        guard case .event(_, let prettyEncoded) = DecodedRecord(prettyRecord).content else {
+        guard case .event(let prettyBox) = DecodedRecord(prettyRecord, summaryOnly: summaryOnly).content else {
             Issue.record("pretty JSON not decoded")
             return
         }
-        #expect(prettyEncoded == nil)
+        #expect(prettyBox.encoded == nil)
+        #expect(prettyBox.event == event)
+    }
+
+    /// A record the summary decode rejects is rejected with the full decode's reason.
+    @Test func summaryDecodeRejectsWhatTheFullDecodeRejects() throws {
+        let text = String(decoding: StatusEventCodec.encode(SinkTestFixtures.event("SM1", "sent")), as: UTF8.self)
+        let json = Array(text.replacingOccurrences(of: #""params":{"#, with: #""params":{"Bad":7,"#).utf8)
+        let record = KafkaConsumerMessage(topic: "t", partition: 1, offset: 9, key: nil, value: json, headers: [], timestampMs: nil)
+        func reason(_ summaryOnly: Bool) -> String? {
+            guard case .undecodable(_, let reason) = DecodedRecord(record, summaryOnly: summaryOnly).content else { return nil }
+            return reason
+        }
+        #expect(reason(true)?.contains("params.Bad") == true)
+        #expect(reason(true) == reason(false))
     }
 
     @Test(arguments: [(Int64(0), "0"), (7, "7"), (1_234_567_890_123, "1234567890123"), (Int64.max, "9223372036854775807"), (-42, "-42")])

@@ -35,6 +35,24 @@ import TestSupport
         let actual = decoded(bytes)
         let expected = reference(bytes)
         #expect(actual == expected, "input: \(String(decoding: bytes, as: UTF8.self))", sourceLocation: sourceLocation)
+        // The summary decode accepts and rejects exactly what the full one does.
+        #expect(summarized(bytes) == SummaryOutcome(actual), "input: \(String(decoding: bytes, as: UTF8.self))", sourceLocation: sourceLocation)
+    }
+
+    static func summarized(_ bytes: [UInt8]) -> SummaryOutcome {
+        do { return .summary(try StatusEventCodec.decodeSummary(bytes)) } catch { return .error(error) }
+    }
+
+    enum SummaryOutcome: Equatable {
+        case summary(StatusEventSummary)
+        case error(WebhookError)
+
+        init(_ outcome: Outcome) {
+            switch outcome {
+            case .event(let event): self = .summary(StatusEventSummary(event))
+            case .error(let error): self = .error(error)
+            }
+        }
     }
 
     static func encodedSamples() throws -> [String] {
@@ -230,7 +248,7 @@ import TestSupport
             }
             if round % 10 == 0 { bytes = (0..<Int(generator.next() % 64)).map { _ in UInt8(truncatingIfNeeded: generator.next()) } }
             let actual = Self.decoded(bytes)
-            if actual != Self.reference(bytes) {
+            if actual != Self.reference(bytes) || Self.summarized(bytes) != SummaryOutcome(actual) {
                 disagreements += 1
                 if disagreements <= 5 { Self.expectSame(bytes) }
             }

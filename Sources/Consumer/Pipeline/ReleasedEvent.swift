@@ -4,11 +4,14 @@ public import StatusEvents
 public struct ReleasedEvent: Sendable, Hashable {
     /// The event lives in one shared box: released events are copied into batches, jobs and sink
     /// tasks, and a `StatusEvent` has a dozen reference-counted fields, so copying it would cost a
-    /// dozen retains each time.
+    /// dozen retains each time. Reading it may decode the record (see `StatusEventBox`): a sink that
+    /// needs only the id, sid, status or time reads `summary`.
     public var event: StatusEvent {
         get { box.event }
         set { box = StatusEventBox(newValue) }
     }
+    /// The event's id, sid, status, rank and time.
+    public var summary: StatusEventSummary { box.summary }
     /// 1-based release order within the message, stable across restarts (kept in durable state).
     public var sequence: Int
     /// True when the event arrived after a higher-ranked event of its message was already released.
@@ -43,7 +46,7 @@ public struct ReleasedEvent: Sendable, Hashable {
     }
 
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(event)
+        hasher.combine(summary)
         hasher.combine(sequence)
         hasher.combine(late)
         hasher.combine(topic)

@@ -19,13 +19,15 @@ public struct PartitionReorderer: Sendable {
         var offset: Int64
         /// Arrival order in this partition: identifies the buffered event in `byTime`.
         var serial: Int64
-        var receivedAt: Int64 { box.event.receivedAt }
+        /// `MessageState.idDigest` of the event id, made once.
+        var digest: String
+        var receivedAt: Int64 { box.summary.receivedAt }
 
         /// Release order within a message.
         static func releaseOrder(_ lhs: Pending, _ rhs: Pending) -> Bool {
             if lhs.rank != rhs.rank { return lhs.rank < rhs.rank }
             if lhs.receivedAt != rhs.receivedAt { return lhs.receivedAt < rhs.receivedAt }
-            return lhs.box.event.id < rhs.box.event.id
+            return lhs.box.summary.id < rhs.box.summary.id
         }
     }
 
@@ -34,7 +36,7 @@ public struct PartitionReorderer: Sendable {
     struct TimeEntry: Comparable, Sendable {
         var time: Int64
         var serial: Int64
-        var messageSid: String
+        var slot: Int32
 
         static func < (lhs: TimeEntry, rhs: TimeEntry) -> Bool {
             (lhs.time, lhs.serial) < (rhs.time, rhs.serial)
@@ -45,19 +47,31 @@ public struct PartitionReorderer: Sendable {
         }
     }
 
+    /// What the partition knows of one message. Messages live at integer slots, so the sid is
+    /// hashed once per event and the heap and dirty list hold slots, not strings. A slot is freed
+    /// when the message's state expires.
+    struct Message: Sendable {
+        var sid: String
+        /// Restored from durable storage and updated on every release; nil before the first.
+        var state: MessageState?
+        var buffered: [Pending] = []
+        /// The state changed since `takeDirtyStates()`.
+        var isDirty = false
+    }
+
     public let topic: String
     public let partition: Int32
     public let configuration: ReorderConfiguration
 
-    /// Per-message state, restored from durable storage and updated on every release.
-    public private(set) var states: [String: MessageState]
-    /// Messages whose state changed since `takeDirtyStates()`.
-    private var dirty: Set<String> = []
+    private var slots: [String: Int32] = [:]
+    private var messages: [Message] = []
+    private var freeSlots: [Int32] = []
+    /// Slots whose state changed since `takeDirtyStates()` (those still `isDirty`; may repeat).
+    private var dirtySlots: [Int32] = []
     /// Messages whose state retention ran out since `takeEvictions()`.
     private var evicted: Set<String> = []
     /// The caller's clock at the last retention scan.
     private var lastRetentionScanAt: Int64?
-    private var buffers: [String: [Pending]] = [:]
     private var byTime = Heap<TimeEntry>()
     private var bufferedOffsets: [Int64: Int] = [:]
     private var offsetHeap = Heap<Int64>()
@@ -90,7 +104,19 @@ public struct PartitionReorderer: Sendable {
         self.topic = topic
         self.partition = partition
         self.configuration = configuration
-        self.states = states.mapValues { $0.withDigestedIDs() }
+        slots.reserveCapacity(states.count)
+        messages.reserveCapacity(states.count)
+        for (sid, state) in states {
+            slots[sid] = Int32(messages.count)
+            messages.append(Message(sid: sid, state: state.withDigestedIDs()))
+        }
+    }
+
+    /// Per-message state, by MessageSid. Builds a dictionary of every message: for tests and tools.
+    public var states: [String: MessageState] {
+        var result: [String: MessageState] = [:]
+        for message in messages { if let state = message.state { result[message.sid] = state } }
+        return result
     }
 
     /// The lowest offset of an event still buffered: offsets at or after it must not be committed.
@@ -120,8 +146,8 @@ public struct PartitionReorderer: Sendable {
     }
 
     /// Adds an event read at `offset`; appends every event this releases to `released`.
-    @discardableResult
     /// - Parameter encoded: the event's JSON as read, which the sinks then reuse (see `StatusEventBox`).
+    @discardableResult
     public mutating func add(
         _ event: StatusEvent,
         encoded: [UInt8]? = nil,
@@ -129,12 +155,19 @@ public struct PartitionReorderer: Sendable {
         now: Int64,
         into released: inout [ReleasedEvent]
     ) -> ReorderOutcome {
+        add(StatusEventBox(event, encoded: encoded), offset: offset, now: now, into: &released)
+    }
+
+    @discardableResult
+    mutating func add(_ box: StatusEventBox, offset: Int64, now: Int64, into released: inout [ReleasedEvent]) -> ReorderOutcome {
+        let event = box.summary
         noteOffset(offset)
         lastArrivalAt = now
-        let sid = event.messageSid
+        let digest = MessageState.idDigest(event.id)
+        let slot = slot(for: event.messageSid)
         let lastRank: Int?
-        if let state = states[sid] {
-            if state.recentEventIDs.contains(MessageState.idDigest(event.id)) {
+        if let state = messages[slot].state {
+            if state.recentEventIDs.contains(digest) {
                 statistics.duplicates += 1
                 return .duplicate
             }
@@ -142,8 +175,8 @@ public struct PartitionReorderer: Sendable {
         } else {
             lastRank = nil
         }
-        let buffered = buffers[sid]
-        if let buffered, buffered.contains(where: { $0.box.event.id == event.id }) {
+        let hasBuffered = !messages[slot].buffered.isEmpty
+        if hasBuffered, messages[slot].buffered.contains(where: { $0.box.summary.id == event.id }) {
             statistics.duplicates += 1
             return .duplicate
         }
@@ -156,21 +189,21 @@ public struct PartitionReorderer: Sendable {
         let rank = event.statusRank ?? MessageLifecycle.rank(of: event.status)
         nextSerial += 1
         if let rank {
-            let pending = Pending(box: StatusEventBox(event, encoded: encoded), rank: rank, offset: offset, serial: nextSerial)
+            let pending = Pending(box: box, rank: rank, offset: offset, serial: nextSerial, digest: digest)
             if let lastRank, rank <= lastRank {
-                emit(pending, late: true, into: &released)
+                emit(pending, slot: slot, late: true, into: &released)
                 outcome = .late
-            } else if configuration.windowMilliseconds == 0 && buffered == nil {
-                emit(pending, late: false, into: &released)
+            } else if configuration.windowMilliseconds == 0 && !hasBuffered {
+                emit(pending, slot: slot, late: false, into: &released)
                 outcome = .released
             } else {
-                buffer(pending)
+                buffer(pending, slot: slot)
                 outcome = .buffered
             }
         } else {
             statistics.unranked += 1
-            let pending = Pending(box: StatusEventBox(event, encoded: encoded), rank: -1, offset: offset, serial: nextSerial)
-            emit(pending, late: false, unranked: true, into: &released)
+            let pending = Pending(box: box, rank: -1, offset: offset, serial: nextSerial, digest: digest)
+            emit(pending, slot: slot, late: false, unranked: true, into: &released)
             outcome = .released
         }
         releaseEligible(now: now, into: &released)
@@ -203,16 +236,19 @@ public struct PartitionReorderer: Sendable {
     public mutating func expireStates() {
         guard let retention = configuration.stateRetentionMilliseconds, let maxEventTime else { return }
         let cutoff = maxEventTime - retention
-        var expired: [String] = []
-        for (sid, state) in states {
-            if let time = state.lastEventTime, time < cutoff, buffers[sid] == nil { expired.append(sid) }
-        }
-        for sid in expired {
-            states[sid] = nil
-            dirty.remove(sid)
+        var expired = 0
+        for index in messages.indices {
+            guard let time = messages[index].state?.lastEventTime, time < cutoff, messages[index].buffered.isEmpty else {
+                continue
+            }
+            let sid = messages[index].sid
             evicted.insert(sid)
+            slots[sid] = nil
+            messages[index] = Message(sid: "")
+            freeSlots.append(Int32(index))
+            expired += 1
         }
-        statistics.expiredStates += expired.count
+        statistics.expiredStates += expired
     }
 
     /// Messages whose states were dropped since the last call: their changelog records get tombstones.
@@ -226,9 +262,9 @@ public struct PartitionReorderer: Sendable {
     @discardableResult
     public mutating func releaseOldest(into released: inout [ReleasedEvent]) -> Int {
         cleanTimeHeap()
-        guard let top = byTime.min, let pending = buffers[top.messageSid]?.first(where: { $0.serial == top.serial })
+        guard let top = byTime.min, let pending = messages[Int(top.slot)].buffered.first(where: { $0.serial == top.serial })
         else { return 0 }
-        let count = releaseMessage(top.messageSid, throughRank: pending.rank, into: &released)
+        let count = releaseMessage(slot: top.slot, throughRank: pending.rank, into: &released)
         statistics.earlyReleased += count
         return count
     }
@@ -236,8 +272,9 @@ public struct PartitionReorderer: Sendable {
     /// Releases every buffered event in order (graceful shutdown with a final flush is NOT this:
     /// shutdown keeps them unreleased and uncommitted). Used by tests and by `drain` tooling.
     public mutating func releaseAll(into released: inout [ReleasedEvent]) {
-        for sid in buffers.keys.sorted() {
-            _ = releaseMessage(sid, throughRank: .max, into: &released)
+        let waiting = messages.indices.filter { !messages[$0].buffered.isEmpty }.sorted { messages[$0].sid < messages[$1].sid }
+        for index in waiting {
+            _ = releaseMessage(slot: Int32(index), throughRank: .max, into: &released)
         }
     }
 
@@ -245,20 +282,35 @@ public struct PartitionReorderer: Sendable {
     /// events that changed them.
     public mutating func takeDirtyStates() -> [String: MessageState] {
         var result: [String: MessageState] = [:]
-        result.reserveCapacity(dirty.count)
-        for sid in dirty {
-            if let state = states[sid] { result[sid] = state }
+        result.reserveCapacity(dirtySlots.count)
+        for slot in dirtySlots where messages[Int(slot)].isDirty {
+            messages[Int(slot)].isDirty = false
+            if let state = messages[Int(slot)].state { result[messages[Int(slot)].sid] = state }
         }
-        dirty.removeAll(keepingCapacity: true)
+        dirtySlots.removeAll(keepingCapacity: true)
         return result
     }
 
     // MARK: - Internals
 
-    private mutating func buffer(_ pending: Pending) {
-        let sid = pending.box.event.messageSid
-        buffers[sid, default: []].append(pending)
-        byTime.insert(TimeEntry(time: pending.receivedAt, serial: pending.serial, messageSid: sid))
+    /// The message's slot, made on its first event.
+    private mutating func slot(for sid: String) -> Int {
+        if let slot = slots[sid] { return Int(slot) }
+        let slot: Int
+        if let free = freeSlots.popLast() {
+            slot = Int(free)
+            messages[slot] = Message(sid: sid)
+        } else {
+            slot = messages.count
+            messages.append(Message(sid: sid))
+        }
+        slots[sid] = Int32(slot)
+        return slot
+    }
+
+    private mutating func buffer(_ pending: Pending, slot: Int) {
+        messages[slot].buffered.append(pending)
+        byTime.insert(TimeEntry(time: pending.receivedAt, serial: pending.serial, slot: Int32(slot)))
         bufferedOffsets[pending.offset, default: 0] += 1
         offsetHeap.insert(pending.offset)
         bufferedCount += 1
@@ -283,57 +335,64 @@ public struct PartitionReorderer: Sendable {
         guard let watermark = currentWatermark(now: now) else { return }
         while let top = byTime.min, top.time <= watermark {
             _ = byTime.removeMin()
-            guard let pendings = buffers[top.messageSid], pendings.contains(where: { $0.serial == top.serial }) else {
-                continue
-            }
             // Everything of this message up to the highest rank the watermark passed goes now, in order.
-            let rank = pendings.lazy.filter { $0.receivedAt <= watermark }.map(\.rank).max() ?? .min
-            releaseMessage(top.messageSid, throughRank: rank, into: &released)
+            var rank = Int.min
+            var found = false
+            for pending in messages[Int(top.slot)].buffered {
+                if pending.serial == top.serial { found = true }
+                if pending.receivedAt <= watermark { rank = max(rank, pending.rank) }
+            }
+            guard found else { continue }
+            releaseMessage(slot: top.slot, throughRank: rank, into: &released)
         }
     }
 
     @discardableResult
-    private mutating func releaseMessage(_ sid: String, throughRank rank: Int, into released: inout [ReleasedEvent]) -> Int {
-        guard let pendings = buffers[sid] else { return 0 }
+    private mutating func releaseMessage(slot: Int32, throughRank rank: Int, into released: inout [ReleasedEvent]) -> Int {
+        let slot = Int(slot)
         var going: [Pending] = []
-        var staying: [Pending] = []
-        for pending in pendings {
-            if pending.rank <= rank { going.append(pending) } else { staying.append(pending) }
+        swap(&going, &messages[slot].buffered)
+        guard !going.isEmpty else { return 0 }
+        if going.contains(where: { $0.rank > rank }) {
+            messages[slot].buffered = going.filter { $0.rank > rank }
+            going.removeAll { $0.rank > rank }
         }
-        buffers[sid] = staying.isEmpty ? nil : staying
-        going.sort(by: Pending.releaseOrder)
+        if going.count > 1 { going.sort(by: Pending.releaseOrder) }
         for pending in going {
             if let count = bufferedOffsets[pending.offset] {
                 bufferedOffsets[pending.offset] = count > 1 ? count - 1 : nil
             }
             bufferedCount -= 1
             // Buffered events always rank above what was released before them.
-            emit(pending, late: false, into: &released)
+            emit(pending, slot: slot, late: false, into: &released)
         }
         return going.count
     }
 
-    private mutating func emit(_ pending: Pending, late: Bool, unranked: Bool = false, into released: inout [ReleasedEvent]) {
-        let box = pending.box
-        let sid = box.event.messageSid
+    private mutating func emit(
+        _ pending: Pending, slot: Int, late: Bool, unranked: Bool = false, into released: inout [ReleasedEvent]
+    ) {
+        let summary = pending.box.summary
         let limit = configuration.recentEventIDLimit
-        // Mutated in place: a copy would duplicate the id array on every release.
-        let sequence = { (state: inout MessageState) -> Int in
-            state.sequence += 1
-            if !late && !unranked, state.lastRank.map({ pending.rank >= $0 }) ?? true {
-                state.lastRank = pending.rank
-                state.lastStatus = box.event.status
-            }
-            if state.recentEventIDs.count >= limit {
-                state.recentEventIDs.removeFirst(state.recentEventIDs.count - limit + 1)
-            }
-            state.recentEventIDs.append(MessageState.idDigest(box.event.id))
-            let time = box.event.receivedAt
-            if state.lastEventTime.map({ time > $0 }) ?? true { state.lastEventTime = time }
-            return state.sequence
-        }(&states[sid, default: MessageState()])
-        dirty.insert(sid)
-        if !evicted.isEmpty { evicted.remove(sid) }
+        // Taken out and put back: a copy would duplicate the id array on every release.
+        var state = messages[slot].state.take() ?? MessageState()
+        state.sequence += 1
+        if !late && !unranked, state.lastRank.map({ pending.rank >= $0 }) ?? true {
+            state.lastRank = pending.rank
+            state.lastStatus = summary.status
+        }
+        if state.recentEventIDs.count >= limit {
+            state.recentEventIDs.removeFirst(state.recentEventIDs.count - limit + 1)
+        }
+        state.recentEventIDs.append(pending.digest)
+        if state.lastEventTime.map({ summary.receivedAt > $0 }) ?? true { state.lastEventTime = summary.receivedAt }
+        let sequence = state.sequence
+        messages[slot].state = state
+        if !messages[slot].isDirty {
+            messages[slot].isDirty = true
+            dirtySlots.append(Int32(slot))
+        }
+        if !evicted.isEmpty { evicted.remove(messages[slot].sid) }
         statistics.released += 1
         if late { statistics.late += 1 }
         released.append(
@@ -346,7 +405,7 @@ public struct PartitionReorderer: Sendable {
 
     private mutating func cleanTimeHeap() {
         while let top = byTime.min {
-            if let pendings = buffers[top.messageSid], pendings.contains(where: { $0.serial == top.serial }) { return }
+            if messages[Int(top.slot)].buffered.contains(where: { $0.serial == top.serial }) { return }
             _ = byTime.removeMin()
         }
     }

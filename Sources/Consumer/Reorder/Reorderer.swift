@@ -52,8 +52,15 @@ public struct Reorderer: Sendable {
         now: Int64,
         into released: inout [ReleasedEvent]
     ) -> ReorderOutcome {
+        add(StatusEventBox(event, encoded: encoded), from: partition, offset: offset, now: now, into: &released)
+    }
+
+    @discardableResult
+    mutating func add(
+        _ box: StatusEventBox, from partition: Int32, offset: Int64, now: Int64, into released: inout [ReleasedEvent]
+    ) -> ReorderOutcome {
         if partitions[partition] == nil { assign(partition, states: [:]) }
-        let outcome = partitions[partition]!.add(event, encoded: encoded, offset: offset, now: now, into: &released)
+        let outcome = partitions[partition]!.add(box, offset: offset, now: now, into: &released)
         enforceBound(into: &released)
         return outcome
     }

@@ -159,11 +159,13 @@ public final class ConsumerService: Service, Sendable {
     static let readBatchSize = 1000
 
     private func readMessages(into queue: BoundedAsyncQueue<Input>) async {
+        // Decoding every field is the reader's main cost; sinks that write the JSON need none of it.
+        let summaryOnly = !sinks.contains { $0.readsEvents }
         var iterator = consumer.messages.makeAsyncIterator()
         do {
             while let messages = try await iterator.nextBatch(maxCount: Self.readBatchSize) {
                 metrics.consumed.increment(by: messages.count)
-                let records = await Self.decode(messages, topic: configuration.topic)
+                let records = await Self.decode(messages, topic: configuration.topic, summaryOnly: summaryOnly)
                 if records.isEmpty { continue }
                 if !(await queue.send(.records(records))) { return }
             }
@@ -176,12 +178,12 @@ public final class ConsumerService: Service, Sendable {
 
     /// Decodes a batch, the second half in a child task: decoding is the reader's main cost, and
     /// the other core is often idle while the reorderer waits for this batch.
-    static func decode(_ messages: [KafkaConsumerMessage], topic: String) async -> [DecodedRecord] {
+    static func decode(_ messages: [KafkaConsumerMessage], topic: String, summaryOnly: Bool = false) async -> [DecodedRecord] {
         func decode(_ slice: ArraySlice<KafkaConsumerMessage>) -> [DecodedRecord] {
             var records: [DecodedRecord] = []
             records.reserveCapacity(slice.count)
             for message in slice where message.topic == topic {
-                records.append(DecodedRecord(message))
+                records.append(DecodedRecord(message, summaryOnly: summaryOnly))
             }
             return records
         }
@@ -269,10 +271,8 @@ public final class ConsumerService: Service, Sendable {
             }
             highest[record.partition] = record.offset + 1
             switch record.content {
-            case .event(let event, let encoded):
-                pipeline.reorderer.add(
-                    event, encoded: encoded, from: record.partition, offset: record.offset, now: now, into: &pipeline.pending
-                )
+            case .event(let box):
+                pipeline.reorderer.add(box, from: record.partition, offset: record.offset, now: now, into: &pipeline.pending)
             case .undecodable(let message, let reason):
                 metrics.decodeErrors.increment()
                 logger.warning(

@@ -10,8 +10,7 @@ import Darwin
 /// A record of the source topic, decoded by the reader stage.
 struct DecodedRecord: Sendable {
     enum Content: Sendable {
-        /// `encoded`: the record's JSON, for the sinks to reuse; nil when it spans lines.
-        case event(StatusEvent, encoded: [UInt8]?)
+        case event(StatusEventBox)
         /// Kept whole for the dead-letter topic.
         case undecodable(KafkaConsumerMessage, reason: String)
     }
@@ -20,12 +19,21 @@ struct DecodedRecord: Sendable {
     var offset: Int64
     var content: Content
 
-    init(_ message: KafkaConsumerMessage) {
+    /// - Parameter summaryOnly: decode only the event's summary (the record is checked as fully
+    ///   either way); for sinks that write the record's JSON and never read the other fields.
+    init(_ message: KafkaConsumerMessage, summaryOnly: Bool = false) {
         partition = message.partition
         offset = message.offset
         do {
-            let event = try StatusEventCodec.decode(message.value)
-            content = .event(event, encoded: Self.isSingleLine(message.value) ? message.value : nil)
+            let singleLine = Self.isSingleLine(message.value)
+            if summaryOnly, singleLine {
+                let summary = try StatusEventCodec.decodeSummary(message.value)
+                content = .event(StatusEventBox(summary: summary, encoded: message.value))
+            } else {
+                // A record spanning lines is encoded again for the sinks, so it needs every field.
+                let event = try StatusEventCodec.decode(message.value)
+                content = .event(StatusEventBox(event, encoded: singleLine ? message.value : nil))
+            }
         } catch {
             content = .undecodable(message, reason: "\(error)")
         }

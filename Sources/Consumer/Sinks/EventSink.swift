@@ -9,6 +9,9 @@
 public protocol EventSink: Sendable {
     /// A short name for logs and metrics labels, e.g. `sqlite`, `postgres`, `http`.
     var name: String { get }
+    /// Whether `write` reads `ReleasedEvent.event`, not only its summary and JSON. When no sink
+    /// does, the consumer decodes only each record's summary. Default true.
+    var readsEvents: Bool { get }
     /// Prepares the sink (connects, runs migrations). Called once before the first write.
     func start() async throws
     /// Writes a batch, in order. Events of one message appear in release order.
@@ -21,6 +24,8 @@ public protocol EventSink: Sendable {
 }
 
 extension EventSink {
+    public var readsEvents: Bool { true }
+
     /// For sinks whose `write` returns only once the batch is durable.
     public func flush() async throws {}
 }

@@ -39,13 +39,32 @@ public struct MessageState: Sendable, Hashable, Codable {
     /// (15 UTF-8 bytes), otherwise `~` + base-36 FNV-1a-64 of it. A false duplicate needs two of a
     /// message's ids to collide in 64 bits.
     public static func idDigest(_ id: String) -> String {
-        if id.utf8.count <= 15 { return id }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in id.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
+        var id = id
+        let hash: UInt64? = id.withUTF8 { bytes in
+            guard bytes.count > 15 else { return nil }
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in bytes {
+                hash ^= UInt64(byte)
+                hash &*= 0x0000_0100_0000_01b3
+            }
+            return hash
         }
-        return "~" + String(hash, radix: 36)
+        guard let hash else { return id }
+        // "~" + `String(hash, radix: 36)`, written by hand: it runs for every event, and at most
+        // 14 bytes it is a small string, so this allocates nothing.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 14) { buffer in
+            var rest = hash
+            var start = 14
+            repeat {
+                start -= 1
+                let digit = UInt8(rest % 36)
+                buffer[start] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
+                rest /= 36
+            } while rest > 0
+            start -= 1
+            buffer[start] = UInt8(ascii: "~")
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[start...]), as: UTF8.self)
+        }
     }
 
     /// This state with every remembered id in digest form (states written by older versions kept

@@ -23,6 +23,8 @@ public struct TopicPrefill: Sendable {
         public var startMs: Int64?
         /// Records in flight at once.
         public var inFlight: Int = 20_000
+        /// Batch compression of the produced records. Default none.
+        public var compression: KafkaProducerConfiguration.Compression = .none
 
         public init(bootstrapServers: [String], topic: String) {
             self.bootstrapServers = bootstrapServers
@@ -95,7 +97,7 @@ public struct TopicPrefill: Sendable {
         let producer = try KafkaProducer(
             configuration: KafkaProducerConfiguration(
                 bootstrapServers: c.bootstrapServers, clientID: "statusrelay-bench-prefill",
-                deliveryTimeout: .seconds(120), linger: .milliseconds(20), compression: .none,
+                deliveryTimeout: .seconds(120), linger: .milliseconds(20), compression: c.compression,
                 additional: ["queue.buffering.max.messages": "1000000", "batch.num.messages": "10000"]
             ),
             logger: logger

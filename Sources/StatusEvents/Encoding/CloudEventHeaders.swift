@@ -25,6 +25,10 @@ public enum CloudEventHeaders {
     }
 
     public static func headers(for event: StatusEvent) -> [(key: String, value: String)] {
+        headers(for: StatusEventSummary(event))
+    }
+
+    public static func headers(for event: StatusEventSummary) -> [(key: String, value: String)] {
         [
             ("ce_specversion", specVersion),
             ("ce_id", event.id),

@@ -13,6 +13,10 @@
 /// non-ASCII twins, and no name contains one).
 struct StatusEventDecoder {
     private var scanner: JSONScanner
+    /// False for a summary decode: every member is checked exactly as for a full one, but only the
+    /// strings a `StatusEventSummary` holds are made; the others read as "" (present) and `params`
+    /// and `notes` stay empty.
+    private let materializesAll: Bool
 
     /// Bit per known member: set once its first occurrence was read.
     private var seen: UInt32 = 0
@@ -53,11 +57,30 @@ struct StatusEventDecoder {
         var bit: UInt32 { 1 << rawValue }
     }
 
-    init(bytes: [UInt8]) {
+    /// The strings a summary decode makes (`source` is checked against its two values).
+    private static let summaryStrings: UInt32 = Key.id.bit | Key.messageSid.bit | Key.status.bit | Key.source.bit
+
+    init(bytes: [UInt8], summaryOnly: Bool = false) {
         scanner = JSONScanner(bytes: bytes)
+        materializesAll = !summaryOnly
     }
 
     mutating func decode() throws(WebhookError) -> StatusEvent {
+        try scan()
+        return try assemble()
+    }
+
+    /// Checks the event as `decode` does and returns its summary.
+    mutating func decodeSummary() throws(WebhookError) -> StatusEventSummary {
+        try scan()
+        let required = try checked()
+        return StatusEventSummary(
+            id: required.id, messageSid: required.messageSid, status: required.status,
+            statusRank: statusRank.map { Int($0) }, receivedAt: required.receivedAt, source: required.source
+        )
+    }
+
+    private mutating func scan() throws(WebhookError) {
         guard try scanner.valueStart() == UInt8(ascii: "{") else {
             try scanner.skipValue()
             try scanner.finish()
@@ -76,7 +99,6 @@ struct StatusEventDecoder {
             } while try scanner.nextMember()
         }
         try scanner.finish()
-        return try assemble()
     }
 
     // MARK: Scanning
@@ -90,11 +112,11 @@ struct StatusEventDecoder {
             }
             let range = try scanner.scanNumber()
             version = scanner.integer(range).flatMap { Int(exactly: $0) }
-        case .id: id = try requiredString()
-        case .messageSid: messageSid = try requiredString()
-        case .accountSid: accountSid = try requiredString()
-        case .status: status = try requiredString()
-        case .source: source = try requiredString()
+        case .id: id = try requiredString(key)
+        case .messageSid: messageSid = try requiredString(key)
+        case .accountSid: accountSid = try requiredString(key)
+        case .status: status = try requiredString(key)
+        case .source: source = try requiredString(key)
         case .messagingServiceSid: messagingServiceSid = try optionalString(key)
         case .eventType: eventType = try optionalString(key)
         case .channel: channel = try optionalString(key)
@@ -107,7 +129,7 @@ struct StatusEventDecoder {
         case .errorCode:
             let start = try scanner.valueStart()
             if start == UInt8(ascii: "\"") {
-                errorCode = .text(try string())
+                errorCode = .text(try string(key))
             } else if Self.isNumberStart(start) {
                 let range = try scanner.scanNumber()
                 if let value = scanner.integer(range).flatMap({ Int(exactly: $0) }) {
@@ -128,17 +150,17 @@ struct StatusEventDecoder {
     }
 
     /// A string, or nil (recorded as missing) for any other value.
-    private mutating func requiredString() throws(WebhookError) -> String? {
+    private mutating func requiredString(_ key: Key) throws(WebhookError) -> String? {
         guard try scanner.valueStart() == UInt8(ascii: "\"") else {
             try scanner.skipValue()
             return nil
         }
-        return try string()
+        return try string(key)
     }
 
     /// A string or null; any other value is recorded as a type error.
     private mutating func optionalString(_ key: Key) throws(WebhookError) -> String? {
-        if try scanner.valueStart() == UInt8(ascii: "\"") { return try string() }
+        if try scanner.valueStart() == UInt8(ascii: "\"") { return try string(key) }
         if try !scanner.consumeNull() {
             wrongType |= key.bit
             try scanner.skipValue()
@@ -163,10 +185,15 @@ struct StatusEventDecoder {
         return nil
     }
 
-    /// The string value at `index` (its opening quote).
-    private mutating func string() throws(WebhookError) -> String {
+    /// The string value at `index` (its opening quote). A summary decode checks the strings it does
+    /// not keep as thoroughly (UTF-8 included) but reads them as "".
+    private mutating func string(_ key: Key? = nil) throws(WebhookError) -> String {
         let token = try scanner.scanString()
-        return try scanner.makeString(token)
+        if materializesAll || key.map({ Self.summaryStrings & $0.bit != 0 }) == true {
+            return try scanner.makeString(token)
+        }
+        if !token.isASCII || token.hasEscapes { _ = try scanner.makeString(token) }
+        return ""
     }
 
     private mutating func readIngress() throws(WebhookError) {
@@ -211,25 +238,37 @@ struct StatusEventDecoder {
                 try scanner.skipValue()
                 continue
             }
-            let name = text ?? scanner.withRawBytes(nameToken) { FormDecoder.wellKnownName($0, 0, $0.count) } ?? scanner.asciiString(nameToken)
+            // Made only when needed: a summary decode keeps no params.
+            func name() -> String {
+                text ?? scanner.withRawBytes(nameToken) { FormDecoder.wellKnownName($0, 0, $0.count) } ?? scanner.asciiString(nameToken)
+            }
             switch try scanner.valueStart() {
             case UInt8(ascii: "\""):
-                params[name] = .single(try paramValue())
+                if materializesAll {
+                    let name = name()
+                    params[name] = .single(try paramValue())
+                } else {
+                    _ = try string()
+                }
             case UInt8(ascii: "["):
                 var values: [String] = []
                 if try scanner.beginArray() {
                     repeat {
                         if paramsProblem == nil, try scanner.valueStart() == UInt8(ascii: "\"") {
-                            values.append(try string())
+                            let value = try string()
+                            if materializesAll { values.append(value) }
                         } else {
-                            if paramsProblem == nil { paramsProblem = "params.\(name) has a non-string value" }
+                            if paramsProblem == nil { paramsProblem = "params.\(name()) has a non-string value" }
                             try scanner.skipValue()
                         }
                     } while try scanner.nextElement()
                 }
-                if paramsProblem == nil { params[name] = .multiple(values) }
+                if paramsProblem == nil, materializesAll {
+                    let name = name()
+                    params[name] = .multiple(values)
+                }
             default:
-                paramsProblem = "params.\(name) is not a string or an array of strings"
+                paramsProblem = "params.\(name()) is not a string or an array of strings"
                 try scanner.skipValue()
             }
         } while try scanner.nextMember()
@@ -258,7 +297,8 @@ struct StatusEventDecoder {
         guard try scanner.beginArray() else { return }
         repeat {
             if !notesHaveNonString, try scanner.valueStart() == UInt8(ascii: "\"") {
-                notes.append(try string())
+                let note = try string()
+                if materializesAll { notes.append(note) }
             } else {
                 notesHaveNonString = true
                 try scanner.skipValue()
@@ -340,8 +380,43 @@ struct StatusEventDecoder {
 
     // MARK: Assembly
 
-    /// Raises the first field error in the former decoder's order, or builds the event.
+    /// The members every event has, once `checked()` found no error.
+    private struct Required {
+        var source: StatusEvent.Source
+        var receivedAt: Int64
+        var id: String
+        var messageSid: String
+        var accountSid: String
+        var status: String
+    }
+
     private func assemble() throws(WebhookError) -> StatusEvent {
+        let required = try checked()
+        return StatusEvent(
+            schemaVersion: StatusEvent.currentSchemaVersion,
+            id: required.id,
+            messageSid: required.messageSid,
+            accountSid: required.accountSid,
+            messagingServiceSid: messagingServiceSid,
+            status: required.status,
+            statusRank: statusRank.map { Int($0) },
+            errorCode: errorCode,
+            eventType: eventType,
+            channel: channel,
+            from: from,
+            to: to,
+            rawDlrDoneDate: rawDlrDoneDate,
+            dlrDoneAt: dlrDoneAt,
+            receivedAt: required.receivedAt,
+            source: required.source,
+            ingress: ingress,
+            params: params,
+            notes: notes
+        )
+    }
+
+    /// Raises the first field error in the former decoder's order.
+    private func checked() throws(WebhookError) -> Required {
         guard let version else { throw Self.invalid("schemaVersion is missing or not an integer") }
         guard version == StatusEvent.currentSchemaVersion else {
             throw .malformed("unsupported_schema_version", "schemaVersion \(version) is not supported by this build")
@@ -372,26 +447,8 @@ struct StatusEventDecoder {
         try checkOptionalString(.to, "to")
         try checkOptionalString(.rawDlrDoneDate, "rawDlrDoneDate")
         try checkOptionalString(.dlrDoneAt, "dlrDoneAt")
-        return StatusEvent(
-            schemaVersion: version,
-            id: id,
-            messageSid: messageSid,
-            accountSid: accountSid,
-            messagingServiceSid: messagingServiceSid,
-            status: status,
-            statusRank: statusRank.map { Int($0) },
-            errorCode: errorCode,
-            eventType: eventType,
-            channel: channel,
-            from: from,
-            to: to,
-            rawDlrDoneDate: rawDlrDoneDate,
-            dlrDoneAt: dlrDoneAt,
-            receivedAt: receivedAt,
-            source: source,
-            ingress: ingress,
-            params: params,
-            notes: notes
+        return Required(
+            source: source, receivedAt: receivedAt, id: id, messageSid: messageSid, accountSid: accountSid, status: status
         )
     }
 

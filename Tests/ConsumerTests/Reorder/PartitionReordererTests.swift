@@ -243,6 +243,15 @@ import Testing
         // Pinned: the digest is persisted in the state topic, so it must never change.
         #expect(MessageState.idDigest(id) == "~1u86hek2rg18r")
         #expect(MessageState.idDigest("short-id") == "short-id")
+        // The digest is persisted: it must stay "~" + base-36 FNV-1a-64 of the UTF-8 bytes.
+        var generator = SystemRandomNumberGenerator()
+        for length in [16, 17, 32, 40, 64, 200] {
+            let alphabet = Array("abcXYZ019-_é漢🙂")
+            let text = String((0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+            #expect(MessageState.idDigest(text) == "~" + String(hash, radix: 36), "\(text)")
+        }
         // A state written with full ids (older versions) still catches the duplicate.
         var r = reorderer(window: .zero, states: ["SM1": MessageState(lastRank: 40, lastStatus: "sent", sequence: 1, recentEventIDs: [id])])
         var out: [ReleasedEvent] = []

@@ -123,7 +123,7 @@ public final class HTTPForwardSink: EventSink {
         var order: [String] = []
         var byMessage: [String: [ReleasedEvent]] = [:]
         for released in batch {
-            let sid = released.event.messageSid
+            let sid = released.summary.messageSid
             if byMessage[sid] == nil { order.append(sid) }
             byMessage[sid, default: []].append(released)
         }
@@ -186,7 +186,7 @@ public final class HTTPForwardSink: EventSink {
                 logger.debug(
                     "Forwarding failed, retrying",
                     metadata: [
-                        "event_id": "\(released.event.id)", "attempt": "\(attempt)", "reason": "\(reason)",
+                        "event_id": "\(released.summary.id)", "attempt": "\(attempt)", "reason": "\(reason)",
                         "delay": "\(delay)",
                     ]
                 )
@@ -227,12 +227,12 @@ public final class HTTPForwardSink: EventSink {
             KafkaHeader(key: "statusrelay-dlq-sink", string: name),
             KafkaHeader(key: "statusrelay-dlq-target", string: Self.redact(url)),
             KafkaHeader(key: "statusrelay-dlq-attempts", string: String(attempts)),
-            KafkaHeader(key: "statusrelay-event-id", string: released.event.id),
+            KafkaHeader(key: "statusrelay-event-id", string: released.summary.id),
             KafkaHeader(key: "statusrelay-sequence", string: String(released.sequence)),
             KafkaHeader(key: "statusrelay-late", string: released.late ? "true" : "false"),
         ]
         let message = KafkaProducerMessage(
-            topic: topic, key: Array(released.event.messageSid.utf8), value: ReleasedEventJSON.record(released),
+            topic: topic, key: Array(released.summary.messageSid.utf8), value: ReleasedEventJSON.record(released),
             headers: headers
         )
         do {
@@ -244,13 +244,13 @@ public final class HTTPForwardSink: EventSink {
         } catch {
             throw SinkError(
                 code: .deadLetterFailed, sink: name,
-                message: "cannot dead-letter event \(released.event.id) to \(topic): \(error)", isRetriable: true
+                message: "cannot dead-letter event \(released.summary.id) to \(topic): \(error)", isRetriable: true
             )
         }
         metrics.deadLettered(reason: reason)
         logger.warning(
             "Forwarding gave up; event dead-lettered",
-            metadata: ["event_id": "\(released.event.id)", "topic": "\(topic)", "reason": "\(reason)", "detail": "\(detail)"]
+            metadata: ["event_id": "\(released.summary.id)", "topic": "\(topic)", "reason": "\(reason)", "detail": "\(detail)"]
         )
     }
 

@@ -22,6 +22,8 @@ public final class KafkaSink: EventSink {
     }
 
     public let name = "kafka"
+    /// Writes each record's JSON; reads only the summary.
+    public var readsEvents: Bool { false }
     public let topic: String
     private let producer: KafkaProducer
     private let admin: KafkaAdminClient?
@@ -55,7 +57,7 @@ public final class KafkaSink: EventSink {
         var order: [String] = []
         var byMessage: [String: [ReleasedEvent]] = [:]
         for released in batch {
-            let sid = released.event.messageSid
+            let sid = released.summary.messageSid
             if byMessage[sid] == nil { order.append(sid) }
             byMessage[sid, default: []].append(released)
         }
@@ -89,12 +91,12 @@ public final class KafkaSink: EventSink {
     public func shutdown() async throws {}
 
     func message(for released: ReleasedEvent) -> KafkaProducerMessage {
-        var headers = CloudEventHeaders.headers(for: released.event).map { KafkaHeader(key: $0.key, string: $0.value) }
+        var headers = CloudEventHeaders.headers(for: released.summary).map { KafkaHeader(key: $0.key, string: $0.value) }
         headers.append(KafkaHeader(key: "statusrelay-sequence", string: String(released.sequence)))
         headers.append(KafkaHeader(key: "statusrelay-late", string: released.late ? "true" : "false"))
         return KafkaProducerMessage(
             topic: topic,
-            key: Array(released.event.messageSid.utf8),
+            key: Array(released.summary.messageSid.utf8),
             value: ReleasedEventJSON.record(released),
             headers: headers
         )

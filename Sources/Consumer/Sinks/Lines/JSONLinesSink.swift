@@ -25,12 +25,17 @@ public final class JSONLinesSink: EventSink {
     }
 
     public let name = "jsonl"
+    /// Writes each record's JSON; reads only the summary.
+    public var readsEvents: Bool { false }
     public let path: String
     private let configuration: Configuration
     private let io = BlockingIO(label: "statusrelay.jsonl-sink")
     private let descriptor = Mutex<Int32?>(nil)
     /// Work: the bytes still to append (possibly none, when only fsync failed), then fsync.
     private let writes = OverlappedWrites<[UInt8]>()
+    /// Buffers of written batches, rendered into again: a fresh buffer of a few MB costs a page
+    /// fault per 4 KB once the allocator has returned the last one's pages to the system.
+    private let spareBuffers = Mutex<[[UInt8]]>([])
     private let logger: Logger
 
     public init(path: String, configuration: Configuration = Configuration(), logger: Logger) {
@@ -54,7 +59,17 @@ public final class JSONLinesSink: EventSink {
             if sync, fsync(fd) != 0 {
                 return ([], SinkError(code: .writeFailed, sink: "jsonl", message: "fsync failed: errno \(errno)", isRetriable: true))
             }
+            self.recycle(bytes)
             return nil
+        }
+    }
+
+    /// Keeps at most two buffers: one being written while the next batch renders into the other.
+    /// Emptied only when taken: by then the write that used it no longer holds a reference, so the
+    /// buffer is unique and keeps its pages.
+    private func recycle(_ buffer: [UInt8]) {
+        spareBuffers.withLock { spares in
+            if spares.count < 2 { spares.append(buffer) }
         }
     }
 
@@ -83,7 +98,9 @@ public final class JSONLinesSink: EventSink {
         guard descriptor.withLock({ $0 }) != nil else {
             throw SinkError(code: .notStarted, sink: name, message: "write before start")
         }
-        let bytes = LineWriter.lines(batch)
+        var bytes = spareBuffers.withLock { $0.popLast() } ?? []
+        bytes.removeAll(keepingCapacity: true)
+        LineWriter.appendLines(batch, to: &bytes)
         try await writes.settle(using: append)
         writes.start(bytes, using: append)
     }

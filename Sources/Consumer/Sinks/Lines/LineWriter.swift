@@ -8,12 +8,16 @@ import Darwin
 enum LineWriter {
     static func lines(_ batch: [ReleasedEvent]) -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(batch.count * 900)
+        appendLines(batch, to: &bytes)
+        return bytes
+    }
+
+    static func appendLines(_ batch: [ReleasedEvent], to bytes: inout [UInt8]) {
+        bytes.reserveCapacity(bytes.count + batch.count * 1000)
         for released in batch {
             ReleasedEventJSON.appendRecord(released, to: &bytes)
             bytes.append(UInt8(ascii: "\n"))
         }
-        return bytes
     }
 
     /// Blocking: call on a dispatch queue.

@@ -4,6 +4,8 @@ public import Logging
 /// on a dedicated dispatch queue. Logs go to standard error, so the stream stays clean.
 public final class StdoutSink: EventSink {
     public let name = "stdout"
+    /// Writes each record's JSON; reads only the summary.
+    public var readsEvents: Bool { false }
     private let io = BlockingIO(label: "statusrelay.stdout-sink")
     private let logger: Logger
 

@@ -84,7 +84,7 @@ public final class PostgresSink: EventSink {
                 let inserted = try await connection.query(PostgresQuery(unsafeSQL: Self.historyInsert), logger: self.logger)
                 for try await id in inserted.decode(String.self) { stored.insert(id) }
                 var seen: Set<String> = []
-                let new = batch.filter { stored.contains($0.event.id) && seen.insert($0.event.id).inserted }
+                let new = batch.filter { stored.contains($0.summary.id) && seen.insert($0.summary.id).inserted }
                 let updates = MessageStatusUpdate.fold(new)
                 guard !updates.isEmpty else { return }
                 let status = Self.statusCopy(updates)

@@ -10,6 +10,7 @@ struct InstrumentedSink: EventSink {
     }
 
     var name: String { base.name }
+    var readsEvents: Bool { base.readsEvents }
 
     func start() async throws {
         try await counting(unknown: "start_failed") { try await base.start() }
