@@ -63,6 +63,8 @@ struct IngressCommand: AsyncParsableCommand {
     var publishTimeout: String?
     @Option(name: .customLong(S.kafkaLinger.name), help: ArgumentHelp(S.kafkaLinger.help, valueName: "duration"))
     var kafkaLinger: String?
+    @Option(name: .customLong(S.kafkaCompression.name), help: ArgumentHelp(S.kafkaCompression.help, valueName: "codec"))
+    var kafkaCompression: String?
     @Option(name: .customLong(S.degradedHold.name), help: ArgumentHelp(S.degradedHold.help, valueName: "duration"))
     var degradedHold: String?
     @Flag(name: .customLong(S.forceSpool.name), inversion: .prefixedNo, help: ArgumentHelp(S.forceSpool.help))
@@ -128,6 +130,7 @@ struct IngressCommand: AsyncParsableCommand {
         flags.set(S.publishTimeout.name, publishTimeout)
         flags.set(S.degradedHold.name, degradedHold)
         flags.set(S.kafkaLinger.name, kafkaLinger)
+        flags.set(S.kafkaCompression.name, kafkaCompression)
         flags.set(S.forceSpool.name, forceSpool.map { String($0) })
         flags.set(S.maxBodySize.name, maxBodySize)
         flags.set(S.maxHeaderSize.name, maxHeaderSize)

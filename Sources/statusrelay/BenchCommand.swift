@@ -143,8 +143,8 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Seed for the data.")
         var seed: UInt64 = 1
 
-        @Option(help: "Batch compression: none, gzip, snappy, lz4 or zstd.")
-        var compression = "none"
+        @Option(help: "Batch compression: none, gzip, snappy, lz4 or zstd (default: as the ingress produces).")
+        var compression = "lz4"
 
         @Flag(help: "Print one JSON object instead of text.")
         var json = false

@@ -75,6 +75,7 @@ public final class IngressServer: Sendable {
                 clientID: "statusrelay-ingress-\(configuration.nodeID)",
                 deliveryTimeout: configuration.shutdownTimeout,
                 linger: configuration.kafkaLinger,
+                compression: configuration.kafkaCompression,
                 additional: configuration.kafkaConfig
             ),
             logger: producerLogger

@@ -1,4 +1,5 @@
 import Foundation
+public import Kafka
 public import Logging
 public import StatusRelayCore
 
@@ -20,6 +21,11 @@ public struct IngressConfiguration: Sendable {
     /// callback costs the ingress and the broker about a third more CPU than batching for 2 ms, and
     /// the queueing that CPU causes outweighs the 2 ms. Flag `--kafka-linger`, env `STATUSRELAY_KAFKA_LINGER`.
     public var kafkaLinger: Duration = .milliseconds(2)
+    /// Producer `compression.type`. Default lz4: the event JSON shrinks to about a third, and the
+    /// broker and every consumer of the topic then move a third of the bytes; lz4 costs the ingress
+    /// little, and consumers decompress it for less than they save in reading (see README,
+    /// Benchmarks). Flag `--kafka-compression`, env `STATUSRELAY_KAFKA_COMPRESSION`.
+    public var kafkaCompression: KafkaProducerConfiguration.Compression = .lz4
     public var nodeID: String = IngressConfiguration.defaultNodeID
     public var publisher: EventPublisher.Configuration = .init()
     public var maxBodySize: Int = 64 << 10
@@ -79,6 +85,7 @@ public struct IngressConfiguration: Sendable {
         )
         kafkaConfig = try resolver.required(S.kafkaConfig)
         kafkaLinger = try resolver.required(S.kafkaLinger)
+        kafkaCompression = try resolver.required(S.kafkaCompression)
         nodeID = try resolver.optional(S.nodeID) ?? Self.defaultNodeID
         publisher = EventPublisher.Configuration(
             kafkaDeadline: try resolver.required(S.publishTimeout),

@@ -1,3 +1,4 @@
+public import Kafka
 public import StatusRelayCore
 
 /// Every `statusrelay-ingress` setting: flag `--<name>`, env var, YAML key `<name>`, default.
@@ -38,6 +39,9 @@ public enum IngressSettings {
     public static let kafkaLinger = Setting<Duration>.duration(
         "kafka-linger", env: "STATUSRELAY_KAFKA_LINGER", default: .milliseconds(2),
         "How long the producer gathers callbacks into one request (linger.ms); 0 sends each at once.")
+    public static let kafkaCompression = Setting<KafkaProducerConfiguration.Compression>.choice(
+        "kafka-compression", env: "STATUSRELAY_KAFKA_COMPRESSION", default: .lz4,
+        "Batch compression of the produced events (compression.type): none, gzip, snappy, lz4 or zstd.")
     public static let degradedHold = Setting<Duration>.duration(
         "degraded-hold", env: "STATUSRELAY_DEGRADED_HOLD", default: .seconds(2),
         "After a Kafka failure, spool directly for this long before trying Kafka again.")

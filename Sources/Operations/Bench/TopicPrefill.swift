@@ -23,8 +23,9 @@ public struct TopicPrefill: Sendable {
         public var startMs: Int64?
         /// Records in flight at once.
         public var inFlight: Int = 20_000
-        /// Batch compression of the produced records. Default none.
-        public var compression: KafkaProducerConfiguration.Compression = .none
+        /// Batch compression of the produced records. Default lz4, as the ingress produces them
+        /// (its `--kafka-compression` default).
+        public var compression: KafkaProducerConfiguration.Compression = .lz4
 
         public init(bootstrapServers: [String], topic: String) {
             self.bootstrapServers = bootstrapServers

@@ -86,18 +86,25 @@ import TestSupport
         #expect(configuration.maxRequestsPerSecond == 0)
         #expect(configuration.rateLimitBurst == 0)
         #expect(configuration.kafkaLinger == .milliseconds(2))
+        #expect(configuration.kafkaCompression == .lz4)
 
         var limited = ConfigurationResolver(
             layers: .init(
                 flags: ["max-requests-per-second": .scalar("250.5")],
                 environment: ["TWILIO_AUTH_TOKEN": "tok", "STATUSRELAY_MAX_REQUESTS_PER_SECOND": "1", "STATUSRELAY_RATE_LIMIT_BURST": "40"],
-                file: ["rate-limit-burst": .scalar("7"), "kafka-linger": .scalar("0s")]
+                file: ["rate-limit-burst": .scalar("7"), "kafka-linger": .scalar("0s"), "kafka-compression": .scalar("ZSTD")]
             )
         )
         let limits = try IngressConfiguration(resolving: &limited)
         #expect(limits.kafkaLinger == .zero)
+        #expect(limits.kafkaCompression == .zstd)
         #expect(limits.maxRequestsPerSecond == 250.5)
         #expect(limits.rateLimitBurst == 40)
+
+        var badCodec = ConfigurationResolver(
+            layers: .init(environment: ["TWILIO_AUTH_TOKEN": "tok", "STATUSRELAY_KAFKA_COMPRESSION": "brotli"])
+        )
+        #expect(throws: ConfigurationError.self) { _ = try IngressConfiguration(resolving: &badCodec) }
 
         var noSecret = ConfigurationResolver(layers: .init())
         #expect(throws: ConfigurationError.self) { _ = try IngressConfiguration(resolving: &noSecret) }
