@@ -1,4 +1,4 @@
-public import Consumer
+import Consumer
 import Foundation
 import Kafka
 public import Logging

@@ -39,7 +39,7 @@ public enum DeliveryReportGenerator {
             return "nothing to prepare: the database has the current schema and the report's indexes"
         }
         do {
-            var configuration = SinkFactory.Configuration()
+            let configuration = SinkFactory.Configuration()
             let migrator = try SinkFactory.makeSink(url: sink.trimmingCharacters(in: .whitespaces), configuration: configuration, logger: logger)
             try await migrator.start()
             try await migrator.shutdown()

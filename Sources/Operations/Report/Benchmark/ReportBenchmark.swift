@@ -1,4 +1,4 @@
-public import Consumer
+import Consumer
 import Foundation
 public import Logging
 
