@@ -22,25 +22,27 @@ struct MessageStatusUpdate: Sendable, Hashable {
         var order: [String] = []
         var updates: [String: MessageStatusUpdate] = [:]
         for released in events {
-            let sid = released.event.messageSid
+            // Read once: each read of `event` goes through the shared box.
+            let event = released.event
+            let sid = event.messageSid
             guard var update = updates[sid] else {
                 order.append(sid)
                 updates[sid] = MessageStatusUpdate(
                     messageSid: sid,
-                    accountSid: released.event.accountSid,
-                    channel: released.event.channel,
-                    sender: released.event.from,
-                    messagingServiceSid: released.event.messagingServiceSid,
+                    accountSid: event.accountSid,
+                    channel: event.channel,
+                    sender: event.from,
+                    messagingServiceSid: event.messagingServiceSid,
                     candidate: released,
                     eventCount: 1
                 )
                 continue
             }
             update.eventCount += 1
-            if let channel = released.event.channel { update.channel = channel }
-            if let sender = released.event.from { update.sender = sender }
-            if let service = released.event.messagingServiceSid { update.messagingServiceSid = service }
-            if advances(from: update.candidate.event.statusRank, to: released.event.statusRank) {
+            if let channel = event.channel { update.channel = channel }
+            if let sender = event.from { update.sender = sender }
+            if let service = event.messagingServiceSid { update.messagingServiceSid = service }
+            if advances(from: update.candidate.summary.statusRank, to: event.statusRank) {
                 update.candidate = released
             }
             updates[sid] = update
