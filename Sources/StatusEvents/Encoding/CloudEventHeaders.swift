@@ -25,17 +25,24 @@ public enum CloudEventHeaders {
     }
 
     public static func headers(for event: StatusEvent) -> [(key: String, value: String)] {
-        headers(for: StatusEventSummary(event))
+        headers(id: event.id, source: event.source, receivedAt: event.receivedAt, messageSid: event.messageSid)
     }
 
     public static func headers(for event: StatusEventSummary) -> [(key: String, value: String)] {
+        headers(id: event.id, source: event.source, receivedAt: event.receivedAt, messageSid: event.messageSid)
+    }
+
+    /// The ingress calls this per callback: no intermediate summary.
+    private static func headers(
+        id: String, source eventSource: StatusEvent.Source, receivedAt: Int64, messageSid: String
+    ) -> [(key: String, value: String)] {
         [
             ("ce_specversion", specVersion),
-            ("ce_id", event.id),
-            ("ce_source", source(for: event.source)),
+            ("ce_id", id),
+            ("ce_source", source(for: eventSource)),
             ("ce_type", type),
-            ("ce_time", UTCTime.rfc3339(milliseconds: event.receivedAt)),
-            ("ce_subject", event.messageSid),
+            ("ce_time", UTCTime.rfc3339(milliseconds: receivedAt)),
+            ("ce_subject", messageSid),
             ("ce_dataschema", dataSchema),
             ("content-type", contentType),
         ]

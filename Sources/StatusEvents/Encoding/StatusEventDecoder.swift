@@ -192,7 +192,7 @@ struct StatusEventDecoder {
         if materializesAll || key.map({ Self.summaryStrings & $0.bit != 0 }) == true {
             return try scanner.makeString(token)
         }
-        if !token.isASCII || token.hasEscapes { _ = try scanner.makeString(token) }
+        try scanner.checkString(token)
         return ""
     }
 

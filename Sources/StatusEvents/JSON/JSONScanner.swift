@@ -166,8 +166,7 @@ struct JSONScanner {
             guard try beginArray() else { return }
             repeat { try skipValue() } while try nextElement()
         case UInt8(ascii: "\""):
-            let token = try scanString()
-            if !token.isASCII || token.hasEscapes { _ = try makeString(token) }
+            try checkString(try scanString())
         case UInt8(ascii: "t"): try expectLiteral("true")
         case UInt8(ascii: "f"): try expectLiteral("false")
         case UInt8(ascii: "n"): try expectLiteral("null")
@@ -335,6 +334,11 @@ struct JSONScanner {
         unescape(token)
         guard let string = String(validating: scratch, as: UTF8.self) else { throw invalidUTF8() }
         return string
+    }
+
+    /// Checks a token as `makeString` does, making a `String` only when it must (escapes, non-ASCII).
+    mutating func checkString(_ token: StringToken) throws(WebhookError) {
+        if !token.isASCII || token.hasEscapes { _ = try makeString(token) }
     }
 
     private func invalidUTF8() -> WebhookError {
