@@ -83,6 +83,8 @@ struct ConsumerCommand: AsyncParsableCommand {
     var postgresConnectTimeout: String?
     @Option(name: .customLong("postgres-max-connections"), help: ArgumentHelp(ConsumerSettings.postgresMaxConnections.help, valueName: "N"))
     var postgresMaxConnections: String?
+    @Option(name: .customLong("postgres-write-concurrency"), help: ArgumentHelp(ConsumerSettings.postgresWriteConcurrency.help, valueName: "N"))
+    var postgresWriteConcurrency: String?
     @Option(name: .customLong("jsonl-fsync"), help: ArgumentHelp(ConsumerSettings.jsonlFsync.help, valueName: "BOOL"))
     var jsonlFsync: String?
     @Option(name: .customLong("sqlite-synchronous"), help: ArgumentHelp(ConsumerSettings.sqliteSynchronous.help, valueName: "MODE"))
@@ -133,6 +135,7 @@ struct ConsumerCommand: AsyncParsableCommand {
         flags.set("postgres-write-timeout", postgresWriteTimeout)
         flags.set("postgres-connect-timeout", postgresConnectTimeout)
         flags.set("postgres-max-connections", postgresMaxConnections)
+        flags.set("postgres-write-concurrency", postgresWriteConcurrency)
         flags.set("jsonl-fsync", jsonlFsync)
         flags.set("sqlite-synchronous", sqliteSynchronous)
         flags.set("sqlite-busy-timeout", sqliteBusyTimeout)

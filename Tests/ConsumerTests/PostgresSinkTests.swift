@@ -279,7 +279,8 @@ struct PostgresSinkTests {
                 }
             }
         }
-        // PostgreSQL stops while a large batch is being written: the batch is all there or not at all.
+        // PostgreSQL stops while a large batch is being written. The batch is split into parts written
+        // at once, each all there or not at all: so each message's events are, and the retry adds the rest.
         let bigMessages = (0..<400).map { _ in SinkTestFixtures.messageSid() }
         let big = bigMessages.flatMap { SinkTestFixtures.released($0, ["queued", "sent", "delivered"]) }
         let writer = Task { try await sink.write(big) }
@@ -294,7 +295,9 @@ struct PostgresSinkTests {
         try await SinkTestFixtures.runScript("postgres.sh", ["start", dataDirectory, String(port)])
         let inspector = Inspector(url: url)
         let stored = Set(try await inspector.history().map(\.eventID)).intersection(big.map(\.event.id))
-        #expect(stored.isEmpty || stored.count == big.count, "partial batch: \(stored.count) of \(big.count)")
+        let storedPerMessage = Dictionary(grouping: big.filter { stored.contains($0.event.id) }) { $0.event.messageSid }
+        #expect(storedPerMessage.values.allSatisfy { $0.count == 3 }, "a message's events were split across commits")
+        print("PostgreSQL stopped during a split write: \(stored.count) of \(big.count) events committed")
         try await eventually(timeout: .seconds(60), poll: .milliseconds(500), "big write after restart") {
             do {
                 try await sink.write(big)
@@ -315,6 +318,47 @@ struct PostgresSinkTests {
         let statuses = try await inspector.statuses()
         #expect(Set(statuses.keys) == Set(messages + bigMessages))
         #expect(statuses.values.allSatisfy { $0.status == "delivered" && $0.eventCount == 3 })
+    }
+
+    /// A batch large enough to be split is written as parallel transactions: every event stored once,
+    /// sequences and current state as if written whole, and writing it again (or in another split)
+    /// changes nothing.
+    @Test func splitBatchesStoreEverythingOnce() async throws {
+        let url = try Self.uniqueURL()
+        var configuration = PostgresSink.Configuration()
+        configuration.writeConcurrency = 4
+        let sink = try PostgresSink(url: url, configuration: configuration, logger: Logger(label: "test"))
+        try await sink.start()
+        let statuses = ["queued", "sent", "delivered", "read"]
+        let messages = (0..<600).map { _ in SinkTestFixtures.messageSid() }
+        let perMessage = messages.enumerated().map { index, sid in
+            SinkTestFixtures.released(sid, statuses, partition: Int32(index % 3), firstOffset: Int64(index) * 10)
+        }
+        // Interleaved by status, as a partition releases them.
+        let batch = statuses.indices.flatMap { step in perMessage.map { $0[step] } }
+        #expect(PostgresSink.lanes(of: batch, concurrency: 4).count == 4)
+        try await sink.write(batch)
+        let inspector = Inspector(url: url)
+        let history = try await inspector.history()
+        let stored = try await inspector.statuses()
+        #expect(history.count == batch.count)
+        #expect(Set(history.map(\.eventID)) == Set(batch.map(\.event.id)))
+        for (sid, rows) in Dictionary(grouping: history, by: \.messageSid) {
+            #expect(rows.map(\.sequence) == [1, 2, 3, 4] && rows.map(\.status) == statuses, "\(sid)")
+        }
+        #expect(stored.count == messages.count)
+        #expect(stored.values.allSatisfy { $0.status == "read" && $0.eventCount == 4 })
+
+        var narrower = configuration
+        narrower.writeConcurrency = 2
+        let again = try PostgresSink(url: url, configuration: narrower, logger: Logger(label: "test"))
+        try await again.start()
+        try await again.write(batch)
+        try await sink.write(Array(batch.reversed()))
+        #expect(try await inspector.history() == history)
+        #expect(try await inspector.statuses() == stored)
+        try await again.shutdown()
+        try await sink.shutdown()
     }
 
     static var postgresScript: String { (TestEnvironment.repoRoot as NSString).appendingPathComponent("scripts/postgres.sh") }

@@ -57,6 +57,28 @@ struct SinkLogicTests {
         }
     }
 
+    /// The PostgreSQL sink's split: each message's events in one part, in batch order; small batches
+    /// stay whole; never more parts than asked for.
+    @Test func postgresLanesKeepEachMessageTogether() {
+        let messages = (0..<300).map { _ in SinkTestFixtures.messageSid() }
+        let perMessage = messages.map { SinkTestFixtures.released($0, ["queued", "sent", "delivered", "read"]) }
+        let batch = (0..<4).flatMap { step in perMessage.map { $0[step] } }
+        let lanes = PostgresSink.lanes(of: batch, concurrency: 8)
+        #expect(lanes.count == 2)  // 1,200 events: parts of at least 500
+        #expect(lanes.map(\.count).reduce(0, +) == batch.count)
+        let order = Dictionary(uniqueKeysWithValues: batch.enumerated().map { ($1.event.id, $0) })
+        var laneOfMessage: [String: Int] = [:]
+        for (index, lane) in lanes.enumerated() {
+            for released in lane {
+                #expect(laneOfMessage.updateValue(index, forKey: released.event.messageSid) ?? index == index)
+            }
+            #expect(lane.map { order[$0.event.id]! } == lane.map { order[$0.event.id]! }.sorted())
+        }
+        #expect(PostgresSink.lanes(of: Array(batch.prefix(999)), concurrency: 8).count == 1)
+        #expect(PostgresSink.lanes(of: batch, concurrency: 1).count == 1)
+        #expect(PostgresSink.lanes(of: batch + batch + batch, concurrency: 4).count == 4)
+    }
+
     @Test func foldKeepsMessagesInFirstAppearanceOrder() {
         let a = SinkTestFixtures.released("SMa", ["queued", "sent"])
         let b = SinkTestFixtures.released("SMb", ["queued"])

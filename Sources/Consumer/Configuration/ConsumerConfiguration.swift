@@ -95,6 +95,7 @@ public struct ConsumerConfiguration: Sendable {
         sinkSettings.postgres.writeTimeout = try resolver.required(ConsumerSettings.postgresWriteTimeout)
         sinkSettings.postgres.connectTimeout = try resolver.required(ConsumerSettings.postgresConnectTimeout)
         sinkSettings.postgres.maximumConnections = try resolver.required(ConsumerSettings.postgresMaxConnections)
+        sinkSettings.postgres.writeConcurrency = try resolver.required(ConsumerSettings.postgresWriteConcurrency)
         sinkSettings.jsonl.fsync = try resolver.required(ConsumerSettings.jsonlFsync)
         sinkSettings.sqlite.synchronous = try resolver.required(ConsumerSettings.sqliteSynchronous)
         sinkSettings.sqlite.busyTimeout = try resolver.required(ConsumerSettings.sqliteBusyTimeout)

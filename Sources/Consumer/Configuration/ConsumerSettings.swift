@@ -94,6 +94,9 @@ public enum ConsumerSettings {
     public static let postgresMaxConnections = Setting<Int>.int(
         "postgres-max-connections", env: "STATUSRELAY_POSTGRES_MAX_CONNECTIONS", default: 4, range: 1...1000,
         "PostgreSQL sink: connection pool size.")
+    public static let postgresWriteConcurrency = Setting<Int>.int(
+        "postgres-write-concurrency", env: "STATUSRELAY_POSTGRES_WRITE_CONCURRENCY", default: 4, range: 1...64,
+        "PostgreSQL sink: transactions one large batch is split into, by MessageSid, and written at once (at most the pool size).")
     public static let jsonlFsync = Setting<Bool>.bool(
         "jsonl-fsync", env: "STATUSRELAY_JSONL_FSYNC", default: true,
         "jsonl: sinks: fsync every batch before it counts as written (false survives process crashes only).")

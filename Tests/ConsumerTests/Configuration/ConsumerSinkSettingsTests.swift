@@ -14,6 +14,7 @@ import Testing
         #expect(settings.postgres.writeTimeout == defaults.postgres.writeTimeout)
         #expect(settings.postgres.connectTimeout == defaults.postgres.connectTimeout)
         #expect(settings.postgres.maximumConnections == defaults.postgres.maximumConnections)
+        #expect(settings.postgres.writeConcurrency == defaults.postgres.writeConcurrency)
         #expect(settings.http.initialBackoff == defaults.http.initialBackoff)
         #expect(settings.http.maxBackoff == defaults.http.maxBackoff)
         #expect(settings.http.maxRetryAfter == defaults.http.maxRetryAfter)
@@ -25,7 +26,10 @@ import Testing
     @Test func flagsEnvironmentAndFileReachEverySink() throws {
         var resolver = ConfigurationResolver(
             layers: .init(
-                flags: ["forward-max-backoff": .scalar("5s"), "sqlite-busy-timeout": .scalar("250ms")],
+                flags: [
+                    "forward-max-backoff": .scalar("5s"), "sqlite-busy-timeout": .scalar("250ms"),
+                    "postgres-write-concurrency": .scalar("3"),
+                ],
                 environment: [
                     "STATUSRELAY_SQLITE_SYNCHRONOUS": "normal", "STATUSRELAY_JSONL_FSYNC": "false",
                     "STATUSRELAY_POSTGRES_MAX_CONNECTIONS": "9", "STATUSRELAY_POSTGRES_WRITE_TIMEOUT": "40s",
@@ -43,6 +47,7 @@ import Testing
         #expect(settings.sqlite.busyTimeout == .milliseconds(250))
         #expect(settings.jsonl.fsync == false)
         #expect(settings.postgres.maximumConnections == 9)
+        #expect(settings.postgres.writeConcurrency == 3)
         #expect(settings.postgres.writeTimeout == .seconds(40))
         #expect(settings.postgres.connectTimeout == .seconds(2))
         #expect(settings.http.initialBackoff == .milliseconds(100))
@@ -57,6 +62,7 @@ import Testing
         for (variable, setting) in [
             ("STATUSRELAY_SQLITE_SYNCHRONOUS", "sqlite-synchronous"), ("STATUSRELAY_JSONL_FSYNC", "jsonl-fsync"),
             ("STATUSRELAY_POSTGRES_MAX_CONNECTIONS", "postgres-max-connections"),
+            ("STATUSRELAY_POSTGRES_WRITE_CONCURRENCY", "postgres-write-concurrency"),
             ("STATUSRELAY_FORWARD_CONNECT_TIMEOUT", "forward-connect-timeout"),
         ] {
             var resolver = ConfigurationResolver(layers: .init(environment: [variable: "sometimes"]))

@@ -8,8 +8,14 @@ import Synchronization
 /// Each batch is one transaction: the events are copied (`COPY … FROM STDIN`) into a temporary
 /// staging table, moved with `INSERT … SELECT … ON CONFLICT (event_id) DO NOTHING RETURNING
 /// event_id`, and the events that were new are folded into one guarded `message_status` upsert
-/// per message (staged the same way). A write either commits completely or not at all. Connection
-/// problems and timeouts throw a retriable ``SinkError``; writing the batch again is safe.
+/// per message (staged the same way). Connection problems and timeouts throw a retriable
+/// ``SinkError``; writing the batch again is safe.
+///
+/// A large batch is split by MessageSid into up to `writeConcurrency` parts written at once, each in
+/// its own transaction on its own connection, so PostgreSQL works on several cores (``lanes(of:concurrency:)``).
+/// Each message's events stay in one part, so the parts touch disjoint rows and never wait for each
+/// other, and `write` returns only when every part committed. If one part fails, the others may have
+/// committed; the retry writes them again, which changes nothing (see above).
 public final class PostgresSink: EventSink {
     public struct Configuration: Sendable {
         /// Upper bound for one batch write (connect, queries, commit). A write that takes longer
@@ -24,6 +30,11 @@ public final class PostgresSink: EventSink {
         public var connectTimeout: Duration = .seconds(5)
         /// Pool size. Default 4. Env `STATUSRELAY_POSTGRES_MAX_CONNECTIONS`.
         public var maximumConnections: Int = 4
+        /// Transactions a batch of at least 2 × ``PostgresSink/minimumLaneEvents`` events is split
+        /// into and written at once, capped by `maximumConnections`. One transaction keeps one server
+        /// core busy; the consumer prepares the next batch meanwhile. Default 4.
+        /// Env `STATUSRELAY_POSTGRES_WRITE_CONCURRENCY`, flag `--postgres-write-concurrency`.
+        public var writeConcurrency: Int = 4
 
         public init() {}
     }
@@ -68,33 +79,72 @@ public final class PostgresSink: EventSink {
         guard let client = state.withLock({ $0?.client }) else {
             throw SinkError(code: .notStarted, sink: name, message: "write before start")
         }
-        let history = Self.historyCopy(batch)
+        let lanes = Self.lanes(of: batch, concurrency: min(configuration.writeConcurrency, configuration.maximumConnections))
         try await deadline("write") {
-            try await self.transaction(client) { connection in
-                for statement in Self.createStaging {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
-                }
-                try await connection.copyFrom(
-                    table: Self.historyStaging, columns: Self.historyStagingColumns, logger: self.logger
-                ) { writer in
-                    try await writer.write(history)
-                }
-                var stored: Set<String> = []
-                stored.reserveCapacity(batch.count)
-                let inserted = try await connection.query(PostgresQuery(unsafeSQL: Self.historyInsert), logger: self.logger)
-                for try await id in inserted.decode(String.self) { stored.insert(id) }
-                var seen: Set<String> = []
-                let new = batch.filter { stored.contains($0.summary.id) && seen.insert($0.summary.id).inserted }
-                let updates = MessageStatusUpdate.fold(new)
-                guard !updates.isEmpty else { return }
-                let status = Self.statusCopy(updates)
-                try await connection.copyFrom(
-                    table: Self.statusStaging, columns: Self.statusStagingColumns, logger: self.logger
-                ) { writer in
-                    try await writer.write(status)
-                }
-                try await connection.query(PostgresQuery(unsafeSQL: Self.statusUpsert), logger: self.logger)
+            if lanes.count == 1 {
+                try await self.writeTransaction(lanes[0], client)
+                return
             }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for lane in lanes {
+                    group.addTask { try await self.writeTransaction(lane, client) }
+                }
+                try await group.waitForAll()
+            }
+        }
+    }
+
+    /// Smallest part a batch is split into: below it, another transaction (and its commit's fsync)
+    /// costs more than it saves.
+    static let minimumLaneEvents = 500
+
+    /// Splits `batch` into at most `concurrency` parts of at least ``minimumLaneEvents`` events
+    /// (fewer when the batch is small), by a hash of the MessageSid: all events of a message are in
+    /// one part, in the batch's order. A stable hash (FNV-1a), so the split does not depend on the
+    /// process.
+    static func lanes(of batch: [ReleasedEvent], concurrency: Int) -> [[ReleasedEvent]] {
+        let count = max(1, min(concurrency, batch.count / minimumLaneEvents))
+        guard count > 1 else { return [batch] }
+        var lanes = [[ReleasedEvent]](repeating: [], count: count)
+        for index in lanes.indices { lanes[index].reserveCapacity(batch.count / count + batch.count / 8) }
+        for released in batch {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in released.summary.messageSid.utf8 {
+                hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+            }
+            lanes[Int(hash % UInt64(count))].append(released)
+        }
+        return lanes.filter { !$0.isEmpty }
+    }
+
+    /// One part of a batch in one transaction: history rows, then the folded status upserts of the
+    /// events that were new.
+    private func writeTransaction(_ batch: [ReleasedEvent], _ client: PostgresClient) async throws {
+        let history = Self.historyCopy(batch)
+        try await transaction(client) { connection in
+            for statement in Self.createStaging {
+                try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
+            }
+            try await connection.copyFrom(
+                table: Self.historyStaging, columns: Self.historyStagingColumns, logger: self.logger
+            ) { writer in
+                try await writer.write(history)
+            }
+            var stored: Set<String> = []
+            stored.reserveCapacity(batch.count)
+            let inserted = try await connection.query(PostgresQuery(unsafeSQL: Self.historyInsert), logger: self.logger)
+            for try await id in inserted.decode(String.self) { stored.insert(id) }
+            var seen: Set<String> = []
+            let new = batch.filter { stored.contains($0.summary.id) && seen.insert($0.summary.id).inserted }
+            let updates = MessageStatusUpdate.fold(new)
+            guard !updates.isEmpty else { return }
+            let status = Self.statusCopy(updates)
+            try await connection.copyFrom(
+                table: Self.statusStaging, columns: Self.statusStagingColumns, logger: self.logger
+            ) { writer in
+                try await writer.write(status)
+            }
+            try await connection.query(PostgresQuery(unsafeSQL: Self.statusUpsert), logger: self.logger)
         }
     }
 
