@@ -311,10 +311,19 @@ if want consumer; then
   done_step
   PREFILL_CMD="statusrelay bench prefill --topic bench-consumer --partitions 4 --messages $CONSUMER_MESSAGES"
 
+  # Ceilings: what the parts below the consumer do alone on this machine, for the ratio rows.
+  step "Ceiling: librdkafka alone reads the pre-filled topic"
+  "$PY" "$BENCH_DIR/read_ceiling.py" --brokers "$BROKERS" --topic bench-consumer --records "$EVENTS" >"$RUN/read-ceiling.json"
+  READ_CEILING=$(json_get records_per_s <"$RUN/read-ceiling.json")
+  row "Ceiling: librdkafka alone reads and drops the $EVENTS records (confluent-kafka)" "$READ_CEILING records/s from partition assignment" "—" \
+    "scripts/bench/read_ceiling.py --topic bench-consumer --records $EVENTS"
+  done_step
+
   step "Consumer -> jsonl"
   consumer_run jsonl "jsonl:$state/events.jsonl" "wc -l <'$state/events.jsonl'"
   row "Consumer throughput to jsonl ($EVENTS events)" "$CONSUMER_RESULT" "≥ 100,000/s" \
     "$PREFILL_CMD; statusrelay-consumer --sink jsonl:PATH --reorder-window 3s"
+  rm -f "$state/events.jsonl"
   done_step
 
   step "Consumer -> SQLite"
@@ -323,11 +332,33 @@ if want consumer; then
     "$PREFILL_CMD; statusrelay-consumer --sink sqlite:PATH --reorder-window 3s"
   done_step
 
+  step "Ceiling: SQLite alone, the consumer's rows into the sink's tables"
+  "$PY" "$BENCH_DIR/sqlite_ceiling.py" "$state/events.sqlite" "$state/ceiling.sqlite" >"$RUN/sqlite-ceiling.json"
+  "$PY" "$BENCH_DIR/sqlite_ceiling.py" "$state/events.sqlite" "$state/ceiling.sqlite" --primary-keys-only >"$RUN/sqlite-ceiling-keys.json"
+  rm -f "$state"/ceiling.sqlite*
+  row "Ceiling: SQLite alone moves the consumer's $EVENTS rows into the sink's tables (same pragmas, 20,000 per transaction with the guarded upsert)" \
+    "$(json_get rows_per_s <"$RUN/sqlite-ceiling.json") rows/s; with primary keys only (no secondary index): $(json_get rows_per_s <"$RUN/sqlite-ceiling-keys.json") rows/s" "—" \
+    "scripts/bench/sqlite_ceiling.py events.sqlite ceiling.sqlite [--primary-keys-only]"
+  done_step
+
   step "Consumer -> PostgreSQL"
   fresh_db bench_consumer
   consumer_run postgres "$DB_URL" "$PSQL -qAtc 'SELECT count(*) FROM message_status_events'"
   row "Consumer throughput to PostgreSQL ($EVENTS events)" "$CONSUMER_RESULT" "≥ 25,000/s" \
     "$PREFILL_CMD; statusrelay-consumer --sink postgres://... --reorder-window 3s"
+  done_step
+
+  step "Ceiling: PostgreSQL alone, the consumer's rows into the sink's tables"
+  source_psql=$PSQL
+  results=()
+  for sessions in 1 4; do
+    fresh_db bench_ceiling
+    "$STATUSRELAY_PG_BIN/pg_dump" -h 127.0.0.1 -p "$PG_PORT" -U statusrelay -s bench_consumer | $PSQL -qX >/dev/null
+    "$PY" "$BENCH_DIR/postgres_ceiling.py" --source-psql "$source_psql" --psql "$PSQL" --sessions "$sessions" >"$RUN/postgres-ceiling-$sessions.json"
+    results+=("$sessions session(s): $(json_get rows_per_s <"$RUN/postgres-ceiling-$sessions.json") rows/s")
+  done
+  row "Ceiling: PostgreSQL alone moves the consumer's $EVENTS rows into the sink's tables (fresh database, jsonb payload, 20,000 per transaction split over the sessions by MessageSid)" \
+    "$(IFS=';'; echo "${results[*]}" | sed 's/;/; /g')" "—" "scripts/bench/postgres_ceiling.py --sessions 1|4"
   done_step
 fi
 
