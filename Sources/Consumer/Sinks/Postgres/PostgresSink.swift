@@ -5,10 +5,10 @@ import Synchronization
 /// `postgres://…`: the same two tables as the SQLite sink, in PostgreSQL through a postgres-nio
 /// `PostgresClient` (see ``PostgresSchema``).
 ///
-/// Each batch is one transaction: the events are copied (`COPY … FROM STDIN`) into a temporary
-/// staging table, moved with `INSERT … SELECT … ON CONFLICT (event_id) DO NOTHING RETURNING
-/// event_id`, and the events that were new are folded into one guarded `message_status` upsert
-/// per message (staged the same way). Connection problems and timeouts throw a retriable
+/// Each batch (or part of one, below) is one transaction: the events are copied (`COPY … FROM
+/// STDIN`) into a temporary staging table, moved with `INSERT … SELECT … ON CONFLICT (event_id) DO
+/// NOTHING RETURNING event_id`, and the events that were new are folded into one guarded
+/// `message_status` upsert per message (staged the same way). Connection problems and timeouts throw a retriable
 /// ``SinkError``; writing the batch again is safe.
 ///
 /// A large batch is split by MessageSid into up to `writeConcurrency` parts written at once, each in
