@@ -165,14 +165,19 @@ public final class ChildProcess: Sendable {
 
     /// Waits until the captured output contains `text`; fails early if the process exits first.
     public func waitForOutput(containing text: String, timeout: Duration = .seconds(30)) async throws {
-        try await eventually(timeout: timeout, "\(executable) printing \"\(text)\"") {
-            if self.output().contains(text) { return true }
-            if let status = self.exitStatus {
-                throw TestEnvironmentError(
-                    "\(self.executable) exited (\(status)) before printing \"\(text)\"; output:\n\(self.output().suffix(2000))"
-                )
+        do {
+            try await eventually(timeout: timeout, "\(executable) printing \"\(text)\"") {
+                if self.output().contains(text) { return true }
+                if let status = self.exitStatus {
+                    throw TestEnvironmentError(
+                        "\(self.executable) exited (\(status)) before printing \"\(text)\"; output:\n\(self.output().suffix(2000))"
+                    )
+                }
+                return false
             }
-            return false
+        } catch let error as TestEnvironmentError where exitStatus == nil {
+            // Still running but silent: what it did print says where it got stuck.
+            throw TestEnvironmentError("\(error.message); output so far:\n\(output().suffix(2000))")
         }
     }
 
