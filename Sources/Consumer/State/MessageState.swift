@@ -40,15 +40,7 @@ public struct MessageState: Sendable, Hashable, Codable {
     /// message's ids to collide in 64 bits.
     public static func idDigest(_ id: String) -> String {
         var id = id
-        let hash: UInt64? = id.withUTF8 { bytes in
-            guard bytes.count > 15 else { return nil }
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in bytes {
-                hash ^= UInt64(byte)
-                hash &*= 0x0000_0100_0000_01b3
-            }
-            return hash
-        }
+        let hash: UInt64? = id.withUTF8 { bytes in bytes.count > 15 ? FNV1a.hash(bytes) : nil }
         guard let hash else { return id }
         // "~" + `String(hash, radix: 36)`, written by hand: it runs for every event, and at most
         // 14 bytes it is a small string, so this allocates nothing.

@@ -20,11 +20,7 @@ enum PostgresSchema {
     /// The lock key for one schema: sinks migrating different schemas of one database need not
     /// wait for each other.
     static func advisoryLockKey(schema: String?) -> Int64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
-        for byte in (schema ?? "").utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-        }
-        return advisoryLockKey ^ Int64(bitPattern: hash)
+        advisoryLockKey ^ Int64(bitPattern: FNV1a.hash((schema ?? "").utf8))
     }
 
     static let createMigrationsTable = """

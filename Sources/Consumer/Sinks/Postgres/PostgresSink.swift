@@ -108,11 +108,7 @@ public final class PostgresSink: EventSink {
         var lanes = [[ReleasedEvent]](repeating: [], count: count)
         for index in lanes.indices { lanes[index].reserveCapacity(batch.count / count + batch.count / 8) }
         for released in batch {
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in released.summary.messageSid.utf8 {
-                hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-            }
-            lanes[Int(hash % UInt64(count))].append(released)
+            lanes[Int(FNV1a.hash(released.summary.messageSid.utf8) % UInt64(count))].append(released)
         }
         return lanes.filter { !$0.isEmpty }
     }
