@@ -36,6 +36,8 @@ struct ConsumerCommand: AsyncParsableCommand {
     var tickInterval: String?
     @Option(name: .customLong("state-retention"), help: ArgumentHelp(ConsumerSettings.stateRetention.help, valueName: "DURATION"))
     var stateRetention: String?
+    @Option(name: .customLong("max-event-time-ahead"), help: ArgumentHelp(ConsumerSettings.maxEventTimeAhead.help, valueName: "DURATION"))
+    var maxEventTimeAhead: String?
     @Option(name: .customLong("commit-interval"), help: ArgumentHelp(ConsumerSettings.commitInterval.help, valueName: "DURATION"))
     var commitInterval: String?
     @Option(name: .customLong("state-topic"), help: ArgumentHelp(ConsumerSettings.stateTopic.help, valueName: "NAME"))
@@ -114,6 +116,7 @@ struct ConsumerCommand: AsyncParsableCommand {
         flags.set("tick-interval", tickInterval)
         flags.set("commit-interval", commitInterval)
         flags.set("state-retention", stateRetention)
+        flags.set("max-event-time-ahead", maxEventTimeAhead)
         flags.set("state-topic", stateTopic)
         flags.set("dead-letter-topic", deadLetterTopic)
         flags.set("create-topic", createTopic)

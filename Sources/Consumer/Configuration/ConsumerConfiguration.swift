@@ -68,7 +68,8 @@ public struct ConsumerConfiguration: Sendable {
             reorder: ReorderConfiguration(
                 window: try resolver.required(ConsumerSettings.reorderWindow),
                 maxBufferedEvents: try resolver.required(ConsumerSettings.maxBufferedEvents),
-                stateRetention: try resolver.required(ConsumerSettings.stateRetention)
+                stateRetention: try resolver.required(ConsumerSettings.stateRetention),
+                maxEventTimeAhead: try resolver.required(ConsumerSettings.maxEventTimeAhead)
             ),
             maxBatchSize: try resolver.required(ConsumerSettings.maxBatchSize),
             tickInterval: try resolver.required(ConsumerSettings.tickInterval),

@@ -28,6 +28,9 @@ public enum ConsumerSettings {
     public static let stateRetention = Setting<Duration>.duration(
         "state-retention", env: "STATUSRELAY_STATE_RETENTION", default: .seconds(7 * 24 * 3600),
         "How long (event time) a message's state is kept after its last event; then it is dropped and tombstoned. 0 keeps all.")
+    public static let maxEventTimeAhead = Setting<Duration>.duration(
+        "max-event-time-ahead", env: "STATUSRELAY_MAX_EVENT_TIME_AHEAD", default: .seconds(300),
+        "How far an event's receivedAt may lie ahead of the consumer's clock; beyond it the event is flagged and counted and its time moves no watermark. 0 disables the check.")
     public static let commitInterval = Setting<Duration>.duration(
         "commit-interval", env: "STATUSRELAY_COMMIT_INTERVAL", default: .seconds(1),
         "How often message states are written and offsets committed; longer means fewer state records and more re-reading after a crash.")

@@ -17,6 +17,10 @@ public struct ReleasedEvent: Sendable, Hashable {
     /// True when the event arrived after a higher-ranked event of its message was already released.
     /// State sinks must not move current status backwards because of a late event.
     public var late: Bool
+    /// True when the event's `receivedAt` lay implausibly far ahead of the consumer's clock
+    /// (`ReorderConfiguration.maxEventTimeAhead`): it was ordered as if it had arrived with its
+    /// partition's newest plausible event time, and its own time moved no watermark.
+    public var eventTimeImplausible: Bool = false
     /// Where the event was read from, for offset tracking and the history table.
     public var topic: String
     public var partition: Int32
@@ -41,7 +45,8 @@ public struct ReleasedEvent: Sendable, Hashable {
     }
 
     public static func == (lhs: ReleasedEvent, rhs: ReleasedEvent) -> Bool {
-        lhs.sequence == rhs.sequence && lhs.late == rhs.late && lhs.partition == rhs.partition
+        lhs.sequence == rhs.sequence && lhs.late == rhs.late && lhs.eventTimeImplausible == rhs.eventTimeImplausible
+            && lhs.partition == rhs.partition
             && lhs.offset == rhs.offset && lhs.topic == rhs.topic && (lhs.box === rhs.box || lhs.event == rhs.event)
     }
 
@@ -49,6 +54,7 @@ public struct ReleasedEvent: Sendable, Hashable {
         hasher.combine(summary)
         hasher.combine(sequence)
         hasher.combine(late)
+        hasher.combine(eventTimeImplausible)
         hasher.combine(topic)
         hasher.combine(partition)
         hasher.combine(offset)

@@ -9,9 +9,21 @@ import HeapModule
 /// to that rank are released. Once the partition is live (the caller reports that every record up to
 /// the log end of its last fetch was added) or has received nothing for `idleGrace`, the watermark
 /// also advances with the caller's clock from the moment the highest event time was seen, so the
-/// last events wait one window, not longer. Because release is otherwise driven by event time only,
-/// replaying old data reorders the way live processing did (only a delivery gap longer than
-/// `idleGrace` in the middle of a backlog could release earlier than live).
+/// last events wait one window, not longer.
+///
+/// Deterministic: apart from that clock rule, every decision (release, `late`, sequence, duplicate,
+/// state expiry) depends only on the records in offset order and the settings, never on how they
+/// were batched or when `advance` ran. `add` first releases what the record's own event time moves
+/// the watermark past, then judges the record; state retention is judged when a message's next
+/// event arrives, so the periodic scan only frees memory. Replaying old data therefore reorders
+/// the way live processing did, except where the clock rule released an event before the next
+/// record's event time would have (see the README).
+///
+/// Event times come from the topic, so any `Int64` is possible: arithmetic on them saturates. A
+/// time more than `maxEventTimeAhead` past the caller's wall clock is implausible: the event is
+/// ordered as if it carried the partition's newest plausible event time (released at once when
+/// there is none yet), flagged and counted, so it can neither move the watermark nor keep or expire
+/// state.
 public struct PartitionReorderer: Sendable {
     struct Pending: Sendable {
         var box: StatusEventBox
@@ -21,12 +33,18 @@ public struct PartitionReorderer: Sendable {
         var serial: Int64
         /// `MessageState.idDigest` of the event id, made once.
         var digest: String
-        var receivedAt: Int64 { box.summary.receivedAt }
+        /// The event time reordering uses: `receivedAt`, or the stand-in for an implausible one.
+        var time: Int64
+        /// The partition's newest event time when it arrived (at least `time`): state retention counts
+        /// from it, so an event from the far past cannot leave a state that expires, and forgets its
+        /// ids, at once.
+        var seenAt: Int64
+        var isImplausible: Bool
 
         /// Release order within a message.
         static func releaseOrder(_ lhs: Pending, _ rhs: Pending) -> Bool {
             if lhs.rank != rhs.rank { return lhs.rank < rhs.rank }
-            if lhs.receivedAt != rhs.receivedAt { return lhs.receivedAt < rhs.receivedAt }
+            if lhs.time != rhs.time { return lhs.time < rhs.time }
             return lhs.box.summary.id < rhs.box.summary.id
         }
     }
@@ -97,7 +115,7 @@ public struct PartitionReorderer: Sendable {
     /// idle grace still applies then).
     var isCaughtUp: Bool {
         guard let fetchedEnd, let highestOffset else { return false }
-        return highestOffset + 1 >= fetchedEnd
+        return highestOffset.saturatingAdd(1) >= fetchedEnd
     }
 
     public init(topic: String, partition: Int32, configuration: ReorderConfiguration, states: [String: MessageState] = [:]) {
@@ -130,7 +148,7 @@ public struct PartitionReorderer: Sendable {
     /// The offset to commit (next offset to read) once every released event was accepted by the sinks.
     public mutating func committableOffset() -> Int64? {
         if let lowest = lowestBufferedOffset() { return lowest }
-        return highestOffset.map { $0 + 1 }
+        return highestOffset.map { $0.saturatingAdd(1) }
     }
 
     /// Event time of the oldest buffered event.
@@ -142,7 +160,7 @@ public struct PartitionReorderer: Sendable {
     /// How far the watermark trails the highest event time seen, in ms (the effective hold time).
     public var watermarkDelay: Int64 {
         guard let maxEventTime, let watermark else { return 0 }
-        return max(0, maxEventTime - watermark)
+        return max(0, maxEventTime.saturatingSubtract(watermark))
     }
 
     /// Adds an event read at `offset`; appends every event this releases to `released`.
@@ -153,60 +171,75 @@ public struct PartitionReorderer: Sendable {
         encoded: [UInt8]? = nil,
         offset: Int64,
         now: Int64,
+        wallClock: Int64? = nil,
         into released: inout [ReleasedEvent]
     ) -> ReorderOutcome {
-        add(StatusEventBox(event, encoded: encoded), offset: offset, now: now, into: &released)
+        add(StatusEventBox(event, encoded: encoded), offset: offset, now: now, wallClock: wallClock, into: &released)
     }
 
+    /// - Parameters:
+    ///   - now: the caller's clock (any consistent millisecond clock), for the clock rule.
+    ///   - wallClock: milliseconds since the Unix epoch that the event's time is judged against
+    ///     (`maxEventTimeAhead`); nil skips the check.
     @discardableResult
-    mutating func add(_ box: StatusEventBox, offset: Int64, now: Int64, into released: inout [ReleasedEvent]) -> ReorderOutcome {
+    mutating func add(
+        _ box: StatusEventBox, offset: Int64, now: Int64, wallClock: Int64? = nil, into released: inout [ReleasedEvent]
+    ) -> ReorderOutcome {
         let event = box.summary
         noteOffset(offset)
         lastArrivalAt = now
         let digest = MessageState.idDigest(event.id)
         let slot = slot(for: event.messageSid)
-        let lastRank: Int?
-        if let state = messages[slot].state {
-            if state.recentEventIDs.contains(digest) {
-                statistics.duplicates += 1
-                return .duplicate
-            }
-            lastRank = state.lastRank
-        } else {
-            lastRank = nil
-        }
-        let hasBuffered = !messages[slot].buffered.isEmpty
-        if hasBuffered, messages[slot].buffered.contains(where: { $0.box.summary.id == event.id }) {
+        expireIfStale(slot: slot)
+        if let state = messages[slot].state, state.recentEventIDs.contains(digest) {
             statistics.duplicates += 1
             return .duplicate
         }
-        if maxEventTime == nil || event.receivedAt > maxEventTime! {
-            maxEventTime = event.receivedAt
+        if !messages[slot].buffered.isEmpty, messages[slot].buffered.contains(where: { $0.box.summary.id == event.id }) {
+            statistics.duplicates += 1
+            return .duplicate
+        }
+
+        var time = event.receivedAt
+        var isImplausible = false
+        if let wallClock, let ahead = configuration.maxEventTimeAheadMilliseconds, time > wallClock.saturatingAdd(ahead) {
+            isImplausible = true
+            statistics.implausibleTimes += 1
+            // Ordered with the partition's newest plausible event, so it moves nothing.
+            time = maxEventTime ?? wallClock
+        } else if maxEventTime.map({ time > $0 }) ?? true {
+            maxEventTime = time
             maxEventTimeSeenAt = now
         }
+        // Release what this record's own event time moves the watermark past before judging it: the
+        // outcome must not depend on whether a clock tick happened to come first.
+        releaseEligible(now: now, into: &released)
 
         let outcome: ReorderOutcome
         let rank = event.statusRank ?? MessageLifecycle.rank(of: event.status)
         nextSerial += 1
+        let pending = Pending(
+            box: box, rank: rank ?? -1, offset: offset, serial: nextSerial, digest: digest, time: time,
+            seenAt: max(time, maxEventTime ?? time), isImplausible: isImplausible
+        )
         if let rank {
-            let pending = Pending(box: box, rank: rank, offset: offset, serial: nextSerial, digest: digest)
-            if let lastRank, rank <= lastRank {
+            if let lastRank = messages[slot].state?.lastRank, rank <= lastRank {
                 emit(pending, slot: slot, late: true, into: &released)
                 outcome = .late
-            } else if configuration.windowMilliseconds == 0 && !hasBuffered {
+            } else if messages[slot].buffered.isEmpty, configuration.windowMilliseconds == 0 || (isImplausible && maxEventTime == nil) {
                 emit(pending, slot: slot, late: false, into: &released)
                 outcome = .released
             } else {
                 buffer(pending, slot: slot)
                 outcome = .buffered
+                // Its time may already be behind the watermark (an old event).
+                releaseEligible(now: now, into: &released)
             }
         } else {
             statistics.unranked += 1
-            let pending = Pending(box: box, rank: -1, offset: offset, serial: nextSerial, digest: digest)
             emit(pending, slot: slot, late: false, unranked: true, into: &released)
             outcome = .released
         }
-        releaseEligible(now: now, into: &released)
         return outcome
     }
 
@@ -223,7 +256,7 @@ public struct PartitionReorderer: Sendable {
     public mutating func advance(now: Int64, fetchedEnd: Int64? = nil, into released: inout [ReleasedEvent]) {
         if let fetchedEnd { self.fetchedEnd = fetchedEnd }
         releaseEligible(now: now, into: &released)
-        if let last = lastRetentionScanAt, now - last < Self.retentionScanInterval { return }
+        if let last = lastRetentionScanAt, now.saturatingSubtract(last) < Self.retentionScanInterval { return }
         lastRetentionScanAt = now
         expireStates()
     }
@@ -232,15 +265,13 @@ public struct PartitionReorderer: Sendable {
     static let retentionScanInterval: Int64 = 10_000
 
     /// Drops the states of messages with nothing buffered whose last event is older, in event time,
-    /// than the retention. Deterministic in event time, so a replay drops what live processing did.
+    /// than the retention. This only frees memory and writes tombstones: `add` treats such a state as
+    /// gone whether or not a scan ran (`isStale`), so what expires is decided by event time alone.
     public mutating func expireStates() {
-        guard let retention = configuration.stateRetentionMilliseconds, let maxEventTime else { return }
-        let cutoff = maxEventTime - retention
+        guard let cutoff = retentionCutoff else { return }
         var expired = 0
         for index in messages.indices {
-            guard let time = messages[index].state?.lastEventTime, time < cutoff, messages[index].buffered.isEmpty else {
-                continue
-            }
+            guard isStale(messages[index], cutoff: cutoff) else { continue }
             let sid = messages[index].sid
             evicted.insert(sid)
             slots[sid] = nil
@@ -267,15 +298,6 @@ public struct PartitionReorderer: Sendable {
         let count = releaseMessage(slot: top.slot, throughRank: pending.rank, into: &released)
         statistics.earlyReleased += count
         return count
-    }
-
-    /// Releases every buffered event in order (graceful shutdown with a final flush is NOT this:
-    /// shutdown keeps them unreleased and uncommitted). Used by tests and by `drain` tooling.
-    public mutating func releaseAll(into released: inout [ReleasedEvent]) {
-        let waiting = messages.indices.filter { !messages[$0].buffered.isEmpty }.sorted { messages[$0].sid < messages[$1].sid }
-        for index in waiting {
-            _ = releaseMessage(slot: Int32(index), throughRank: .max, into: &released)
-        }
     }
 
     /// The states changed since the last call, to be written durably after the sinks accepted the
@@ -308,9 +330,29 @@ public struct PartitionReorderer: Sendable {
         return slot
     }
 
+    /// Event times older than this are past the state retention; nil keeps every state.
+    private var retentionCutoff: Int64? {
+        guard let retention = configuration.stateRetentionMilliseconds, let maxEventTime else { return nil }
+        return maxEventTime.saturatingSubtract(retention)
+    }
+
+    /// A message whose retention ran out: nothing buffered and its last event before the cutoff.
+    private func isStale(_ message: Message, cutoff: Int64) -> Bool {
+        guard let time = message.state?.lastEventTime else { return false }
+        return time < cutoff && message.buffered.isEmpty
+    }
+
+    /// Forgets the message's state if its retention ran out, as a scan would have (without the
+    /// tombstone: the next release writes a new state over it).
+    private mutating func expireIfStale(slot: Int) {
+        guard let cutoff = retentionCutoff, isStale(messages[slot], cutoff: cutoff) else { return }
+        messages[slot].state = nil
+        statistics.expiredStates += 1
+    }
+
     private mutating func buffer(_ pending: Pending, slot: Int) {
         messages[slot].buffered.append(pending)
-        byTime.insert(TimeEntry(time: pending.receivedAt, serial: pending.serial, slot: Int32(slot)))
+        byTime.insert(TimeEntry(time: pending.time, serial: pending.serial, slot: Int32(slot)))
         bufferedOffsets[pending.offset, default: 0] += 1
         offsetHeap.insert(pending.offset)
         bufferedCount += 1
@@ -323,10 +365,9 @@ public struct PartitionReorderer: Sendable {
 
     private mutating func currentWatermark(now: Int64) -> Int64? {
         guard let maxEventTime else { return watermark }
-        let quiet = isCaughtUp || now - lastArrivalAt >= configuration.idleGraceMilliseconds
-        let idle = quiet ? max(0, now - maxEventTimeSeenAt) : 0
-        let (candidate, overflow) = (maxEventTime - configuration.windowMilliseconds).addingReportingOverflow(idle)
-        let value = overflow ? Int64.max : candidate
+        let quiet = isCaughtUp || now.saturatingSubtract(lastArrivalAt) >= configuration.idleGraceMilliseconds
+        let idle = quiet ? max(0, now.saturatingSubtract(maxEventTimeSeenAt)) : 0
+        let value = maxEventTime.saturatingSubtract(configuration.windowMilliseconds).saturatingAdd(idle)
         watermark = max(watermark ?? value, value)
         return watermark
     }
@@ -340,7 +381,7 @@ public struct PartitionReorderer: Sendable {
             var found = false
             for pending in messages[Int(top.slot)].buffered {
                 if pending.serial == top.serial { found = true }
-                if pending.receivedAt <= watermark { rank = max(rank, pending.rank) }
+                if pending.time <= watermark { rank = max(rank, pending.rank) }
             }
             guard found else { continue }
             releaseMessage(slot: top.slot, throughRank: rank, into: &released)
@@ -385,7 +426,7 @@ public struct PartitionReorderer: Sendable {
             state.recentEventIDs.removeFirst(state.recentEventIDs.count - limit + 1)
         }
         state.recentEventIDs.append(pending.digest)
-        if state.lastEventTime.map({ summary.receivedAt > $0 }) ?? true { state.lastEventTime = summary.receivedAt }
+        if state.lastEventTime.map({ pending.seenAt > $0 }) ?? true { state.lastEventTime = pending.seenAt }
         let sequence = state.sequence
         messages[slot].state = state
         if !messages[slot].isDirty {
@@ -395,12 +436,11 @@ public struct PartitionReorderer: Sendable {
         if !evicted.isEmpty { evicted.remove(messages[slot].sid) }
         statistics.released += 1
         if late { statistics.late += 1 }
-        released.append(
-            ReleasedEvent(
-                box: pending.box, sequence: sequence, late: late,
-                topic: topic, partition: partition, offset: pending.offset
-            )
+        var event = ReleasedEvent(
+            box: pending.box, sequence: sequence, late: late, topic: topic, partition: partition, offset: pending.offset
         )
+        event.eventTimeImplausible = pending.isImplausible
+        released.append(event)
     }
 
     private mutating func cleanTimeHeap() {

@@ -23,33 +23,32 @@ public struct ReorderConfiguration: Sendable, Hashable {
     /// every state. Default 7 days. Flag `--state-retention` (0 = keep forever), env
     /// `STATUSRELAY_STATE_RETENTION`.
     public var stateRetention: Duration?
+    /// How far an event's time (`receivedAt`) may lie ahead of the consumer's clock before it is
+    /// implausible: such an event (an ingress with a wrong clock, a hand-written record) is
+    /// released with `eventTimeImplausible` and counted, and its time neither moves the watermark
+    /// nor keeps or expires any state (see ``PartitionReorderer``). Nil disables the check.
+    /// Default 5 min. Flag `--max-event-time-ahead` (0 = no check), env `STATUSRELAY_MAX_EVENT_TIME_AHEAD`.
+    public var maxEventTimeAhead: Duration?
 
     public init(
         window: Duration = .seconds(3), maxBufferedEvents: Int = 100_000, recentEventIDLimit: Int = 16,
-        idleGrace: Duration? = nil, stateRetention: Duration? = .seconds(7 * 24 * 3600)
+        idleGrace: Duration? = nil, stateRetention: Duration? = .seconds(7 * 24 * 3600),
+        maxEventTimeAhead: Duration? = .seconds(300)
     ) {
         self.stateRetention = stateRetention.flatMap { $0 > .zero ? $0 : nil }
+        self.maxEventTimeAhead = maxEventTimeAhead.flatMap { $0 > .zero ? $0 : nil }
         self.window = window
         self.idleGrace = idleGrace ?? max(window, .seconds(1))
         self.maxBufferedEvents = max(1, maxBufferedEvents)
         self.recentEventIDLimit = max(1, recentEventIDLimit)
     }
 
-    var idleGraceMilliseconds: Int64 {
-        let (seconds, attoseconds) = idleGrace.components
-        return max(0, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
-    }
+    var idleGraceMilliseconds: Int64 { max(0, idleGrace.saturatingMilliseconds) }
 
-    var stateRetentionMilliseconds: Int64? {
-        stateRetention.map { retention in
-            let (seconds, attoseconds) = retention.components
-            return max(1, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
-        }
-    }
+    var stateRetentionMilliseconds: Int64? { stateRetention.map { max(1, $0.saturatingMilliseconds) } }
+
+    var maxEventTimeAheadMilliseconds: Int64? { maxEventTimeAhead.map { max(0, $0.saturatingMilliseconds) } }
 
     /// The window in milliseconds (event time is in milliseconds).
-    var windowMilliseconds: Int64 {
-        let (seconds, attoseconds) = window.components
-        return max(0, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
-    }
+    var windowMilliseconds: Int64 { max(0, window.saturatingMilliseconds) }
 }

@@ -12,6 +12,9 @@ public struct ReorderStatistics: Sendable, Hashable {
     public var unranked: Int = 0
     /// Message states dropped because their retention ran out.
     public var expiredStates: Int = 0
+    /// Events whose time lay beyond `maxEventTimeAhead` of the consumer's clock (released with
+    /// `eventTimeImplausible`).
+    public var implausibleTimes: Int = 0
 
     public init() {}
 
@@ -23,6 +26,7 @@ public struct ReorderStatistics: Sendable, Hashable {
         sum.earlyReleased += rhs.earlyReleased
         sum.unranked += rhs.unranked
         sum.expiredStates += rhs.expiredStates
+        sum.implausibleTimes += rhs.implausibleTimes
         return sum
     }
 }

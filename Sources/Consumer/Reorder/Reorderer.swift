@@ -50,17 +50,20 @@ public struct Reorderer: Sendable {
         from partition: Int32,
         offset: Int64,
         now: Int64,
+        wallClock: Int64? = nil,
         into released: inout [ReleasedEvent]
     ) -> ReorderOutcome {
-        add(StatusEventBox(event, encoded: encoded), from: partition, offset: offset, now: now, into: &released)
+        add(StatusEventBox(event, encoded: encoded), from: partition, offset: offset, now: now, wallClock: wallClock, into: &released)
     }
 
+    /// - Parameter wallClock: see ``PartitionReorderer/add(_:encoded:offset:now:wallClock:into:)``.
     @discardableResult
     mutating func add(
-        _ box: StatusEventBox, from partition: Int32, offset: Int64, now: Int64, into released: inout [ReleasedEvent]
+        _ box: StatusEventBox, from partition: Int32, offset: Int64, now: Int64, wallClock: Int64? = nil,
+        into released: inout [ReleasedEvent]
     ) -> ReorderOutcome {
         if partitions[partition] == nil { assign(partition, states: [:]) }
-        let outcome = partitions[partition]!.add(box, offset: offset, now: now, into: &released)
+        let outcome = partitions[partition]!.add(box, offset: offset, now: now, wallClock: wallClock, into: &released)
         enforceBound(into: &released)
         return outcome
     }
@@ -83,11 +86,6 @@ public struct Reorderer: Sendable {
     /// Offset to commit for a partition once all released events were accepted by the sinks.
     public mutating func committableOffset(_ partition: Int32) -> Int64? {
         partitions[partition]?.committableOffset()
-    }
-
-    /// The lowest offset still buffered in a partition.
-    public mutating func lowestBufferedOffset(_ partition: Int32) -> Int64? {
-        partitions[partition]?.lowestBufferedOffset()
     }
 
     /// Messages whose states expired since the last call, per partition.

@@ -11,6 +11,9 @@ final class ConsumerMetrics: Sendable {
     let earlyReleased = Counter(label: "statusrelay_consumer_early_released_events_total")
     let unranked = Counter(label: "statusrelay_consumer_unranked_events_total")
     let expiredStates = Counter(label: "statusrelay_consumer_expired_states_total")
+    /// HELP: Events whose receivedAt lay more than --max-event-time-ahead past the consumer's clock;
+    /// released with eventTimeImplausible, ordered at their partition's newest plausible event time.
+    let implausibleTimes = Counter(label: "statusrelay_consumer_implausible_event_time_total")
     let decodeErrors = Counter(label: "statusrelay_consumer_decode_errors_total")
     let deadLettered = Counter(label: "statusrelay_consumer_dead_lettered_total", dimensions: [("reason", "decode")])
     let buffered = Gauge(label: "statusrelay_consumer_buffered_events")
@@ -63,6 +66,7 @@ final class ConsumerMetrics: Sendable {
         add(earlyReleased, statistics.earlyReleased, previous.earlyReleased)
         add(unranked, statistics.unranked, previous.unranked)
         add(expiredStates, statistics.expiredStates, previous.expiredStates)
+        add(implausibleTimes, statistics.implausibleTimes, previous.implausibleTimes)
         buffered.record(count)
     }
 }

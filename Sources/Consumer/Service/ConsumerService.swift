@@ -260,6 +260,7 @@ public final class ConsumerService: Service, Sendable {
         }
         var highest: [Int32: Int64] = [:]
         let now = nowMilliseconds
+        let wallClock = PlausibilityClock.now()
         for record in records {
             guard assigned.contains(record.partition) else {
                 // Read before its partition was revoked: its next owner reads it again from the committed offset.
@@ -269,10 +270,14 @@ public final class ConsumerService: Service, Sendable {
                 // Records can arrive before the assignment notification: restore first.
                 try await assign([record.partition], in: &pipeline, jobs: jobs)
             }
-            highest[record.partition] = record.offset + 1
+            highest[record.partition] = record.offset.saturatingAdd(1)
             switch record.content {
             case .event(let box):
-                pipeline.reorderer.add(box, from: record.partition, offset: record.offset, now: now, into: &pipeline.pending)
+                pipeline.reorderer.add(
+                    box, from: record.partition, offset: record.offset, now: now,
+                    wallClock: PlausibilityClock.reference(wallClock: wallClock, recordTimestamp: record.timestampMs),
+                    into: &pipeline.pending
+                )
             case .undecodable(let message, let reason):
                 metrics.decodeErrors.increment()
                 logger.warning(

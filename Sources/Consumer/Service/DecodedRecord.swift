@@ -17,6 +17,8 @@ struct DecodedRecord: Sendable {
 
     var partition: Int32
     var offset: Int64
+    /// The record's Kafka timestamp, if any (see `PlausibilityClock`).
+    var timestampMs: Int64?
     var content: Content
 
     /// - Parameter summaryOnly: decode only the event's summary (the record is checked as fully
@@ -24,6 +26,7 @@ struct DecodedRecord: Sendable {
     init(_ message: KafkaConsumerMessage, summaryOnly: Bool = false) {
         partition = message.partition
         offset = message.offset
+        timestampMs = message.timestampMs
         do {
             let singleLine = Self.isSingleLine(message.value)
             if summaryOnly, singleLine {

@@ -12,8 +12,9 @@ public struct MessageState: Sendable, Hashable, Codable {
     /// `ReorderConfiguration.recentEventIDLimit`. Ids longer than 15 bytes are kept as their
     /// `idDigest`, which Swift stores inline: a state then costs one allocation, not one per id.
     public var recentEventIDs: [String]
-    /// Highest event time (`receivedAt`) released for the message; drives state retention. Nil in
-    /// states written before it existed (they are kept until a new event sets it).
+    /// The partition's newest event time when the message's latest released event arrived (at least
+    /// that event's own `receivedAt`); drives state retention. Nil in states written before it
+    /// existed (they are kept until a new event sets it).
     public var lastEventTime: Int64?
 
     public init(

@@ -179,7 +179,11 @@ public struct Replayer: Sendable {
                     do {
                         let event = try StatusEventCodec.decode(message.value)
                         // A constant clock: release depends on event time only (deterministic).
-                        reorderer.add(event, from: message.partition, offset: message.offset, now: 0, into: &pending)
+                        reorderer.add(
+                            event, from: message.partition, offset: message.offset, now: 0,
+                            wallClock: PlausibilityClock.reference(wallClock: PlausibilityClock.now(), recordTimestamp: message.timestampMs),
+                            into: &pending
+                        )
                     } catch {
                         result.undecodable += 1
                         logger.warning(
