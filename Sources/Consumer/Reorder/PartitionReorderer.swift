@@ -80,6 +80,11 @@ public struct PartitionReorderer: Sendable {
     public let topic: String
     public let partition: Int32
     public let configuration: ReorderConfiguration
+    /// The configuration's durations in milliseconds, converted once (they are read per event).
+    private let windowMilliseconds: Int64
+    private let idleGraceMilliseconds: Int64
+    private let stateRetentionMilliseconds: Int64?
+    private let maxEventTimeAheadMilliseconds: Int64?
 
     private var slots: [String: Int32] = [:]
     private var messages: [Message] = []
@@ -122,6 +127,10 @@ public struct PartitionReorderer: Sendable {
         self.topic = topic
         self.partition = partition
         self.configuration = configuration
+        windowMilliseconds = configuration.windowMilliseconds
+        idleGraceMilliseconds = configuration.idleGraceMilliseconds
+        stateRetentionMilliseconds = configuration.stateRetentionMilliseconds
+        maxEventTimeAheadMilliseconds = configuration.maxEventTimeAheadMilliseconds
         slots.reserveCapacity(states.count)
         messages.reserveCapacity(states.count)
         for (sid, state) in states {
@@ -202,7 +211,7 @@ public struct PartitionReorderer: Sendable {
 
         var time = event.receivedAt
         var isImplausible = false
-        if let wallClock, let ahead = configuration.maxEventTimeAheadMilliseconds, time > wallClock.saturatingAdd(ahead) {
+        if let wallClock, let ahead = maxEventTimeAheadMilliseconds, time > wallClock.saturatingAdd(ahead) {
             isImplausible = true
             statistics.implausibleTimes += 1
             // Ordered with the partition's newest plausible event, so it moves nothing.
@@ -226,7 +235,7 @@ public struct PartitionReorderer: Sendable {
             if let lastRank = messages[slot].state?.lastRank, rank <= lastRank {
                 emit(pending, slot: slot, late: true, into: &released)
                 outcome = .late
-            } else if messages[slot].buffered.isEmpty, configuration.windowMilliseconds == 0 || (isImplausible && maxEventTime == nil) {
+            } else if messages[slot].buffered.isEmpty, windowMilliseconds == 0 || (isImplausible && maxEventTime == nil) {
                 emit(pending, slot: slot, late: false, into: &released)
                 outcome = .released
             } else {
@@ -332,7 +341,7 @@ public struct PartitionReorderer: Sendable {
 
     /// Event times older than this are past the state retention; nil keeps every state.
     private var retentionCutoff: Int64? {
-        guard let retention = configuration.stateRetentionMilliseconds, let maxEventTime else { return nil }
+        guard let retention = stateRetentionMilliseconds, let maxEventTime else { return nil }
         return maxEventTime.saturatingSubtract(retention)
     }
 
@@ -365,9 +374,9 @@ public struct PartitionReorderer: Sendable {
 
     private mutating func currentWatermark(now: Int64) -> Int64? {
         guard let maxEventTime else { return watermark }
-        let quiet = isCaughtUp || now.saturatingSubtract(lastArrivalAt) >= configuration.idleGraceMilliseconds
+        let quiet = isCaughtUp || now.saturatingSubtract(lastArrivalAt) >= idleGraceMilliseconds
         let idle = quiet ? max(0, now.saturatingSubtract(maxEventTimeSeenAt)) : 0
-        let value = maxEventTime.saturatingSubtract(configuration.windowMilliseconds).saturatingAdd(idle)
+        let value = maxEventTime.saturatingSubtract(windowMilliseconds).saturatingAdd(idle)
         watermark = max(watermark ?? value, value)
         return watermark
     }

@@ -7,11 +7,18 @@ public enum ReportTimeSpec {
     /// Milliseconds since the Unix epoch, or nil when `text` is neither form.
     public static func parse(_ text: String, now: Int64) -> Int64? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if let days = parseDays(trimmed) { return now - days * 86_400_000 }
+        if let days = parseDays(trimmed) {
+            // `--since 99999999999999d` must be an error, not an overflow.
+            let (milliseconds, overflow) = days.multipliedReportingOverflow(by: 86_400_000)
+            let (time, underflow) = now.subtractingReportingOverflow(milliseconds)
+            return overflow || underflow ? nil : time
+        }
         if let duration = DurationFormat.parse(trimmed), trimmed.first?.isNumber == true,
             trimmed.contains(where: \.isLetter)
         {
-            return now - duration.milliseconds
+            guard duration.components.seconds < Int64.max / 1000 else { return nil }
+            let (time, underflow) = now.subtractingReportingOverflow(duration.milliseconds)
+            return underflow ? nil : time
         }
         return parseISO(trimmed)
     }
