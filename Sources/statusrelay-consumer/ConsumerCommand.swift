@@ -44,6 +44,10 @@ struct ConsumerCommand: AsyncParsableCommand {
     var stateTopic: String?
     @Option(name: .customLong("dead-letter-topic"), help: ArgumentHelp(ConsumerSettings.deadLetterTopic.help, valueName: "NAME"))
     var deadLetterTopic: String?
+    @Option(name: .customLong("dead-letter-max-bytes"), help: ArgumentHelp(ConsumerSettings.deadLetterMaxBytes.help, valueName: "BYTES"))
+    var deadLetterMaxBytes: String?
+    @Option(name: .customLong("stall-timeout"), help: ArgumentHelp(ConsumerSettings.stallTimeout.help, valueName: "DURATION"))
+    var stallTimeout: String?
     @Flag(name: .customLong("create-topic"), help: ArgumentHelp(ConsumerSettings.createTopic.help))
     var createTopic = false
     @Option(name: .customLong("topic-partitions"), help: ArgumentHelp(ConsumerSettings.topicPartitions.help, valueName: "N"))
@@ -119,6 +123,8 @@ struct ConsumerCommand: AsyncParsableCommand {
         flags.set("max-event-time-ahead", maxEventTimeAhead)
         flags.set("state-topic", stateTopic)
         flags.set("dead-letter-topic", deadLetterTopic)
+        flags.set("dead-letter-max-bytes", deadLetterMaxBytes)
+        flags.set("stall-timeout", stallTimeout)
         flags.set("create-topic", createTopic)
         flags.set("topic-partitions", topicPartitions)
         flags.set("admin-listen", adminListen)

@@ -194,7 +194,7 @@ struct SinkLogicTests {
         var json = StatusEventCodec.encode(event)
         json.removeLast()
         json += Array(#","fromANewerIngress":"kept"}"#.utf8)
-        let record = KafkaConsumerMessage(topic: "t", partition: 1, offset: 9, key: nil, value: json, headers: [], timestampMs: nil)
+        let record = KafkaConsumerMessage(topic: "t", partition: 1, offset: 9, key: Array("SM1".utf8), value: json, headers: [], timestampMs: nil)
         guard case .event(let box) = DecodedRecord(record, summaryOnly: summaryOnly).content else {
             Issue.record("not decoded")
             return
@@ -215,7 +215,7 @@ struct SinkLogicTests {
         #expect(changed.summary.status == "delivered")
 
         let pretty = Array(String(decoding: json, as: UTF8.self).replacingOccurrences(of: ",", with: ",\n").utf8)
-        let prettyRecord = KafkaConsumerMessage(topic: "t", partition: 1, offset: 10, key: nil, value: pretty, headers: [], timestampMs: nil)
+        let prettyRecord = KafkaConsumerMessage(topic: "t", partition: 1, offset: 10, key: Array("SM1".utf8), value: pretty, headers: [], timestampMs: nil)
         guard case .event(let prettyBox) = DecodedRecord(prettyRecord, summaryOnly: summaryOnly).content else {
             Issue.record("pretty JSON not decoded")
             return
@@ -230,7 +230,7 @@ struct SinkLogicTests {
         let json = Array(text.replacingOccurrences(of: #""params":{"#, with: #""params":{"Bad":7,"#).utf8)
         let record = KafkaConsumerMessage(topic: "t", partition: 1, offset: 9, key: nil, value: json, headers: [], timestampMs: nil)
         func reason(_ summaryOnly: Bool) -> String? {
-            guard case .undecodable(_, let reason) = DecodedRecord(record, summaryOnly: summaryOnly).content else { return nil }
+            guard case .undecodable(_, let reason, _) = DecodedRecord(record, summaryOnly: summaryOnly).content else { return nil }
             return reason
         }
         #expect(reason(true)?.contains("params.Bad") == true)

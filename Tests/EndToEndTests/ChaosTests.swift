@@ -53,4 +53,9 @@ struct ChaosTests {
         let result = try await Self.run("broker-freeze", duration: 20)
         #expect((result["answers"] as? [String: Int])?.keys.sorted() == ["200"])
     }
+
+    @Test("hostile records in the topic and a NUL byte through the ingress: stored or dead-lettered, nothing stops")
+    func poisonRecords() async throws {
+        _ = try await Self.run("poison-records")
+    }
 }

@@ -19,6 +19,11 @@ enum ReferenceEventDecoder {
             guard let value = root[key]?.stringValue else { throw invalid("\(key) is missing or not a string") }
             return value
         }
+        // Added with MessageSidRule (issue 16): a bounded sid, after the type check.
+        func sid(_ value: String) throws(WebhookError) -> String {
+            guard MessageSidRule.accepts(value) else { throw invalid("messageSid must be 1 to 64 ASCII letters, digits, '_' or '-'") }
+            return value
+        }
         func optionalString(_ value: JSONValue?, _ key: String) throws(WebhookError) -> String? {
             switch value {
             case nil, .null?: return nil
@@ -81,7 +86,7 @@ enum ReferenceEventDecoder {
         return StatusEvent(
             schemaVersion: version,
             id: try string("id"),
-            messageSid: try string("messageSid"),
+            messageSid: try sid(string("messageSid")),
             accountSid: try string("accountSid"),
             messagingServiceSid: try optionalString(root["messagingServiceSid"], "messagingServiceSid"),
             status: try string("status"),

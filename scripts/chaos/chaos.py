@@ -12,7 +12,7 @@ when the ingress is killed between the ack and the answer; those must then be in
 Every topic record must be a callback the load generator sent.
 
 Scenarios: broker-freeze, broker-kill, ingress-kill, consumer-kill, rebalance, postgres-down,
-http-storm, http-slow, spool-full. `--scenario all` runs them in order.
+http-storm, http-slow, spool-full, poison-records. `--scenario all` runs them in order.
 Environment (scripts/chaos.sh and scripts/test.sh export it): STATUSRELAY_BIN_DIR, STATUSRELAY_TANSU,
 STATUSRELAY_PG_BIN. Exit status 0 only when every scenario passed. --json FILE writes the summary.
 """
@@ -32,11 +32,12 @@ import time
 import urllib.request
 from urllib.parse import urlencode
 
-from confluent_kafka import Consumer as KConsumer, TopicPartition
+from confluent_kafka import Consumer as KConsumer, Producer as KProducer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 from twilio.request_validator import RequestValidator
 
 TOKEN = "chaos" + "0" * 27
+POISON_HEADER = "chaos-poison"
 RANK = {"queued": 1, "sent": 3, "delivered": 4, "read": 5}
 
 
@@ -262,6 +263,10 @@ def read_topic(brokers, topic, timeout=60):
                 break
             continue
         last_message = time.monotonic()
+        if m.offset() + 1 >= ends[m.partition()]:
+            remaining.discard(m.partition())
+        if any(k == POISON_HEADER for k, _ in (m.headers() or [])):
+            continue  # written by the poison-records scenario, checked there
         records += 1
         try:
             e = json.loads(m.value())
@@ -270,8 +275,6 @@ def read_topic(brokers, topic, timeout=60):
             events.setdefault((e["messageSid"], e["status"]), set()).add(e["id"])
         except Exception as error:  # noqa: BLE001 - any unreadable record is a problem
             problems.append(f"unreadable record at {m.partition()}/{m.offset()}: {error!r}")
-        if m.offset() + 1 >= ends[m.partition()]:
-            remaining.discard(m.partition())
     c.close()
     if remaining:
         problems.append(f"could not read partitions {sorted(remaining)} to their end")
@@ -465,7 +468,7 @@ class Scenario:
             log(f"{self.name}: {len(extra)} callbacks on the topic without a 200 (published, answer lost)")
         for name, rows_fn in sinks:
             rows, sink_problems = self.wait_sink(rows_fn, topic_ids)
-            sink_ids = set(rows)
+            sink_ids = {i for i in rows if not i.startswith("poison-")}
             ok &= self.check(f"{name}: rows = topic events (by event id)", sink_ids == topic_ids,
                              f"{len(sink_ids)} rows, {len(topic_ids)} events, missing {len(topic_ids - sink_ids)}, "
                              f"unexpected {len(sink_ids - topic_ids)}")
@@ -772,6 +775,101 @@ def probe_retry_after(port, load):
     return None
 
 
+def poison_event(event_id, sid, **extra):
+    event = {"schemaVersion": 1, "id": event_id, "messageSid": sid, "accountSid": "AC" + "0" * 32, "status": "sent",
+             "statusRank": 3, "receivedAt": int(time.time() * 1000), "source": "status-callback",
+             "params": {"MessageSid": sid, "MessageStatus": "sent"}}
+    event.update(extra)
+    return json.dumps(event, separators=(",", ":"))
+
+
+def inject_poison(s, load):
+    """Writes issue 16's hostile records straight to the topic, and sends a signed callback carrying a
+    NUL byte through the ingress. Returns (dead-letter records expected, poison event ids to be stored)."""
+    producer = KProducer({"bootstrap.servers": s.brokers, "message.max.bytes": 2_000_000})
+    poison = [(POISON_HEADER, b"1")]
+    sid = "SM" + "%032x" % random.getrandbits(128)
+    keyed = poison_event("poison-mis-keyed", sid)
+    number = poison_event("poison-number", "SM" + "%032x" % random.getrandbits(128)).replace('"schemaVersion"', '"aFutureMember":1e999999,"schemaVersion"')
+    nul_sid = "SM" + "%032x" % random.getrandbits(128)
+    nul = poison_event("poison-nul", nul_sid, **{"from": "before\x00after"})
+    long_sid = "SM" + "ab" * 1500
+    records = [
+        (b"SMgarbage", b"x" * 1_000_000),  # larger than the dead-letter topic takes as is
+        (sid.encode(), keyed.encode()),  # stored
+        (b"SMsomeoneelse", keyed.encode()),  # key is not its messageSid
+        (None, keyed.encode()),  # null key
+        (json.loads(number)["messageSid"].encode(), number.encode()),  # jsonb cannot hold 1e999999
+        (nul_sid.encode(), nul.encode()),  # text cannot hold NUL
+        (long_sid.encode(), poison_event("poison-long-sid", long_sid).encode()),  # too long for an index
+    ]
+    for key, value in records:
+        producer.produce(s.topic, key=key, value=value, headers=poison)
+    producer.flush(30)
+    # The same NUL through the ingress: a signed callback, accounted like the load's own.
+    callback_sid = "SM" + "%032x" % random.getrandbits(128)
+    pairs = [("AccountSid", load.account), ("MessageSid", callback_sid), ("MessageStatus", "sent"),
+             ("ChannelStatusMessage", "before\x00after"), ("From", "before\x00after"), ("ApiVersion", "2010-04-01")]
+    request = urllib.request.Request(load.url, data=urlencode(pairs).encode(), method="POST", headers={
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Twilio-Signature": RequestValidator(TOKEN).compute_signature(load.url, dict(pairs))})
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        status = answer.status
+    with load.lock:
+        load.sent[(callback_sid, "sent")] = status
+    s.check("signed callback with a NUL byte answered 200", status == 200, str(status))
+    return 4, {"poison-mis-keyed", "poison-number", "poison-nul"}
+
+
+def dead_letters(brokers, topic, expected, timeout=60):
+    c = KConsumer({"bootstrap.servers": brokers, "group.id": "chaos-dlq-%d" % random.getrandbits(32),
+                   "enable.auto.commit": False, "auto.offset.reset": "earliest", "fetch.message.max.bytes": 2_000_000})
+    c.subscribe([topic])
+    found = []
+    deadline = time.monotonic() + timeout
+    while len(found) < expected and time.monotonic() < deadline:
+        m = c.poll(0.5)
+        if m is not None and not m.error():
+            found.append({k: (v or b"").decode(errors="replace") for k, v in (m.headers() or [])} | {"size": len(m.value() or b"")})
+    c.close()
+    return found
+
+
+def scenario_poison_records(s, a):
+    """Hostile records in the topic under load (1 MB of garbage, mis-keyed and null-keyed copies, a number jsonb
+    cannot hold, a 3,002-character sid, NUL bytes also through the ingress): each is stored or dead-lettered with
+    its reason, and PostgreSQL and SQLite end with exactly the accepted callbacks."""
+    s.start_broker()
+    s.create_topics()
+    s.start_ingress()
+    pg = PG(a.pg_bin, s.dir)
+    url = pg.start()
+    try:
+        s.start_consumer([url, f"sqlite:{s.dir}/events.sqlite"])
+        load = Load(s.ingress_port, a.rate, seed=10).start(a.duration)
+        time.sleep(a.duration * 0.3)
+        expected_dead, stored = inject_poison(s, load)
+        load.wait()
+        sinks = [("postgres", pg.rows), ("sqlite", lambda: sqlite_rows(f"{s.dir}/events.sqlite"))]
+        ok = s.account(load, sinks)
+        for name, rows_fn in sinks:
+            rows, _ = rows_fn()
+            held = {i for i in rows if i.startswith("poison-")}
+            ok &= s.check(f"{name}: stores the hostile events it can", held == stored, f"{sorted(held)}")
+        dead = dead_letters(s.brokers, s.topic + ".dlq", expected_dead)
+        kinds = sorted(d.get("statusrelay-dlq-kind", "?") for d in dead)
+        ok &= s.check("dead-letter topic holds the records that cannot be handled",
+                      kinds == ["key_mismatch", "key_mismatch", "undecodable", "undecodable"], f"{kinds}")
+        big = [d for d in dead if d.get("statusrelay-dlq-original-size") == "1000000"]
+        ok &= s.check("the 1 MB record was dead-lettered truncated",
+                      len(big) == 1 and big[0].get("statusrelay-dlq-truncated") == "true" and big[0]["size"] < 1_000_000,
+                      f"{[(d.get('statusrelay-dlq-source'), d['size']) for d in dead]}")
+        return ok
+    finally:
+        s.cleanup()
+        pg.stop()
+
+
 SCENARIOS = {
     "broker-freeze": scenario_broker_freeze,
     "broker-kill": scenario_broker_kill,
@@ -782,6 +880,7 @@ SCENARIOS = {
     "http-storm": scenario_http_storm,
     "http-slow": scenario_http_slow,
     "spool-full": scenario_spool_full,
+    "poison-records": scenario_poison_records,
 }
 
 

@@ -6,7 +6,8 @@ import StatusRelayCore
 
 /// The consumer's admin HTTP endpoints (`--admin-listen`):
 /// - `GET /healthz`: 200 while the pipeline runs, 503 once it stopped;
-/// - `GET /readyz`: 200 when started and every sink accepts writes, else 503 with the reason;
+/// - `GET /readyz`: 200 when started, every sink accepts writes and no partition is stalled (records
+///   read but no committed progress for `--stall-timeout`), else 503 with the reason;
 /// - `GET /metrics`: Prometheus text exposition.
 public enum ConsumerAdminServer {
     /// Builds the admin server as a `Service` for the consumer's `ServiceGroup`.
@@ -29,7 +30,14 @@ public enum ConsumerAdminServer {
                 return text(.ok, "ready: partitions \(snapshot.assignedPartitions)\n")
             }
             let reason =
-                !snapshot.started ? "starting" : snapshot.stopped ? "stopped" : !snapshot.sinksHealthy ? "sink unavailable" : "not ready"
+                !snapshot.started
+                ? "starting"
+                : snapshot.stopped
+                    ? "stopped"
+                    : !snapshot.sinksHealthy
+                        ? "sink unavailable"
+                        : !snapshot.stalledPartitions.isEmpty
+                            ? "no committed progress on partitions \(snapshot.stalledPartitions)" : "not ready"
             return text(.serviceUnavailable, "not ready: \(reason)\n")
         }
         router.get("metrics") { _, _ -> Response in

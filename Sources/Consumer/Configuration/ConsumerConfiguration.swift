@@ -75,8 +75,13 @@ public struct ConsumerConfiguration: Sendable {
             tickInterval: try resolver.required(ConsumerSettings.tickInterval),
             deadLetterTopic: try resolver.optional(ConsumerSettings.deadLetterTopic) ?? "\(topic).dlq",
             shutdownGracePeriod: try resolver.required(ConsumerSettings.shutdownTimeout),
-            commitInterval: try resolver.required(ConsumerSettings.commitInterval)
+            commitInterval: try resolver.required(ConsumerSettings.commitInterval),
+            deadLetterMaxBytes: try resolver.required(ConsumerSettings.deadLetterMaxBytes),
+            stallTimeout: try resolver.required(ConsumerSettings.stallTimeout)
         )
+        if service.stallTimeout <= .zero {
+            throw ConfigurationError(code: .invalidValue, setting: "stall-timeout", message: "must be positive")
+        }
         if service.tickInterval <= .zero {
             throw ConfigurationError(code: .invalidValue, setting: "tick-interval", message: "must be positive")
         }

@@ -39,7 +39,13 @@ public enum ConsumerSettings {
         "Compacted changelog topic of per-message state, one per consumer group (default: <topic>.state.<group>).")
     public static let deadLetterTopic = Setting<String>.string(
         "dead-letter-topic", env: "STATUSRELAY_DEAD_LETTER_TOPIC", default: nil,
-        "Topic for undecodable records and HTTP forwards that gave up (default: <topic>.dlq).")
+        "Topic for records the consumer cannot handle (undecodable, key not the messageSid, refused by a sink) and HTTP forwards that gave up (default: <topic>.dlq).")
+    public static let deadLetterMaxBytes = Setting<Int>.int(
+        "dead-letter-max-bytes", env: "STATUSRELAY_DEAD_LETTER_MAX_BYTES", default: 900_000, range: 4096...100_000_000,
+        "Largest dead-letter record (key, value and headers); a larger one goes with its payload truncated (headers say so). Keep below the producer's message.max.bytes.")
+    public static let stallTimeout = Setting<Duration>.duration(
+        "stall-timeout", env: "STATUSRELAY_STALL_TIMEOUT", default: .seconds(60),
+        "/readyz fails when a partition has records read but no committed progress for this long (keep it above the reorder window).")
     public static let createTopic = Setting<Bool>.bool(
         "create-topic", env: "STATUSRELAY_CREATE_TOPIC", default: false, "Create the source topic if missing.")
     public static let topicPartitions = Setting<Int>.int(

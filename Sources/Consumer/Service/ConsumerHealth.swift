@@ -12,18 +12,63 @@ public final class ConsumerHealth: Sendable {
         /// The pipeline loop ended (shutdown or failure).
         public var stopped = false
         public var lastError: String?
+        /// Owned partitions with records read but no committed progress for the stall timeout.
+        public var stalledPartitions: [Int32] = []
 
-        public var isReady: Bool { started && sinksHealthy && !stopped }
+        public var isReady: Bool { started && sinksHealthy && !stopped && stalledPartitions.isEmpty }
         public var isLive: Bool { !stopped }
     }
 
     private let state = Mutex(Snapshot())
+    private let progress = Mutex(ProgressWatch())
+    private let stallTimeoutMilliseconds = Atomic<Int64>(60_000)
+    private let clock = ContinuousClock()
+    private let epoch: ContinuousClock.Instant
 
-    public init() {}
+    public init() {
+        epoch = clock.now
+    }
 
-    public var snapshot: Snapshot { state.withLock { $0 } }
+    public var snapshot: Snapshot {
+        var snapshot = state.withLock { $0 }
+        let now = nowMilliseconds
+        let timeout = stallTimeoutMilliseconds.load(ordering: .relaxed)
+        snapshot.stalledPartitions = progress.withLock { $0.stalled(now: now, timeout: timeout) }
+        return snapshot
+    }
 
     func update(_ body: (inout Snapshot) -> Void) {
         state.withLock { body(&$0) }
+    }
+
+    /// How long a partition may stay behind without committed progress before `/readyz` fails.
+    func setStallTimeout(_ timeout: Duration) {
+        let (seconds, attoseconds) = timeout.components
+        stallTimeoutMilliseconds.store(seconds * 1000 + attoseconds / 1_000_000_000_000_000, ordering: .relaxed)
+    }
+
+    func recordRead(_ next: [Int32: Int64]) {
+        let now = nowMilliseconds
+        progress.withLock { watch in
+            for (partition, offset) in next { watch.read(partition, next: offset, now: now) }
+        }
+    }
+
+    func recordCommitted(_ offsets: [Int32: Int64]) {
+        let now = nowMilliseconds
+        progress.withLock { watch in
+            for (partition, offset) in offsets { watch.committed(partition, offset: offset, now: now) }
+        }
+    }
+
+    func forgetProgress(_ partitions: some Sequence<Int32>) {
+        progress.withLock { watch in
+            for partition in partitions { watch.forget(partition) }
+        }
+    }
+
+    private var nowMilliseconds: Int64 {
+        let (seconds, attoseconds) = (clock.now - epoch).components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 }

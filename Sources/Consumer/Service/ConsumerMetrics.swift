@@ -15,7 +15,15 @@ final class ConsumerMetrics: Sendable {
     /// released with eventTimeImplausible, ordered at their partition's newest plausible event time.
     let implausibleTimes = Counter(label: "statusrelay_consumer_implausible_event_time_total")
     let decodeErrors = Counter(label: "statusrelay_consumer_decode_errors_total")
-    let deadLettered = Counter(label: "statusrelay_consumer_dead_lettered_total", dimensions: [("reason", "decode")])
+    /// Records and events set aside, by why: `decode` (undecodable), `key_mismatch` (key is not the
+    /// event's messageSid), `sink_rejected` (a sink refuses the event for good).
+    let deadLetteredUndecodable = Counter(label: "statusrelay_consumer_dead_lettered_total", dimensions: [("reason", "decode")])
+    let deadLetteredKeyMismatch = Counter(label: "statusrelay_consumer_dead_lettered_total", dimensions: [("reason", "key_mismatch")])
+    let deadLetteredRejected = Counter(label: "statusrelay_consumer_dead_lettered_total", dimensions: [("reason", "sink_rejected")])
+    /// Dead-letter records sent with their payload truncated to fit.
+    let deadLetterTruncated = Counter(label: "statusrelay_consumer_dead_letter_truncated_total")
+    /// Records the dead-letter topic refused even truncated (or dead-lettering is disabled): logged and skipped.
+    let deadLetterDropped = Counter(label: "statusrelay_consumer_dead_letter_dropped_total")
     let buffered = Gauge(label: "statusrelay_consumer_buffered_events")
     let commits = Counter(label: "statusrelay_consumer_commits_total")
     let commitErrors = Counter(label: "statusrelay_consumer_commit_errors_total")
@@ -23,6 +31,14 @@ final class ConsumerMetrics: Sendable {
     let stateErrors = Counter(label: "statusrelay_consumer_state_write_errors_total")
     let batchSize = Recorder(label: "statusrelay_consumer_batch_events", aggregate: true)
     let sinkPaused = Gauge(label: "statusrelay_consumer_paused")
+
+    func deadLettered(_ kind: DeadLetterRecord.Kind) -> Counter {
+        switch kind {
+        case .undecodable: deadLetteredUndecodable
+        case .keyMismatch: deadLetteredKeyMismatch
+        case .rejected: deadLetteredRejected
+        }
+    }
 
     private struct PerKey: Sendable {
         var lag: [Int32: Gauge] = [:]

@@ -17,6 +17,11 @@ import Synchronization
 /// commit. A failing sink is retried with backoff while the partitions are paused. On revoke the
 /// partition's buffered work is dropped uncommitted; its next owner restores the state and re-reads.
 ///
+/// Nothing one record carries stops a partition: a record that does not decode, or whose key is not
+/// its event's messageSid, and an event a sink refuses for good (``SinkError/Code/rejected``) go to
+/// the dead-letter topic with the reason, in a form that fits (``DeadLetterRecord``), and the rest
+/// goes on. `/readyz` fails while a partition makes no committed progress (``ConsumerHealth``).
+///
 /// Run it in a `ServiceGroup` after the `KafkaConsumer` and `KafkaProducer` it uses (the group stops
 /// services in reverse order, so this one flushes and commits before the consumer leaves the group).
 public final class ConsumerService: Service, Sendable {
@@ -42,6 +47,7 @@ public final class ConsumerService: Service, Sendable {
     private let clock = ContinuousClock()
     private let epoch: ContinuousClock.Instant
     private let handOverPolicy: HandOverPolicy
+    private let deadLetters: DeadLetterPublisher
 
     /// - Parameters:
     ///   - producer: for the dead-letter topic; nil disables dead-lettering.
@@ -66,6 +72,11 @@ public final class ConsumerService: Service, Sendable {
         self.logger = logger
         self.epoch = clock.now
         self.handOverPolicy = HandOverPolicy(maxBatchSize: configuration.maxBatchSize)
+        self.deadLetters = DeadLetterPublisher(
+            producer: producer, topic: configuration.deadLetterTopic, maxBytes: configuration.deadLetterMaxBytes,
+            metrics: metrics, logger: logger
+        )
+        health.setStallTimeout(configuration.stallTimeout)
     }
 
     private var nowMilliseconds: Int64 {
@@ -259,6 +270,12 @@ public final class ConsumerService: Service, Sendable {
             assigned.insert(topicPartition.partition)
         }
         var highest: [Int32: Int64] = [:]
+        for record in records where assigned.contains(record.partition) {
+            highest[record.partition] = max(highest[record.partition] ?? 0, record.offset.saturatingAdd(1))
+        }
+        // Before the records are handled: a record that cannot be (dead-letter topic down) must show
+        // as a partition making no progress.
+        health.recordRead(highest)
         let now = nowMilliseconds
         let wallClock = PlausibilityClock.now()
         for record in records {
@@ -270,7 +287,6 @@ public final class ConsumerService: Service, Sendable {
                 // Records can arrive before the assignment notification: restore first.
                 try await assign([record.partition], in: &pipeline, jobs: jobs)
             }
-            highest[record.partition] = record.offset.saturatingAdd(1)
             switch record.content {
             case .event(let box):
                 pipeline.reorderer.add(
@@ -278,15 +294,15 @@ public final class ConsumerService: Service, Sendable {
                     wallClock: PlausibilityClock.reference(wallClock: wallClock, recordTimestamp: record.timestampMs),
                     into: &pipeline.pending
                 )
-            case .undecodable(let message, let reason):
+            case .undecodable(let message, let reason, let kind):
                 metrics.decodeErrors.increment()
                 logger.warning(
-                    "skipping undecodable record",
+                    kind == .keyMismatch ? "dead-lettering a record whose key is not its messageSid" : "skipping undecodable record",
                     metadata: [
                         "partition": "\(message.partition)", "offset": "\(message.offset)", "error": "\(reason)",
                     ]
                 )
-                try await deadLetter(message, reason: reason)
+                try await deadLetter(message, reason: reason, kind: kind)
                 pipeline.reorderer.markDone(partition: message.partition, offset: message.offset)
             }
             if handOverPolicy.afterRelease(pending: pipeline.pending.count) {
@@ -300,14 +316,39 @@ public final class ConsumerService: Service, Sendable {
         }
     }
 
-    private func deadLetter(_ message: KafkaConsumerMessage, reason: String) async throws {
-        guard let producer, let topic = configuration.deadLetterTopic, !topic.isEmpty else { return }
-        var headers = message.headers
-        headers.append(KafkaHeader(key: "statusrelay-dlq-reason", string: String(reason.prefix(500))))
-        headers.append(KafkaHeader(key: "statusrelay-dlq-source", string: "\(message.topic)/\(message.partition)/\(message.offset)"))
-        let record = KafkaProducerMessage(topic: topic, key: message.key, value: message.value, headers: headers, partition: nil)
-        try await retrying("dead-letter") { _ = try await producer.send(record) }
-        metrics.deadLettered.increment()
+    private func deadLetter(_ message: KafkaConsumerMessage, reason: String, kind: DeadLetterRecord.Kind) async throws {
+        let source = DeadLetterRecord.Source(topic: message.topic, partition: message.partition, offset: message.offset)
+        let headers = message.headers
+        try await retrying("dead-letter") {
+            try await self.deadLetters.publish(
+                key: message.key, value: message.value, originalHeaders: headers, kind: kind, reason: reason, source: source
+            )
+        }
+        metrics.deadLettered(kind).increment()
+    }
+
+    /// An event `sink` refuses for good: dead-lettered (as the record it was read from), not retried.
+    private func deadLetter(_ released: ReleasedEvent, refusedBy sink: String, error: SinkError, reason: String) async throws {
+        let source = DeadLetterRecord.Source(topic: released.topic, partition: released.partition, offset: released.offset)
+        logger.error(
+            "sink refuses an event; dead-lettering it",
+            metadata: [
+                "sink": "\(sink)", "event_id": "\(released.summary.id.prefix(100))", "source": "\(source.topic)/\(source.partition)/\(source.offset)",
+                "error": "\(reason)",
+            ]
+        )
+        let extra = [
+            KafkaHeader(key: "statusrelay-dlq-sink", string: sink),
+            KafkaHeader(key: "statusrelay-event-id", string: released.summary.id),
+        ]
+        let value = released.eventJSON
+        try await retrying("dead-letter") {
+            try await self.deadLetters.publish(
+                key: Array(released.summary.messageSid.utf8), value: value, kind: .rejected,
+                reason: "\(sink): \(reason)", source: source, extra: extra
+            )
+        }
+        metrics.deadLettered(.rejected).increment()
     }
 
     private func assign(_ partitions: [Int32], in pipeline: inout Pipeline, jobs: BoundedAsyncQueue<WriteJob>) async throws {
@@ -341,6 +382,7 @@ public final class ConsumerService: Service, Sendable {
             return kept.isEmpty ? nil : .records(kept)
         }
         positions.withLock { positions in for partition in partitions { positions[partition] = nil } }
+        health.forgetProgress(partitions)
         let owned = pipeline.reorderer.partitions.keys.sorted()
         health.update { $0.assignedPartitions = owned }
         logger.info(
@@ -411,7 +453,11 @@ public final class ConsumerService: Service, Sendable {
                 for partition in job.forgetCommitted { lastCommitted[partition] = nil }
                 if !job.batch.isEmpty {
                     metrics.batchSize.record(job.batch.count)
-                    try await onEverySink("write", events: job.batch.count) { try await $0.write(job.batch) }
+                    try await onEverySink("write", events: job.batch.count) { sink in
+                        try await SinkWriteIsolation.write(job.batch[...], to: sink) { released, error, reason in
+                            try await self.deadLetter(released, refusedBy: sink.name, error: error, reason: reason)
+                        }
+                    }
                 }
                 if let checkpoint = job.checkpoint {
                     // What the checkpoint commits must be durable in every sink first.
@@ -448,7 +494,9 @@ public final class ConsumerService: Service, Sendable {
         do {
             try await consumer.commit(offsets)
             metrics.commits.increment()
-            return Dictionary(offsets.map { ($0.partition, $0.offset) }) { $1 }
+            let committed = Dictionary(offsets.map { ($0.partition, $0.offset) }) { $1 }
+            health.recordCommitted(committed)
+            return committed
         } catch {
             // Usually a rebalance in progress; the next checkpoint retries, and an uncommitted offset
             // only means re-reading events the sinks and state already hold.

@@ -12,7 +12,8 @@ public struct ConsumerServiceConfiguration: Sendable {
     /// waits up to this long on top of the window. Default 50 ms.
     /// Flag `--tick-interval`, env `STATUSRELAY_TICK_INTERVAL`.
     public var tickInterval: Duration
-    /// Where undecodable records go, with the reason in a header. Default `<topic>.dlq`; nil disables.
+    /// Where records the consumer cannot handle go (undecodable, key not the event's messageSid,
+    /// refused by a sink), with the reason in headers (``DeadLetterRecord``). Default `<topic>.dlq`.
     /// Flag `--dead-letter-topic`, env `STATUSRELAY_DEAD_LETTER_TOPIC`.
     public var deadLetterTopic: String?
     /// First and longest wait between retries of a failing sink or state write. Defaults 200 ms / 10 s.
@@ -30,6 +31,15 @@ public struct ConsumerServiceConfiguration: Sendable {
     /// (one per message changed in the interval) and more re-reading after a crash. Default 1 s.
     /// Flag `--commit-interval`, env `STATUSRELAY_COMMIT_INTERVAL`.
     public var commitInterval: Duration
+    /// Largest dead-letter record (key, value and headers). A record that does not fit is
+    /// dead-lettered with its value (and key) truncated and headers saying so (``DeadLetterRecord``).
+    /// Keep it below the producer's `message.max.bytes` (librdkafka default 1,000,000). Default 900,000.
+    /// Flag `--dead-letter-max-bytes`, env `STATUSRELAY_DEAD_LETTER_MAX_BYTES`.
+    public var deadLetterMaxBytes: Int
+    /// `/readyz` fails when a partition has records read but its committed offset has not moved for
+    /// this long (a sink or the dead-letter topic failing without end). Keep it above the reorder
+    /// window. Default 60 s. Flag `--stall-timeout`, env `STATUSRELAY_STALL_TIMEOUT`.
+    public var stallTimeout: Duration
 
     public init(
         topic: String = "twilio.message-status",
@@ -42,7 +52,9 @@ public struct ConsumerServiceConfiguration: Sendable {
         shutdownGracePeriod: Duration = .seconds(10),
         lagInterval: Duration = .seconds(5),
         readAhead: Int = 10_000,
-        commitInterval: Duration = .seconds(1)
+        commitInterval: Duration = .seconds(1),
+        deadLetterMaxBytes: Int = 900_000,
+        stallTimeout: Duration = .seconds(60)
     ) {
         self.topic = topic
         self.reorder = reorder
@@ -55,5 +67,7 @@ public struct ConsumerServiceConfiguration: Sendable {
         self.lagInterval = lagInterval
         self.readAhead = readAhead
         self.commitInterval = commitInterval
+        self.deadLetterMaxBytes = max(DeadLetterRecord.minimumBytes, deadLetterMaxBytes)
+        self.stallTimeout = stallTimeout
     }
 }

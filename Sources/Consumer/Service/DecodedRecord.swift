@@ -12,7 +12,7 @@ struct DecodedRecord: Sendable {
     enum Content: Sendable {
         case event(StatusEventBox)
         /// Kept whole for the dead-letter topic.
-        case undecodable(KafkaConsumerMessage, reason: String)
+        case undecodable(KafkaConsumerMessage, reason: String, kind: DeadLetterRecord.Kind)
     }
 
     var partition: Int32
@@ -27,19 +27,36 @@ struct DecodedRecord: Sendable {
         partition = message.partition
         offset = message.offset
         timestampMs = message.timestampMs
+        let box: StatusEventBox
         do {
             let singleLine = Self.isSingleLine(message.value)
             if summaryOnly, singleLine {
                 let summary = try StatusEventCodec.decodeSummary(message.value)
-                content = .event(StatusEventBox(summary: summary, encoded: message.value))
+                box = StatusEventBox(summary: summary, encoded: message.value)
             } else {
                 // A record spanning lines is encoded again for the sinks, so it needs every field.
                 let event = try StatusEventCodec.decode(message.value)
-                content = .event(StatusEventBox(event, encoded: singleLine ? message.value : nil))
+                box = StatusEventBox(event, encoded: singleLine ? message.value : nil)
             }
         } catch {
-            content = .undecodable(message, reason: "\(error)")
+            content = .undecodable(message, reason: "\(error)", kind: .undecodable)
+            return
         }
+        // Ordering and deduplication are per partition: an event must be in its message's partition,
+        // which only its key (the MessageSid) puts it in.
+        if let problem = Self.keyProblem(message.key, messageSid: box.summary.messageSid) {
+            content = .undecodable(message, reason: problem, kind: .keyMismatch)
+            return
+        }
+        content = .event(box)
+    }
+
+    /// Why `key` is not the event's MessageSid, or nil when it is.
+    static func keyProblem(_ key: [UInt8]?, messageSid: String) -> String? {
+        guard let key else { return "record key is null, not the event's messageSid \"\(messageSid)\"" }
+        if key.elementsEqual(messageSid.utf8) { return nil }
+        let shown = String(decoding: key.prefix(64), as: UTF8.self).debugDescription
+        return "record key \(shown)\(key.count > 64 ? "… (\(key.count) bytes)" : "") is not the event's messageSid \"\(messageSid)\""
     }
 
     /// JSON lines need the object on one line; a producer may have pretty-printed it.

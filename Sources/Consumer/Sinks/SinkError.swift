@@ -1,7 +1,9 @@
 /// An error from a sink: creating it from its URL, starting it, or writing a batch.
 ///
 /// ``isRetriable`` tells the consumer service whether to retry the same batch with backoff (and
-/// pause consumption meanwhile) or to stop.
+/// pause consumption meanwhile). ``Code/rejected`` says the destination refuses the data itself:
+/// the service then isolates the refused events (``rejectedEvents``, or by splitting the batch) and
+/// dead-letters them, and the rest of the batch goes on.
 public struct SinkError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable {
@@ -10,6 +12,7 @@ public struct SinkError: Error, Sendable, CustomStringConvertible {
             case unavailable
             case timedOut = "timed_out"
             case writeFailed = "write_failed"
+            case rejected
             case migrationFailed = "migration_failed"
             case deadLetterFailed = "dead_letter_failed"
             case notStarted = "not_started"
@@ -29,6 +32,9 @@ public struct SinkError: Error, Sendable, CustomStringConvertible {
         public static let timedOut = Code(.timedOut)
         /// The destination rejected the write.
         public static let writeFailed = Code(.writeFailed)
+        /// The destination refuses the data itself (a PostgreSQL data or constraint error, a record
+        /// Kafka will not take): writing the same events again can never succeed. Not retriable.
+        public static let rejected = Code(.rejected)
         /// The schema migrations failed.
         public static let migrationFailed = Code(.migrationFailed)
         /// An event had to be dead-lettered but the dead-letter topic did not accept it. Retriable.
@@ -48,13 +54,24 @@ public struct SinkError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// Whether writing the same batch again may succeed.
     public var isRetriable: Bool
+    /// With ``Code/rejected``: the positions in the batch of the events the destination refused, each
+    /// with its reason, when the sink knows them (every other event of the batch was stored). Empty
+    /// when the sink cannot tell which events it refused: the consumer then splits the batch.
+    public var rejectedEvents: [Int: String]
+    /// The error the destination or its client library raised (e.g. a `PSQLError`, a `KafkaError`).
+    public var underlying: (any Error)?
 
-    public init(code: Code, sink: String, message: String, isRetriable: Bool? = nil) {
+    public init(
+        code: Code, sink: String, message: String, isRetriable: Bool? = nil, rejectedEvents: [Int: String] = [:],
+        underlying: (any Error)? = nil
+    ) {
         self.code = code
         self.sink = sink
         self.message = message
         self.isRetriable =
             isRetriable ?? [Code.unavailable, .timedOut, .deadLetterFailed].contains(code)
+        self.rejectedEvents = rejectedEvents
+        self.underlying = underlying
     }
 
     public var description: String {

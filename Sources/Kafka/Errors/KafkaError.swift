@@ -48,23 +48,29 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
     public var isRetriable: Bool
     /// Whether the client is unusable and must be recreated.
     public var isFatal: Bool
+    /// Whether the record itself is refused (too large, invalid, for an invalid topic): producing
+    /// the same record again can never succeed, so a caller must set it aside instead of retrying.
+    /// Classified in one place, from the librdkafka error (see `RDKafkaError.isPermanent`).
+    public var isPermanent: Bool
     /// The librdkafka error name (e.g. `_MSG_TIMED_OUT`), when the error came from librdkafka.
     public var librdkafkaName: String?
 
     public init(
-        code: Code, message: String, isRetriable: Bool = false, isFatal: Bool = false, librdkafkaName: String? = nil
+        code: Code, message: String, isRetriable: Bool = false, isFatal: Bool = false, isPermanent: Bool = false,
+        librdkafkaName: String? = nil
     ) {
         self.code = code
         self.message = message
         self.isRetriable = isRetriable
         self.isFatal = isFatal
+        self.isPermanent = isPermanent
         self.librdkafkaName = librdkafkaName
     }
 
     public var description: String {
         var text = "KafkaError.\(code): \(message)"
         if let librdkafkaName { text += " [\(librdkafkaName)]" }
-        if isFatal { text += " (fatal)" } else if isRetriable { text += " (retriable)" }
+        if isFatal { text += " (fatal)" } else if isRetriable { text += " (retriable)" } else if isPermanent { text += " (permanent)" }
         return text
     }
 

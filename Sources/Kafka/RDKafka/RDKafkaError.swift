@@ -13,6 +13,7 @@ enum RDKafkaError {
             message: "\(context): \(description)",
             isRetriable: isRetriable(error),
             isFatal: code == .fatal,
+            isPermanent: isPermanent(error),
             librdkafkaName: String(cString: rd_kafka_err2name(error))
         )
     }
@@ -26,6 +27,7 @@ enum RDKafkaError {
             message: "\(context): \(String(cString: rd_kafka_error_string(error)))",
             isRetriable: rd_kafka_error_is_retriable(error) != 0 || isRetriable(code),
             isFatal: rd_kafka_error_is_fatal(error) != 0,
+            isPermanent: isPermanent(code),
             librdkafkaName: String(cString: rd_kafka_error_name(error))
         )
     }
@@ -99,6 +101,20 @@ enum RDKafkaError {
             RD_KAFKA_RESP_ERR_KAFKA_STORAGE_ERROR, RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS,
             RD_KAFKA_RESP_ERR_FETCH_SESSION_ID_NOT_FOUND, RD_KAFKA_RESP_ERR_OFFSET_NOT_AVAILABLE,
             RD_KAFKA_RESP_ERR__WAIT_COORD, RD_KAFKA_RESP_ERR__IN_PROGRESS, RD_KAFKA_RESP_ERR__PREV_IN_PROGRESS:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Errors that refuse the record itself: producing the same record again can never succeed
+    /// (too large for the client or the broker, malformed, or for a topic name the broker rejects).
+    /// Every other error is an outage or a configuration the operator can fix, so it is retried.
+    static func isPermanent(_ error: rd_kafka_resp_err_t) -> Bool {
+        switch error {
+        case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE,
+            RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE, RD_KAFKA_RESP_ERR_INVALID_MSG, RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE,
+            RD_KAFKA_RESP_ERR_INVALID_RECORD, RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION, RD_KAFKA_RESP_ERR__INVALID_ARG:
             return true
         default:
             return false

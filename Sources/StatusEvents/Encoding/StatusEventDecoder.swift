@@ -437,6 +437,7 @@ struct StatusEventDecoder {
         if notesHaveNonString { throw Self.invalid("notes has a non-string element") }
         guard let id else { throw Self.invalid("id is missing or not a string") }
         guard let messageSid else { throw Self.invalid("messageSid is missing or not a string") }
+        guard MessageSidRule.accepts(messageSid) else { throw Self.invalid(MessageSidRule.problem) }
         guard let accountSid else { throw Self.invalid("accountSid is missing or not a string") }
         try checkOptionalString(.messagingServiceSid, "messagingServiceSid")
         guard let status else { throw Self.invalid("status is missing or not a string") }

@@ -231,9 +231,13 @@ public final class HTTPForwardSink: EventSink {
             KafkaHeader(key: "statusrelay-sequence", string: String(released.sequence)),
             KafkaHeader(key: "statusrelay-late", string: released.late ? "true" : "false"),
         ]
-        let message = KafkaProducerMessage(
-            topic: topic, key: Array(released.summary.messageSid.utf8), value: ReleasedEventJSON.record(released),
-            headers: headers
+        // An event near the topic's size limit plus these headers may not fit the dead-letter topic.
+        let message = DeadLetterRecord.truncatingValue(
+            of: KafkaProducerMessage(
+                topic: topic, key: Array(released.summary.messageSid.utf8), value: ReleasedEventJSON.record(released),
+                headers: headers
+            ),
+            maxBytes: DeadLetterRecord.defaultMaxBytes
         )
         do {
             if let admin, !deadLetterTopics.withLock({ $0.contains(topic) }) {

@@ -9,6 +9,11 @@ import StatusEvents
 /// `statusrelay-sequence` and `statusrelay-late`. A message's records are produced one after the
 /// other (each awaited), so they keep their order in the partition; messages proceed in parallel.
 /// `write` returns after every record was acknowledged (acks=all). Delivery is at least once.
+///
+/// A record Kafka refuses for good (``KafkaError/isPermanent``: larger than `message.max.bytes`,
+/// invalid) does not stop the others: `write` produces the rest of the batch, then throws
+/// ``SinkError/Code/rejected`` naming the refused events, which the consumer dead-letters. Any other
+/// failure is retriable and the batch is written again.
 public final class KafkaSink: EventSink {
     public struct Configuration: Sendable {
         /// Messages produced in parallel within a batch. Default 512.
@@ -55,37 +60,63 @@ public final class KafkaSink: EventSink {
     public func write(_ batch: [ReleasedEvent]) async throws {
         guard !batch.isEmpty else { return }
         var order: [String] = []
-        var byMessage: [String: [ReleasedEvent]] = [:]
-        for released in batch {
+        var byMessage: [String: [Int]] = [:]
+        for (index, released) in batch.enumerated() {
             let sid = released.summary.messageSid
             if byMessage[sid] == nil { order.append(sid) }
-            byMessage[sid, default: []].append(released)
+            byMessage[sid, default: []].append(index)
         }
         let limit = max(1, configuration.maxConcurrency)
+        // Records Kafka refuses (too large, invalid): the others are produced, these are reported.
+        var rejected: [Int: String] = [:]
+        var firstRefusal: KafkaError?
         do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            try await withThrowingTaskGroup(of: Refusals.self) { group in
                 var running = 0
+                func collect(_ refusals: Refusals) {
+                    rejected.merge(refusals.reasons) { $1 }
+                    firstRefusal = firstRefusal ?? refusals.first
+                }
                 for sid in order {
                     if running >= limit {
-                        try await group.next()
+                        if let refusals = try await group.next() { collect(refusals) }
                         running -= 1
                     }
-                    let events = byMessage[sid]!
+                    let indices = byMessage[sid]!
                     group.addTask {
-                        for released in events {
-                            _ = try await self.producer.send(self.message(for: released))
+                        var refusals = Refusals()
+                        for index in indices {
+                            do {
+                                _ = try await self.producer.send(self.message(for: batch[index]))
+                            } catch let error as KafkaError where error.isPermanent {
+                                refusals.reasons[index] = "\(error)"
+                                refusals.first = refusals.first ?? error
+                            }
                         }
+                        return refusals
                     }
                     running += 1
                 }
-                try await group.waitForAll()
+                for try await refusals in group { collect(refusals) }
             }
         } catch let error as KafkaError {
             throw SinkError(
-                code: error.isRetriable || !error.isFatal ? .unavailable : .writeFailed, sink: name,
-                message: "producing to \(topic): \(error)", isRetriable: !error.isFatal
+                code: .unavailable, sink: name, message: "producing to \(topic): \(error)", isRetriable: true, underlying: error
             )
         }
+        if !rejected.isEmpty {
+            throw SinkError(
+                code: .rejected, sink: name,
+                message: "Kafka refused \(rejected.count) of \(batch.count) records for \(topic): \(firstRefusal.map { "\($0)" } ?? "")",
+                isRetriable: false, rejectedEvents: rejected, underlying: firstRefusal
+            )
+        }
+    }
+
+    /// The records of one message Kafka refused, by position in the batch.
+    private struct Refusals: Sendable {
+        var reasons: [Int: String] = [:]
+        var first: KafkaError?
     }
 
     public func shutdown() async throws {}

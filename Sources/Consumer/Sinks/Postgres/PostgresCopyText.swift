@@ -3,6 +3,10 @@ import PostgresNIO
 /// Rows in PostgreSQL's `COPY … FROM STDIN` text format: tab-separated columns, one line per row,
 /// `\N` for NULL, and backslash, tab, newline and carriage return escaped with a backslash.
 ///
+/// PostgreSQL text cannot hold NUL: a text column gets U+FFFD in its place (the columns are for
+/// queries; the event's exact bytes are in `payload`). The payload goes in the form `jsonb` can
+/// hold (``PostgresJSONB``).
+///
 /// The sink stages each batch with COPY instead of a multi-row `INSERT … VALUES`: no statement of
 /// fourteen thousand parameters to build, parse and plan per thousand rows.
 struct PostgresCopyText: SinkRowWriter {
@@ -22,9 +26,10 @@ struct PostgresCopyText: SinkRowWriter {
         value.withUTF8 { append(escaping: $0) }
     }
 
-    mutating func text(utf8 bytes: [UInt8]) {
+    mutating func eventJSON(_ bytes: [UInt8]) {
         separator()
-        bytes.withUnsafeBufferPointer { append(escaping: $0) }
+        let stored = PostgresJSONB.canHold(bytes) ? bytes : PostgresJSONB.stringLiteral(bytes)
+        stored.withUnsafeBufferPointer { append(escaping: $0) }
     }
 
     mutating func integer(_ value: Int64?) {
@@ -60,6 +65,11 @@ struct PostgresCopyText: SinkRowWriter {
             case UInt8(ascii: "\t"): escaped = UInt8(ascii: "t")
             case UInt8(ascii: "\n"): escaped = UInt8(ascii: "n")
             case UInt8(ascii: "\r"): escaped = UInt8(ascii: "r")
+            case 0:
+                buffer.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start..<index])))
+                buffer.writeBytes([0xEF, 0xBF, 0xBD])
+                start = index + 1
+                continue
             default: continue
             }
             buffer.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start..<index])))

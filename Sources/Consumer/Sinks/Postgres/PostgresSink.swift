@@ -8,8 +8,14 @@ import Synchronization
 /// Each batch (or part of one, below) is one transaction: the events are copied (`COPY … FROM
 /// STDIN`) into a temporary staging table, moved with `INSERT … SELECT … ON CONFLICT (event_id) DO
 /// NOTHING RETURNING event_id`, and the events that were new are folded into one guarded
-/// `message_status` upsert per message (staged the same way). Connection problems and timeouts throw a retriable
-/// ``SinkError``; writing the batch again is safe.
+/// `message_status` upsert per message (staged the same way). Connection problems, timeouts and
+/// transient server errors throw a retriable ``SinkError``; writing the batch again is safe. An error
+/// by which PostgreSQL refuses the data (see ``PostgresErrorClass``) throws ``SinkError/Code/rejected``:
+/// the consumer then splits the batch to find the refused events and dead-letters them.
+///
+/// Whatever an event carries is stored: a NUL in a text column becomes U+FFFD (PostgreSQL text
+/// cannot hold NUL), and a payload `jsonb` cannot hold (`\u0000`, a number beyond `numeric`) is
+/// stored as a jsonb string of the event's exact JSON text (``PostgresJSONB``).
 ///
 /// A large batch is split by MessageSid into up to `writeConcurrency` parts written at once, each in
 /// its own transaction on its own connection, so PostgreSQL works on several cores (``lanes(of:concurrency:)``).
@@ -300,25 +306,8 @@ public final class PostgresSink: EventSink {
         }, operation)
     }
 
-    /// Server errors are retriable only for transient classes (connection, resources, shutdown,
-    /// serialization); every client-side failure (connection lost or refused, pool) is retriable.
+    /// See ``PostgresErrorClass``.
     static func sinkError(_ error: any Error) -> SinkError {
-        if let error = error as? SinkError { return error }
-        if let error = error as? PSQLError {
-            if error.code == .server {
-                let state = error.serverInfo?[.sqlState] ?? ""
-                let message = error.serverInfo?[.message] ?? ""
-                let transient = ["08", "53", "57", "40", "55P03", "58"].contains { state.hasPrefix($0) }
-                return SinkError(
-                    code: transient ? .unavailable : .writeFailed, sink: "postgres",
-                    message: "server error \(state): \(message)", isRetriable: transient
-                )
-            }
-            return SinkError(code: .unavailable, sink: "postgres", message: "connection: \(error.code)", isRetriable: true)
-        }
-        if error is CancellationError {
-            return SinkError(code: .timedOut, sink: "postgres", message: "cancelled", isRetriable: true)
-        }
-        return SinkError(code: .unavailable, sink: "postgres", message: "\(error)", isRetriable: true)
+        PostgresErrorClass.sinkError(error)
     }
 }

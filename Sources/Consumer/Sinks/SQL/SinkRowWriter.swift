@@ -2,8 +2,8 @@
 /// SQLite statement's bindings or a line of PostgreSQL `COPY` text. A nil value is SQL NULL.
 protocol SinkRowWriter {
     mutating func text(_ value: String?)
-    /// Text already encoded as UTF-8 (the event JSON).
-    mutating func text(utf8 bytes: [UInt8])
+    /// The event JSON object, UTF-8 (the `payload` column).
+    mutating func eventJSON(_ bytes: [UInt8])
     mutating func integer(_ value: Int64?)
     mutating func boolean(_ value: Bool)
 }
@@ -25,7 +25,7 @@ extension SinkRowWriter {
         text(released.topic)
         integer(Int64(released.partition))
         integer(released.offset)
-        text(utf8: released.eventJSON)
+        eventJSON(released.eventJSON)
     }
 
     /// A `message_status` row, in ``SinkSQL/statusColumns`` order.

@@ -36,7 +36,7 @@ struct SQLiteRowBinder: SinkRowWriter {
         }
     }
 
-    mutating func text(utf8 bytes: [UInt8]) {
+    mutating func eventJSON(_ bytes: [UInt8]) {
         index += 1
         bytes.withUnsafeBufferPointer { buffer in
             _ = sqlite3_bind_text(handle, index, buffer.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }, Int32(buffer.count), Self.transient)
