@@ -73,6 +73,10 @@ struct IngressCommand: AsyncParsableCommand {
     var maxBodySize: String?
     @Option(name: .customLong(S.maxHeaderSize.name), help: ArgumentHelp(S.maxHeaderSize.help, valueName: "size"))
     var maxHeaderSize: String?
+    @Option(name: .customLong(S.maxFormParameters.name), help: ArgumentHelp(S.maxFormParameters.help, valueName: "n"))
+    var maxFormParameters: String?
+    @Option(name: .customLong(S.maxBatchEvents.name), help: ArgumentHelp(S.maxBatchEvents.help, valueName: "n"))
+    var maxBatchEvents: String?
     @Option(name: .customLong(S.maxConcurrentRequests.name), help: ArgumentHelp(S.maxConcurrentRequests.help, valueName: "n"))
     var maxConcurrentRequests: String?
     @Option(name: .customLong(S.maxRequestsPerSecond.name), help: ArgumentHelp(S.maxRequestsPerSecond.help, valueName: "rate"))
@@ -134,6 +138,8 @@ struct IngressCommand: AsyncParsableCommand {
         flags.set(S.forceSpool.name, forceSpool.map { String($0) })
         flags.set(S.maxBodySize.name, maxBodySize)
         flags.set(S.maxHeaderSize.name, maxHeaderSize)
+        flags.set(S.maxFormParameters.name, maxFormParameters)
+        flags.set(S.maxBatchEvents.name, maxBatchEvents)
         flags.set(S.maxConcurrentRequests.name, maxConcurrentRequests)
         flags.set(S.maxRequestsPerSecond.name, maxRequestsPerSecond)
         flags.set(S.rateLimitBurst.name, rateLimitBurst)

@@ -26,21 +26,41 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Events decoded and encoded per round for the codec figures (0 skips them).")
         var codecIterations = 200_000
 
+        @Option(help: "Requests per round for each worst-case (hostile) request; 0 skips them.")
+        var hostileIterations = 200
+
         @Flag(help: "Print one JSON object instead of text.")
         var json = false
 
         func run() throws {
             let report = WebhookBenchmark.run(iterations: iterations)
             let codec = codecIterations > 0 ? EventCodecBenchmark.run(iterations: codecIterations) : nil
+            let hostile = hostileIterations > 0 ? HostileRequestBenchmark.run(iterations: hostileIterations) : nil
             if json {
                 var fields = #""iterations":\#(report.iterations),"ns_per_callback":\#(report.nanosecondsPerCallback),"cpu_ns_per_callback":\#(report.cpuNanosecondsPerCallback),"callbacks_per_second":\#(Int(report.callbacksPerSecond)),"event_bytes":\#(report.eventBytes)"#
                 if let codec {
                     fields += #","codec_iterations":\#(codec.iterations),"decode_ns_per_event":\#(codec.nanosecondsPerDecode),"decode_cpu_ns_per_event":\#(codec.cpuNanosecondsPerDecode),"encode_ns_per_event":\#(codec.nanosecondsPerEncode),"encode_cpu_ns_per_event":\#(codec.cpuNanosecondsPerEncode),"codec_event_bytes":\#(codec.eventBytes)"#
                 }
+                if let hostile {
+                    let rows = hostile.rows.map { row in
+                        #"{"name":"\#(row.name)","body_bytes":\#(row.bodyBytes),"cpu_ns_per_request":\#(row.cpuNanosecondsPerRequest),"ratio":\#(row.ratio),"ratio_to_signing":\#(row.ratioToSigning)}"#
+                    }
+                    let worst = hostile.rows.max { $0.ratio < $1.ratio }
+                    fields += #","hostile_typical_cpu_ns":\#(hostile.typicalCPUNanoseconds),"hostile_signing_cpu_ns":\#(hostile.signingCPUNanoseconds)"#
+                    fields += #","hostile_worst_cpu_ns":\#(worst?.cpuNanosecondsPerRequest ?? 0),"hostile_worst_ratio":\#(worst?.ratio ?? 0),"hostile_worst_ratio_to_signing":\#(worst?.ratioToSigning ?? 0)"#
+                    fields += #","hostile":[\#(rows.joined(separator: ","))]"#
+                }
                 print("{" + fields + "}")
             } else {
                 print(report)
                 if let codec { print(codec) }
+                if let hostile {
+                    print(
+                        "worst-case requests (CPU up to the answer) vs a typical callback's whole pipeline (\((hostile.typicalCPUNanoseconds / 10).rounded() / 100) µs) "
+                            + "and signing one 64 KiB parameter (\((hostile.signingCPUNanoseconds / 10).rounded() / 100) µs):"
+                    )
+                    for row in hostile.rows { print("  \(row)") }
+                }
             }
         }
     }

@@ -3,7 +3,9 @@
 
 Sends --count generated requests (random bytes, truncated and huge bodies, broken percent-encoding,
 invalid UTF-8, header floods, wrong methods/paths/content types, signed-but-invalid callbacks, signature
-bypass attempts) mixed with valid signed callbacks, plus slow-loris connections, and checks:
+bypass attempts, parameter floods in the costliest sort orders, replays with a repeated parameter, ambiguous
+repeated fields, oversized and invalid Event Streams batches) mixed with valid signed callbacks, plus slow-loris
+connections, and checks:
   - every answer is one the spec allows for that case (see EXPECTED), never a 5xx except as listed;
   - the ingress process stays alive and /healthz answers;
   - its RSS stays bounded (sampled from /proc/PID/status);
@@ -62,6 +64,14 @@ EXPECTED = {
     "bypass_forwarded_rfc7239_untrusted": {403},
     "bypass_alternate_host": {403},
     "bypass_case_changed_name": {403},
+    # Issue 16: bounded work before the signature, one event per signed form, bounded batches.
+    "param_flood_descending": {413},
+    "params_long_prefix_unsigned": {403},
+    "valid_replayed_repeated": {200},
+    "signed_ambiguous_core": {400},
+    "es_batch_flood": {413},
+    "es_batch_invalid": {400},
+    "es_batch_mixed": {200},
 }
 
 WEIGHTS = {
@@ -74,6 +84,8 @@ WEIGHTS = {
     "bypass_added_param": 2, "bypass_changed_value": 2, "bypass_fragment_in_signed_url": 2,
     "bypass_forwarded_host_untrusted": 2, "bypass_forwarded_rfc7239_untrusted": 2, "bypass_alternate_host": 2,
     "bypass_case_changed_name": 2,
+    "param_flood_descending": 0.5, "params_long_prefix_unsigned": 1, "valid_replayed_repeated": 3,
+    "signed_ambiguous_core": 2, "es_batch_flood": 0.5, "es_batch_invalid": 1, "es_batch_mixed": 2,
 }
 
 # Cases after which the connection is not reusable (the parser state is unknown).
@@ -190,6 +202,41 @@ class Generator:
             return self.request(b"", method=rng.choice(["GET", "PUT", "DELETE", "PATCH"]), content_type=None), None, False
         if case == "unknown_path":
             return self.request(b"a=b", path=rng.choice(["/", "/twilio", "/twilio/message-status/x", "/admin", "/%2e%2e/etc"])), None, False
+        if case == "param_flood_descending":
+            # The issue's probe: ~12,000 names in descending order in 60 KiB; refused before any sort.
+            body = "&".join("%x" % (0x3000 - i) for i in range(12000))
+            return self.request(body.encode(), base64.b64encode(self.random_bytes(20)).decode()), None, False
+        if case == "params_long_prefix_unsigned":
+            # Within the parameter limit, names sharing a 200-byte prefix, descending: still cheap, then 403.
+            body = "&".join("%s%05d=v" % ("n" * 200, 250 - i) for i in range(rng.randrange(100, 250)))
+            return self.request(body.encode(), base64.b64encode(self.random_bytes(20)).decode()), None, False
+        if case == "valid_replayed_repeated":
+            # A signed callback with a repeated identical parameter appended verifies and is the same event.
+            sid, status, pairs = self.callback()
+            sig = twilio_sign(self.token, self.signing_url, pairs)
+            return self.request((urlencode(pairs) + "&To=%2B15558675310").encode(), sig), (sid, status), False
+        if case == "signed_ambiguous_core":
+            # Signed over both values: which status holds would depend on arrival order, so it is refused.
+            _, status, pairs = self.callback()
+            other = "failed" if status != "failed" else "delivered"
+            pairs = pairs + [(rng.choice(["MessageStatus", "To"]), other)]
+            return self.request(urlencode(pairs).encode(), twilio_sign(self.token, self.signing_url, pairs)), None, False
+        if case in ("es_batch_flood", "es_batch_invalid", "es_batch_mixed"):
+            key = None
+            if case == "es_batch_flood":
+                elements = ["{}"] * 10000
+            elif case == "es_batch_invalid":
+                elements = [rng.choice(["{}", "1", '"x"', '{"type":"com.twilio.voice.call.completed"}'])
+                            for _ in range(rng.randrange(1, 200))]
+            else:
+                sid = self.sid()
+                status = rng.choice(["sent", "delivered", "undelivered"])
+                valid = json.dumps({"specversion": "1.0", "type": "com.twilio.messaging.message." + status, "source": "/fuzz",
+                                    "id": "EZ" + sid[2:], "data": {"messageSid": sid, "accountSid": self.account,
+                                                                   "messageStatus": status.upper()}})
+                elements = ["{}"] * rng.randrange(1, 50) + [valid] + ["[]"] * rng.randrange(0, 50)
+                key = (sid, status)
+            return self.event_streams("[" + ",".join(elements) + "]"), key, False
         if case in ("signed_missing_field", "signed_invalid_field"):
             _, _, pairs = self.callback()
             if case == "signed_missing_field":
@@ -204,6 +251,14 @@ class Generator:
                 pairs = [(n, bad if n == field else v) for n, v in pairs]
             return self.request(urlencode(pairs).encode(), twilio_sign(self.token, self.signing_url, pairs)), None, False
         return self.bypass(case)
+
+    def event_streams(self, body):
+        """A signed Event Streams request: the URL carries bodySHA256 and is signed alone."""
+        body = body.encode()
+        path = self.args.event_streams_path + "?bodySHA256=" + hashlib.sha256(body).hexdigest()
+        base = self.args.public_url.rstrip("/") if self.args.public_url else f"http://{self.host}:{self.port}"
+        sig = base64.b64encode(hmac.new(self.token.encode(), (base + path).encode(), hashlib.sha1).digest()).decode()
+        return self.request(body, sig, content_type="application/json", path=path)
 
     def bypass(self, case):
         """A genuinely signed callback, altered. The reference library must reject each variant too."""
@@ -550,6 +605,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", required=True, help="where the ingress listens, http://127.0.0.1:PORT")
     parser.add_argument("--path", default="/twilio/message-status")
+    parser.add_argument("--event-streams-path", default="/twilio/event-streams")
     parser.add_argument("--public-url", help="the ingress's --public-url, if configured")
     parser.add_argument("--token", required=True)
     parser.add_argument("--count", type=int, default=100_000)

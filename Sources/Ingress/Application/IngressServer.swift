@@ -98,7 +98,7 @@ public final class IngressServer: Sendable {
                     configuration: .init(publicBaseURL: configuration.publicURL, trustedProxies: configuration.trustedProxies)
                 ),
                 callbackNormalizer: StatusCallbackNormalizer(nodeId: configuration.nodeID),
-                eventStreamsNormalizer: EventStreamsNormalizer(nodeId: configuration.nodeID),
+                eventStreamsNormalizer: EventStreamsNormalizer(nodeId: configuration.nodeID, maxEvents: configuration.webhookLimits.maxBatchEvents),
                 publisher: publisher,
                 metrics: metrics,
                 readiness: ReadinessProbe(spool: spool) { await producer.isBrokerReachable(timeout: .milliseconds(500)) },

@@ -1,6 +1,7 @@
 import Foundation
 public import Kafka
 public import Logging
+public import StatusEvents
 public import StatusRelayCore
 
 /// The resolved configuration of one ingress. Each field's flag, env var and default are in
@@ -30,6 +31,9 @@ public struct IngressConfiguration: Sendable {
     public var publisher: EventPublisher.Configuration = .init()
     public var maxBodySize: Int = 64 << 10
     public var maxHeaderSize: Int = 16 << 10
+    /// What one request may cost before its signature is checked (`--max-form-parameters`,
+    /// `--max-batch-events`).
+    public var webhookLimits: WebhookLimits = WebhookLimits()
     public var maxConcurrentRequests: Int = 0
     /// Callbacks per second across the process before 429; 0 disables (default).
     public var maxRequestsPerSecond: Double = 0
@@ -94,6 +98,10 @@ public struct IngressConfiguration: Sendable {
         )
         maxBodySize = try resolver.required(S.maxBodySize)
         maxHeaderSize = try resolver.required(S.maxHeaderSize)
+        webhookLimits = WebhookLimits(
+            maxFormParameters: try resolver.required(S.maxFormParameters),
+            maxBatchEvents: try resolver.required(S.maxBatchEvents)
+        )
         maxConcurrentRequests = try resolver.required(S.maxConcurrentRequests)
         maxRequestsPerSecond = try resolver.required(S.maxRequestsPerSecond)
         rateLimitBurst = try resolver.required(S.rateLimitBurst)

@@ -1,4 +1,5 @@
 public import Kafka
+import StatusEvents
 public import StatusRelayCore
 
 /// Every `statusrelay-ingress` setting: flag `--<name>`, env var, YAML key `<name>`, default.
@@ -51,6 +52,12 @@ public enum IngressSettings {
         "max-body-size", env: "STATUSRELAY_MAX_BODY_SIZE", default: 64 << 10, "Largest accepted request body; larger gets 413.")
     public static let maxHeaderSize = Setting<Int>.byteSize(
         "max-header-size", env: "STATUSRELAY_MAX_HEADER_SIZE", default: 16 << 10, "Largest accepted request header section.")
+    public static let maxFormParameters = Setting<Int>.int(
+        "max-form-parameters", env: "STATUSRELAY_MAX_FORM_PARAMETERS", default: WebhookLimits.defaultMaxFormParameters, range: 1...Int.max,
+        "Most parameters in a form callback (Twilio sends 10-20); more gets 413 before the signature is checked.")
+    public static let maxBatchEvents = Setting<Int>.int(
+        "max-batch-events", env: "STATUSRELAY_MAX_BATCH_EVENTS", default: WebhookLimits.defaultMaxBatchEvents, range: 1...Int.max,
+        "Most events in an Event Streams batch; more gets 413 before the signature is checked.")
     public static let maxConcurrentRequests = Setting<Int>.int(
         "max-concurrent-requests", env: "STATUSRELAY_MAX_CONCURRENT_REQUESTS", default: 0,
         "Callbacks processed at once before answering 429; 0 disables the limit.")

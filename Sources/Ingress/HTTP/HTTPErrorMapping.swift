@@ -59,6 +59,8 @@ enum HTTPErrorMapping {
             rejection.isSignatureFailure = true
         case .unsupportedMediaType:
             rejection.status = .unsupportedMediaType
+        case .tooManyParameters, .tooManyEvents:
+            rejection.status = .contentTooLarge
         case .malformedBody, .missingField, .invalidField, .unsupportedEventType, .invalidRequestURL:
             rejection.status = .badRequest
         case .invalidConfiguration:

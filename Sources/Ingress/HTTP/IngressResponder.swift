@@ -133,13 +133,17 @@ public struct IngressResponder: HTTPResponder {
         )
         let webhook = try WebhookRequest(
             url: url, signature: signature, signatureSettings: request.headers[Self.signatureSettingsHeader],
-            contentType: contentType, body: body
+            contentType: contentType, body: body, limits: configuration.webhookLimits
         )
         _ = try dependencies.verifier.verify(webhook)
 
         let receivedAt = Self.nowMilliseconds()
         let idempotencyToken = request.headers[Self.idempotencyHeader]
         let homeRegion = request.headers[Self.homeRegionHeader]
+        let origin = DeadLetterRecord.Origin(
+            topic: configuration.effectiveDeadLetterTopic, route: route, requestID: context.id, nodeID: configuration.nodeID,
+            receivedAt: receivedAt
+        )
         if route == .form {
             let event: StatusEvent
             do {
@@ -148,8 +152,9 @@ public struct IngressResponder: HTTPResponder {
                 )
             } catch {
                 try await deadLetter(
-                    raw: body, contentType: contentType, key: webhook.parameters.first("MessageSid"), error: error,
-                    route: route, receivedAt: receivedAt, context: context
+                    DeadLetterRecord.form(
+                        raw: body, contentType: contentType, key: webhook.parameters.first("MessageSid"), error: error, origin: origin
+                    )
                 )
                 throw error
             }
@@ -161,47 +166,45 @@ public struct IngressResponder: HTTPResponder {
         let outcome = try dependencies.eventStreamsNormalizer.normalize(
             body: body, idempotencyToken: idempotencyToken, homeRegion: homeRegion, receivedAt: receivedAt
         )
-        for rejection in outcome.rejections {
-            let element = Array(rejection.element.utf8)
-            let key = StatusEventsJSONKey.messageSid(in: rejection.element)
-            try await deadLetter(
-                raw: element, contentType: "application/json", key: key, error: rejection.error,
-                route: route, receivedAt: receivedAt, context: context
-            )
+        // Every rejected element of the batch in one record.
+        if let record = DeadLetterRecord.batch(outcome.rejections, origin: origin) {
+            try await deadLetter(record)
         }
         if outcome.events.isEmpty, let first = outcome.rejections.first {
             throw first.error
         }
-        var spooled = 0
-        for event in outcome.events {
-            if try await dependencies.publisher.publish(Self.record(for: event, topic: configuration.topic)) == .spool { spooled += 1 }
-        }
+        let spooled = try await publishConcurrently(outcome.events, topic: configuration.topic)
         return Self.json(
             .ok,
             "{\"status\":\"accepted\",\"accepted\":\(outcome.events.count),\"rejected\":\(outcome.rejections.count),\"spooled\":\(spooled)}"
         )
     }
 
-    /// Publishes a signed callback that failed normalization to the dead-letter topic, raw.
-    private func deadLetter(
-        raw: [UInt8], contentType: String?, key: String?, error: WebhookError, route: Route, receivedAt: Int64, context: Context
-    ) async throws {
-        let configuration = dependencies.configuration
-        var headers: [SpoolRecord.Header] = [
-            .init(key: "statusrelay_reason", value: Array(error.reason.utf8)),
-            .init(key: "statusrelay_route", value: Array(route.rawValue.utf8)),
-            .init(key: "statusrelay_request_id", value: Array(context.id.utf8)),
-            .init(key: "statusrelay_node_id", value: Array(configuration.nodeID.utf8)),
-            .init(key: "statusrelay_received_at", value: Array(String(receivedAt).utf8)),
-            .init(key: "statusrelay_message", value: Array(error.message.utf8)),
-        ]
-        if let field = error.field { headers.append(.init(key: "statusrelay_field", value: Array(field.utf8))) }
-        if let detail = error.detail { headers.append(.init(key: "statusrelay_detail", value: Array(detail.utf8))) }
-        if let contentType { headers.append(.init(key: "content-type", value: Array(contentType.utf8))) }
-        let record = SpoolRecord(
-            topic: configuration.effectiveDeadLetterTopic, key: key.map { Array($0.utf8) }, value: raw, headers: headers,
-            timestampMs: receivedAt
-        )
+    /// Publishes a batch's events at once, so a batch costs about one publish's latency rather
+    /// than one per event (the consumer orders each message's events by lifecycle anyway).
+    /// Returns how many went to the spool; throws the first failure once all have finished.
+    private func publishConcurrently(_ events: [StatusEvent], topic: String) async throws -> Int {
+        let publisher = dependencies.publisher
+        return try await withThrowingTaskGroup(of: EventPublisher.Path.self) { group in
+            for event in events {
+                let record = Self.record(for: event, topic: topic)
+                group.addTask { try await publisher.publish(record) }
+            }
+            var spooled = 0
+            var failure: (any Error)?
+            while let result = await group.nextResult() {
+                switch result {
+                case .success(let path): if path == .spool { spooled += 1 }
+                case .failure(let error): failure = failure ?? error
+                }
+            }
+            if let failure { throw failure }
+            return spooled
+        }
+    }
+
+    /// Publishes a signed request that failed normalization to the dead-letter topic.
+    private func deadLetter(_ record: SpoolRecord) async throws {
         do {
             _ = try await dependencies.publisher.publish(record)
             dependencies.metrics.deadLettered.increment()
@@ -279,16 +282,5 @@ public struct IngressResponder: HTTPResponder {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
-    }
-}
-
-/// Best-effort MessageSid extraction from a rejected Event Streams element, for the dead-letter key.
-enum StatusEventsJSONKey {
-    static func messageSid(in element: String) -> String? {
-        guard let range = element.range(of: "\"messageSid\"") else { return nil }
-        let rest = element[range.upperBound...].drop { $0 == " " || $0 == ":" }
-        guard rest.first == "\"" else { return nil }
-        let value = rest.dropFirst().prefix { $0 != "\"" }
-        return value.isEmpty || value.count > 64 ? nil : String(value)
     }
 }

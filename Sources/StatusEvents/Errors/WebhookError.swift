@@ -17,6 +17,8 @@ public struct WebhookError: Error, Sendable, Hashable, CustomStringConvertible {
             case bodyHashMismatch = "body_hash_mismatch"
             case unsupportedMediaType = "unsupported_media_type"
             case malformedBody = "malformed_body"
+            case tooManyParameters = "too_many_parameters"
+            case tooManyEvents = "too_many_events"
             case missingField = "missing_field"
             case invalidField = "invalid_field"
             case unsupportedEventType = "unsupported_event_type"
@@ -47,6 +49,12 @@ public struct WebhookError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let unsupportedMediaType = Code(.unsupportedMediaType)
         /// The body cannot be decoded; `detail` says why (e.g. `invalid_percent_escape`). HTTP 400.
         public static let malformedBody = Code(.malformedBody)
+        /// A form body with more parameters than `WebhookLimits.maxFormParameters`; found while
+        /// parsing, before anything is sorted or the signature is checked. HTTP 413.
+        public static let tooManyParameters = Code(.tooManyParameters)
+        /// An Event Streams batch with more elements than `WebhookLimits.maxBatchEvents`; found
+        /// before the signature is checked. HTTP 413.
+        public static let tooManyEvents = Code(.tooManyEvents)
         /// A required field is absent; `field` names it. HTTP 400.
         public static let missingField = Code(.missingField)
         /// A required field is present but malformed; `field` names it. HTTP 400.

@@ -1,7 +1,9 @@
 /// The byte-level form decoder behind `FormParameters.parse`. Works on a contiguous buffer and
 /// only copies segments that contain `%` or `+`.
 enum FormDecoder {
-    static func parse(_ body: UnsafeBufferPointer<UInt8>) throws(WebhookError) -> FormParameters {
+    /// - Throws: `tooManyParameters` as soon as the body holds more than `maxParameters`
+    ///   parameters (nothing more is decoded), `malformedBody` for a bad escape or invalid UTF-8.
+    static func parse(_ body: UnsafeBufferPointer<UInt8>, maxParameters: Int) throws(WebhookError) -> FormParameters {
         var parameters: [FormParameters.Parameter] = []
         parameters.reserveCapacity(16)
         let count = body.count
@@ -27,6 +29,7 @@ enum FormDecoder {
             switch byte {
             case UInt8(ascii: "&"):
                 if index > segmentStart {
+                    guard parameters.count < maxParameters else { throw tooManyParameters(maxParameters) }
                     let name: String
                     let value: String
                     if equals >= 0 {
@@ -171,6 +174,13 @@ enum FormDecoder {
         case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
         default: nil
         }
+    }
+
+    private static func tooManyParameters(_ limit: Int) -> WebhookError {
+        WebhookError(
+            code: .tooManyParameters,
+            message: "the form body has more than \(limit) parameters (the limit, max-form-parameters; Twilio sends 10-20)"
+        )
     }
 
     private static func invalidUTF8(at offset: Int) -> WebhookError {

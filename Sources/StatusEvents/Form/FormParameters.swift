@@ -77,14 +77,41 @@ public struct FormParameters: Sendable, Hashable, RandomAccessCollection, Expres
     /// Parses a form body. `+` is a space and `%XX` escapes are decoded; the decoded bytes must be
     /// UTF-8.
     ///
-    /// - Throws: `WebhookError.malformedBody` with detail `invalid_percent_escape` or `invalid_utf8`.
-    public static func parse(_ body: some Collection<UInt8>) throws(WebhookError) -> FormParameters {
+    /// - Throws: `WebhookError.malformedBody` with detail `invalid_percent_escape` or `invalid_utf8`;
+    ///   `tooManyParameters` beyond `maxParameters` (parsing stops there).
+    public static func parse(_ body: some Collection<UInt8>, maxParameters: Int = .max) throws(WebhookError) -> FormParameters {
         let result: Result<FormParameters, WebhookError>? = body.withContiguousStorageIfAvailable { buffer in
-            Result { () throws(WebhookError) in try FormDecoder.parse(buffer) }
+            Result { () throws(WebhookError) in try FormDecoder.parse(buffer, maxParameters: maxParameters) }
         }
         if let result { return try result.get() }
         let copy = Array(body)
-        return try copy.withUnsafeBufferPointer { buffer throws(WebhookError) in try FormDecoder.parse(buffer) }
+        return try copy.withUnsafeBufferPointer { buffer throws(WebhookError) in
+            try FormDecoder.parse(buffer, maxParameters: maxParameters)
+        }
+    }
+
+    /// What the signature covers, as Twilio's helper libraries compute it (`sorted(set(names))`,
+    /// each name's `sorted(set(values))`, by UTF-8 bytes): calls `body` once per distinct name in
+    /// byte order with its distinct values in byte order (`.single` when one remains). The
+    /// signature, the event id and the event's `params` are all built from this one form, so two
+    /// requests that verify the same are the same event.
+    func forEachCanonical(_ body: (_ name: String, _ values: StatusEvent.ParamValue) -> Void) {
+        let all = parameters
+        let (order, repeated) = sortedNames
+        var position = 0
+        while position < order.count {
+            let name = all[order[position]].name
+            var end = position + 1
+            while repeated, end < order.count, UTF8Order.equal(all[order[end]].name, name) { end += 1 }
+            if end == position + 1 {
+                body(name, .single(all[order[position]].value))
+            } else {
+                var cost = UTF8Order.SortCost()
+                let values = UTF8Order.sortedUnique(order[position..<end].map { all[$0].value }, cost: &cost)
+                body(name, values.count == 1 ? .single(values[0]) : .multiple(values))
+            }
+            position = end
+        }
     }
 
     /// Parses a query string (without the leading `?`) with the same rules as a form body.

@@ -1,5 +1,6 @@
 extension StatusEvent {
-    /// A received parameter: a single value, or every value of a repeated name in received order.
+    /// A received parameter: a single value, or the distinct values of a repeated name in UTF-8
+    /// byte order (as the signature covers them).
     /// Encodes as a JSON string or an array of strings.
     public enum ParamValue: Codable, Sendable, Hashable {
         case single(String)

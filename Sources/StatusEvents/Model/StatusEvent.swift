@@ -30,7 +30,8 @@ public struct StatusEvent: Codable, Sendable, Hashable {
     public var receivedAt: Int64
     public var source: Source
     public var ingress: IngressInfo
-    /// Every received parameter; a repeated name maps to an array of its values in received order.
+    /// Every received parameter, as signed (`FormParameters.forEachCanonical`): a name repeated with
+    /// different values maps to an array of its distinct values in UTF-8 byte order.
     public var params: [String: ParamValue]
     /// Validation notes for lenient fields (non-numeric ErrorCode, invalid RawDlrDoneDate, ...).
     public var notes: [String]

@@ -82,20 +82,12 @@ struct EventFields {
         }
         // Sized at creation: reserving on an empty dictionary reallocates through a generic path.
         var params = [String: StatusEvent.ParamValue](minimumCapacity: parameters.count)
-        let all = parameters.parameters
-        let (order, repeated) = parameters.sortedNames
-        var position = 0
-        while position < order.count {
-            let name = all[order[position]].name
-            var end = position + 1
-            while repeated, end < order.count, UTF8Order.equal(all[order[end]].name, name) { end += 1 }
-            let value: StatusEvent.ParamValue =
-                end == position + 1 ? .single(all[order[position]].value) : .multiple(order[position..<end].map { all[$0].value })
+        // The signed form, like the id: names that verify the same normalize the same.
+        parameters.forEachCanonical { name, value in
             if let existing = params.updateValue(value, forKey: name) {
                 // Names that differ only by Unicode normalization collapse into one Swift key.
                 params[name] = .multiple(existing.values + value.values)
             }
-            position = end
         }
         return StatusEvent(
             id: id,

@@ -4,8 +4,12 @@ import Crypto
 ///
 /// `id = lowercase hex SHA-256 of the canonical JSON text`
 /// `["statusrelay-event-id/1", <source>, [[<name>, [<value>, ...]], ...]]`
-/// where the pairs are every received parameter grouped by name, names sorted by UTF-8 bytes, each
-/// name's values in received order, written compactly by the event encoder's JSON writer.
+/// over exactly what the signature covers (`FormParameters.forEachCanonical`): names sorted by
+/// UTF-8 bytes, each name's values sorted by UTF-8 bytes with exact duplicates dropped, written
+/// compactly by the event encoder's JSON writer. Anything that verifies the same (a repeated
+/// `To=…` appended to a signed body, repeated values reordered) therefore gets the same id.
+/// (Before this rule a repeated name's values were taken in received order, duplicates kept; ids
+/// of callbacks without a repeated name are the same under both.)
 /// For Event Streams the parameters are the `data` members plus the CloudEvent attributes as
 /// `ce_<attribute>` (see `EventStreamsNormalizer`).
 ///
@@ -15,24 +19,23 @@ public enum EventID {
     public static let version = "statusrelay-event-id/1"
 
     public static func compute(source: StatusEvent.Source, parameters: FormParameters) -> String {
-        let all = parameters.parameters
-        let (order, repeated) = parameters.sortedNames
-        return JSONWriter.withStackBuffer(capacity: 1024) { writer in
+        JSONWriter.withStackBuffer(capacity: 1024) { writer in
             writer.raw(header(source))
-            var position = 0
-            while position < order.count {
-                // One name's run in `order`: its values in received order.
-                let name = all[order[position]].name
-                if position > 0 { writer.byte(UInt8(ascii: ",")) }
+            var first = true
+            parameters.forEachCanonical { name, values in
+                if !first { writer.byte(UInt8(ascii: ",")) }
+                first = false
                 writer.byte(UInt8(ascii: "["))
                 writer.string(name)
                 writer.raw(",[")
-                writer.string(all[order[position]].value)
-                position += 1
-                while repeated, position < order.count, UTF8Order.equal(all[order[position]].name, name) {
-                    writer.byte(UInt8(ascii: ","))
-                    writer.string(all[order[position]].value)
-                    position += 1
+                switch values {
+                case .single(let value):
+                    writer.string(value)
+                case .multiple(let values):
+                    for (index, value) in values.enumerated() {
+                        if index > 0 { writer.byte(UInt8(ascii: ",")) }
+                        writer.string(value)
+                    }
                 }
                 writer.raw("]]")
             }

@@ -10,6 +10,7 @@
 ///   `ce_<attribute>` (`ce_id`, `ce_type`, `ce_source`, `ce_time`, ...). The event id is computed
 ///   over these params (see `EventID`).
 /// Bad elements do not fail the batch: they come back as `rejections` for the dead-letter topic.
+/// A batch of more than `maxEvents` elements is refused whole (`tooManyEvents`).
 public struct EventStreamsNormalizer: Sendable {
     public static let typePrefix = "com.twilio.messaging.message."
 
@@ -29,13 +30,16 @@ public struct EventStreamsNormalizer: Sendable {
     }
 
     public var nodeId: String?
+    /// Most elements in one batch (`WebhookLimits.maxBatchEvents`).
+    public var maxEvents: Int
 
-    public init(nodeId: String? = nil) {
+    public init(nodeId: String? = nil, maxEvents: Int = WebhookLimits.defaultMaxBatchEvents) {
         self.nodeId = nodeId
+        self.maxEvents = maxEvents
     }
 
     /// - Throws: `malformedBody` (detail `invalid_json` / `invalid_utf8` / `not_an_event_array`)
-    ///   when the body as a whole is unusable.
+    ///   when the body as a whole is unusable; `tooManyEvents` beyond `maxEvents` elements.
     public func normalize(
         body: [UInt8],
         idempotencyToken: String? = nil,
@@ -43,6 +47,7 @@ public struct EventStreamsNormalizer: Sendable {
         receivedAt: Int64
     ) throws(WebhookError) -> Outcome {
         let elements = try Self.elements(of: body)
+        try Self.checkCount(elements, limit: maxEvents)
         var outcome = Outcome(events: [], rejections: [])
         let ingress = StatusEvent.IngressInfo(nodeId: nodeId, idempotencyToken: idempotencyToken, homeRegion: homeRegion)
         for (index, element) in elements.enumerated() {
@@ -60,10 +65,23 @@ public struct EventStreamsNormalizer: Sendable {
     /// The first element's `data.accountSid`, to pick per-account secrets before verification.
     public static func firstAccountSid(in body: [UInt8]) -> String? {
         guard let elements = try? elements(of: body) else { return nil }
+        return firstAccountSid(in: elements)
+    }
+
+    static func firstAccountSid(in elements: [JSONValue]) -> String? {
         for element in elements {
             if let sid = element["data"]?["accountSid"]?.stringValue { return sid }
         }
         return nil
+    }
+
+    /// The element bound, checked before verification (by `WebhookRequest`) and again here.
+    static func checkCount(_ elements: [JSONValue], limit: Int) throws(WebhookError) {
+        guard elements.count > limit else { return }
+        throw WebhookError(
+            code: .tooManyEvents,
+            message: "the Event Streams batch has \(elements.count) elements; at most \(limit) are accepted (max-batch-events)"
+        )
     }
 
     static func elements(of body: [UInt8]) throws(WebhookError) -> [JSONValue] {

@@ -3,7 +3,8 @@
 /// Strict only where downstream needs it: `MessageSid` (`^(SM|MM)[0-9a-fA-F]{32}$`), `MessageStatus`
 /// (or legacy `SmsStatus`) and `AccountSid` (`^AC[0-9a-fA-F]{32}$`). Everything else is lenient:
 /// unknown statuses are carried lower-cased with rank nil, unknown parameters ride in `params`,
-/// a non-numeric `ErrorCode` or an invalid `RawDlrDoneDate` becomes a note.
+/// a non-numeric `ErrorCode` or an invalid `RawDlrDoneDate` becomes a note. A field it reads that
+/// is repeated with different values is refused: the signature does not fix which one comes first.
 public struct StatusCallbackNormalizer: Sendable {
     /// The ingress node id written to `ingress.nodeId`.
     public var nodeId: String?
@@ -16,7 +17,8 @@ public struct StatusCallbackNormalizer: Sendable {
     ///   - idempotencyToken: the `I-Twilio-Idempotency-Token` header.
     ///   - homeRegion: the `X-Home-Region` header.
     ///   - receivedAt: the ingress clock, milliseconds since the Unix epoch.
-    /// - Throws: `missingField` / `invalidField` naming `MessageSid`, `MessageStatus` or `AccountSid`.
+    /// - Throws: `missingField` / `invalidField` naming `MessageSid`, `MessageStatus` or `AccountSid`;
+    ///   `invalidField` naming a field the normalizer reads that is repeated with different values.
     public func normalize(
         _ parameters: FormParameters,
         idempotencyToken: String? = nil,
@@ -25,6 +27,15 @@ public struct StatusCallbackNormalizer: Sendable {
     ) throws(WebhookError) -> StatusEvent {
         let all = parameters.parameters
         let known = KnownParameters(all)
+        if let conflict = known.conflict {
+            let name = all[conflict.first].name
+            func quoted(_ index: Int) -> String { "'\(all[index].value.prefix(64))'" }
+            throw .invalid(
+                name,
+                "\(name) is repeated with different values (\(quoted(conflict.first)) and \(quoted(conflict.other))); "
+                    + "the signature covers the set of values, not which one comes first, so the field is ambiguous"
+            )
+        }
         func value(_ index: Int?) -> String? { index.map { all[$0].value } }
         guard let messageSid = value(known.messageSid) else { throw .missing("MessageSid") }
         guard Self.isMessageSid(messageSid) else {
@@ -80,6 +91,9 @@ public struct StatusCallbackNormalizer: Sendable {
 /// Where the first value of each parameter the normalizer reads sits in the parameter list, found
 /// in one pass. Positions rather than strings, so the scan retains nothing; switching on the
 /// name's length first keeps this to one or two string comparisons per parameter.
+///
+/// The signature covers each name's distinct values, not their order or count, so a field the
+/// normalizer reads must not have two different values: `conflict` holds the first such pair.
 struct KnownParameters {
     var messageSid: Int?
     var messageStatus: Int?
@@ -92,43 +106,54 @@ struct KnownParameters {
     var from: Int?
     var to: Int?
     var rawDlrDoneDate: Int?
+    /// Positions of a field's first value and of a later, different value.
+    var conflict: (first: Int, other: Int)?
 
     init(_ parameters: [FormParameters.Parameter]) {
+        var conflict: (first: Int, other: Int)?
+        func record(_ slot: inout Int?, _ index: Int) {
+            guard let first = slot else {
+                slot = index
+                return
+            }
+            if conflict == nil, !UTF8Order.equal(parameters[first].value, parameters[index].value) { conflict = (first, index) }
+        }
         for index in parameters.indices {
             let name = parameters[index].name
             switch name.utf8.count {
             case 2:
-                if to == nil, name == "To" { to = index }
+                if name == "To" { record(&to, index) }
             case 4:
-                if from == nil, name == "From" { from = index }
+                if name == "From" { record(&from, index) }
             case 9:
-                if smsStatus == nil, name == "SmsStatus" {
-                    smsStatus = index
-                } else if errorCode == nil, name == "ErrorCode" {
-                    errorCode = index
-                } else if eventType == nil, name == "EventType" {
-                    eventType = index
+                if name == "SmsStatus" {
+                    record(&smsStatus, index)
+                } else if name == "ErrorCode" {
+                    record(&errorCode, index)
+                } else if name == "EventType" {
+                    record(&eventType, index)
                 }
             case 10:
-                if messageSid == nil, name == "MessageSid" {
-                    messageSid = index
-                } else if accountSid == nil, name == "AccountSid" {
-                    accountSid = index
+                if name == "MessageSid" {
+                    record(&messageSid, index)
+                } else if name == "AccountSid" {
+                    record(&accountSid, index)
                 }
             case 13:
-                if messageStatus == nil, name == "MessageStatus" {
-                    messageStatus = index
-                } else if channelPrefix == nil, name == "ChannelPrefix" {
-                    channelPrefix = index
+                if name == "MessageStatus" {
+                    record(&messageStatus, index)
+                } else if name == "ChannelPrefix" {
+                    record(&channelPrefix, index)
                 }
             case 14:
-                if rawDlrDoneDate == nil, name == "RawDlrDoneDate" { rawDlrDoneDate = index }
+                if name == "RawDlrDoneDate" { record(&rawDlrDoneDate, index) }
             case 19:
-                if messagingServiceSid == nil, name == "MessagingServiceSid" { messagingServiceSid = index }
+                if name == "MessagingServiceSid" { record(&messagingServiceSid, index) }
             default:
                 break
             }
         }
+        self.conflict = conflict
     }
 }
 

@@ -208,35 +208,21 @@ public struct SignatureVerifier: Sendable {
         }
     }
 
-    /// Names in byte order; a repeated name's values sorted and de-duplicated (Python's
-    /// `sorted(set(values))`), each written as name + value. Comparison is on UTF-8 bytes
-    /// (= code points), never Swift's canonical equivalence. Returns the bytes written; `buffer`
-    /// must hold every name and value.
+    /// `FormParameters.forEachCanonical`, each name + value written in turn. Returns the bytes
+    /// written; `buffer` must hold every name and value.
     static func writeCanonicalParameters(_ parameters: FormParameters, to buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
         var written = 0
-        let all = parameters.parameters
-        let (order, repeated) = parameters.sortedNames
-        var start = 0
-        while start < order.count {
-            // One name's values: sorted by bytes, exact duplicates dropped.
-            var end = start + 1
-            while repeated, end < order.count, UTF8Order.equal(all[order[end]].name, all[order[start]].name) { end += 1 }
-            if end == start + 1 {
-                copy(all[order[start]].name, to: buffer, at: &written)
-                copy(all[order[start]].value, to: buffer, at: &written)
-                start = end
-                continue
-            }
-            var values = order[start..<end].map { all[$0].value }
-            if values.count > 1 { values.sort(by: UTF8Order.less) }
-            var previous: String?
-            for value in values {
-                if let previous, UTF8Order.equal(previous, value) { continue }
-                copy(all[order[start]].name, to: buffer, at: &written)
+        parameters.forEachCanonical { name, values in
+            switch values {
+            case .single(let value):
+                copy(name, to: buffer, at: &written)
                 copy(value, to: buffer, at: &written)
-                previous = value
+            case .multiple(let values):
+                for value in values {
+                    copy(name, to: buffer, at: &written)
+                    copy(value, to: buffer, at: &written)
+                }
             }
-            start = end
         }
         return written
     }

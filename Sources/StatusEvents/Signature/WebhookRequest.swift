@@ -23,27 +23,33 @@ public struct WebhookRequest: Sendable {
     public var accountSid: String?
 
     /// Builds a request from raw parts, classifying the content type and parsing a form body.
+    /// Everything here runs before the signature is checked, so `limits` bound it.
     ///
-    /// - Throws: `unsupportedMediaType`, or `malformedBody` for an unparsable form.
+    /// - Throws: `unsupportedMediaType`; `malformedBody` for an unparsable form;
+    ///   `tooManyParameters` / `tooManyEvents` beyond `limits`.
     public init(
         url: String,
         signature: String?,
         signatureSettings: String? = nil,
         contentType: String?,
-        body: [UInt8]
+        body: [UInt8],
+        limits: WebhookLimits = WebhookLimits()
     ) throws(WebhookError) {
         let kind = try MediaType.classify(contentType)
         switch kind {
         case .form:
-            let parameters = try FormParameters.parse(body)
+            let parameters = try FormParameters.parse(body, maxParameters: limits.maxFormParameters)
             self.init(
                 url: url, signature: signature, signatureSettings: signatureSettings, bodyKind: .form,
                 body: body, parameters: parameters, accountSid: parameters.first("AccountSid")
             )
         case .json:
+            // A body that is not an event array fails after verification (the normalizer says why).
+            let elements = try? EventStreamsNormalizer.elements(of: body)
+            if let elements { try EventStreamsNormalizer.checkCount(elements, limit: limits.maxBatchEvents) }
             self.init(
                 url: url, signature: signature, signatureSettings: signatureSettings, bodyKind: .json,
-                body: body, parameters: FormParameters(), accountSid: EventStreamsNormalizer.firstAccountSid(in: body)
+                body: body, parameters: FormParameters(), accountSid: elements.flatMap { EventStreamsNormalizer.firstAccountSid(in: $0) }
             )
         }
     }

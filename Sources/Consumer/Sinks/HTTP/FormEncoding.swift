@@ -1,7 +1,8 @@
 import StatusEvents
 
 /// `application/x-www-form-urlencoded` encoding of a callback's parameters, as browsers and
-/// Twilio send it: names sorted, the values of a repeated name in received order.
+/// Twilio send it: names sorted, the values of a repeated name in `params` order (sorted and
+/// de-duplicated by the ingress, as signed).
 enum FormEncoding {
     /// The parameters as ordered pairs, for the body and for the signature.
     static func pairs(_ params: [String: StatusEvent.ParamValue]) -> [(String, String)] {

@@ -1,0 +1,79 @@
+@testable import StatusEvents
+import Testing
+import TestSupport
+
+/// The name sort runs before the signature is checked, so its cost must not depend on the order
+/// an attacker picks (issue 16, item 1). Pinned by counting comparisons and bytes, not by timing:
+/// at most n⌈log₂ n⌉ comparisons, and bytes read bounded by 2(B + n)⌈log₂ n⌉ for B bytes of names.
+@Suite struct SortCostTests {
+    enum Shape: String, CaseIterable {
+        case descending, ascending, random, repeatedName, longCommonPrefix, fewDistinct
+    }
+
+    static func names(_ shape: Shape, count: Int) -> [String] {
+        var generator = SeededGenerator(seed: 0x5047)
+        switch shape {
+        case .descending: return (0..<count).map { "p" + pad(count - $0) }
+        case .ascending: return (0..<count).map { "p" + pad($0) }
+        case .random: return (0..<count).map { _ in String(generator.next() % 1_000_000) }
+        case .repeatedName: return Array(repeating: "MessageStatus", count: count)
+        case .longCommonPrefix:
+            // Equal 8-byte prefixes, then 400 more equal bytes before the (descending) difference.
+            return (0..<count).map { String(repeating: "x", count: 400) + pad(count - $0) }
+        case .fewDistinct: return (0..<count).map { _ in ["To", "From", "Tag", "Tag2"][Int(generator.next() % 4)] }
+        }
+    }
+
+    static func pad(_ number: Int) -> String {
+        let digits = String(number)
+        return String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+    }
+
+    static func log2Ceiling(_ count: Int) -> Int { count <= 1 ? 0 : Int.bitWidth - (count - 1).leadingZeroBitCount }
+
+    @Test(arguments: Shape.allCases)
+    func nameOrderIsLinearithmicWhateverTheOrder(shape: Shape) {
+        for count in [10, 17, 1000, 13_000] where !(shape == .longCommonPrefix && count > 1000) {
+            let parameters = Self.names(shape, count: count).enumerated().map { FormParameters.Parameter(name: $0.element, value: "\($0.offset)") }
+            var cost = UTF8Order.SortCost()
+            let (order, repeated) = UTF8Order.nameOrder(parameters, cost: &cost)
+            let expected = parameters.indices.sorted { lhs, rhs in
+                let left = Array(parameters[lhs].name.utf8)
+                let right = Array(parameters[rhs].name.utf8)
+                return left == right ? lhs < rhs : left.lexicographicallyPrecedes(right)
+            }
+            #expect(order == expected, "\(shape) \(count)")
+            #expect(repeated == (Set(parameters.map(\.name)).count < count))
+            let log = Self.log2Ceiling(count)
+            let bytes = parameters.reduce(0) { $0 + $1.name.utf8.count }
+            // An insertion sort up to its limit (at most 120 comparisons), n⌈log₂ n⌉ above.
+            let bound = count <= UTF8Order.insertionSortLimit ? count * (count - 1) / 2 : count * log
+            #expect(cost.comparisons <= bound, "\(shape) n=\(count): \(cost.comparisons) comparisons")
+            #expect(count <= UTF8Order.insertionSortLimit || cost.bytesCompared <= 2 * (bytes + count) * log, "\(shape) n=\(count): \(cost.bytesCompared) bytes for \(bytes)")
+        }
+    }
+
+    /// A repeated name's values are sorted by the same bounded sort (Python's sorted(set(values))).
+    @Test(arguments: Shape.allCases)
+    func sortedUniqueIsLinearithmic(shape: Shape) {
+        let values = Self.names(shape, count: 1000)
+        var cost = UTF8Order.SortCost()
+        let unique = UTF8Order.sortedUnique(values, cost: &cost)
+        let expected = Set(values.map { Array($0.utf8) }).sorted { $0.lexicographicallyPrecedes($1) }
+        #expect(unique.map { Array($0.utf8) } == expected)
+        #expect(cost.comparisons <= 1000 * Self.log2Ceiling(1000))
+    }
+
+    /// Dictionaries beyond the insertion-sort size (an event read from the topic may hold any
+    /// number of params) come out in key byte order too.
+    @Test func manyParamsEncodeInKeyByteOrder() throws {
+        var params: [String: StatusEvent.ParamValue] = [:]
+        for name in Self.names(.descending, count: 3000) + ["é", "e\u{301}", "ABCDEFGH", "ABCDEFGH\u{0}"] { params[name] = .single("v") }
+        var keys: [[UInt8]] = []
+        UTF8Order.forEachSortedByKey(params) { offset, key, _ in
+            #expect(offset == keys.count)
+            keys.append(Array(key.utf8))
+        }
+        #expect(keys == params.keys.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) })
+    }
+}
