@@ -7,7 +7,9 @@ import Crypto
 /// where the pairs are every received parameter grouped by name, names sorted by UTF-8 bytes, each
 /// name's values in received order, written compactly by the event encoder's JSON writer.
 /// For Event Streams the parameters are the `data` members plus the CloudEvent attributes as
-/// `ce_<attribute>` (see `EventStreamsNormalizer`).
+/// `ce_<attribute>` (see `EventStreamsNormalizer`). For reconciliation the parameters are only the
+/// message sid, status and Twilio's `date_updated` (see `ReconciliationNormalizer`), so asking Twilio
+/// again about an unchanged message gives the same id.
 ///
 /// Not included: `receivedAt`, HTTP headers (idempotency token, home region), the ingress node and
 /// the URL, so a duplicate delivery of the same content gets the same id on any node.
@@ -46,6 +48,7 @@ public enum EventID {
         switch source {
         case .statusCallback: #"["statusrelay-event-id/1","status-callback",["#
         case .eventStreams: #"["statusrelay-event-id/1","event-streams",["#
+        case .reconciliation: #"["statusrelay-event-id/1","reconciliation",["#
         }
     }
 }
