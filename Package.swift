@@ -107,7 +107,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Operator tooling behind the `statusrelay` CLI: send, replay, report, bench.
+        // Operator tooling behind the `statusrelay` CLI: send, replay, report, bench, reconcile.
         .target(
             name: "Operations",
             dependencies: [
@@ -119,6 +119,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

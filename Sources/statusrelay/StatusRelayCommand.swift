@@ -19,6 +19,7 @@ struct StatusRelayCommand: AsyncParsableCommand {
         ReplayCommand.self,
         ReportCommand.self,
         ReportBenchCommand.self,
+        ReconcileCommand.self,
         BenchCommand.self,
         VersionCommand.self,
     ]

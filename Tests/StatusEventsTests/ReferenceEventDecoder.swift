@@ -99,6 +99,8 @@ enum ReferenceEventDecoder {
             rawDlrDoneDate: try optionalString(root["rawDlrDoneDate"], "rawDlrDoneDate"),
             dlrDoneAt: try optionalString(root["dlrDoneAt"], "dlrDoneAt"),
             receivedAt: receivedAt,
+            twilioDateSent: try integer(root["twilioDateSent"], "twilioDateSent"),
+            twilioDateUpdated: try integer(root["twilioDateUpdated"], "twilioDateUpdated"),
             source: source,
             ingress: ingress,
             params: params,

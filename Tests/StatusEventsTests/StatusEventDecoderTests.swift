@@ -176,7 +176,8 @@ import TestSupport
     /// Every member with every wrong JSON type: the same error as before, in the same order.
     @Test func wrongTypesGiveTheSameErrors() throws {
         let members = ["schemaVersion", "id", "messageSid", "accountSid", "messagingServiceSid", "status", "statusRank", "errorCode",
-                       "eventType", "channel", "from", "to", "rawDlrDoneDate", "dlrDoneAt", "receivedAt", "source", "ingress", "params", "notes"]
+                       "eventType", "channel", "from", "to", "rawDlrDoneDate", "dlrDoneAt", "receivedAt", "source", "ingress", "params", "notes",
+                       "twilioDateSent", "twilioDateUpdated"]
         let values = ["null", "true", "1", "-1.5", "\"s\"", "[]", "[\"a\",1]", "{}", "{\"nodeId\":1}", "{\"a\":1}", "{\"a\":[\"b\",{}]}"]
         let good = try Self.encodedSamples()[1]
         for member in members {

@@ -6,11 +6,14 @@ public struct ReplayProgress: Sendable, Hashable {
     public var done: Int64
     public var total: Int64
     public var elapsedSeconds: Double
+    /// What is counted: `events`, `messages`.
+    public var unit: String
 
-    public init(done: Int64, total: Int64, elapsedSeconds: Double) {
+    public init(done: Int64, total: Int64, elapsedSeconds: Double, unit: String = "events") {
         self.done = done
         self.total = total
         self.elapsedSeconds = elapsedSeconds
+        self.unit = unit
     }
 
     /// Events per second so far.
@@ -27,7 +30,7 @@ public struct ReplayProgress: Sendable, Hashable {
         let filled = Int((fraction * Double(width)).rounded(.down))
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
         let eta = etaSeconds.map { Self.seconds($0) } ?? "--"
-        return "[\(bar)] \(Self.grouped(done))/\(Self.grouped(total)) events  \(Self.grouped(Int64(rate.rounded())))/s  ETA \(eta)"
+        return "[\(bar)] \(Self.grouped(done))/\(Self.grouped(total)) \(unit)  \(Self.grouped(Int64(rate.rounded())))/s  ETA \(eta)"
     }
 
     static func grouped(_ value: Int64) -> String {

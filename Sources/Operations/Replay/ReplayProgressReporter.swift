@@ -5,16 +5,22 @@ import Foundation
 struct ReplayProgressReporter: Sendable {
     let total: Int64
     let enabled: Bool
+    /// What is counted: `events` (replay), `messages` (reconcile).
+    let unit: String
+    /// The last `done` drawn or passed.
+    private(set) var lastDone: Int64 = 0
     private let isTerminal = isatty(STDERR_FILENO) == 1
     private let started = ContinuousClock.now
     private var lastDraw: ContinuousClock.Instant?
 
-    init(total: Int64, enabled: Bool) {
+    init(total: Int64, enabled: Bool, unit: String = "events") {
         self.total = total
         self.enabled = enabled
+        self.unit = unit
     }
 
     mutating func update(done: Int64, force: Bool = false) {
+        lastDone = done
         guard enabled else { return }
         let now = ContinuousClock.now
         let interval: Duration = isTerminal ? .milliseconds(200) : .seconds(5)
@@ -22,7 +28,7 @@ struct ReplayProgressReporter: Sendable {
         lastDraw = now
         let elapsed = now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let line = ReplayProgress(done: done, total: total, elapsedSeconds: seconds).render()
+        let line = ReplayProgress(done: done, total: total, elapsedSeconds: seconds, unit: unit).render()
         FileHandle.standardError.write(Data((isTerminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
     }
 

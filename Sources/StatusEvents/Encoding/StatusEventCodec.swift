@@ -1,6 +1,8 @@
 /// The event's wire form: compact UTF-8 JSON with a fixed key order (the order of
 /// `config/schema/status-event.v1.json`), `params` keys sorted by UTF-8 bytes, absent optionals as
-/// `null`. Encoding is deterministic: the same event always gives the same bytes.
+/// `null`, except the Twilio-side times added within v1 (`twilioDateSent`, `twilioDateUpdated`):
+/// those are written only when present, so events of the other sources keep their exact bytes.
+/// Encoding is deterministic: the same event always gives the same bytes.
 public enum StatusEventCodec {
     public static func encode(_ event: StatusEvent) -> [UInt8] {
         // A typical event (~900 B) is written on the stack and copied once into the result.
@@ -45,10 +47,19 @@ public enum StatusEventCodec {
         w.optionalString(event.dlrDoneAt)
         w.raw(",\"receivedAt\":")
         w.integer(event.receivedAt)
+        if let sent = event.twilioDateSent {
+            w.raw(",\"twilioDateSent\":")
+            w.integer(sent)
+        }
+        if let updated = event.twilioDateUpdated {
+            w.raw(",\"twilioDateUpdated\":")
+            w.integer(updated)
+        }
         // The raw values need no escaping: literals.
         switch event.source {
         case .statusCallback: w.raw(",\"source\":\"status-callback\"")
         case .eventStreams: w.raw(",\"source\":\"event-streams\"")
+        case .reconciliation: w.raw(",\"source\":\"reconciliation\"")
         }
         w.raw(",\"ingress\":{\"nodeId\":")
         w.optionalString(event.ingress.nodeId)

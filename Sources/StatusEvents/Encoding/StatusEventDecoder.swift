@@ -40,6 +40,8 @@ struct StatusEventDecoder {
     private var rawDlrDoneDate: String?
     private var dlrDoneAt: String?
     private var receivedAt: Int64?
+    private var twilioDateSent: Int64?
+    private var twilioDateUpdated: Int64?
     private var source: String?
     private var ingress = StatusEvent.IngressInfo()
     private var params: [String: StatusEvent.ParamValue] = [:]
@@ -51,13 +53,14 @@ struct StatusEventDecoder {
     private enum Key: UInt32 {
         case schemaVersion, id, messageSid, accountSid, messagingServiceSid, status, statusRank, errorCode, eventType
         case channel, from, to, rawDlrDoneDate, dlrDoneAt, receivedAt, source, ingress, params, notes
+        case twilioDateSent, twilioDateUpdated
         // ingress members
         case nodeId, idempotencyToken, homeRegion
 
         var bit: UInt32 { 1 << rawValue }
     }
 
-    /// The strings a summary decode makes (`source` is checked against its two values).
+    /// The strings a summary decode makes (`source` is checked against its values).
     private static let summaryStrings: UInt32 = Key.id.bit | Key.messageSid.bit | Key.status.bit | Key.source.bit
 
     init(bytes: [UInt8], summaryOnly: Bool = false) {
@@ -126,6 +129,8 @@ struct StatusEventDecoder {
         case .dlrDoneAt: dlrDoneAt = try optionalString(key)
         case .statusRank: statusRank = try optionalInteger(key)
         case .receivedAt: receivedAt = try optionalInteger(key)
+        case .twilioDateSent: twilioDateSent = try optionalInteger(key)
+        case .twilioDateUpdated: twilioDateUpdated = try optionalInteger(key)
         case .errorCode:
             let start = try scanner.valueStart()
             if start == UInt8(ascii: "\"") {
@@ -342,6 +347,9 @@ struct StatusEventDecoder {
             if equals(name, "schemaVersion") { return .schemaVersion }
         case 14:
             if equals(name, "rawDlrDoneDate") { return .rawDlrDoneDate }
+            if equals(name, "twilioDateSent") { return .twilioDateSent }
+        case 17:
+            if equals(name, "twilioDateUpdated") { return .twilioDateUpdated }
         case 19:
             if equals(name, "messagingServiceSid") { return .messagingServiceSid }
         default:
@@ -408,6 +416,8 @@ struct StatusEventDecoder {
             rawDlrDoneDate: rawDlrDoneDate,
             dlrDoneAt: dlrDoneAt,
             receivedAt: required.receivedAt,
+            twilioDateSent: twilioDateSent,
+            twilioDateUpdated: twilioDateUpdated,
             source: required.source,
             ingress: ingress,
             params: params,
@@ -448,6 +458,8 @@ struct StatusEventDecoder {
         try checkOptionalString(.to, "to")
         try checkOptionalString(.rawDlrDoneDate, "rawDlrDoneDate")
         try checkOptionalString(.dlrDoneAt, "dlrDoneAt")
+        try checkInteger(.twilioDateSent, "twilioDateSent")
+        try checkInteger(.twilioDateUpdated, "twilioDateUpdated")
         return Required(
             source: source, receivedAt: receivedAt, id: id, messageSid: messageSid, accountSid: accountSid, status: status
         )

@@ -28,6 +28,12 @@ public struct StatusEvent: Codable, Sendable, Hashable {
     public var dlrDoneAt: String?
     /// Ingress clock when the callback was received, milliseconds since the Unix epoch. This is event time.
     public var receivedAt: Int64
+    /// Twilio's `date_sent` of the message, milliseconds since the Unix epoch: a Twilio-side time,
+    /// set only by `reconciliation` events (written only when present).
+    public var twilioDateSent: Int64?
+    /// Twilio's `date_updated` of the message (when Twilio last changed it), milliseconds since the
+    /// Unix epoch: a Twilio-side time, set only by `reconciliation` events (written only when present).
+    public var twilioDateUpdated: Int64?
     public var source: Source
     public var ingress: IngressInfo
     /// Every received parameter, as signed (`FormParameters.forEachCanonical`): a name repeated with
@@ -52,6 +58,8 @@ public struct StatusEvent: Codable, Sendable, Hashable {
         rawDlrDoneDate: String? = nil,
         dlrDoneAt: String? = nil,
         receivedAt: Int64,
+        twilioDateSent: Int64? = nil,
+        twilioDateUpdated: Int64? = nil,
         source: Source = .statusCallback,
         ingress: IngressInfo = IngressInfo(),
         params: [String: ParamValue] = [:],
@@ -72,6 +80,8 @@ public struct StatusEvent: Codable, Sendable, Hashable {
         self.rawDlrDoneDate = rawDlrDoneDate
         self.dlrDoneAt = dlrDoneAt
         self.receivedAt = receivedAt
+        self.twilioDateSent = twilioDateSent
+        self.twilioDateUpdated = twilioDateUpdated
         self.source = source
         self.ingress = ingress
         self.params = params

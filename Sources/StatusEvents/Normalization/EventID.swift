@@ -11,7 +11,9 @@ import Crypto
 /// (Before this rule a repeated name's values were taken in received order, duplicates kept; ids
 /// of callbacks without a repeated name are the same under both.)
 /// For Event Streams the parameters are the `data` members plus the CloudEvent attributes as
-/// `ce_<attribute>` (see `EventStreamsNormalizer`).
+/// `ce_<attribute>` (see `EventStreamsNormalizer`). For reconciliation the parameters are only the
+/// message sid, status and Twilio's `date_updated` (see `ReconciliationNormalizer`), so asking Twilio
+/// again about an unchanged message gives the same id.
 ///
 /// Not included: `receivedAt`, HTTP headers (idempotency token, home region), the ingress node and
 /// the URL, so a duplicate delivery of the same content gets the same id on any node.
@@ -49,6 +51,7 @@ public enum EventID {
         switch source {
         case .statusCallback: #"["statusrelay-event-id/1","status-callback",["#
         case .eventStreams: #"["statusrelay-event-id/1","event-streams",["#
+        case .reconciliation: #"["statusrelay-event-id/1","reconciliation",["#
         }
     }
 }

@@ -1,0 +1,62 @@
+import Foundation
+
+/// The closing summary of `statusrelay reconcile`, for a person or as JSON (`--json`).
+public enum ReconcileSummaryRenderer {
+    public static func text(_ summary: ReconcileSummary) -> String {
+        var lines: [String] = []
+        let verb = summary.dryRun ? "would change" : "changed"
+        lines.append("Reconciled with Twilio\(summary.dryRun ? " (dry run: nothing published)" : ""):")
+        lines.append("  checked     \(summary.checked)  (stuck in the sink: \(summary.stuck), listed by Twilio: \(summary.discovered))")
+        lines.append("  \(verb.padding(toLength: 11, withPad: " ", startingAt: 0)) \(summary.changedTotal)")
+        for (transition, count) in summary.changed.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
+            lines.append("    \(transition): \(count)")
+        }
+        lines.append("  unchanged   \(summary.unchanged)")
+        lines.append("  not found   \(summary.notFound)")
+        lines.append("  failed      \(summary.failed)")
+        if summary.skippedAccounts > 0 {
+            lines.append("  skipped     \(summary.skippedAccounts)  (accounts not given with --account)")
+        }
+        if !summary.dryRun { lines.append("  published   \(summary.published) events") }
+        lines.append(String(
+            format: "  Twilio      %d requests (%d retries, %d throttled) in %.1fs, %.1f requests/s",
+            summary.requests, summary.retries, summary.throttled, summary.elapsedSeconds, summary.requestsPerSecond
+        ))
+        if !summary.sample.isEmpty {
+            lines.append(summary.dryRun ? "Sample of what would change:" : "Sample of changes:")
+            for change in summary.sample { lines.append("  \(change.messageSid)  \(change.transition)") }
+        }
+        if !summary.failures.isEmpty {
+            lines.append("Sample of failures:")
+            for failure in summary.failures { lines.append("  \(failure)") }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    public static func json(_ summary: ReconcileSummary) -> String {
+        let object: [String: Any] = [
+            "dryRun": summary.dryRun,
+            "checked": summary.checked,
+            "stuck": summary.stuck,
+            "discovered": summary.discovered,
+            "changed": summary.changedTotal,
+            "changedByTransition": summary.changed.sorted { $0.key < $1.key }.map {
+                ["from": $0.key.from ?? NSNull(), "to": $0.key.to, "count": $0.value] as [String: Any]
+            },
+            "unchanged": summary.unchanged,
+            "notFound": summary.notFound,
+            "failed": summary.failed,
+            "skippedAccounts": summary.skippedAccounts,
+            "published": summary.published,
+            "sample": summary.sample.map { ["messageSid": $0.messageSid, "from": $0.transition.from ?? NSNull(), "to": $0.transition.to] as [String: Any] },
+            "failures": summary.failures,
+            "twilio": [
+                "requests": summary.requests, "retries": summary.retries, "throttled": summary.throttled,
+                "requestsPerSecond": summary.requestsPerSecond,
+            ] as [String: Any],
+            "elapsedSeconds": summary.elapsedSeconds,
+        ]
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

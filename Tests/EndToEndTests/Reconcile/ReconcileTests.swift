@@ -1,0 +1,208 @@
+import Foundation
+import StatusEvents
+import Testing
+import TestSupport
+
+/// `statusrelay reconcile` end to end: the real binaries, the test broker, the consumer writing
+/// SQLite or PostgreSQL, and the Twilio API stand-in.
+@Suite("Reconciliation", .serialized)
+struct ReconcileTests {
+    typealias E2E = ReconcileE2E
+
+    /// Lost final callbacks are recovered (history in order, the event flagged `reconciliation`),
+    /// `--discover` finds a message that never had a callback, a 404 is counted, a message Twilio
+    /// confirms as `sent` stays; a second run publishes nothing; no secret in any output.
+    @Test("recovers lost statuses", arguments: ReconcileE2E.Backend.allCases)
+    func recoversLostStatuses(backend: ReconcileE2E.Backend) async throws {
+        let directory = try TestEnvironment.makeTemporaryDirectory("reconcile")
+        let standIn = try await TwilioStandIn.start(directory: directory)
+        defer { standIn.process.kill() }
+        let topic = try await TestKafka.makeTopic("reconcile", partitions: 3)
+        let sink = try E2E.sinkURL(backend, directory: directory)
+        let consumer = try ConsumerE2E.launchConsumer(
+            topic: topic, group: TestEnvironment.uniqueName("group"), sinks: [sink], directory: directory, window: "500ms"
+        )
+        defer { consumer.kill() }
+
+        let now = E2E.now()
+        let old = now - 40 * 60_000
+        let lost = E2E.sid("a", 1)  // sink: queued, sent; Twilio: delivered
+        let undelivered = E2E.sid("a", 2)  // sink: queued, sent; Twilio: undelivered 30003
+        let stillSent = E2E.sid("a", 3)  // sink: queued, sent; Twilio: sent
+        let gone = E2E.sid("a", 4)  // sink: sent; Twilio: 404
+        let fresh = E2E.sid("a", 5)  // sink: sent 1 minute ago: not stuck yet
+        let neverCalled = E2E.sid("a", 6)  // Twilio only: delivered
+        var events: [StatusEvent] = []
+        for sid in [lost, undelivered, stillSent] {
+            events.append(try E2E.callback(sid: sid, status: "queued", at: old))
+            events.append(try E2E.callback(sid: sid, status: "sent", at: old + 1000))
+        }
+        events.append(try E2E.callback(sid: gone, status: "sent", at: old))
+        events.append(try E2E.callback(sid: fresh, status: "sent", at: now - 60_000))
+        try await ConsumerE2E.waitUntilAssigned(consumer)
+        try await E2E.produce(events, topic: topic)
+        try await eventually(timeout: .seconds(60), "callbacks in the sink") {
+            (try? await E2E.read(sink).history.values.reduce(0) { $0 + $1.count }) == events.count
+        }
+
+        let sent = TwilioStandIn.rfc2822(old)
+        let updated = TwilioStandIn.rfc2822(now - 10 * 60_000)
+        try await standIn.put([
+            ["sid": lost, "status": "delivered", "date_sent": sent, "date_created": sent, "date_updated": updated],
+            ["sid": undelivered, "status": "undelivered", "error_code": 30003, "error_message": "Unreachable destination handset",
+             "date_sent": sent, "date_created": sent, "date_updated": updated],
+            ["sid": stillSent, "status": "sent", "date_sent": sent, "date_created": sent, "date_updated": sent],
+            ["sid": fresh, "status": "delivered", "date_sent": sent, "date_created": sent, "date_updated": updated],
+            ["sid": neverCalled, "status": "delivered", "date_sent": sent, "date_created": sent, "date_updated": updated],
+            // Inbound: listed by Twilio, never reconciled.
+            ["sid": E2E.sid("b", 1), "status": "received", "direction": "inbound", "date_sent": sent, "date_created": sent, "date_updated": sent],
+        ])
+        let environment = ["TWILIO_ACCOUNT_SID": TwilioStandIn.account, "TWILIO_AUTH_TOKEN": standIn.authToken]
+        let arguments = [
+            "--sink", sink, "--brokers", try TestEnvironment.brokers, "--topic", topic, "--api-base-url", standIn.baseURL,
+            "--discover", "--since", "2h", "--page-size", "2", "--json", "--log-level", "debug",
+        ]
+        let first = try await E2E.reconcile(arguments, environment: environment, directory: directory)
+        #expect(first.status == .exited(0), "\(first.output.suffix(3000))")
+        let summary = try E2E.summary(first.output)
+        // `fresh` is not stuck yet, but --discover lists it: sent → delivered too.
+        #expect(E2E.transitions(summary) == ["sent→delivered": 2, "sent→undelivered": 1, "none→delivered": 1], "\(summary)")
+        #expect(summary["unchanged"] as? Int == 1)
+        #expect(summary["notFound"] as? Int == 1)
+        #expect(summary["failed"] as? Int == 0)
+        #expect(summary["published"] as? Int == 4)
+        #expect(summary["stuck"] as? Int == 4)
+        #expect(summary["discovered"] as? Int == 5)
+
+        try await eventually(timeout: .seconds(60), "reconciled statuses in the sink") {
+            let current = try await E2E.read(sink).current
+            return current[lost] == "delivered" && current[undelivered] == "undelivered" && current[neverCalled] == "delivered"
+        }
+        let (history, current) = try await E2E.read(sink)
+        #expect(history[lost]?.map(\.status) == ["queued", "sent", "delivered"])
+        #expect(history[lost]?.map(\.sequence) == [1, 2, 3])
+        #expect(history[lost]?.map(\.source) == ["status-callback", "status-callback", "reconciliation"])
+        #expect(history[lost]?.contains(where: \.late) == false)
+        #expect(history[undelivered]?.map(\.status) == ["queued", "sent", "undelivered"])
+        #expect(history[neverCalled]?.map(\.source) == ["reconciliation"])
+        #expect(current[stillSent] == "sent")
+        #expect(current[gone] == "sent")
+        #expect(history[E2E.sid("b", 1)] == nil)
+        #expect(current[fresh] == "delivered")
+        let rowsAfterFirst = history.values.reduce(0) { $0 + $1.count }
+
+        // A second run finds everything reflected and publishes nothing.
+        let second = try await E2E.reconcile(arguments, environment: environment, directory: directory)
+        #expect(second.status == .exited(0), "\(second.output.suffix(3000))")
+        let again = try E2E.summary(second.output)
+        #expect(again["changed"] as? Int == 0, "\(again)")
+        #expect(again["published"] as? Int == 0)
+        try await Task.sleep(for: .seconds(2))
+        #expect(try await E2E.read(sink).history.values.reduce(0) { $0 + $1.count } == rowsAfterFirst)
+
+        let state = try await standIn.state()
+        #expect(state.contract_violations.isEmpty, "\(state.contract_violations)")
+        #expect(state.usernames == [TwilioStandIn.account])
+        // Paged with PageSize 2 over 6 listed messages: 3 list requests per run.
+        #expect(state.requests["list"] == 6)
+        for output in [first.output, second.output, consumer.output()] {
+            #expect(!output.contains(standIn.authToken), "the auth token leaked")
+        }
+        await consumer.stop()
+    }
+
+    /// 429 storms (with Retry-After), 500s and slow answers past the request timeout: every stuck
+    /// message still ends with Twilio's status, once; nothing is lost or duplicated.
+    @Test("survives 429 storms, 500s and timeouts")
+    func survivesFaults() async throws {
+        let directory = try TestEnvironment.makeTemporaryDirectory("reconcile-faults")
+        let standIn = try await TwilioStandIn.start(directory: directory)
+        defer { standIn.process.kill() }
+        let topic = try await TestKafka.makeTopic("reconcile-faults", partitions: 3)
+        let sink = try E2E.sinkURL(.sqlite, directory: directory)
+        let consumer = try ConsumerE2E.launchConsumer(
+            topic: topic, group: TestEnvironment.uniqueName("group"), sinks: [sink], directory: directory, window: "500ms"
+        )
+        defer { consumer.kill() }
+        let count = 60
+        let old = E2E.now() - 30 * 60_000
+        let sids = (0..<count).map { E2E.sid("c", $0) }
+        try await ConsumerE2E.waitUntilAssigned(consumer)
+        try await E2E.produce(try sids.map { try E2E.callback(sid: $0, status: "sent", at: old) }, topic: topic)
+        try await eventually(timeout: .seconds(60), "callbacks in the sink") {
+            (try? await E2E.read(sink).current.count) == count
+        }
+        let updated = TwilioStandIn.rfc2822(old + 60_000)
+        try await standIn.put(sids.map { ["sid": $0, "status": "delivered", "date_updated": updated] })
+        try await standIn.faults([
+            // A storm: the first 40 requests are throttled, then one in five.
+            ["status": 429, "count": 40, "retry_after": "1"],
+            ["status": 429, "probability": 0.2, "retry_after": "1"],
+            ["status": 503, "probability": 0.05],
+            ["status": 500, "probability": 0.15],
+            ["status": "slow", "probability": 0.05, "delay_ms": 2500],
+            ["status": "invalid_json", "probability": 0.05],
+        ])
+        let environment = ["TWILIO_API_KEY": TwilioStandIn.apiKey, "TWILIO_API_SECRET": standIn.apiSecret, "TWILIO_ACCOUNT_SID": TwilioStandIn.account]
+        let run = try await E2E.reconcile(
+            [
+                "--sink", sink, "--brokers", try TestEnvironment.brokers, "--topic", topic, "--api-base-url", standIn.baseURL,
+                "--request-timeout", "1s", "--max-attempts", "8", "--concurrency", "8", "--json",
+            ],
+            environment: environment, directory: directory, timeout: .seconds(240)
+        )
+        #expect(run.status == .exited(0), "\(run.output.suffix(3000))")
+        let summary = try E2E.summary(run.output)
+        #expect(E2E.transitions(summary) == ["sent→delivered": count], "\(summary)")
+        #expect(summary["failed"] as? Int == 0)
+        let twilio = summary["twilio"] as? [String: Any]
+        #expect((twilio?["throttled"] as? Int ?? 0) >= 40)
+        try await eventually(timeout: .seconds(60), "all delivered") {
+            try await E2E.read(sink).current.values.allSatisfy { $0 == "delivered" }
+        }
+        let (history, _) = try await E2E.read(sink)
+        for sid in sids {
+            #expect(history[sid]?.map(\.status) == ["sent", "delivered"], "\(sid): \(history[sid] ?? [])")
+        }
+        let state = try await standIn.state()
+        #expect(state.contract_violations.isEmpty)
+        #expect(state.max_in_flight <= 8)
+        #expect(state.usernames == [TwilioStandIn.apiKey])
+        #expect(!run.output.contains(standIn.apiSecret))
+        await consumer.stop()
+    }
+
+    /// 401: the run stops at once with a clear error naming the variables, without the secret.
+    @Test("401 stops the run with a clear error")
+    func unauthorizedStops() async throws {
+        let directory = try TestEnvironment.makeTemporaryDirectory("reconcile-401")
+        let standIn = try await TwilioStandIn.start(directory: directory)
+        defer { standIn.process.kill() }
+        let sink = try E2E.sinkURL(.sqlite, directory: directory)
+        let topic = try await TestKafka.makeTopic("reconcile-401", partitions: 1)
+        let old = E2E.now() - 30 * 60_000
+        let sids = (0..<20).map { E2E.sid("d", $0) }
+        // The sink, written by the consumer binary.
+        let consumer = try ConsumerE2E.launchConsumer(
+            topic: topic, group: TestEnvironment.uniqueName("group"), sinks: [sink], directory: directory, window: "200ms"
+        )
+        defer { consumer.kill() }
+        try await ConsumerE2E.waitUntilAssigned(consumer)
+        try await E2E.produce(try sids.map { try E2E.callback(sid: $0, status: "sent", at: old) }, topic: topic)
+        try await eventually(timeout: .seconds(60), "callbacks in the sink") { (try? await E2E.read(sink).current.count) == sids.count }
+        await consumer.stop()
+        try await standIn.put(sids.map { ["sid": $0, "status": "delivered"] })
+        let wrong = "wrong-\(UUID().uuidString)"
+        let run = try await E2E.reconcile(
+            ["--sink", sink, "--brokers", try TestEnvironment.brokers, "--topic", topic, "--api-base-url", standIn.baseURL, "--concurrency", "2"],
+            environment: ["TWILIO_ACCOUNT_SID": TwilioStandIn.account, "TWILIO_AUTH_TOKEN": wrong], directory: directory
+        )
+        #expect(run.status == .exited(1), "\(run.output.suffix(2000))")
+        #expect(run.output.contains("unauthorized"), "\(run.output.suffix(2000))")
+        #expect(run.output.contains("TWILIO_AUTH_TOKEN"))
+        #expect(!run.output.contains(wrong))
+        let state = try await standIn.state()
+        // Stopped at once: the requests already in flight, not one per message.
+        #expect((state.requests["fetch"] ?? 0) <= 2, "\(state.requests)")
+    }
+}
