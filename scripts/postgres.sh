@@ -20,8 +20,9 @@ case "${1:-}" in
     if [ ! -f "$dir/PG_VERSION" ]; then
       as_pg "$PG_BIN/initdb" -D "$dir" -U statusrelay -A trust --no-sync -E UTF8 >/dev/null
     fi
+    # TCP only: a Unix socket path is limited to 107 bytes, which a nested test directory exceeds.
     as_pg "$PG_BIN/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null \
+      -o "-p $port -k '' -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null \
       || { tail -n 20 "$dir/server.log" >&2; die "PostgreSQL did not start"; }
     as_pg "$PG_BIN/psql" -h 127.0.0.1 -p "$port" -U statusrelay -d postgres -qAtc \
       "SELECT 1 FROM pg_database WHERE datname='statusrelay'" | grep -q 1 \
