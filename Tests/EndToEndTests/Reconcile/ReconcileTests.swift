@@ -266,4 +266,39 @@ struct ReconcileTests {
         #expect(try await process.waitForExit(timeout: .seconds(20)) == .exited(0), "\(process.output().suffix(2000))")
         #expect(!process.output().contains(standIn.authToken))
     }
+
+    /// Subaccounts are read with the parent's credentials (an API key here); `--dry-run` asks
+    /// Twilio and prints what would change, with a sample, and publishes nothing (no broker given).
+    @Test("subaccounts and --dry-run")
+    func subaccountsAndDryRun() async throws {
+        let directory = try TestEnvironment.makeTemporaryDirectory("reconcile-dry")
+        let standIn = try await TwilioStandIn.start(directory: directory)
+        defer { standIn.process.kill() }
+        let sent = TwilioStandIn.rfc2822(E2E.now() - 10 * 60_000)
+        try await standIn.put([
+            ["sid": E2E.sid("f", 1), "status": "delivered", "date_sent": sent],
+            ["sid": E2E.sid("f", 2), "status": "failed", "error_code": 30007, "date_sent": sent, "account_sid": TwilioStandIn.subaccount],
+            ["sid": E2E.sid("f", 3), "status": "undelivered", "date_sent": sent, "account_sid": TwilioStandIn.subaccount],
+        ])
+        let environment = ["TWILIO_API_KEY": TwilioStandIn.apiKey, "TWILIO_API_SECRET": standIn.apiSecret]
+        let base = ["--api-base-url", standIn.baseURL, "--discover", "--since", "1h", "--dry-run", "--brokers", "127.0.0.1:1"]
+
+        // An API key alone does not say which account to read.
+        let missing = try await E2E.reconcile(base, environment: environment, directory: directory)
+        #expect(missing.status == .exited(2), "\(missing.output)")
+        #expect(missing.output.contains("--account"), "\(missing.output)")
+
+        let run = try await E2E.reconcile(base + ["--account", TwilioStandIn.subaccount], environment: environment, directory: directory)
+        #expect(run.status == .exited(0), "\(run.output.suffix(2000))")
+        #expect(run.output.contains("dry run: nothing published"), "\(run.output)")
+        #expect(run.output.contains("none → failed: 1"))
+        #expect(run.output.contains("none → undelivered: 1"))
+        #expect(run.output.contains("Sample of what would change:"))
+        #expect(run.output.contains(E2E.sid("f", 2)))
+        #expect(!run.output.contains(E2E.sid("f", 1)), "the parent's message is not in the subaccount")
+        #expect(!run.output.contains("published "), "a dry run publishes nothing")
+        let state = try await standIn.state()
+        #expect(state.usernames == [TwilioStandIn.apiKey])
+        #expect(!run.output.contains(standIn.apiSecret))
+    }
 }
