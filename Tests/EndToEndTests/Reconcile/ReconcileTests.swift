@@ -300,5 +300,11 @@ struct ReconcileTests {
         let state = try await standIn.state()
         #expect(state.usernames == [TwilioStandIn.apiKey])
         #expect(!run.output.contains(standIn.apiSecret))
+
+        // A next_page_uri that points back at its own page is refused, not followed forever.
+        try await standIn.faults([["status": "page_loop", "count": 5]])
+        let loop = try await E2E.reconcile(base + ["--account", TwilioStandIn.subaccount], environment: environment, directory: directory)
+        #expect(loop.status == .exited(1), "\(loop.output.suffix(2000))")
+        #expect(loop.output.contains("next_page_uri repeats an earlier page"), "\(loop.output.suffix(2000))")
     }
 }
