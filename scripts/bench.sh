@@ -4,8 +4,8 @@
 # per figure with the exact command that produced it. Raw outputs stay in bench-results/<run>/.
 #
 # Knobs (env): BENCH_DURATION (s, default 20), BENCH_RATE (default 5000), BENCH_CONNECTIONS (64),
-# BENCH_CONSUMER_MESSAGES (200000), BENCH_ONLY (space-separated subset of:
-# webhook ingress bare peer spool consumer e2e).
+# BENCH_CONSUMER_MESSAGES (200000), BENCH_RECONCILE_MESSAGES (10000), BENCH_ONLY (space-separated
+# subset of: webhook ingress bare peer spool consumer e2e reconcile).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -13,7 +13,8 @@ DURATION=${BENCH_DURATION:-20}
 RATE=${BENCH_RATE:-5000}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
 CONSUMER_MESSAGES=${BENCH_CONSUMER_MESSAGES:-200000}
-ONLY=${BENCH_ONLY:-webhook ingress bare peer spool consumer e2e}
+RECONCILE_MESSAGES=${BENCH_RECONCILE_MESSAGES:-10000}
+ONLY=${BENCH_ONLY:-webhook ingress bare peer spool consumer e2e reconcile}
 want() { [[ " $ONLY " == *" $1 "* ]]; }
 
 bash "$REPO_ROOT/scripts/bootstrap.sh"
@@ -23,10 +24,17 @@ BENCH_DIR=$REPO_ROOT/scripts/bench
 
 step "Build release binaries"
 # STATUSRELAY_RELEASE_FLAGS: extra build flags, e.g. "--scratch-path .build-bench" to keep a separate tree.
-# BENCH_SKIP_BUILD=1 reuses the binaries already built.
+# BENCH_SKIP_BUILD=1 reuses the binaries already built; BENCH_BIN_DIR=DIR takes the binaries from DIR
+# instead (no build; e.g. the debug build for an I/O-bound row such as reconcile; the table says so).
 # shellcheck disable=SC2086
-[ "${BENCH_SKIP_BUILD:-0}" = 1 ] || "$REPO_ROOT/scripts/swift.sh" build -c release ${STATUSRELAY_RELEASE_FLAGS:-}
-BIN=$("$REPO_ROOT/scripts/swift.sh" build -c release ${STATUSRELAY_RELEASE_FLAGS:-} --show-bin-path)
+BUILD_KIND="release builds"
+if [ -n "${BENCH_BIN_DIR:-}" ]; then
+  BIN=$(cd "$BENCH_BIN_DIR" && pwd)
+  BUILD_KIND="binaries from $BENCH_BIN_DIR (not necessarily a release build)"
+else
+  [ "${BENCH_SKIP_BUILD:-0}" = 1 ] || "$REPO_ROOT/scripts/swift.sh" build -c release ${STATUSRELAY_RELEASE_FLAGS:-}
+  BIN=$("$REPO_ROOT/scripts/swift.sh" build -c release ${STATUSRELAY_RELEASE_FLAGS:-} --show-bin-path)
+fi
 done_step
 
 RESULTS=$REPO_ROOT/bench-results
@@ -415,12 +423,63 @@ if want e2e; then
   done
 fi
 
+# --- 8. Reconciliation against the Twilio API stand-in -----------------------------------------------
+# 10,000 messages stuck at `sent` in a SQLite sink written by the consumer; the stand-in answers each
+# fetch after 50 ms, so --concurrency 8 can at best do 8 / 0.05 s = 160 requests/s (the ceiling of the
+# same run is that arithmetic: the stand-in's latency is fixed, and the stand-in itself is measured
+# by its max_in_flight). The consumer keeps running and writes the reconciliation events meanwhile.
+if want reconcile; then
+  step "Reconcile: $RECONCILE_MESSAGES stuck messages against the Twilio stand-in (50 ms per request, --concurrency 8)"
+  "$BIN/statusrelay" bench prefill --brokers "$BROKERS" --topic bench-reconcile --partitions 4 \
+    --messages "$RECONCILE_MESSAGES" --statuses queued,sent --json >"$RUN/reconcile-prefill.json" 2>"$RUN/reconcile-prefill.log"
+  admin=$(free_port)
+  start_bg "$RUN/reconcile-consumer" "$BIN/statusrelay-consumer" --brokers "$BROKERS" --topic bench-reconcile \
+    --group "bench-reconcile-$RANDOM" --sink "sqlite:$state/reconcile.sqlite" --admin-listen "127.0.0.1:$admin" "${CONSUMER_FLAGS[@]}"
+  consumer_pid=$LAST_PID
+  rcount() { sqlite3 "$state/reconcile.sqlite" 'SELECT count(*) FROM message_status_events' 2>/dev/null || echo 0; }
+  for _ in $(seq 1 600); do [ "$(rcount)" -ge $((RECONCILE_MESSAGES * 2)) ] && break; sleep 0.5; done
+  standin_port=$(free_port)
+  account=$(sqlite3 "$state/reconcile.sqlite" 'SELECT account_sid FROM message_status LIMIT 1')
+  start_bg "$RUN/standin" env STANDIN_ACCOUNT_SID="$account" STANDIN_AUTH_TOKEN="$TWILIO_AUTH_TOKEN" \
+    "$PY" "$REPO_ROOT/scripts/testing/twilio_api_standin.py" --port "$standin_port" --quiet
+  standin_pid=$LAST_PID
+  wait_for_port "$standin_port" 30
+  "$PY" "$BENCH_DIR/reconcile_standin_load.py" --sink "$state/reconcile.sqlite" --standin "http://127.0.0.1:$standin_port" --latency-ms 50 >/dev/null
+  cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+  cpu0=$(cpu_ticks "$consumer_pid")
+  RECONCILE_CMD="TWILIO_ACCOUNT_SID=AC… TWILIO_AUTH_TOKEN=… statusrelay reconcile --sink sqlite:PATH --stale-after 1s --concurrency 8 --api-base-url http://127.0.0.1:PORT --json"
+  TWILIO_ACCOUNT_SID=$account "$BIN/statusrelay" reconcile --sink "sqlite:$state/reconcile.sqlite" --stale-after 1s \
+    --concurrency 8 --api-base-url "http://127.0.0.1:$standin_port" --brokers "$BROKERS" --topic bench-reconcile \
+    --json --no-progress >"$RUN/reconcile.json" 2>"$RUN/reconcile.log" &
+  reconcile_pid=$!
+  PIDS+=("$reconcile_pid")
+  rss_max=0
+  while kill -0 "$reconcile_pid" 2>/dev/null; do
+    rss=$(awk '/^VmRSS:/ {print int($2/1024)}' "/proc/$consumer_pid/status" 2>/dev/null || echo 0)
+    [ "$rss" -gt "$rss_max" ] && rss_max=$rss
+    sleep 0.5
+  done
+  wait "$reconcile_pid" || note "reconcile exited with $?: $(tail -n 3 "$RUN/reconcile.log")"
+  for _ in $(seq 1 600); do [ "$(rcount)" -ge $((RECONCILE_MESSAGES * 3)) ] && break; sleep 0.5; done
+  cpu1=$(cpu_ticks "$consumer_pid")
+  rps=$(json_get twilio.requestsPerSecond <"$RUN/reconcile.json")
+  elapsed=$(json_get elapsedSeconds <"$RUN/reconcile.json")
+  consumer_cpu=$("$PY" -c "print(f'{($cpu1-$cpu0)/$(getconf CLK_TCK):.1f}')")
+  curl -fsS "http://127.0.0.1:$standin_port/_control/state" >"$RUN/reconcile-standin.json"
+  row "Reconcile $RECONCILE_MESSAGES stuck messages, stand-in +50 ms/request, --concurrency 8" \
+    "$(printf '%.1f' "$rps") requests/s = $(ratio "$rps" 160) of the ideal 160/s ($(json_get changed <"$RUN/reconcile.json") changed, $(json_get failed <"$RUN/reconcile.json") failed, $(printf '%.1f' "$elapsed") s); consumer meanwhile: $consumer_cpu s CPU, RSS ≤ $rss_max MiB; $(rcount) history rows" \
+    "≥ 0.9 of 160/s" "statusrelay bench prefill --topic bench-reconcile --messages $RECONCILE_MESSAGES --statuses queued,sent; statusrelay-consumer --sink sqlite:PATH; scripts/bench/reconcile_standin_load.py --latency-ms 50; $RECONCILE_CMD"
+  stop_pid "$standin_pid"
+  stop_pid "$consumer_pid"
+  done_step
+fi
+
 # --- Report -----------------------------------------------------------------------------------------
 {
   echo "# StatusRelay benchmarks"
   echo
   echo "Run $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -sr)."
-  echo "Everything on loopback: one Tansu broker (in-memory), PostgreSQL $("$STATUSRELAY_PG_BIN/postgres" --version | awk '{print $3}'), release builds, librdkafka $(pkg-config --modversion rdkafka 2>/dev/null || echo '?')."
+  echo "Everything on loopback: one Tansu broker (in-memory), PostgreSQL $("$STATUSRELAY_PG_BIN/postgres" --version | awk '{print $3}'), $BUILD_KIND, librdkafka $(pkg-config --modversion rdkafka 2>/dev/null || echo '?')."
   echo "Load: wrk $(wrk -v 2>&1 | awk 'NR==1 {print $2}') for saturation (-t2 -c$CONNECTIONS -d${DURATION}s, requests pre-signed by the official twilio library and rotated by scripts/bench/wrk_signed.lua);"
   echo "\`statusrelay bench load\` for fixed rates (open loop, latency from the intended send time: no coordinated omission; Debian has no wrk2)."
   echo "The load generator shares the 2 cores with the server, broker and consumer. Load average at the start: $LOADAVG_START, at the end: $(cut -d' ' -f1-3 /proc/loadavg). Raw outputs: $(basename "$RUN")/."

@@ -119,9 +119,9 @@ if command -v systemd-analyze >/dev/null 2>&1; then
     name=${unit#"$REPO_ROOT"/}
     # verify needs the ExecStart binary to exist; point it at a stand-in copy of the unit.
     tmpunit="$scratch/$(basename "$unit")"
-    sed "s#/usr/local/bin/statusrelay-#$scratch/bin/statusrelay-#g" "$unit" >"$tmpunit"
+    sed "s#/usr/local/bin/statusrelay#$scratch/bin/statusrelay#g" "$unit" >"$tmpunit"
     mkdir -p "$scratch/bin"
-    for exe in statusrelay-ingress statusrelay-consumer; do
+    for exe in statusrelay-ingress statusrelay-consumer statusrelay; do
       printf '#!/bin/sh\nexit 0\n' >"$scratch/bin/$exe"; chmod +x "$scratch/bin/$exe"
     done
     if out=$(SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --man=no "$tmpunit" 2>&1) && [ -z "$out" ]; then

@@ -128,7 +128,7 @@ struct DeploymentFilesTests {
         let surfaces = try await Self.surfaces()
         var usages: [SettingUsage] = []
         for file in try Self.files(in: "config/systemd", suffix: ".service") + Self.files(in: "config/systemd", suffix: ".env.example") {
-            let executable = file.contains("consumer") ? "statusrelay-consumer" : "statusrelay-ingress"
+            let executable = file.contains("consumer") ? "statusrelay-consumer" : file.contains("reconcile") ? "statusrelay" : "statusrelay-ingress"
             usages += Self.systemdUsages(try Self.read(file), file: file, executable: executable)
         }
         #expect(usages.contains { $0.executable == "statusrelay-ingress" && $0.kind == .flag })
@@ -139,7 +139,9 @@ struct DeploymentFilesTests {
     @Test("config/*.yaml examples only use settings the executables document")
     func configExamplesUseKnownSettings() async throws {
         let surfaces = try await Self.surfaces()
-        for (file, executable) in [("config/ingress.yaml", "statusrelay-ingress"), ("config/consumer.yaml", "statusrelay-consumer")] {
+        for (file, executable) in [
+            ("config/ingress.yaml", "statusrelay-ingress"), ("config/consumer.yaml", "statusrelay-consumer"), ("config/reconcile.yaml", "statusrelay"),
+        ] {
             let path = (TestEnvironment.repoRoot as NSString).appendingPathComponent(file)
             guard FileManager.default.fileExists(atPath: path) else { continue }
             // Top-level keys are flag names without dashes (commented-out keys are prose-ambiguous
@@ -211,6 +213,7 @@ struct DeploymentFilesTests {
         for (unit, example, executable) in [
             ("config/systemd/statusrelay-ingress.service", "config/systemd/ingress.env.example", "statusrelay-ingress"),
             ("config/systemd/statusrelay-consumer.service", "config/systemd/consumer.env.example", "statusrelay-consumer"),
+            ("config/systemd/statusrelay-reconcile.service", "config/systemd/reconcile.env.example", "statusrelay"),
         ] {
             var environment: [String: String] = ["CREDENTIALS_DIRECTORY": credentials]
             for line in try read(example).split(separator: "\n") where !line.hasPrefix("#") {
@@ -221,7 +224,7 @@ struct DeploymentFilesTests {
             for line in try read(unit).split(separator: "\n").map(String.init) {
                 if line.hasPrefix("Environment=") {
                     for (key, value) in Dockerfile.parseEnv(String(line.dropFirst("Environment=".count))) {
-                        environment[key] = value.replacingOccurrences(of: "%S", with: state)
+                        environment[key] = value.replacingOccurrences(of: "%S", with: state).replacingOccurrences(of: "%d", with: credentials)
                     }
                 } else if line.hasPrefix("ExecStart=") {
                     command = line.dropFirst("ExecStart=".count).split(separator: " ").map {

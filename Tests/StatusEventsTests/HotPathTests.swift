@@ -254,6 +254,10 @@ import TestSupport
         case .text(let text)?: .string(text)
         case nil: .null
         }
+        // Added within v1, written only when present.
+        var twilioTimes: [(key: String, value: JSONValue)] = []
+        if let sent = event.twilioDateSent { twilioTimes.append(("twilioDateSent", .number(String(sent)))) }
+        if let updated = event.twilioDateUpdated { twilioTimes.append(("twilioDateUpdated", .number(String(updated)))) }
         let members: [(key: String, value: JSONValue)] = [
             ("schemaVersion", .number(String(event.schemaVersion))), ("id", .string(event.id)), ("messageSid", .string(event.messageSid)),
             ("accountSid", .string(event.accountSid)), ("messagingServiceSid", optional(event.messagingServiceSid)),
@@ -261,6 +265,7 @@ import TestSupport
             ("errorCode", errorCode), ("eventType", optional(event.eventType)), ("channel", optional(event.channel)),
             ("from", optional(event.from)), ("to", optional(event.to)), ("rawDlrDoneDate", optional(event.rawDlrDoneDate)),
             ("dlrDoneAt", optional(event.dlrDoneAt)), ("receivedAt", .number(String(event.receivedAt))),
+        ] + twilioTimes + [
             ("source", .string(event.source.rawValue)),
             ("ingress", .object([
                 ("nodeId", optional(event.ingress.nodeId)), ("idempotencyToken", optional(event.ingress.idempotencyToken)),

@@ -18,9 +18,10 @@ Control endpoints (no auth; tests only):
   POST /_control/messages   JSON list of Message resources (or partial ones: the rest is filled
                             in); upserted by sid
   POST /_control/faults     JSON list of rules, applied to the API requests in order, each
-                            {"status": 429|500|503|404|401|403|"invalid_json"|"slow",
+                            {"status": 429|500|503|404|401|403|"invalid_json"|"slow"|"page_loop",
                              "count": N (requests it affects; -1 forever), "probability": p,
-                             "retry_after": "1", "delay_ms": 3000, "sid": "SM…" (only that message)}
+                             "retry_after": "1", "delay_ms": 3000, "sid": "SM…" (only that message)};
+                            page_loop: a list page whose next_page_uri is the page itself
   POST /_control/latency    {"ms": 50}: added to every API request
   POST /_control/reset      forget faults, counters (messages stay)
   GET  /_control/state      counters: requests (by endpoint), by_sid, responses by status,
@@ -37,7 +38,7 @@ import threading
 import time
 import urllib.parse
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
@@ -230,6 +231,7 @@ def respond(kind, account_sid, sid, handler):
         return twilio_error(404, 20404, f"The requested resource {request.path} was not found")
     elif status == "invalid_json":
         return Response('{"sid": "SM', status=200, mimetype="application/json")
+    g.page_loop = status == "page_loop"
     return handler()
 
 
@@ -295,7 +297,7 @@ def list_messages(account_sid):
         body = {
             "end": offset + len(items) - 1 if items else 0,
             "first_page_uri": uri(0),
-            "next_page_uri": uri(page + 1, f"PA{offset + size}") if has_next else None,
+            "next_page_uri": request.full_path if g.get("page_loop") else uri(page + 1, f"PA{offset + size}") if has_next else None,
             "page": page,
             "page_size": size,
             "previous_page_uri": uri(page - 1, f"PA{max(0, offset - size)}") if page > 0 else None,

@@ -1,4 +1,6 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
 import StatusEvents
 import Testing
 import TestSupport
@@ -204,5 +206,105 @@ struct ReconcileTests {
         let state = try await standIn.state()
         // Stopped at once: the requests already in flight, not one per message.
         #expect((state.requests["fetch"] ?? 0) <= 2, "\(state.requests)")
+    }
+
+    /// `--every`: passes repeat, `/metrics` has the `statusrelay_reconcile_*` names (and no secret),
+    /// `/readyz` turns 503 while Twilio refuses the credentials.
+    @Test("--every serves /healthz, /readyz and /metrics")
+    func everyRunsAsAService() async throws {
+        let directory = try TestEnvironment.makeTemporaryDirectory("reconcile-every")
+        let standIn = try await TwilioStandIn.start(directory: directory)
+        defer { standIn.process.kill() }
+        let topic = try await TestKafka.makeTopic("reconcile-every", partitions: 1)
+        let sid = E2E.sid("e", 1)
+        try await standIn.put([["sid": sid, "status": "delivered"]])
+        let port = try freePort()
+        let process = try ChildProcess(
+            try ConsumerE2E.binary("statusrelay"),
+            arguments: [
+                "reconcile", "--discover", "--since", "1h", "--brokers", try TestEnvironment.brokers, "--topic", topic,
+                "--api-base-url", standIn.baseURL, "--every", "1s", "--admin-listen", "127.0.0.1:\(port)",
+            ],
+            environment: ["TWILIO_ACCOUNT_SID": TwilioStandIn.account, "TWILIO_AUTH_TOKEN": standIn.authToken],
+            outputPath: (directory as NSString).appendingPathComponent("every.log")
+        )
+        defer { process.kill() }
+        func get(_ path: String) async throws -> (Int, String) {
+            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)"), timeout: .seconds(5))
+            let body = try await response.body.collect(upTo: 1 << 20)
+            return (Int(response.status.code), String(buffer: body))
+        }
+        try await eventually(timeout: .seconds(30), "two passes") {
+            if let status = process.exitStatus { throw TestEnvironmentError("exited \(status): \(process.output().suffix(2000))") }
+            guard isListening(port: port), let (_, metrics) = try? await get("/metrics") else { return false }
+            return metrics.contains(#"statusrelay_reconcile_runs_total{outcome="ok"} 2"#) || metrics.contains(#"statusrelay_reconcile_runs_total{outcome="ok"} 3"#)
+        }
+        #expect(try await get("/healthz").0 == 200)
+        #expect(try await get("/readyz").0 == 200)
+        let (_, metrics) = try await get("/metrics")
+        for name in [
+            "statusrelay_reconcile_messages_total", "statusrelay_reconcile_published_events_total",
+            "statusrelay_reconcile_twilio_requests_total", "statusrelay_reconcile_last_success_timestamp_seconds",
+            "statusrelay_reconcile_last_run_duration_seconds",
+        ] {
+            #expect(metrics.contains(name), "\(name) missing")
+        }
+        // No consumer and no sink here: every pass publishes the message again, with the same id.
+        #expect(metrics.contains(#"statusrelay_reconcile_messages_total{result="changed"}"#))
+        #expect(!metrics.contains(standIn.authToken))
+
+        // Twilio starts refusing the credentials: the pass stops, /readyz says why, the service goes on.
+        try await standIn.faults([["status": 401]])
+        try await eventually(timeout: .seconds(30), "not ready") { try await get("/readyz").0 == 503 }
+        let (_, readiness) = try await get("/readyz")
+        #expect(readiness.contains("unauthorized"), "\(readiness)")
+        #expect(try await get("/healthz").0 == 200)
+        let (_, after) = try await get("/metrics")
+        #expect(after.contains(#"statusrelay_reconcile_runs_total{outcome="failed"}"#))
+        #expect(after.contains("statusrelay_reconcile_unauthorized_total"))
+        process.terminate()
+        #expect(try await process.waitForExit(timeout: .seconds(20)) == .exited(0), "\(process.output().suffix(2000))")
+        #expect(!process.output().contains(standIn.authToken))
+    }
+
+    /// Subaccounts are read with the parent's credentials (an API key here); `--dry-run` asks
+    /// Twilio and prints what would change, with a sample, and publishes nothing (no broker given).
+    @Test("subaccounts and --dry-run")
+    func subaccountsAndDryRun() async throws {
+        let directory = try TestEnvironment.makeTemporaryDirectory("reconcile-dry")
+        let standIn = try await TwilioStandIn.start(directory: directory)
+        defer { standIn.process.kill() }
+        let sent = TwilioStandIn.rfc2822(E2E.now() - 10 * 60_000)
+        try await standIn.put([
+            ["sid": E2E.sid("f", 1), "status": "delivered", "date_sent": sent],
+            ["sid": E2E.sid("f", 2), "status": "failed", "error_code": 30007, "date_sent": sent, "account_sid": TwilioStandIn.subaccount],
+            ["sid": E2E.sid("f", 3), "status": "undelivered", "date_sent": sent, "account_sid": TwilioStandIn.subaccount],
+        ])
+        let environment = ["TWILIO_API_KEY": TwilioStandIn.apiKey, "TWILIO_API_SECRET": standIn.apiSecret]
+        let base = ["--api-base-url", standIn.baseURL, "--discover", "--since", "1h", "--dry-run", "--brokers", "127.0.0.1:1"]
+
+        // An API key alone does not say which account to read.
+        let missing = try await E2E.reconcile(base, environment: environment, directory: directory)
+        #expect(missing.status == .exited(2), "\(missing.output)")
+        #expect(missing.output.contains("--account"), "\(missing.output)")
+
+        let run = try await E2E.reconcile(base + ["--account", TwilioStandIn.subaccount], environment: environment, directory: directory)
+        #expect(run.status == .exited(0), "\(run.output.suffix(2000))")
+        #expect(run.output.contains("dry run: nothing published"), "\(run.output)")
+        #expect(run.output.contains("none → failed: 1"))
+        #expect(run.output.contains("none → undelivered: 1"))
+        #expect(run.output.contains("Sample of what would change:"))
+        #expect(run.output.contains(E2E.sid("f", 2)))
+        #expect(!run.output.contains(E2E.sid("f", 1)), "the parent's message is not in the subaccount")
+        #expect(!run.output.contains("published "), "a dry run publishes nothing")
+        let state = try await standIn.state()
+        #expect(state.usernames == [TwilioStandIn.apiKey])
+        #expect(!run.output.contains(standIn.apiSecret))
+
+        // A next_page_uri that points back at its own page is refused, not followed forever.
+        try await standIn.faults([["status": "page_loop", "count": 5]])
+        let loop = try await E2E.reconcile(base + ["--account", TwilioStandIn.subaccount], environment: environment, directory: directory)
+        #expect(loop.status == .exited(1), "\(loop.output.suffix(2000))")
+        #expect(loop.output.contains("next_page_uri repeats an earlier page"), "\(loop.output.suffix(2000))")
     }
 }

@@ -6,9 +6,11 @@ public import StatusRelayCore
 /// resolved like the services' (flags > env > file > defaults). Twilio secrets have no flag: they
 /// come from the environment (or `*_FILE`), or the YAML file, never from a command line `ps` shows.
 public enum ReconcileSettings {
-    public static let sink = Setting<String>.string(
-        "sink", env: "STATUSRELAY_RECONCILE_SINK", default: nil,
-        "Sink database to find stuck messages in: sqlite:PATH or postgres://… (the consumer's URL).")
+    /// Shown with its password redacted (`--check-config`, errors).
+    public static let sink = Setting<String>(
+        name: "sink", environmentVariable: "STATUSRELAY_RECONCILE_SINK", defaultValue: nil,
+        summary: "Sink database to find stuck messages in: sqlite:PATH or postgres://… (the consumer's URL).",
+        describe: SecretRedaction.describe(url:), decode: scalar("sink"))
     public static let account = Setting<[String]>.list(
         "account", env: "STATUSRELAY_RECONCILE_ACCOUNTS", default: [],
         "Subaccount SID AC… to reconcile too, with the parent's credentials; repeatable (env: comma-separated).")

@@ -4,22 +4,24 @@ import Foundation
 public enum ReconcileSummaryRenderer {
     public static func text(_ summary: ReconcileSummary) -> String {
         var lines: [String] = []
-        let verb = summary.dryRun ? "would change" : "changed"
+        func line(_ label: String, _ value: String) {
+            lines.append("  " + label.padding(toLength: 13, withPad: " ", startingAt: 0) + value)
+        }
         lines.append("Reconciled with Twilio\(summary.dryRun ? " (dry run: nothing published)" : ""):")
-        lines.append("  checked     \(summary.checked)  (stuck in the sink: \(summary.stuck), listed by Twilio: \(summary.discovered))")
-        lines.append("  \(verb.padding(toLength: 11, withPad: " ", startingAt: 0)) \(summary.changedTotal)")
+        line("checked", "\(summary.checked)  (stuck in the sink: \(summary.stuck), listed by Twilio: \(summary.discovered))")
+        line(summary.dryRun ? "would change" : "changed", "\(summary.changedTotal)")
         for (transition, count) in summary.changed.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
             lines.append("    \(transition): \(count)")
         }
-        lines.append("  unchanged   \(summary.unchanged)")
-        lines.append("  not found   \(summary.notFound)")
-        lines.append("  failed      \(summary.failed)")
+        line("unchanged", "\(summary.unchanged)")
+        line("not found", "\(summary.notFound)")
+        line("failed", "\(summary.failed)")
         if summary.skippedAccounts > 0 {
-            lines.append("  skipped     \(summary.skippedAccounts)  (accounts not given with --account)")
+            line("skipped", "\(summary.skippedAccounts)  (accounts not given with --account)")
         }
-        if !summary.dryRun { lines.append("  published   \(summary.published) events") }
-        lines.append(String(
-            format: "  Twilio      %d requests (%d retries, %d throttled) in %.1fs, %.1f requests/s",
+        if !summary.dryRun { line("published", "\(summary.published) events") }
+        line("Twilio", String(
+            format: "%d requests (%d retries, %d throttled) in %.1fs, %.1f requests/s",
             summary.requests, summary.retries, summary.throttled, summary.elapsedSeconds, summary.requestsPerSecond
         ))
         if !summary.sample.isEmpty {

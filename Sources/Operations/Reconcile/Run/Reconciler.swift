@@ -109,8 +109,14 @@ public struct Reconciler: Sendable {
             account: account, since: discovery.since, until: discovery.until, pageSize: configuration.pageSize
         )
         var targets: [Target] = []
+        var listedSids: Set<String> = []
+        // A next_page_uri seen before would page forever: the answer is refused instead.
+        var visited: Set<String> = []
         var pages = 0
         while let current = path {
+            guard visited.insert(current).inserted else {
+                throw ReconcileError(code: .twilio, message: "listing messages of \(account): next_page_uri repeats an earlier page")
+            }
             let page: TwilioMessagePage
             do {
                 page = try await client.listPage(path: current)
@@ -128,6 +134,8 @@ public struct Reconciler: Sendable {
                     if sent < discovery.since { continue }
                     if let until = discovery.until, sent >= until { continue }
                 }
+                // Messages created while paging can shift a message onto the next page too.
+                guard listedSids.insert(sid).inserted else { continue }
                 targets.append(Target(account: account, sid: sid, sink: nil, listed: message))
             }
             path = page.nextPageURI
