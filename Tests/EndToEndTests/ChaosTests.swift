@@ -9,7 +9,8 @@ import TestSupport
 @Suite("Chaos (CI subset)", .serialized)
 struct ChaosTests {
     static func run(_ scenario: String, rate: Int = 100, duration: Int = 15) async throws -> [String: Any] {
-        let directory = try TestEnvironment.makeTemporaryDirectory("chaos-\(scenario)")
+        // Short: PostgreSQL's socket path under it must stay within 107 bytes.
+        let directory = try TestEnvironment.makeTemporaryDirectory("c")
         let summaryPath = (directory as NSString).appendingPathComponent("summary.json")
         let script = (TestEnvironment.repoRoot as NSString).appendingPathComponent("scripts/chaos/chaos.py")
         let run = try ChildProcess(

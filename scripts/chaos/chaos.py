@@ -322,8 +322,10 @@ class PG:
 
     def _script(self, *args):
         repo = os.environ.get("STATUSRELAY_REPO_ROOT") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-        return subprocess.run(["bash", os.path.join(repo, "scripts/postgres.sh"), *args], check=True,
-                              capture_output=True, text=True).stdout.strip()
+        r = subprocess.run(["bash", os.path.join(repo, "scripts/postgres.sh"), *args], capture_output=True, text=True)
+        if r.returncode != 0:
+            raise RuntimeError(f"postgres.sh {' '.join(args)} failed ({r.returncode}): {r.stderr.strip()[-1500:]}")
+        return r.stdout.strip()
 
     def start(self):
         self.url = self._script("start", self.dir, str(self.port))

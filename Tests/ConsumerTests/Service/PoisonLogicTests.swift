@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Kafka
 import NIOCore
 import StatusEvents
@@ -116,6 +117,15 @@ import Testing
         let literal = PostgresJSONB.stringLiteral(Array(text.utf8))
         let decoded = try? JSONSerialization.jsonObject(with: Data(literal), options: [.fragmentsAllowed]) as? String
         #expect(decoded == text)
+    }
+
+    @Test func sqliteClassifiesRefusalsApartFromOutages() {
+        for code in [ResultCode.SQLITE_CONSTRAINT, .SQLITE_TOOBIG, .SQLITE_MISMATCH] {
+            #expect(SQLiteSink.sinkError(DatabaseError(resultCode: code)).code == .rejected, "\(code)")
+        }
+        for code in [ResultCode.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_FULL, .SQLITE_IOERR] {
+            #expect(SQLiteSink.sinkError(DatabaseError(resultCode: code)).isRetriable, "\(code)")
+        }
     }
 
     @Test func copyTextReplacesNULInTextColumns() {

@@ -184,11 +184,17 @@ public final class SQLiteSink: EventSink {
         try await BlockingIO(label: "statusrelay.sqlite-sink.close").run { try pool.close() }
     }
 
+    /// Busy, locked, full and I/O errors are transient; a value SQLite refuses (too big, a constraint,
+    /// a type mismatch) is a refusal of the data: the consumer isolates and dead-letters that event.
     static func sinkError(_ error: DatabaseError) -> SinkError {
         let transient: [ResultCode] = [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_FULL, .SQLITE_IOERR]
         if transient.contains(error.resultCode) {
-            return SinkError(code: .unavailable, sink: "sqlite", message: "\(error)", isRetriable: true)
+            return SinkError(code: .unavailable, sink: "sqlite", message: "\(error)", isRetriable: true, underlying: error)
         }
-        return SinkError(code: .writeFailed, sink: "sqlite", message: "\(error)", isRetriable: false)
+        let refusals: [ResultCode] = [.SQLITE_TOOBIG, .SQLITE_CONSTRAINT, .SQLITE_MISMATCH, .SQLITE_RANGE]
+        if refusals.contains(error.resultCode) {
+            return SinkError(code: .rejected, sink: "sqlite", message: "\(error)", isRetriable: false, underlying: error)
+        }
+        return SinkError(code: .writeFailed, sink: "sqlite", message: "\(error)", isRetriable: false, underlying: error)
     }
 }
