@@ -149,6 +149,7 @@ public final class IngressServer: Sendable {
                     metadata: [
                         "address": "\(configuration.listen.host):\(port)", "topic": "\(configuration.topic)",
                         "tls": "\(configuration.tlsCertificatePath != nil)", "node": "\(configuration.nodeID)",
+                        "public_url": "\(configuration.publicURL.map { SecretRedaction.redact(url: $0) } ?? "from the Host header")",
                     ]
                 )
                 listening.yield(port)

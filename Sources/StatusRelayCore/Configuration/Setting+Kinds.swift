@@ -9,6 +9,17 @@ extension Setting where Value == String {
     }
 }
 
+extension Setting where Value == String {
+    /// A URL, shown through ``SecretRedaction/redact(url:)`` (userinfo and query values hidden).
+    public static func url(_ name: String, env: String?, default defaultValue: String?, _ summary: String) -> Self {
+        let text = string(name, env: env, default: defaultValue, summary)
+        return Self(
+            name: name, environmentVariable: env, defaultValue: defaultValue, summary: summary,
+            describe: SecretRedaction.redact(url:), decode: text.decode
+        )
+    }
+}
+
 extension Setting where Value == Int {
     public static func int(
         _ name: String, env: String?, default defaultValue: Int?, range: ClosedRange<Int> = 0...Int.max, _ summary: String
@@ -96,13 +107,12 @@ extension Setting where Value == [String] {
         ) { value in value.listItems }
     }
 
-    /// A list of URLs whose credentials (userinfo password, `password=`/`token=` query values)
-    /// are redacted whenever the value is shown.
+    /// A list of URLs, shown through ``SecretRedaction/redact(url:)`` (userinfo and query values hidden).
     public static func urlList(_ name: String, env: String?, default defaultValue: [String]?, _ summary: String) -> Self {
         Self(
             name: name, environmentVariable: env, defaultValue: defaultValue,
             defaultDescription: defaultValue?.isEmpty == true ? "none" : nil, summary: summary,
-            describe: { $0.isEmpty ? "none" : $0.map(SecretRedaction.describe(url:)).joined(separator: ",") }
+            describe: { $0.isEmpty ? "none" : $0.map(SecretRedaction.redact(url:)).joined(separator: ",") }
         ) { value in value.listItems }
     }
 
