@@ -4,7 +4,7 @@
 /// pause consumption meanwhile) or to stop.
 public struct SinkError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Base: String, Hashable, Sendable {
+        private enum Base: String, Hashable, Sendable, CaseIterable {
             case invalidURL = "invalid_url"
             case invalidConfiguration = "invalid_configuration"
             case unavailable
@@ -39,6 +39,9 @@ public struct SinkError: Error, Sendable, CustomStringConvertible {
         public static let shutDown = Code(.shutDown)
 
         public var description: String { base.rawValue }
+
+        /// Every code (the `code` label values of `statusrelay_sink_errors_total`).
+        static var allCases: [Code] { Base.allCases.map(Code.init) }
     }
 
     public var code: Code

@@ -66,7 +66,7 @@ public final class IngressServer: Sendable {
 
     private func runServices(spool: Spool, signals: [UnixSignal]) async throws {
         let configuration = self.configuration
-        let metrics = IngressMetrics(registry: registry)
+        let metrics = IngressMetrics(registry: registry, spoolMaxBytes: configuration.spool.maxBytes)
         var producerLogger = logger
         producerLogger[metadataKey: "component"] = "kafka-producer"
         let producer = try KafkaProducer(
