@@ -79,6 +79,7 @@ cat <<MSG
 
 StatusRelay is running.
   Twilio status callbacks:  POST $STATUSRELAY_PUBLIC_URL/twilio/message-status
+                            (sign for exactly this URL; --public-url / STATUSRELAY_PUBLIC_URL sets it)
   Ingress health/metrics:   $STATUSRELAY_PUBLIC_URL/readyz  $STATUSRELAY_PUBLIC_URL/metrics
   Consumer health/metrics:  http://$ADMIN/readyz  http://$ADMIN/metrics
 $prometheus_line

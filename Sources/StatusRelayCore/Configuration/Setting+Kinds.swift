@@ -26,7 +26,7 @@ extension Setting where Value == Int {
     ) -> Self {
         Self(name: name, environmentVariable: env, defaultValue: defaultValue, summary: summary) { value throws(ConfigurationError) in
             guard case .scalar(let text) = value, let number = Int(text.trimmingWhitespace()), range.contains(number) else {
-                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected an integer in \(range)")
+                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected an integer in \(range), got \(value.quoted)")
             }
             return number
         }
@@ -39,7 +39,7 @@ extension Setting where Value == Int {
             describe: ByteSizeFormat.format
         ) { value throws(ConfigurationError) in
             guard case .scalar(let text) = value, let bytes = ByteSizeFormat.parse(text) else {
-                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected a size such as 65536, 64KiB or 1GiB")
+                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected a size such as 65536, 64KiB or 1GiB, got \(value.quoted)")
             }
             return bytes
         }
@@ -50,7 +50,7 @@ extension Setting where Value == Double {
     public static func double(_ name: String, env: String?, default defaultValue: Double?, _ summary: String) -> Self {
         Self(name: name, environmentVariable: env, defaultValue: defaultValue, summary: summary) { value throws(ConfigurationError) in
             guard case .scalar(let text) = value, let number = Double(text.trimmingWhitespace()), number >= 0 else {
-                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected a non-negative number")
+                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected a non-negative number, got \(value.quoted)")
             }
             return number
         }
@@ -61,12 +61,12 @@ extension Setting where Value == Bool {
     public static func bool(_ name: String, env: String?, default defaultValue: Bool, _ summary: String) -> Self {
         Self(name: name, environmentVariable: env, defaultValue: defaultValue, summary: summary) { value throws(ConfigurationError) in
             guard case .scalar(let text) = value else {
-                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected true or false")
+                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected true or false, got \(value.quoted)")
             }
             switch text.trimmingWhitespace().lowercased() {
             case "1", "true", "yes", "on": return true
             case "0", "false", "no", "off", "": return false
-            default: throw ConfigurationError(code: .invalidValue, setting: name, message: "expected true or false")
+            default: throw ConfigurationError(code: .invalidValue, setting: name, message: "expected true or false, got \(value.quoted)")
             }
         }
     }
@@ -79,7 +79,7 @@ extension Setting where Value == Duration {
             describe: DurationFormat.format
         ) { value throws(ConfigurationError) in
             guard case .scalar(let text) = value, let duration = DurationFormat.parse(text) else {
-                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected a duration such as 250ms, 3s or 1m")
+                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected a duration such as 250ms, 3s or 1m, got \(value.quoted)")
             }
             return duration
         }
@@ -90,7 +90,7 @@ extension Setting where Value == HostPort {
     public static func hostPort(_ name: String, env: String?, default defaultValue: HostPort?, _ summary: String) -> Self {
         Self(name: name, environmentVariable: env, defaultValue: defaultValue, summary: summary) { value throws(ConfigurationError) in
             guard case .scalar(let text) = value, let address = HostPort(parsing: text) else {
-                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected HOST:PORT")
+                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected HOST:PORT, got \(value.quoted)")
             }
             return address
         }
@@ -144,7 +144,7 @@ extension Setting where Value: RawRepresentable & CaseIterable & Sendable, Value
         ) { value throws(ConfigurationError) in
             guard case .scalar(let text) = value, let choice = Value(rawValue: text.trimmingWhitespace().lowercased()) else {
                 let choices = Value.allCases.map(\.rawValue).joined(separator: ", ")
-                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected one of \(choices)")
+                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected one of \(choices), got \(value.quoted)")
             }
             return choice
         }

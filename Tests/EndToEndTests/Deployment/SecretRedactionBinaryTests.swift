@@ -59,7 +59,8 @@ struct SecretRedactionBinaryTests {
         let postgres = try Self.postgresSink()
         let result = try await ConfigCheck.run(
             try ConsumerE2E.binary("statusrelay-consumer"),
-            arguments: ["--check-config", "--sink", Self.httpSink, "--sink", postgres.url], environment: [:]
+            arguments: ["--check-config", "--forward-auth-token", "t", "--sink", Self.httpSink, "--sink", postgres.url],
+            environment: [:]
         )
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains(Self.httpSinkShown), "\(result.output)")

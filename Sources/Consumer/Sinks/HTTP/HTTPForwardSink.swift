@@ -81,11 +81,7 @@ public final class HTTPForwardSink: EventSink {
         admin: KafkaAdminClient? = nil,
         logger: Logger
     ) throws(SinkError) {
-        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(),
-            ["http", "https"].contains(scheme), parsed.host != nil
-        else {
-            throw SinkError(code: .invalidURL, sink: "http", message: "cannot parse forwarding URL \(SecretRedaction.redact(url: url))")
-        }
+        try Self.check(url: url)
         guard let token = configuration.authToken, !token.isEmpty else {
             throw SinkError(
                 code: .invalidConfiguration, sink: "http",
@@ -253,6 +249,15 @@ public final class HTTPForwardSink: EventSink {
             "Forwarding gave up; event dead-lettered",
             metadata: ["event_id": "\(released.summary.id)", "topic": "\(topic)", "reason": "\(reason)", "detail": "\(detail)"]
         )
+    }
+
+    /// An absolute http(s) URL with a host.
+    static func check(url: String) throws(SinkError) {
+        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(),
+            ["http", "https"].contains(scheme), parsed.host != nil
+        else {
+            throw SinkError(code: .invalidURL, sink: "http", message: "cannot parse forwarding URL \(SecretRedaction.redact(url: url))")
+        }
     }
 
     static func describe(_ error: any Error) -> String {
