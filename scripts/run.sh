@@ -2,12 +2,16 @@
 # `make run`: everything StatusRelay needs, locally, with the embedded defaults (no config file):
 # a Tansu broker on 127.0.0.1:9092, statusrelay-ingress on 127.0.0.1:8080 and statusrelay-consumer
 # writing to SQLite under ./data/. Ctrl-C stops everything.
+# PROMETHEUS=1 (`make run PROMETHEUS=1`) also starts Prometheus on 127.0.0.1:9090 scraping both, with
+# config/prometheus/statusrelay-rules.yml loaded.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 LISTEN=${STATUSRELAY_LISTEN:-127.0.0.1:8080}
 BROKER_PORT=${STATUSRELAY_RUN_BROKER_PORT:-9092}
 ADMIN=${STATUSRELAY_RUN_ADMIN_LISTEN:-127.0.0.1:9464}
+PROMETHEUS=${PROMETHEUS:-0}
+PROMETHEUS_LISTEN=${STATUSRELAY_RUN_PROMETHEUS_LISTEN:-127.0.0.1:9090}
 export TWILIO_AUTH_TOKEN=${TWILIO_AUTH_TOKEN:-local-dev-auth-token}
 export STATUSRELAY_PUBLIC_URL=${STATUSRELAY_PUBLIC_URL:-http://$LISTEN}
 
@@ -52,12 +56,33 @@ step "statusrelay-consumer -> sqlite:./data/statusrelay.sqlite (admin on $ADMIN)
 pids+=($!)
 done_step
 
+prometheus_line=""
+if [ "$PROMETHEUS" = 1 ]; then
+  step "Prometheus on $PROMETHEUS_LISTEN (rules from config/prometheus)"
+  command -v prometheus >/dev/null || die "prometheus not found (scripts/bootstrap.sh installs it)"
+  cat > "$run_dir/prometheus.yml" <<YAML
+global: {scrape_interval: 5s, evaluation_interval: 5s}
+rule_files: ["$REPO_ROOT/config/prometheus/statusrelay-rules.yml"]
+scrape_configs:
+  - {job_name: statusrelay-ingress, static_configs: [{targets: ["$LISTEN"]}]}
+  - {job_name: statusrelay-consumer, static_configs: [{targets: ["$ADMIN"]}]}
+YAML
+  prometheus --config.file="$run_dir/prometheus.yml" --storage.tsdb.path="$run_dir/prometheus-data" \
+    --web.listen-address="$PROMETHEUS_LISTEN" --log.level=warn > >(sed -u 's/^/[prometheus] /') 2>&1 &
+  pids+=($!)
+  wait_for_port "${PROMETHEUS_LISTEN##*:}" 30 || die "prometheus did not start; see output above"
+  prometheus_line="  Prometheus (alerts):      http://$PROMETHEUS_LISTEN/alerts"
+  done_step
+fi
+
 cat <<MSG
 
 StatusRelay is running.
   Twilio status callbacks:  POST $STATUSRELAY_PUBLIC_URL/twilio/message-status
+                            (sign for exactly this URL; --public-url / STATUSRELAY_PUBLIC_URL sets it)
   Ingress health/metrics:   $STATUSRELAY_PUBLIC_URL/readyz  $STATUSRELAY_PUBLIC_URL/metrics
   Consumer health/metrics:  http://$ADMIN/readyz  http://$ADMIN/metrics
+$prometheus_line
   SQLite:                   $REPO_ROOT/data/statusrelay.sqlite
 
 Send a signed test callback:

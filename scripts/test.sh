@@ -12,6 +12,10 @@ source "$LOCAL_DIR/env.sh"
 scratch=()
 [ -z "${STATUSRELAY_SCRATCH:-}" ] || scratch=(--scratch-path "$STATUSRELAY_SCRATCH")
 
+step "Prometheus rules and scrape configuration (promtool)"
+bash "$REPO_ROOT/scripts/check-prometheus.sh"
+done_step
+
 step "Build (debug, with tests)"
 "$REPO_ROOT/scripts/swift.sh" build "${scratch[@]}" --build-tests
 done_step

@@ -171,6 +171,7 @@ struct ConsumerCommand: AsyncParsableCommand {
         }
         if checkConfig {
             print(resolver.report())
+            print("configuration OK")
             return
         }
         LoggingBootstrap.bootstrap(format: configuration.logFormat, level: configuration.logLevel)
@@ -182,7 +183,7 @@ struct ConsumerCommand: AsyncParsableCommand {
             FileHandle.standardError.write(
                 Data("statusrelay-consumer: refusing to start: librdkafka \(KafkaLibrary.versionString) is loaded, 2.3 or later is required (\(error))\n".utf8)
             )
-            throw ExitCode(3)
+            throw ExitCode(1)
         }
         logger.info(
             "starting statusrelay-consumer",
@@ -194,9 +195,16 @@ struct ConsumerCommand: AsyncParsableCommand {
             ]
         )
         let adminLogger = logger
-        let group = try await ConsumerApplication.makeServiceGroup(configuration: configuration, logger: logger) { port in
-            adminLogger.info("admin server listening", metadata: ["address": "\(configuration.adminListen.host):\(port)"])
+        do {
+            let group = try await ConsumerApplication.makeServiceGroup(configuration: configuration, logger: logger) { port in
+                adminLogger.info("admin server listening", metadata: ["address": "\(configuration.adminListen.host):\(port)"])
+            }
+            try await group.run()
+        } catch {
+            // A runtime failure: exit 1 (configuration errors exit 2 above), one line, no usage text.
+            logger.critical("statusrelay-consumer failed", metadata: ["error": "\(error)"])
+            FileHandle.standardError.write(Data("statusrelay-consumer: \(error)\n".utf8))
+            throw ExitCode(1)
         }
-        try await group.run()
     }
 }

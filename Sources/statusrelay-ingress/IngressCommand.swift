@@ -190,7 +190,7 @@ struct IngressCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("statusrelay-ingress: \(error)\n".utf8))
             throw ExitCode(1)
         }
-        let server = IngressServer(configuration: configuration, registry: MetricsBootstrap.bootstrap(), logger: logger)
+        let server = IngressServer(configuration: configuration, registry: MetricsBootstrap.bootstrap(service: "ingress", catalog: IngressMetricCatalog.catalog), logger: logger)
         do {
             try await server.run(gracefulShutdownSignals: [.sigterm, .sigint])
         } catch {

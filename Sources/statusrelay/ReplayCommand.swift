@@ -85,7 +85,7 @@ struct ReplayCommand: AsyncParsableCommand {
         do {
             result = try await Replayer(configuration: configuration, logger: logger).run()
         } catch {
-            throw ValidationError("replay failed: \(error)")
+            throw CommandFailure("replay failed: \(error)")
         }
         print(ReplayResultRenderer.render(result))
     }

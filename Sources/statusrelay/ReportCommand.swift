@@ -50,7 +50,7 @@ struct ReportCommand: AsyncParsableCommand {
                 let outcome = try await DeliveryReportGenerator.prepare(sink: sink, logger: logger)
                 FileHandle.standardError.write(Data("\(outcome)\n".utf8))
             } catch {
-                throw ValidationError("--prepare failed: \(error)")
+                throw CommandFailure("--prepare failed: \(error)")
             }
         }
         let now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
@@ -77,7 +77,7 @@ struct ReportCommand: AsyncParsableCommand {
         do {
             report = try await DeliveryReportGenerator.generate(configuration: configuration, logger: logger)
         } catch {
-            throw ValidationError("report failed: \(error)")
+            throw CommandFailure("report failed: \(error)")
         }
         if !quiet || html == nil {
             print(TerminalReportRenderer.render(report, maxGroupRows: maxRows), terminator: "")
@@ -86,7 +86,7 @@ struct ReportCommand: AsyncParsableCommand {
             do {
                 try Data(HTMLReportRenderer.render(report).utf8).write(to: URL(fileURLWithPath: html), options: .atomic)
             } catch {
-                throw ValidationError("cannot write \(html): \(error.localizedDescription)")
+                throw CommandFailure("cannot write \(html): \(error.localizedDescription)")
             }
             FileHandle.standardError.write(Data("HTML report written to \(html)\n".utf8))
         }

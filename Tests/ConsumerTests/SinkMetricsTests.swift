@@ -11,7 +11,7 @@ struct SinkMetricsTests {
     /// Sinks from the factory record latency, accepted events and errors labelled with the sink name,
     /// in the process's Prometheus registry (the one `/metrics` serves).
     @Test func factorySinksRecordLatencyEventsAndErrors() async throws {
-        let registry = MetricsBootstrap.bootstrap()
+        let registry = MetricsBootstrap.bootstrap(service: "consumer", catalog: ConsumerMetricCatalog.catalog)
         let directory = try TestEnvironment.makeTemporaryDirectory("sink-metrics")
         let path = (directory as NSString).appendingPathComponent("metrics.db")
         let sink = try SinkFactory.makeSink(url: "sqlite:\(path)", configuration: .init(), logger: Logger(label: "test"))
@@ -31,5 +31,11 @@ struct SinkMetricsTests {
         #expect((value(#"statusrelay_sink_events_total{sink="sqlite"}"#) ?? 0) >= 3, "\(text)")
         #expect((value(#"statusrelay_sink_write_duration_seconds_count{sink="sqlite"}"#) ?? 0) >= 1)
         #expect(lines.contains { $0.hasPrefix("statusrelay_sink_errors_total") && $0.contains(#"sink="sqlite""#) && $0.contains(#"code="not_started""#) })
+        // Codes that never happened are there at 0 (rate() sees the first one), with their help text.
+        #expect(value(#"statusrelay_sink_errors_total{sink="sqlite",code="timed_out"}"#) == 0, "\(text)")
+        #expect(value(#"statusrelay_sink_dead_lettered_total{sink="sqlite",reason="retries_exhausted"}"#) == 0, "\(text)")
+        for family in ["statusrelay_sink_errors_total", "statusrelay_sink_events_total", "statusrelay_sink_write_duration_seconds"] {
+            #expect(lines.contains { $0.hasPrefix("# HELP \(family) ") }, "\(family)")
+        }
     }
 }

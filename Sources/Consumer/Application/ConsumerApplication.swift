@@ -19,7 +19,7 @@ public enum ConsumerApplication {
         onAdminRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> ServiceGroup {
         try KafkaLibrary.requireMinimumVersion(major: 2, minor: 3)
-        let registry = MetricsBootstrap.bootstrap()
+        let registry = MetricsBootstrap.bootstrap(service: "consumer", catalog: ConsumerMetricCatalog.catalog)
         let topic = configuration.topic
 
         let admin = try KafkaAdminClient(

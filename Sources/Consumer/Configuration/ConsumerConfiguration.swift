@@ -89,6 +89,22 @@ public struct ConsumerConfiguration: Sendable {
             throw ConfigurationError(code: .invalidValue, setting: "commit-interval", message: "must be positive")
         }
         forwardAuthToken = try resolver.optional(ConsumerSettings.forwardAuthToken)
+        for sink in sinks {
+            // Everything start would reject about a sink URL, as a configuration error naming it.
+            do {
+                try SinkFactory.validate(url: sink)
+            } catch {
+                throw ConfigurationError(
+                    code: .invalidValue, setting: "sink", message: "\(SecretRedaction.redact(url: sink)): \(error.message)"
+                )
+            }
+            if SinkFactory.isHTTP(sink), forwardAuthToken?.isEmpty ?? true {
+                throw ConfigurationError(
+                    code: .missingValue, setting: "forward-auth-token",
+                    message: "the HTTP sink \(SecretRedaction.redact(url: sink)) re-signs callbacks: set --forward-auth-token (STATUSRELAY_FORWARD_AUTH_TOKEN)"
+                )
+            }
+        }
         forwardConcurrency = try resolver.required(ConsumerSettings.forwardConcurrency)
         forwardMaxAttempts = try resolver.required(ConsumerSettings.forwardMaxAttempts)
         forwardRequestTimeout = try resolver.required(ConsumerSettings.forwardRequestTimeout)

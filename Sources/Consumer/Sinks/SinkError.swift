@@ -6,7 +6,7 @@
 /// dead-letters them, and the rest of the batch goes on.
 public struct SinkError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Base: String, Hashable, Sendable {
+        private enum Base: String, Hashable, Sendable, CaseIterable {
             case invalidURL = "invalid_url"
             case invalidConfiguration = "invalid_configuration"
             case unavailable
@@ -45,6 +45,9 @@ public struct SinkError: Error, Sendable, CustomStringConvertible {
         public static let shutDown = Code(.shutDown)
 
         public var description: String { base.rawValue }
+
+        /// Every code (the `code` label values of `statusrelay_sink_errors_total`).
+        static var allCases: [Code] { Base.allCases.map(Code.init) }
     }
 
     public var code: Code

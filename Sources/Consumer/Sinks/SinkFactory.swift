@@ -53,11 +53,7 @@ public enum SinkFactory {
             )
         }
         if lowered.hasPrefix("kafka:") {
-            let topic = try path(of: trimmed, scheme: "kafka")
-            let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
-            guard topic.count <= 249, topic.allSatisfy(allowed.contains), topic != ".", topic != ".." else {
-                throw SinkError(code: .invalidURL, sink: "kafka", message: "invalid topic name \"\(topic)\"")
-            }
+            let topic = try kafkaTopic(of: trimmed)
             guard let producer = configuration.kafkaProducer else {
                 throw SinkError(code: .invalidConfiguration, sink: "kafka", message: "the Kafka sink needs a Kafka producer")
             }
@@ -70,6 +66,45 @@ public enum SinkFactory {
             code: .invalidURL, sink: "unknown",
             message: "unknown sink URL scheme (expected sqlite:PATH, postgres://…, http(s)://…, kafka:TOPIC, jsonl:PATH or stdout)"
         )
+    }
+
+    /// Checks `url` as ``makeSink(url:configuration:logger:)`` reads it, without creating anything
+    /// (`--check-config`, and before start so that a bad URL fails as configuration).
+    public static func validate(url: String) throws(SinkError) {
+        let trimmed = url.trimmingCharacters(in: .whitespaces)
+        let lowered = trimmed.lowercased()
+        if lowered == "stdout" || lowered == "stdout:" || lowered == "-" { return }
+        for scheme in ["sqlite", "jsonl"] where lowered.hasPrefix("\(scheme):") {
+            _ = try path(of: trimmed, scheme: scheme)
+            return
+        }
+        if lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") {
+            _ = try PostgresSinkURL(trimmed)
+        } else if lowered.hasPrefix("http://") || lowered.hasPrefix("https://") {
+            try HTTPForwardSink.check(url: trimmed)
+        } else if lowered.hasPrefix("kafka:") {
+            _ = try kafkaTopic(of: trimmed)
+        } else {
+            throw SinkError(
+                code: .invalidURL, sink: "unknown",
+                message: "unknown sink URL scheme (expected sqlite:PATH, postgres://…, http(s)://…, kafka:TOPIC, jsonl:PATH or stdout)"
+            )
+        }
+    }
+
+    /// Whether `url` names an HTTP forwarding sink (which needs an auth token to re-sign).
+    public static func isHTTP(_ url: String) -> Bool {
+        let lowered = url.trimmingCharacters(in: .whitespaces).lowercased()
+        return lowered.hasPrefix("http://") || lowered.hasPrefix("https://")
+    }
+
+    private static func kafkaTopic(of url: String) throws(SinkError) -> String {
+        let topic = try path(of: url, scheme: "kafka")
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+        guard topic.count <= 249, topic.allSatisfy(allowed.contains), topic != ".", topic != ".." else {
+            throw SinkError(code: .invalidURL, sink: "kafka", message: "invalid topic name \"\(topic)\"")
+        }
+        return topic
     }
 
     /// `scheme:PATH` or `scheme://PATH` -> `PATH`.

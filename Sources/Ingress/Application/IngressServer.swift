@@ -66,7 +66,7 @@ public final class IngressServer: Sendable {
 
     private func runServices(spool: Spool, signals: [UnixSignal]) async throws {
         let configuration = self.configuration
-        let metrics = IngressMetrics(registry: registry)
+        let metrics = IngressMetrics(registry: registry, spoolMaxBytes: configuration.spool.maxBytes)
         var producerLogger = logger
         producerLogger[metadataKey: "component"] = "kafka-producer"
         let producer = try KafkaProducer(
@@ -149,6 +149,7 @@ public final class IngressServer: Sendable {
                     metadata: [
                         "address": "\(configuration.listen.host):\(port)", "topic": "\(configuration.topic)",
                         "tls": "\(configuration.tlsCertificatePath != nil)", "node": "\(configuration.nodeID)",
+                        "public_url": "\(configuration.publicURL.map { SecretRedaction.redact(url: $0) } ?? "from the Host header")",
                     ]
                 )
                 listening.yield(port)

@@ -14,7 +14,7 @@ public enum IngressSettings {
     public static let deadLetterTopic = Setting<String>.string(
         "dead-letter-topic", env: "STATUSRELAY_DEAD_LETTER_TOPIC", default: nil,
         "Topic for signed callbacks that fail normalization (default: <topic>.rejected).")
-    public static let publicURL = Setting<String>.string(
+    public static let publicURL = Setting<String>.url(
         "public-url", env: "STATUSRELAY_PUBLIC_URL", default: nil,
         "Base URL Twilio calls (https://host[:port]); used to verify signatures. Default: from the Host header.")
     public static let authToken = Setting<[String]>.secretList(

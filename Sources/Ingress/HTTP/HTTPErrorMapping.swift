@@ -13,6 +13,8 @@ enum HTTPErrorMapping {
         var extraHeaders: HTTPFields = [:]
         /// True for signature failures (counted in the signature-failures metric).
         var isSignatureFailure = false
+        /// For a signature that did not verify: the URL it was verified against, redacted (logged, never sent).
+        var signingURL: String?
     }
 
     /// Seconds sent in `Retry-After` with 503.
@@ -22,6 +24,10 @@ enum HTTPErrorMapping {
         switch error {
         case let error as WebhookError:
             return webhook(error)
+        case let error as SignatureRejection:
+            var rejection = rejection(for: error.underlying)
+            rejection.signingURL = SecretRedaction.redact(url: error.signingURL)
+            return rejection
         case let error as IngressError:
             var rejection = Rejection(status: .internalServerError, reason: error.code.reason, message: error.message)
             switch error.code {

@@ -135,7 +135,11 @@ public struct IngressResponder: HTTPResponder {
             url: url, signature: signature, signatureSettings: request.headers[Self.signatureSettingsHeader],
             contentType: contentType, body: body, limits: configuration.webhookLimits
         )
-        _ = try dependencies.verifier.verify(webhook)
+        do {
+            _ = try dependencies.verifier.verify(webhook)
+        } catch {
+            throw SignatureRejection(underlying: error, signingURL: url)
+        }
 
         let receivedAt = Self.nowMilliseconds()
         let idempotencyToken = request.headers[Self.idempotencyHeader]
@@ -235,6 +239,10 @@ public struct IngressResponder: HTTPResponder {
             "method": "\(request.method.rawValue)",
         ]
         if let field = rejection.field { metadata["field"] = "\(field)" }
+        if let signingURL = rejection.signingURL {
+            metadata["signing_url"] = "\(signingURL)"
+            metadata["hint"] = "\(SignatureRejection.hint)"
+        }
         if route == .unknown { metadata["path"] = "\(request.uri.path.prefix(200))" }
         let level: Logger.Level = rejection.status.code >= 500 ? .error : .notice
         context.logger.log(level: level, "request rejected", metadata: metadata)

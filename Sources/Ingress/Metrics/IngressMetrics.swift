@@ -1,6 +1,8 @@
 public import Prometheus
+import StatusRelayCore
 
-/// Every metric the ingress exports, created once on a Prometheus registry.
+/// Every metric the ingress exports, created once on a Prometheus registry (declared, with help
+/// texts, in ``IngressMetricCatalog``).
 ///
 /// Names: `statusrelay_ingress_*`. Labels are low-cardinality (route, outcome, reason, path).
 public final class IngressMetrics: Sendable {
@@ -21,62 +23,47 @@ public final class IngressMetrics: Sendable {
     let drainFailures: Counter
     let drainDropped: Counter
 
-    static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
-        MetricNameDescriptor(namespace: "statusrelay", subsystem: "ingress", metricName: metric, unitName: unit, helpText: help)
-    }
-
-    public init(registry: PrometheusCollectorRegistry) {
+    public init(registry: PrometheusCollectorRegistry, spoolMaxBytes: Int? = nil) {
         self.registry = registry
+        let catalog = IngressMetricCatalog.catalog
+        func counter(_ name: String, _ labels: [(String, String)] = []) -> Counter {
+            catalog.counter("statusrelay_ingress_\(name)", labels, in: registry)
+        }
+        func gauge(_ name: String) -> Gauge { catalog.gauge("statusrelay_ingress_\(name)", in: registry) }
         let latencyBuckets: [Duration] = [
             .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
             .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
             .seconds(1), .milliseconds(2500), .seconds(5),
         ]
-        let published = Self.name("published", "total", "Records made durable (events and dead letters), by path: kafka (acked) or spool (fsynced).")
-        publishedKafka = registry.makeCounter(descriptor: published, labels: [("path", "kafka")])
-        publishedSpool = registry.makeCounter(descriptor: published, labels: [("path", "spool")])
-        let latency = Self.name("publish_duration", "seconds", "Time from publish start until the record was durable, by path.")
-        publishLatencyKafka = registry.makeDurationHistogram(descriptor: latency, labels: [("path", "kafka")], buckets: latencyBuckets)
-        publishLatencySpool = registry.makeDurationHistogram(descriptor: latency, labels: [("path", "spool")], buckets: latencyBuckets)
-        deadLettered = registry.makeCounter(
-            descriptor: Self.name("dead_lettered", "total", "Signed callbacks that failed normalization and went to the dead-letter topic.")
-        )
-        deadLetterFailures = registry.makeCounter(
-            descriptor: Self.name("dead_letter_failures", "total", "Dead-letter records that could not be stored anywhere.")
-        )
-        unavailable = registry.makeCounter(
-            descriptor: Self.name("unavailable", "total", "Records answered 503 because neither Kafka nor the spool could take them.")
-        )
-        spoolRecords = registry.makeGauge(descriptor: Self.name("spool", "records", "Records in the spool waiting for Kafka."))
-        spoolBytes = registry.makeGauge(descriptor: Self.name("spool", "bytes", "Bytes of spool segment files."))
-        spoolOldestAge = registry.makeGauge(
-            descriptor: Self.name("spool_oldest_age", "seconds", "Age of the oldest record waiting in the spool (0 when empty).")
-        )
-        producerQueueLength = registry.makeGauge(
-            descriptor: Self.name("producer_queue", "length", "Messages in the Kafka producer queue awaiting delivery.")
-        )
-        drained = registry.makeCounter(descriptor: Self.name("spool_drained", "total", "Spooled records published to Kafka."))
-        drainFailures = registry.makeCounter(
-            descriptor: Self.name("spool_drain_failures", "total", "Failed attempts to publish spooled records (retried).")
-        )
-        drainDropped = registry.makeCounter(
-            descriptor: Self.name("spool_dropped", "total", "Spooled records Kafka permanently rejected (e.g. too large); logged.")
-        )
+        func latency(_ path: String) -> DurationHistogram {
+            catalog.durationHistogram("statusrelay_ingress_publish_duration_seconds", [("path", path)], buckets: latencyBuckets, in: registry)
+        }
+        publishedKafka = counter("published_total", [("path", "kafka")])
+        publishedSpool = counter("published_total", [("path", "spool")])
+        publishLatencyKafka = latency("kafka")
+        publishLatencySpool = latency("spool")
+        deadLettered = counter("dead_lettered_total")
+        deadLetterFailures = counter("dead_letter_failures_total")
+        unavailable = counter("unavailable_total")
+        spoolRecords = gauge("spool_records")
+        spoolBytes = gauge("spool_bytes")
+        spoolOldestAge = gauge("spool_oldest_age_seconds")
+        producerQueueLength = gauge("producer_queue_length")
+        drained = counter("spool_drained_total")
+        drainFailures = counter("spool_drain_failures_total")
+        drainDropped = counter("spool_dropped_total")
+        if let spoolMaxBytes { gauge("spool_max_bytes").set(Double(spoolMaxBytes)) }
+        // Every series with known labels at 0 (a registry made for a test is not bootstrapped).
+        catalog.prime(in: registry)
     }
 
     /// `statusrelay_ingress_requests_total{route, outcome}`; outcome is `accepted` or a rejection reason.
     func request(route: String, outcome: String) -> Counter {
-        registry.makeCounter(
-            descriptor: Self.name("requests", "total", "HTTP requests by route and outcome (accepted, or the rejection reason)."),
-            labels: [("route", route), ("outcome", outcome)]
-        )
+        IngressMetricCatalog.catalog.counter("statusrelay_ingress_requests_total", [("route", route), ("outcome", outcome)], in: registry)
     }
 
     /// `statusrelay_ingress_signature_failures_total{reason}`.
     func signatureFailure(reason: String) -> Counter {
-        registry.makeCounter(
-            descriptor: Self.name("signature_failures", "total", "Requests rejected by signature verification, by reason."),
-            labels: [("reason", reason)]
-        )
+        IngressMetricCatalog.catalog.counter("statusrelay_ingress_signature_failures_total", [("reason", reason)], in: registry)
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Kafka
 public import Logging
 import StatusEvents
+import StatusRelayCore
 import Synchronization
 
 /// Replays a range of the raw topic into sinks, for backfill.
@@ -272,7 +273,7 @@ public struct Replayer: Sendable {
             do {
                 sinks.append(try SinkFactory.makeSink(url: url, configuration: sinkConfiguration, logger: logger))
             } catch {
-                throw ReplayError(code: .invalidConfiguration, message: "--sink \(url): \(error)")
+                throw ReplayError(code: .invalidConfiguration, message: "--sink \(SecretRedaction.redact(url: url)): \(error)")
             }
         }
         return sinks
@@ -288,7 +289,7 @@ public struct Replayer: Sendable {
         guard let database else {
             return dryRun.summarize(existingEventIDs: [], current: [:], sampleSize: configuration.dryRunSampleSize, comparedWith: nil)
         }
-        let redacted = Self.redact(database)
+        let redacted = SecretRedaction.redact(url: database)
         if database.lowercased().hasPrefix("sqlite:") {
             var path = String(database.dropFirst("sqlite:".count))
             if path.hasPrefix("//") { path.removeFirst(2) }
@@ -342,12 +343,5 @@ public struct Replayer: Sendable {
 
     private static func sqlList(_ values: ArraySlice<String>) -> String {
         values.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ", ")
-    }
-
-    /// A sink URL without its password.
-    static func redact(_ url: String) -> String {
-        guard var components = URLComponents(string: url), components.password != nil else { return url }
-        components.password = "***"
-        return components.string ?? url
     }
 }

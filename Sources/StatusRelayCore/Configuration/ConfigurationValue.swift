@@ -7,6 +7,15 @@ public enum ConfigurationValue: Sendable, Hashable {
     case list([String])
     case mapping([String: String])
 
+    /// The value for an error message: `"abc"` (first 100 characters). Never used for secrets.
+    var quoted: String {
+        switch self {
+        case .scalar(let value): "\"\(value.prefix(100))\"" + (value.count > 100 ? "…" : "")
+        case .list(let values): "a list of \(values.count)"
+        case .mapping(let pairs): "a mapping of \(pairs.count)"
+        }
+    }
+
     /// The value as a list: a scalar is split on commas (env vars carry lists that way).
     public var listItems: [String] {
         switch self {

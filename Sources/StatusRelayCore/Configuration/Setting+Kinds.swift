@@ -9,13 +9,24 @@ extension Setting where Value == String {
     }
 }
 
+extension Setting where Value == String {
+    /// A URL, shown through ``SecretRedaction/redact(url:)`` (userinfo and query values hidden).
+    public static func url(_ name: String, env: String?, default defaultValue: String?, _ summary: String) -> Self {
+        let text = string(name, env: env, default: defaultValue, summary)
+        return Self(
+            name: name, environmentVariable: env, defaultValue: defaultValue, summary: summary,
+            describe: SecretRedaction.redact(url:), decode: text.decode
+        )
+    }
+}
+
 extension Setting where Value == Int {
     public static func int(
         _ name: String, env: String?, default defaultValue: Int?, range: ClosedRange<Int> = 0...Int.max, _ summary: String
     ) -> Self {
         Self(name: name, environmentVariable: env, defaultValue: defaultValue, summary: summary) { value throws(ConfigurationError) in
             guard case .scalar(let text) = value, let number = Int(text.trimmingWhitespace()), range.contains(number) else {
-                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected an integer in \(range)")
+                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected an integer in \(range), got \(value.quoted)")
             }
             return number
         }
@@ -28,7 +39,7 @@ extension Setting where Value == Int {
             describe: ByteSizeFormat.format
         ) { value throws(ConfigurationError) in
             guard case .scalar(let text) = value, let bytes = ByteSizeFormat.parse(text) else {
-                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected a size such as 65536, 64KiB or 1GiB")
+                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected a size such as 65536, 64KiB or 1GiB, got \(value.quoted)")
             }
             return bytes
         }
@@ -39,7 +50,7 @@ extension Setting where Value == Double {
     public static func double(_ name: String, env: String?, default defaultValue: Double?, _ summary: String) -> Self {
         Self(name: name, environmentVariable: env, defaultValue: defaultValue, summary: summary) { value throws(ConfigurationError) in
             guard case .scalar(let text) = value, let number = Double(text.trimmingWhitespace()), number >= 0 else {
-                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected a non-negative number")
+                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected a non-negative number, got \(value.quoted)")
             }
             return number
         }
@@ -50,12 +61,12 @@ extension Setting where Value == Bool {
     public static func bool(_ name: String, env: String?, default defaultValue: Bool, _ summary: String) -> Self {
         Self(name: name, environmentVariable: env, defaultValue: defaultValue, summary: summary) { value throws(ConfigurationError) in
             guard case .scalar(let text) = value else {
-                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected true or false")
+                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected true or false, got \(value.quoted)")
             }
             switch text.trimmingWhitespace().lowercased() {
             case "1", "true", "yes", "on": return true
             case "0", "false", "no", "off", "": return false
-            default: throw ConfigurationError(code: .invalidValue, setting: name, message: "expected true or false")
+            default: throw ConfigurationError(code: .invalidValue, setting: name, message: "expected true or false, got \(value.quoted)")
             }
         }
     }
@@ -68,7 +79,7 @@ extension Setting where Value == Duration {
             describe: DurationFormat.format
         ) { value throws(ConfigurationError) in
             guard case .scalar(let text) = value, let duration = DurationFormat.parse(text) else {
-                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected a duration such as 250ms, 3s or 1m")
+                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected a duration such as 250ms, 3s or 1m, got \(value.quoted)")
             }
             return duration
         }
@@ -79,7 +90,7 @@ extension Setting where Value == HostPort {
     public static func hostPort(_ name: String, env: String?, default defaultValue: HostPort?, _ summary: String) -> Self {
         Self(name: name, environmentVariable: env, defaultValue: defaultValue, summary: summary) { value throws(ConfigurationError) in
             guard case .scalar(let text) = value, let address = HostPort(parsing: text) else {
-                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected HOST:PORT")
+                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected HOST:PORT, got \(value.quoted)")
             }
             return address
         }
@@ -96,13 +107,12 @@ extension Setting where Value == [String] {
         ) { value in value.listItems }
     }
 
-    /// A list of URLs whose credentials (userinfo password, `password=`/`token=` query values)
-    /// are redacted whenever the value is shown.
+    /// A list of URLs, shown through ``SecretRedaction/redact(url:)`` (userinfo and query values hidden).
     public static func urlList(_ name: String, env: String?, default defaultValue: [String]?, _ summary: String) -> Self {
         Self(
             name: name, environmentVariable: env, defaultValue: defaultValue,
             defaultDescription: defaultValue?.isEmpty == true ? "none" : nil, summary: summary,
-            describe: { $0.isEmpty ? "none" : $0.map(SecretRedaction.describe(url:)).joined(separator: ",") }
+            describe: { $0.isEmpty ? "none" : $0.map(SecretRedaction.redact(url:)).joined(separator: ",") }
         ) { value in value.listItems }
     }
 
@@ -134,7 +144,7 @@ extension Setting where Value: RawRepresentable & CaseIterable & Sendable, Value
         ) { value throws(ConfigurationError) in
             guard case .scalar(let text) = value, let choice = Value(rawValue: text.trimmingWhitespace().lowercased()) else {
                 let choices = Value.allCases.map(\.rawValue).joined(separator: ", ")
-                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected one of \(choices)")
+                throw ConfigurationError(code: .invalidValue, setting: name, message: "expected one of \(choices), got \(value.quoted)")
             }
             return choice
         }

@@ -1,8 +1,13 @@
-public import Kafka
+import Kafka
 
-/// Redaction of values that embed credentials, for `--check-config` output and start-up logs.
+/// Redaction of values that embed credentials, for logs, errors, headers, metrics and `--check-config`.
+/// The one place that decides what of a URL may be shown.
 public enum SecretRedaction {
     static let redacted = "<redacted>"
+
+    /// Query parameters whose values are shown: our own documented, non-secret connection options.
+    /// Every other query value is redacted, whatever its name.
+    static let visibleQueryParameters: Set<String> = ["sslmode", "schema", "application_name"]
 
     /// `key=value` pairs (e.g. `--kafka-config`): values of credential keys become `<redacted>`.
     public static func describe(keyValues: [String: String]) -> String {
@@ -11,9 +16,10 @@ public enum SecretRedaction {
             .joined(separator: ",")
     }
 
-    /// A URL with its userinfo password (`postgres://user:pw@host`) and credential-looking query
-    /// parameters (`password=`, `token=`, `secret=`) replaced by `<redacted>`.
-    public static func describe(url: String) -> String {
+    /// `url` with its userinfo (`user:password@`, or a token given as the user), every query value
+    /// (except the options in ``visibleQueryParameters``) and any fragment replaced by `<redacted>`.
+    /// Works on text that does not parse as a URL too (it never fails, and never shows more).
+    public static func redact(url: String) -> String {
         var text = Substring(url)
         var result = ""
         if let schemeEnd = text.range(of: "://") {
@@ -22,29 +28,23 @@ public enum SecretRedaction {
             let authorityEnd = text.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? text.endIndex
             let authority = text[..<authorityEnd]
             if let at = authority.lastIndex(of: "@") {
-                let userinfo = authority[..<at]
-                if let colon = userinfo.firstIndex(of: ":") {
-                    result += userinfo[..<colon] + ":" + redacted
-                } else {
-                    result += userinfo
-                }
-                result += authority[at...]
+                result += redacted + authority[at...]
             } else {
                 result += authority
             }
             text = text[authorityEnd...]
         }
-        guard let question = text.firstIndex(of: "?") else { return result + text }
+        let fragmentStart = text.firstIndex(of: "#") ?? text.endIndex
+        let fragment = text[fragmentStart...].isEmpty ? "" : "#" + redacted
+        text = text[..<fragmentStart]
+        guard let question = text.firstIndex(of: "?") else { return result + text + fragment }
         result += text[...question]
-        let query = text[text.index(after: question)...]
-        let fragmentStart = query.firstIndex(of: "#") ?? query.endIndex
-        let pairs = query[..<fragmentStart].split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in
-            guard let equals = pair.firstIndex(of: "=") else { return String(pair) }
-            let key = pair[..<equals].lowercased()
-            let sensitive = ["password", "passwd", "pass", "token", "secret", "auth-token", "auth_token"].contains(key)
-                || KafkaConfigurationKeys.isSensitive(key)
-            return sensitive ? "\(pair[..<equals])=\(redacted)" : String(pair)
+        let pairs = text[text.index(after: question)...].split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in
+            // A bare item (`?TOKEN`) may itself be the secret.
+            guard let equals = pair.firstIndex(of: "=") else { return pair.isEmpty ? "" : redacted }
+            let name = pair[..<equals]
+            return visibleQueryParameters.contains(name.lowercased()) ? String(pair) : "\(name)=\(redacted)"
         }
-        return result + pairs.joined(separator: "&") + query[fragmentStart...]
+        return result + pairs.joined(separator: "&") + fragment
     }
 }

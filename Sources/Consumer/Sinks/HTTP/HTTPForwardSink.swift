@@ -5,6 +5,7 @@ public import Logging
 import NIOCore
 import NIOHTTP1
 import StatusEvents
+import StatusRelayCore
 import Synchronization
 
 /// `http(s)://…`: forwards each event's original Twilio parameters to an existing Twilio-style
@@ -80,11 +81,7 @@ public final class HTTPForwardSink: EventSink {
         admin: KafkaAdminClient? = nil,
         logger: Logger
     ) throws(SinkError) {
-        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(),
-            ["http", "https"].contains(scheme), parsed.host != nil
-        else {
-            throw SinkError(code: .invalidURL, sink: "http", message: "cannot parse forwarding URL \(Self.redact(url))")
-        }
+        try Self.check(url: url)
         guard let token = configuration.authToken, !token.isEmpty else {
             throw SinkError(
                 code: .invalidConfiguration, sink: "http",
@@ -112,7 +109,7 @@ public final class HTTPForwardSink: EventSink {
                 client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
             }
         }
-        logger.info("HTTP forwarding sink ready", metadata: ["url": "\(Self.redact(url))"])
+        logger.info("HTTP forwarding sink ready", metadata: ["url": "\(SecretRedaction.redact(url: url))"])
     }
 
     public func write(_ batch: [ReleasedEvent]) async throws {
@@ -225,7 +222,7 @@ public final class HTTPForwardSink: EventSink {
             KafkaHeader(key: "statusrelay-dlq-reason", string: reason),
             KafkaHeader(key: "statusrelay-dlq-detail", string: detail),
             KafkaHeader(key: "statusrelay-dlq-sink", string: name),
-            KafkaHeader(key: "statusrelay-dlq-target", string: Self.redact(url)),
+            KafkaHeader(key: "statusrelay-dlq-target", string: SecretRedaction.redact(url: url)),
             KafkaHeader(key: "statusrelay-dlq-attempts", string: String(attempts)),
             KafkaHeader(key: "statusrelay-event-id", string: released.summary.id),
             KafkaHeader(key: "statusrelay-sequence", string: String(released.sequence)),
@@ -258,12 +255,13 @@ public final class HTTPForwardSink: EventSink {
         )
     }
 
-    /// The URL without user info, for logs and headers.
-    static func redact(_ url: String) -> String {
-        guard var components = URLComponents(string: url) else { return "<invalid url>" }
-        components.user = nil
-        components.password = nil
-        return components.string ?? "<invalid url>"
+    /// An absolute http(s) URL with a host.
+    static func check(url: String) throws(SinkError) {
+        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(),
+            ["http", "https"].contains(scheme), parsed.host != nil
+        else {
+            throw SinkError(code: .invalidURL, sink: "http", message: "cannot parse forwarding URL \(SecretRedaction.redact(url: url))")
+        }
     }
 
     static func describe(_ error: any Error) -> String {

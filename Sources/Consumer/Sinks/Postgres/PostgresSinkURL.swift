@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import StatusRelayCore
 
 /// A parsed `postgres://user[:password]@host[:port]/database[?sslmode=...&schema=...]` sink URL.
 ///
@@ -14,8 +15,11 @@ struct PostgresSinkURL: Sendable {
     var schema: String?
     var sslMode: String
     var applicationName: String
+    /// A log-safe form (``SecretRedaction``).
+    let redacted: String
 
     init(_ url: String) throws(SinkError) {
+        redacted = SecretRedaction.redact(url: url)
         func invalid(_ why: String) -> SinkError {
             SinkError(code: .invalidURL, sink: "postgres", message: "\(why) in the postgres sink URL (postgres://user@host:port/db)")
         }
@@ -48,11 +52,6 @@ struct PostgresSinkURL: Sendable {
         }
         self.sslMode = sslMode
         self.applicationName = applicationName
-    }
-
-    /// A log-safe form: no password.
-    var redacted: String {
-        "postgres://\(username)@\(host):\(port)/\(database)" + (schema.map { "?schema=\($0)" } ?? "")
     }
 
     /// `"schema"`, quoted for SQL.

@@ -61,7 +61,7 @@ public struct ReconcileCommandConfiguration: Sendable {
         if let sink {
             let lowered = sink.lowercased()
             guard lowered.hasPrefix("sqlite:") || lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") else {
-                throw ConfigurationError(code: .invalidValue, setting: S.sink.name, message: "expected sqlite:PATH or postgres://…, got \(SecretRedaction.describe(url: sink))")
+                throw ConfigurationError(code: .invalidValue, setting: S.sink.name, message: "expected sqlite:PATH or postgres://…, got \(SecretRedaction.redact(url: sink))")
             }
         }
         var baseURL = try resolver.required(S.apiBaseURL)

@@ -10,7 +10,7 @@ public enum ReconcileSettings {
     public static let sink = Setting<String>(
         name: "sink", environmentVariable: "STATUSRELAY_RECONCILE_SINK", defaultValue: nil,
         summary: "Sink database to find stuck messages in: sqlite:PATH or postgres://… (the consumer's URL).",
-        describe: SecretRedaction.describe(url:), decode: scalar("sink"))
+        describe: SecretRedaction.redact(url:), decode: scalar("sink"))
     public static let account = Setting<[String]>.list(
         "account", env: "STATUSRELAY_RECONCILE_ACCOUNTS", default: [],
         "Subaccount SID AC… to reconcile too, with the parent's credentials; repeatable (env: comma-separated).")

@@ -43,7 +43,7 @@ public struct SinkStatusReader: Sendable {
         do {
             session = try await DeliveryReportGenerator.openSession(sink: sink, logger: logger)
         } catch {
-            throw ReconcileError(code: .sink, message: "--sink \(SecretRedaction.describe(url: sink)): \(error.message)", underlying: error)
+            throw ReconcileError(code: .sink, message: "--sink \(SecretRedaction.redact(url: sink)): \(error.message)", underlying: error)
         }
         do {
             let result = try await body(session)
@@ -51,7 +51,7 @@ public struct SinkStatusReader: Sendable {
             return result
         } catch {
             await session.close()
-            throw ReconcileError(code: .sink, message: "--sink \(SecretRedaction.describe(url: sink)): \(error.message)", underlying: error)
+            throw ReconcileError(code: .sink, message: "--sink \(SecretRedaction.redact(url: sink)): \(error.message)", underlying: error)
         }
     }
 

@@ -41,7 +41,7 @@ public enum ReconcileApplication {
         configuration: ReconcileCommandConfiguration, interval: Duration, logger: Logger,
         onAdminRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
-        let registry = MetricsBootstrap.bootstrap()
+        let registry = MetricsBootstrap.bootstrap(service: "reconcile", catalog: ReconcileMetricCatalog.catalog)
         let client = TwilioAPIClient(configuration: configuration.api, credentials: configuration.credentials, logger: logger)
         let health = ReconcileHealth()
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []

@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import StatusRelayCore
 
 /// `postgres://user[:password]@host[:port]/database[?sslmode=…&schema=…]`, as the PostgreSQL sink
 /// accepts it (same parameters), turned into a single-connection configuration.
@@ -11,8 +12,11 @@ struct PostgresReportURL: Sendable {
     var database: String
     var schema: String?
     var sslMode = "prefer"
+    /// A log-safe form (``SecretRedaction``).
+    let redacted: String
 
     init(_ url: String) throws(ReportError) {
+        redacted = SecretRedaction.redact(url: url)
         func invalid(_ why: String) -> ReportError {
             ReportError(code: .invalidSink, message: "\(why) in the PostgreSQL URL (postgres://user@host:port/db)")
         }
@@ -42,9 +46,6 @@ struct PostgresReportURL: Sendable {
             throw invalid("invalid schema name")
         }
     }
-
-    /// Log-safe: no password.
-    var redacted: String { "postgres://\(username)@\(host):\(port)/\(database)" }
 
     func connectionConfiguration() throws(ReportError) -> PostgresConnection.Configuration {
         let tls: PostgresConnection.Configuration.TLS

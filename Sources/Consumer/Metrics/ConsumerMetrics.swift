@@ -11,8 +11,6 @@ final class ConsumerMetrics: Sendable {
     let earlyReleased = Counter(label: "statusrelay_consumer_early_released_events_total")
     let unranked = Counter(label: "statusrelay_consumer_unranked_events_total")
     let expiredStates = Counter(label: "statusrelay_consumer_expired_states_total")
-    /// HELP: Events whose receivedAt lay more than --max-event-time-ahead past the consumer's clock;
-    /// released with eventTimeImplausible, ordered at their partition's newest plausible event time.
     let implausibleTimes = Counter(label: "statusrelay_consumer_implausible_event_time_total")
     let decodeErrors = Counter(label: "statusrelay_consumer_decode_errors_total")
     /// Records and events set aside, by why: `decode` (undecodable), `key_mismatch` (key is not the

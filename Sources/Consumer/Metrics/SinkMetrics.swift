@@ -1,6 +1,8 @@
 import Metrics
+import StatusRelayCore
 
-/// The metrics of one sink, all labelled `sink=<name>`:
+/// The metrics of one sink, all labelled `sink=<name>` (declared in ``ConsumerMetricCatalog``; every
+/// series with known labels exists at 0 from the sink's creation):
 /// - `statusrelay_sink_write_duration_seconds` (histogram): time to write one batch;
 /// - `statusrelay_sink_events_total`: events accepted;
 /// - `statusrelay_sink_errors_total` (also labelled `code`): failed writes;
@@ -18,6 +20,7 @@ struct SinkMetrics: Sendable {
         writeDuration = Metrics.Timer(label: "statusrelay_sink_write_duration_seconds", dimensions: dimensions)
         events = Counter(label: "statusrelay_sink_events_total", dimensions: dimensions)
         retries = Counter(label: "statusrelay_sink_retries_total", dimensions: dimensions)
+        ConsumerMetricCatalog.catalog.prime(instance: ["sink": sink])
     }
 
     func error(_ code: String) {

@@ -1,0 +1,47 @@
+public import StatusRelayCore
+
+/// Every metric family the ingress exports, with its help text: the one place to declare one.
+/// Series whose label values are listed here exist at 0 from start (see ``MetricCatalog``).
+public enum IngressMetricCatalog {
+    /// Reasons counted in `statusrelay_ingress_signature_failures_total` (`WebhookError` reasons).
+    static let signatureFailureReasons = [
+        "missing_signature", "invalid_signature", "unknown_signing_key", "unsupported_signature_algorithm",
+        "invalid_signature_settings", "no_signing_secret", "missing_body_hash", "body_hash_mismatch",
+    ]
+
+    public static let catalog = MetricCatalog([
+        .counter(
+            "statusrelay_ingress_published_total",
+            "Records made durable (events and dead letters), by path: kafka (acked) or spool (fsynced).",
+            labels: [.init("path", values: ["kafka", "spool"])]
+        ),
+        .histogram(
+            "statusrelay_ingress_publish_duration_seconds", "Time from publish start until the record was durable, by path.",
+            labels: [.init("path", values: ["kafka", "spool"])]
+        ),
+        .counter(
+            "statusrelay_ingress_dead_lettered_total", "Signed callbacks that failed normalization and went to the dead-letter topic."
+        ),
+        .counter("statusrelay_ingress_dead_letter_failures_total", "Dead-letter records that could not be stored anywhere."),
+        .counter("statusrelay_ingress_unavailable_total", "Records answered 503 because neither Kafka nor the spool could take them."),
+        .gauge("statusrelay_ingress_spool_records", "Records in the spool waiting for Kafka."),
+        .gauge("statusrelay_ingress_spool_bytes", "Bytes of spool segment files."),
+        .gauge("statusrelay_ingress_spool_max_bytes", "The spool's capacity (--spool-max-bytes); at this size the ingress answers 503."),
+        .gauge("statusrelay_ingress_spool_oldest_age_seconds", "Age of the oldest record waiting in the spool (0 when empty)."),
+        .gauge("statusrelay_ingress_producer_queue_length", "Messages in the Kafka producer queue awaiting delivery."),
+        .counter("statusrelay_ingress_spool_drained_total", "Spooled records published to Kafka."),
+        .counter("statusrelay_ingress_spool_drain_failures_total", "Failed attempts to publish spooled records (retried)."),
+        .counter("statusrelay_ingress_spool_dropped_total", "Spooled records Kafka permanently rejected (e.g. too large); logged."),
+        .counter(
+            "statusrelay_ingress_requests_total", "HTTP requests by route and outcome (accepted, or the rejection reason).",
+            labels: [
+                .init("route", values: Route.allCases.filter { $0 != .unknown }.map(\.rawValue)),
+                .init("outcome", values: ["accepted"]),
+            ]
+        ),
+        .counter(
+            "statusrelay_ingress_signature_failures_total", "Requests rejected by signature verification, by reason.",
+            labels: [.init("reason", values: signatureFailureReasons)]
+        ),
+    ])
+}
