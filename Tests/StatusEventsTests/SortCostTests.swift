@@ -46,10 +46,10 @@ import TestSupport
             #expect(repeated == (Set(parameters.map(\.name)).count < count))
             let log = Self.log2Ceiling(count)
             let bytes = parameters.reduce(0) { $0 + $1.name.utf8.count }
-            // An insertion sort up to its limit (at most 120 comparisons), n⌈log₂ n⌉ above.
-            let bound = count <= UTF8Order.insertionSortLimit ? count * (count - 1) / 2 : count * log
+            // Up to 16 items an insertion sort (at most 120 comparisons), n⌈log₂ n⌉ above.
+            let bound = count <= 16 ? count * (count - 1) / 2 : count * log
             #expect(cost.comparisons <= bound, "\(shape) n=\(count): \(cost.comparisons) comparisons")
-            #expect(count <= UTF8Order.insertionSortLimit || cost.bytesCompared <= 2 * (bytes + count) * log, "\(shape) n=\(count): \(cost.bytesCompared) bytes for \(bytes)")
+            #expect(count <= 16 || cost.bytesCompared <= 2 * (bytes + count) * log, "\(shape) n=\(count): \(cost.bytesCompared) bytes for \(bytes)")
         }
     }
 

@@ -32,6 +32,13 @@ enum UTF8Order {
                 var index = min(offset, count)
                 let start = index
                 defer { cost.bytesCompared += index - start + 1 }
+                // Equal words first: long common prefixes are the costly case.
+                while index + 8 <= count,
+                    UnsafeRawPointer(left.baseAddress! + index).loadUnaligned(as: UInt64.self)
+                        == UnsafeRawPointer(right.baseAddress! + index).loadUnaligned(as: UInt64.self)
+                {
+                    index += 8
+                }
                 while index < count {
                     if left[index] != right[index] { return left[index] < right[index] }
                     index += 1
