@@ -796,6 +796,10 @@ def inject_poison(s, load):
     nul_sid = "SM" + "%032x" % random.getrandbits(128)
     nul = poison_event("poison-nul", nul_sid, **{"from": "before\x00after"})
     long_sid = "SM" + "ab" * 1500
+    # Event times at the end of Int64 and ten years ahead (an ingress with a wrong clock): stored, never a crash.
+    min_time = poison_event("poison-time-min", "SM" + "%032x" % random.getrandbits(128), receivedAt=-(2 ** 63))
+    future = poison_event("poison-time-future", "SM" + "%032x" % random.getrandbits(128),
+                          receivedAt=int(time.time() * 1000) + 10 * 365 * 86_400_000)
     records = [
         (b"SMgarbage", b"x" * 1_000_000),  # larger than the dead-letter topic takes as is
         (sid.encode(), keyed.encode()),  # stored
@@ -804,6 +808,8 @@ def inject_poison(s, load):
         (json.loads(number)["messageSid"].encode(), number.encode()),  # jsonb cannot hold 1e999999
         (nul_sid.encode(), nul.encode()),  # text cannot hold NUL
         (long_sid.encode(), poison_event("poison-long-sid", long_sid).encode()),  # too long for an index
+        (json.loads(min_time)["messageSid"].encode(), min_time.encode()),
+        (json.loads(future)["messageSid"].encode(), future.encode()),
     ]
     for key, value in records:
         producer.produce(s.topic, key=key, value=value, headers=poison)
@@ -820,7 +826,7 @@ def inject_poison(s, load):
     with load.lock:
         load.sent[(callback_sid, "sent")] = status
     s.check("signed callback with a NUL byte answered 200", status == 200, str(status))
-    return 4, {"poison-mis-keyed", "poison-number", "poison-nul"}
+    return 4, {"poison-mis-keyed", "poison-number", "poison-nul", "poison-time-min", "poison-time-future"}
 
 
 def dead_letters(brokers, topic, expected, timeout=60):
@@ -839,7 +845,8 @@ def dead_letters(brokers, topic, expected, timeout=60):
 
 def scenario_poison_records(s, a):
     """Hostile records in the topic under load (1 MB of garbage, mis-keyed and null-keyed copies, a number jsonb
-    cannot hold, a 3,002-character sid, NUL bytes also through the ingress): each is stored or dead-lettered with
+    cannot hold, a 3,002-character sid, event times of Int64.min and ten years ahead, NUL bytes also through
+    the ingress): each is stored or dead-lettered with
     its reason, and PostgreSQL and SQLite end with exactly the accepted callbacks."""
     s.start_broker()
     s.create_topics()
