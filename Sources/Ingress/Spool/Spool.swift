@@ -52,11 +52,16 @@ public final class Spool: Sendable {
     private let readQueue = DispatchQueue(label: "statusrelay.spool.read")
     private let lockFile: SpoolFile
     private let wakeup: AsyncStream<Void>.Continuation
+    /// Test seam: runs on the write queue after a group's callers were resumed (nil in production).
+    private let afterGroupCommit: (@Sendable () -> Void)?
     /// Yields after each durable append; the drainer waits on it when the spool is empty.
     let wakeups: AsyncStream<Void>
 
-    private init(configuration: Configuration, logger: Logger, recovered: State, lockFile: SpoolFile) {
+    private init(
+        configuration: Configuration, logger: Logger, recovered: State, lockFile: SpoolFile, afterGroupCommit: (@Sendable () -> Void)?
+    ) {
         self.configuration = configuration
+        self.afterGroupCommit = afterGroupCommit
         self.logger = logger
         self.state = Mutex(recovered)
         self.lockFile = lockFile
@@ -66,11 +71,19 @@ public final class Spool: Sendable {
     /// Opens the spool directory, recovering existing segments (a torn tail record is truncated
     /// with a warning). Runs the blocking scan off the cooperative pool.
     public static func open(configuration: Configuration, logger: Logger) async throws -> Spool {
+        try await open(configuration: configuration, logger: logger, afterGroupCommit: nil)
+    }
+
+    static func open(configuration: Configuration, logger: Logger, afterGroupCommit: (@Sendable () -> Void)?) async throws -> Spool {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue(label: "statusrelay.spool.recovery").async {
                 do {
                     let (state, lockFile) = try SpoolRecovery(configuration: configuration, logger: logger).run()
-                    continuation.resume(returning: Spool(configuration: configuration, logger: logger, recovered: state, lockFile: lockFile))
+                    continuation.resume(
+                        returning: Spool(
+                            configuration: configuration, logger: logger, recovered: state, lockFile: lockFile, afterGroupCommit: afterGroupCommit
+                        )
+                    )
                 } catch {
                     continuation.resume(throwing: error)
                 }
@@ -123,38 +136,44 @@ public final class Spool: Sendable {
 
     /// Runs on `writeQueue`: writes and syncs everything pending as one group, until nothing is.
     private func writeLoop() {
-        while true {
-            let batch: [Pending]? = state.withLock { state in
-                if state.pending.isEmpty {
-                    state.writerScheduled = false
-                    return nil
-                }
-                defer { state.pending.removeAll(keepingCapacity: true) }
-                return state.pending
-            }
-            guard let batch else { return }
+        var batch = state.withLock { Self.takeGroup(&$0) }
+        while let group = batch {
             var bytes: [UInt8] = []
-            bytes.reserveCapacity(batch.reduce(0) { $0 + $1.frame.count })
-            for pending in batch { bytes.append(contentsOf: pending.frame) }
+            bytes.reserveCapacity(group.reduce(0) { $0 + $1.frame.count })
+            for pending in group { bytes.append(contentsOf: pending.frame) }
             let result = Result { () throws(SpoolError) in try writeDurably(bytes) }
-            state.withLock { state in
+            // One step: the reservation becomes disk bytes (or is dropped) and the writer takes the next
+            // group or goes idle, all before any caller is resumed and can act on the spool again.
+            batch = state.withLock { state in
                 state.reservedBytes -= bytes.count
                 if case .success = result {
                     state.diskBytes += bytes.count
-                    state.records += batch.count
+                    state.records += group.count
                     state.segments[state.segments.count - 1].size += bytes.count
-                    if state.headTimestampMs == nil { state.headTimestampMs = batch.first?.timestampMs }
+                    if state.headTimestampMs == nil { state.headTimestampMs = group.first?.timestampMs }
                 }
+                return Self.takeGroup(&state)
             }
             switch result {
             case .success:
-                for pending in batch { pending.continuation.resume() }
+                for pending in group { pending.continuation.resume() }
                 wakeup.yield()
             case .failure(let error):
                 logger.error("spool write failed", metadata: ["error": "\(error)"])
-                for pending in batch { pending.continuation.resume(throwing: error) }
+                for pending in group { pending.continuation.resume(throwing: error) }
             }
+            afterGroupCommit?()
         }
+    }
+
+    /// The appends waiting for the writer, or nil (the writer goes idle) when there are none.
+    private static func takeGroup(_ state: inout State) -> [Pending]? {
+        if state.pending.isEmpty {
+            state.writerScheduled = false
+            return nil
+        }
+        defer { state.pending.removeAll(keepingCapacity: true) }
+        return state.pending
     }
 
     /// Writes `bytes` durably: appended to the active segment, or as the first records of a new segment.

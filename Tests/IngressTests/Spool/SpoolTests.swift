@@ -167,6 +167,34 @@ import Testing
         await spool.close()
     }
 
+    /// The space of drained records is free as soon as the append that filled the spool has returned:
+    /// the writer is held right after resuming that append's caller (the window in which it used to still
+    /// count itself as busy, so the drain kept the full segment and the next append got `spool_full`).
+    @Test func drainRightAfterTheLastAppendFreesTheSpace() async throws {
+        var frame: [UInt8] = []
+        var payload: [UInt8] = []
+        Self.record(0).encode(into: &payload)
+        SpoolFrame.append(payload: payload, to: &frame)
+        let bound = Spool.segmentHeaderSize + 3 * frame.count
+        let writerHeld = DispatchSemaphore(value: 0)
+        let spool = try await Spool.open(
+            configuration: .init(directory: Self.temporaryDirectory(), maxBytes: bound), logger: Self.logger,
+            afterGroupCommit: { writerHeld.wait() }
+        )
+        for index in 0..<3 {
+            try await spool.append(Self.record(index))
+            if index < 2 { writerHeld.signal() }  // hold the writer only after the last append
+        }
+        #expect(try await Self.drainAll(spool).count == 3)
+        #expect(spool.statistics.bytes == 0)
+        #expect(spool.statistics.freeBytes == bound)
+        writerHeld.signal()
+        try await spool.append(Self.record(3))
+        writerHeld.signal()
+        #expect(spool.statistics.records == 1)
+        await spool.close()
+    }
+
     @Test func segmentsRotateAndAreDeletedOnlyAfterAcknowledgement() async throws {
         let directory = Self.temporaryDirectory()
         // ~2 records per segment.
