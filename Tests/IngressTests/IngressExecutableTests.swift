@@ -48,6 +48,12 @@ import TestSupport
         #expect(output.contains("0.0.0.0:9999  (flag)"))
         #expect(output.contains("from-env  (environment)"))
 
+        // No shared key set: `<unset>`, not `<redacted>` (which would suggest one is configured).
+        let (unsetStatus, unset) = try await Self.run("statusrelay-ingress", ["--check-config"], environment: ["TWILIO_AUTH_TOKEN": secret])
+        #expect(unsetStatus == .exited(0), "\(unset)")
+        let sharedKeyLine = unset.split(separator: "\n").first { $0.contains("shared-key") }
+        #expect(sharedKeyLine?.contains("<unset>") == true, "\(unset)")
+
         let (badStatus, badOutput) = try await Self.run(
             "statusrelay-ingress", ["--check-config", "--publish-timeout", "soon"], environment: ["TWILIO_AUTH_TOKEN": secret]
         )
