@@ -11,7 +11,11 @@ struct SendCommand: AsyncParsableCommand {
         abstract: "Post signed Twilio status callbacks (as Twilio would) and print each response.",
         discussion: """
             Without --sid every callback gets a fresh random MessageSid; with --sid the same message is sent \
-            --count times (duplicates). Exits non-zero if any response is not 2xx.
+            --count times (duplicates). --param NAME=VALUE replaces the callback's parameter of that name \
+            (e.g. --param MessageStatus=failed, --param From=+15550001111); a second --param with the same NAME \
+            adds another value, as a repeated form field. --channel whatsapp sends From and To as \
+            whatsapp:+<number>, as Twilio does. Exits 1 if any response is not 2xx or the URL's address \
+            cannot be connected to (reported at once, naming the address).
             """
     )
 
@@ -33,7 +37,19 @@ struct SendCommand: AsyncParsableCommand {
     @Option(name: .customLong("account-sid"), help: "AccountSid (AC + 32 hex).")
     var accountSid = "AC" + String(repeating: "0", count: 31) + "1"
 
-    @Option(name: .customLong("param"), help: "Extra parameter NAME=VALUE; repeatable (e.g. ErrorCode=30003).")
+    @Option(help: "Sender number (From), E.164 without a channel prefix.")
+    var from = "+15005550006"
+
+    @Option(help: "Recipient number (To), E.164 without a channel prefix.")
+    var to = "+15555550100"
+
+    @Option(help: "Channel: sms, or whatsapp (From/To become whatsapp:+<number>, as in Twilio's callbacks).")
+    var channel: Channel = .sms
+
+    @Option(
+        name: .customLong("param"),
+        help: "Parameter NAME=VALUE; replaces the default of that NAME, a repeated NAME adds a value (e.g. ErrorCode=30003)."
+    )
     var params: [String] = []
 
     @Option(help: "How many callbacks to send.")
@@ -43,6 +59,9 @@ struct SendCommand: AsyncParsableCommand {
     var quiet = false
 
     func validate() throws {
+        for (option, number) in [("--from", from), ("--to", to)] where number.contains(":") {
+            throw ValidationError("\(option) takes a number without a channel prefix (use --channel), got \(number)")
+        }
         guard count >= 1 else { throw ValidationError("--count must be at least 1") }
         guard authToken ?? ProcessInfo.processInfo.environment["TWILIO_AUTH_TOKEN"] != nil else {
             throw ValidationError("--auth-token or TWILIO_AUTH_TOKEN is required")
@@ -56,13 +75,19 @@ struct SendCommand: AsyncParsableCommand {
             let equals = param.firstIndex(of: "=")!
             return (String(param[..<equals]), String(param[param.index(after: equals)...]))
         }
+        do {
+            try await EndpointProbe.check(url: url)
+        } catch let unreachable as EndpointProbe.Unreachable {
+            throw CommandFailure("\(unreachable) (--url \(url))")
+        }
         let client = SignedCallbackClient()
         var failures = 0
         var byStatus: [Int: Int] = [:]
         for index in 0..<count {
             let messageSid = sid ?? SignedCallbackClient.randomMessageSid()
             let parameters = SignedCallbackClient.statusCallbackParameters(
-                messageSid: messageSid, status: status, accountSid: accountSid, extra: extra
+                messageSid: messageSid, status: status, accountSid: accountSid,
+                from: channel.address(from), to: channel.address(to), extra: extra
             )
             do {
                 let response = try await client.send(url: url, parameters: parameters, authToken: token.reveal(), signingURL: signingURL)
@@ -80,5 +105,14 @@ struct SendCommand: AsyncParsableCommand {
             print("sent \(count): \(summary.joined(separator: ", "))")
         }
         if failures > 0 { throw ExitCode(1) }
+    }
+
+    /// The channel a callback's From/To addresses carry (Twilio prefixes non-SMS addresses).
+    enum Channel: String, ExpressibleByArgument, CaseIterable {
+        case sms, whatsapp
+
+        func address(_ number: String) -> String {
+            self == .sms ? number : "\(rawValue):\(number)"
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import StatusEvents
 import Testing
 import TestSupport
 
@@ -46,6 +47,12 @@ import TestSupport
         #expect(output.contains("<redacted>"))
         #expect(output.contains("0.0.0.0:9999  (flag)"))
         #expect(output.contains("from-env  (environment)"))
+
+        // No shared key set: `<unset>`, not `<redacted>` (which would suggest one is configured).
+        let (unsetStatus, unset) = try await Self.run("statusrelay-ingress", ["--check-config"], environment: ["TWILIO_AUTH_TOKEN": secret])
+        #expect(unsetStatus == .exited(0), "\(unset)")
+        let sharedKeyLine = unset.split(separator: "\n").first { $0.contains("shared-key") }
+        #expect(sharedKeyLine?.contains("<unset>") == true, "\(unset)")
 
         let (badStatus, badOutput) = try await Self.run(
             "statusrelay-ingress", ["--check-config", "--publish-timeout", "soon"], environment: ["TWILIO_AUTH_TOKEN": secret]
@@ -100,5 +107,41 @@ import TestSupport
         #expect(wrongStatus == .exited(1))
         #expect(wrong.contains("403"))
         try await harness.stop()
+    }
+
+    /// `--param` replaces the default of its name (one value, not two); `--channel whatsapp` sends
+    /// From/To as Twilio does, so the normalizer derives the channel from them.
+    @Test func sendOverridesDefaultsAndSendsWhatsAppAddresses() async throws {
+        let topic = try await TestKafka.makeTopic("send-whatsapp")
+        let harness = try await IngressHarness.start(try IngressHarness.configuration(brokers: try TestEnvironment.bootstrapServers, topic: topic))
+        let sid = Callback.messageSid()
+        let (status, output) = try await Self.run(
+            "statusrelay",
+            [
+                "send", "--url", harness.formURL, "--auth-token", IngressHarness.authToken, "--sid", sid,
+                "--param", "ApiVersion=2099-01-01", "--param", "Note=a", "--param", "Note=b",
+                "--channel", "whatsapp", "--from", "+15551230000", "--to", "+15559870000",
+            ]
+        )
+        #expect(status == .exited(0), "\(output)")
+        let messages = try await TopicReader.waitFor(1, in: topic, brokers: try TestEnvironment.bootstrapServers)
+        let event = try StatusEventCodec.decode(try #require(messages.first).value)
+        #expect(event.params["ApiVersion"]?.values == ["2099-01-01"])
+        #expect(event.params["Note"]?.values == ["a", "b"])
+        #expect(event.channel == "whatsapp")
+        #expect(event.from == "whatsapp:+15551230000")
+        #expect(event.to == "whatsapp:+15559870000")
+        try await harness.stop()
+    }
+
+    /// A refused connection is one line naming the address, exit 1 (a runtime failure), no usage text.
+    @Test func sendReportsARefusedConnectionNamingTheAddress() async throws {
+        let (status, output) = try await Self.run(
+            "statusrelay", ["send", "--url", "http://127.0.0.1:1/twilio/message-status", "--auth-token", "t", "--count", "3"]
+        )
+        #expect(status == .exited(1), "\(output)")
+        #expect(output.contains("cannot connect to 127.0.0.1:1: connection refused"), "\(output)")
+        #expect(output.split(separator: "\n").count == 1, "\(output)")
+        #expect(!output.contains("Usage"))
     }
 }

@@ -44,16 +44,30 @@ public struct SignedCallbackClient: Sendable {
         )
     }
 
-    /// The parameters of a typical status callback; `extra` are appended (and may repeat names).
+    /// The parameters of a typical status callback. The first `extra` value of a name replaces the
+    /// default of that name (`MessageStatus`, `From`, …); a later one of the same name is appended,
+    /// so a callback with a repeated parameter can still be built.
     public static func statusCallbackParameters(
-        messageSid: String, status: String, accountSid: String, extra: [(String, String)] = []
+        messageSid: String, status: String, accountSid: String, from: String? = nil, to: String? = nil,
+        extra: [(String, String)] = []
     ) -> FormParameters {
-        var parameters = FormParameters([
+        var pairs: [(String, String)] = [
             ("MessageSid", messageSid), ("SmsSid", messageSid), ("AccountSid", accountSid), ("MessageStatus", status),
             ("SmsStatus", status), ("ApiVersion", "2010-04-01"),
-        ])
-        for (name, value) in extra { parameters.append(name: name, value: value) }
-        return parameters
+        ]
+        if let from { pairs.append(("From", from)) }
+        if let to { pairs.append(("To", to)) }
+        var overridden: Set<String> = []
+        for (name, value) in extra {
+            if !overridden.contains(name), let index = pairs.firstIndex(where: { $0.0 == name }) {
+                pairs[index].1 = value
+                overridden.insert(name)
+            } else {
+                pairs.append((name, value))
+                overridden.insert(name)
+            }
+        }
+        return FormParameters(pairs)
     }
 
     /// `application/x-www-form-urlencoded` body (space as `+`, everything but unreserved escaped).

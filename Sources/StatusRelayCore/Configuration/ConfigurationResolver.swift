@@ -16,7 +16,9 @@ public struct ConfigurationResolver: Sendable {
         knownNames.insert(setting.name)
         if setting.isSecret { knownNames.insert(setting.fileName) }
         guard let (raw, source) = try rawValue(for: setting) else {
-            record(setting, source: .default, display: setting.defaultValue.map { setting.isSecret ? "<redacted>" : setting.describe($0) } ?? "<unset>")
+            // An empty secret default (no shared keys) is unset, not a hidden value.
+            let display = setting.defaultValue.map(setting.describe).map { setting.isSecret && !$0.isEmpty ? "<redacted>" : $0 }
+            record(setting, source: .default, display: display.map { $0.isEmpty && setting.isSecret ? "<unset>" : $0 } ?? "<unset>")
             return setting.defaultValue
         }
         let value = try setting.decode(raw)
