@@ -91,6 +91,22 @@ struct SQLiteSinkTests {
         #expect(try await inspector.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } == "wal")
     }
 
+    /// Consumers of one group may share a file (the rebalance test does): started together, each
+    /// must migrate it or find it migrated, never fail on a table the other just created.
+    @Test func sinksStartedTogetherOnOneFileBothMigrate() async throws {
+        for _ in 0..<30 {
+            let path = try Self.databasePath()
+            let first = SQLiteSink(path: path, logger: .init(label: "test"))
+            let second = SQLiteSink(path: path, logger: .init(label: "test"))
+            async let started1: Void = first.start()
+            async let started2: Void = second.start()
+            _ = try await (started1, started2)
+            try await first.shutdown()
+            try await second.shutdown()
+            #expect(try await Inspector(path: path).appliedMigrations() == 2)
+        }
+    }
+
     @Test func historyKeepsReleaseOrderAcrossMessages() async throws {
         let path = try Self.databasePath()
         let sink = SQLiteSink(path: path, logger: .init(label: "test"))

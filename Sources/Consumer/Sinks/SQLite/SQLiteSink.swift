@@ -90,11 +90,7 @@ public final class SQLiteSink: EventSink {
             }
         }
         do {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                SQLiteSchema.migrator.asyncMigrate(pool) { result in
-                    continuation.resume(with: result.map { _ in () })
-                }
-            }
+            try await Self.migrate(pool)
         } catch {
             throw SinkError(code: .migrationFailed, sink: name, message: "\(path): \(error)", isRetriable: false)
         }
@@ -103,6 +99,28 @@ public final class SQLiteSink: EventSink {
             try await startCheckpointer(every: interval)
         }
         logger.info("SQLite sink ready", metadata: ["path": "\(path)"])
+    }
+
+    /// GRDB reads the applied migrations before it opens each migration's transaction, so another
+    /// process migrating the same file in between makes ours fail ("table ... already exists").
+    /// A failure after which more migrations are applied than before is that race: try again.
+    /// Each retry needs the other process to have made progress, so this ends.
+    private static func migrate(_ pool: DatabasePool) async throws {
+        let migrator = SQLiteSchema.migrator
+        while true {
+            let before = try await pool.read { try migrator.appliedIdentifiers($0) }
+            do {
+                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                    migrator.asyncMigrate(pool) { result in
+                        continuation.resume(with: result.map { _ in () })
+                    }
+                }
+                return
+            } catch {
+                let after = try await pool.read { try migrator.appliedIdentifiers($0) }
+                guard after.isStrictSuperset(of: before) else { throw error }
+            }
+        }
     }
 
     private func startCheckpointer(every interval: Duration) async throws {
