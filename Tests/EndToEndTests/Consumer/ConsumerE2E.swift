@@ -12,6 +12,30 @@ enum ConsumerE2E {
         (try TestEnvironment.binDir as NSString).appendingPathComponent(name)
     }
 
+    /// Launches `statusrelay-ingress` on `port` against the shared test broker (public URL
+    /// `http://127.0.0.1:<port>`, spool in `directory`) and waits until it listens.
+    static func launchIngress(topic: String, port: Int, token: String, directory: String) async throws -> ChildProcess {
+        let ingress = try ChildProcess(
+            try binary("statusrelay-ingress"),
+            arguments: [
+                "--listen", "127.0.0.1:\(port)", "--brokers", try TestEnvironment.brokers, "--topic", topic,
+                "--public-url", "http://127.0.0.1:\(port)", "--auth-token", token,
+                "--spool-dir", (directory as NSString).appendingPathComponent("spool"),
+            ],
+            outputPath: (directory as NSString).appendingPathComponent("ingress.log")
+        )
+        do {
+            try await eventually(timeout: .seconds(30), "ingress listening") {
+                if let status = ingress.exitStatus { throw TestEnvironmentError("ingress exited \(status): \(ingress.output())") }
+                return isListening(port: port)
+            }
+        } catch {
+            ingress.kill()
+            throw error
+        }
+        return ingress
+    }
+
     /// Launches `statusrelay-consumer` against the shared test broker.
     static func launchConsumer(
         topic: String, group: String, sinks: [String], directory: String, name: String = "consumer",

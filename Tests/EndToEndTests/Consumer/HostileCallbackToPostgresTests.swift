@@ -34,24 +34,12 @@ import TestSupport
         let port = try freePort()
         let token = "e2e-nul-token-\(UUID().uuidString.prefix(8))"
         let publicURL = "http://127.0.0.1:\(port)"
-        let ingress = try ChildProcess(
-            try ConsumerE2E.binary("statusrelay-ingress"),
-            arguments: [
-                "--listen", "127.0.0.1:\(port)", "--brokers", try TestEnvironment.brokers, "--topic", topic,
-                "--public-url", publicURL, "--auth-token", token,
-                "--spool-dir", (directory as NSString).appendingPathComponent("spool"),
-            ],
-            outputPath: (directory as NSString).appendingPathComponent("ingress.log")
-        )
+        let ingress = try await ConsumerE2E.launchIngress(topic: topic, port: port, token: token, directory: directory)
         defer { ingress.kill() }
         let consumer = try ConsumerE2E.launchConsumer(
             topic: topic, group: TestEnvironment.uniqueName("group"), sinks: [sink], directory: directory, window: "200ms"
         )
         defer { consumer.kill() }
-        try await eventually(timeout: .seconds(30), "ingress listening") {
-            if let status = ingress.exitStatus { throw TestEnvironmentError("ingress exited \(status): \(ingress.output())") }
-            return isListening(port: port)
-        }
         try await ConsumerE2E.waitUntilAssigned(consumer)
 
         func post(_ parameters: [(String, String)]) async throws -> Int {

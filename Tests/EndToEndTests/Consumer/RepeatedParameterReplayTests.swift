@@ -19,25 +19,13 @@ import TestSupport
         let publicURL = "http://127.0.0.1:\(port)"
         let path = "/twilio/message-status"
 
-        let ingress = try ChildProcess(
-            try ConsumerE2E.binary("statusrelay-ingress"),
-            arguments: [
-                "--listen", "127.0.0.1:\(port)", "--brokers", try TestEnvironment.brokers, "--topic", topic,
-                "--public-url", publicURL, "--auth-token", token,
-                "--spool-dir", (directory as NSString).appendingPathComponent("spool"),
-            ],
-            outputPath: (directory as NSString).appendingPathComponent("ingress.log")
-        )
+        let ingress = try await ConsumerE2E.launchIngress(topic: topic, port: port, token: token, directory: directory)
         defer { ingress.kill() }
         let consumer = try ConsumerE2E.launchConsumer(
             topic: topic, group: TestEnvironment.uniqueName("group"), sinks: ["sqlite:\(database)"], directory: directory,
             window: "500ms"
         )
         defer { consumer.kill() }
-        try await eventually(timeout: .seconds(30), "ingress listening") {
-            if let status = ingress.exitStatus { throw TestEnvironmentError("ingress exited \(status): \(ingress.output())") }
-            return isListening(port: port)
-        }
         try await ConsumerE2E.waitUntilAssigned(consumer)
 
         func post(_ body: String, signature: String) async throws -> (Int?, String) {
