@@ -13,6 +13,19 @@ struct EventFields {
     var to: String?
     var rawDlrDoneDate: String?
 
+    /// An error code from a JSON body (Event Streams, Twilio's API): a number is kept typed, any
+    /// other string verbatim (the lenient rule in `errorCode(_:notes:)` applies later).
+    mutating func setErrorCode(_ value: JSONValue?) {
+        switch value {
+        case .number(let text)?:
+            if let number = Int(text) { numericErrorCode = number } else { errorCode = text }
+        case .string(let text)?:
+            errorCode = text
+        default:
+            break
+        }
+    }
+
     init(messageSid: String, accountSid: String, status: String) {
         self.messageSid = messageSid
         self.accountSid = accountSid

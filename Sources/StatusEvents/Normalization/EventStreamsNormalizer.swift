@@ -141,14 +141,7 @@ public struct EventStreamsNormalizer: Sendable {
 
         var fields = EventFields(messageSid: messageSid, accountSid: accountSid, status: status)
         fields.messagingServiceSid = data["messagingServiceSid"]?.stringValue.nonEmpty
-        switch data["errorCode"] {
-        case .number(let text)?:
-            if let value = Int(text) { fields.numericErrorCode = value } else { fields.errorCode = text }
-        case .string(let text)?:
-            fields.errorCode = text
-        default:
-            break
-        }
+        fields.setErrorCode(data["errorCode"])
         fields.eventType = data["eventType"]?.stringValue.nonEmpty
         fields.channelPrefix = data["channelPrefix"]?.stringValue ?? data["channel"]?.stringValue
         fields.from = data["from"]?.stringValue

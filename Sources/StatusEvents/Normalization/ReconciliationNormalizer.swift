@@ -44,14 +44,7 @@ public struct ReconciliationNormalizer: Sendable {
 
         var fields = EventFields(messageSid: messageSid, accountSid: accountSid, status: status)
         fields.messagingServiceSid = message["messaging_service_sid"]?.stringValue.nonEmpty
-        switch message["error_code"] {
-        case .number(let text)?:
-            if let value = Int(text) { fields.numericErrorCode = value } else { fields.errorCode = text }
-        case .string(let text)?:
-            fields.errorCode = text
-        default:
-            break
-        }
+        fields.setErrorCode(message["error_code"])
         fields.from = message["from"]?.stringValue
         fields.to = message["to"]?.stringValue
 
