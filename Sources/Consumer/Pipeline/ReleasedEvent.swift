@@ -21,6 +21,11 @@ public struct ReleasedEvent: Sendable, Hashable {
     /// (`ReorderConfiguration.maxEventTimeAhead`): it was ordered as if it had arrived with its
     /// partition's newest plausible event time, and its own time moved no watermark.
     public var eventTimeImplausible: Bool = false
+    /// True for a `reconciliation` event that repeats a status the message already has (a
+    /// cross-source duplicate): Twilio confirmed it. Not part of the ordered stream: only sinks that
+    /// record confirmations (`EventSink.recordsConfirmations`, the SQL sinks) receive it, and it adds
+    /// no history row. `sequence` is the message's last one.
+    public var isConfirmation: Bool = false
     /// Where the event was read from, for offset tracking and the history table.
     public var topic: String
     public var partition: Int32
@@ -46,6 +51,7 @@ public struct ReleasedEvent: Sendable, Hashable {
 
     public static func == (lhs: ReleasedEvent, rhs: ReleasedEvent) -> Bool {
         lhs.sequence == rhs.sequence && lhs.late == rhs.late && lhs.eventTimeImplausible == rhs.eventTimeImplausible
+            && lhs.isConfirmation == rhs.isConfirmation
             && lhs.partition == rhs.partition
             && lhs.offset == rhs.offset && lhs.topic == rhs.topic && (lhs.box === rhs.box || lhs.event == rhs.event)
     }
@@ -55,6 +61,7 @@ public struct ReleasedEvent: Sendable, Hashable {
         hasher.combine(sequence)
         hasher.combine(late)
         hasher.combine(eventTimeImplausible)
+        hasher.combine(isConfirmation)
         hasher.combine(topic)
         hasher.combine(partition)
         hasher.combine(offset)

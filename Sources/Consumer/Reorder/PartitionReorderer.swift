@@ -11,6 +11,11 @@ import HeapModule
 /// also advances with the caller's clock from the moment the highest event time was seen, so the
 /// last events wait one window, not longer.
 ///
+/// A status the message already has (released or buffered) from other sources only, arriving from
+/// yet another source, is a cross-source duplicate: dropped and counted, never released as late;
+/// from `reconciliation` it goes out as a confirmation (`ReleasedEvent.isConfirmation`) that only
+/// state sinks record.
+///
 /// Deterministic: apart from that clock rule, every decision (release, `late`, sequence, duplicate,
 /// state expiry) depends only on the records in offset order and the settings, never on how they
 /// were batched or when `advance` ran. `add` first releases what the record's own event time moves
@@ -208,6 +213,19 @@ public struct PartitionReorderer: Sendable {
             statistics.duplicates += 1
             return .duplicate
         }
+        if isCrossSourceCopy(event, slot: slot) {
+            statistics.crossSourceDuplicates += 1
+            if event.source == .reconciliation {
+                // Twilio confirmed a status we have: no history row, but the state sinks note it.
+                var confirmation = ReleasedEvent(
+                    box: box, sequence: messages[slot].state?.sequence ?? 0, late: false, topic: topic, partition: partition,
+                    offset: offset
+                )
+                confirmation.isConfirmation = true
+                released.append(confirmation)
+            }
+            return .crossSourceDuplicate
+        }
 
         var time = event.receivedAt
         var isImplausible = false
@@ -324,6 +342,20 @@ public struct PartitionReorderer: Sendable {
 
     // MARK: - Internals
 
+    /// Whether the message already has `event`'s status, released or buffered, from other sources
+    /// only: the same status change told again by another Twilio feature (or confirmed by
+    /// reconciliation). Another copy from the event's own source (a different id) is a new event.
+    private func isCrossSourceCopy(_ event: StatusEventSummary, slot: Int) -> Bool {
+        var sources: UInt8 = 0
+        if let state = messages[slot].state, !state.releasedStatuses.isEmpty {
+            sources = state.releasedSources(of: MessageState.idDigest(event.status))
+        }
+        for pending in messages[slot].buffered where pending.box.summary.status == event.status {
+            sources |= ReleasedStatus.bit(pending.box.summary.source)
+        }
+        return sources != 0 && sources & ReleasedStatus.bit(event.source) == 0
+    }
+
     /// The message's slot, made on its first event.
     private mutating func slot(for sid: String) -> Int {
         if let slot = slots[sid] { return Int(slot) }
@@ -435,6 +467,7 @@ public struct PartitionReorderer: Sendable {
             state.recentEventIDs.removeFirst(state.recentEventIDs.count - limit + 1)
         }
         state.recentEventIDs.append(pending.digest)
+        state.noteReleased(MessageState.idDigest(summary.status), from: summary.source, limit: limit)
         if state.lastEventTime.map({ pending.seenAt > $0 }) ?? true { state.lastEventTime = pending.seenAt }
         let sequence = state.sequence
         messages[slot].state = state

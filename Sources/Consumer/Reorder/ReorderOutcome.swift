@@ -8,4 +8,7 @@ public enum ReorderOutcome: Sendable, Hashable {
     case late
     /// Dropped: same event id already buffered or recently released.
     case duplicate
+    /// Dropped: the message already has this status from another source (see `PartitionReorderer`);
+    /// a reconciliation copy went out as a confirmation.
+    case crossSourceDuplicate
 }

@@ -1,7 +1,8 @@
 import StatusEvents
 
 extension MessageState {
-    /// Compact JSON for the changelog: `{"seq":3,"rank":60,"status":"delivered","at":1795970444847,"ids":["..."]}`.
+    /// Compact JSON for the changelog:
+    /// `{"seq":3,"rank":60,"status":"delivered","at":1795970444847,"ids":["..."],"rel":[["sent",1],["delivered",3]]}`.
     /// Hand-written because it runs once per message per batch on the hot path.
     func jsonBytes() -> [UInt8] {
         var out: [UInt8] = []
@@ -25,7 +26,20 @@ extension MessageState {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             Self.appendString(id, to: &out)
         }
-        out.append(contentsOf: "]}".utf8)
+        out.append(UInt8(ascii: "]"))
+        if !releasedStatuses.isEmpty {
+            out.append(contentsOf: #","rel":["#.utf8)
+            for (index, released) in releasedStatuses.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(UInt8(ascii: "["))
+                Self.appendString(released.status, to: &out)
+                out.append(UInt8(ascii: ","))
+                out.append(contentsOf: String(released.sources).utf8)
+                out.append(UInt8(ascii: "]"))
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(UInt8(ascii: "}"))
         return out
     }
 

@@ -1,3 +1,5 @@
+import StatusEvents
+
 /// What StatusRelay remembers about one message between events: enough to drop duplicates, flag late
 /// events and continue the per-message sequence. Kept durably (see `StateStore`), so a restarted or
 /// newly assigned consumer neither re-emits nor regresses.
@@ -16,16 +18,21 @@ public struct MessageState: Sendable, Hashable, Codable {
     /// that event's own `receivedAt`); drives state retention. Nil in states written before it
     /// existed (they are kept until a new event sets it).
     public var lastEventTime: Int64?
+    /// The statuses released so far with the sources of their released copies, oldest first,
+    /// bounded like `recentEventIDs`: the same status from another source is a cross-source
+    /// duplicate. Empty in states written before it existed.
+    public var releasedStatuses: [ReleasedStatus]
 
     public init(
         lastRank: Int? = nil, lastStatus: String? = nil, sequence: Int = 0, recentEventIDs: [String] = [],
-        lastEventTime: Int64? = nil
+        lastEventTime: Int64? = nil, releasedStatuses: [ReleasedStatus] = []
     ) {
         self.lastRank = lastRank
         self.lastStatus = lastStatus
         self.sequence = sequence
         self.recentEventIDs = recentEventIDs
         self.lastEventTime = lastEventTime
+        self.releasedStatuses = releasedStatuses
     }
 
     enum CodingKeys: String, CodingKey {
@@ -34,6 +41,47 @@ public struct MessageState: Sendable, Hashable, Codable {
         case sequence = "seq"
         case recentEventIDs = "ids"
         case lastEventTime = "at"
+        case releasedStatuses = "rel"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        lastRank = try container.decodeIfPresent(Int.self, forKey: .lastRank)
+        lastStatus = try container.decodeIfPresent(String.self, forKey: .lastStatus)
+        sequence = try container.decode(Int.self, forKey: .sequence)
+        recentEventIDs = try container.decode([String].self, forKey: .recentEventIDs)
+        lastEventTime = try container.decodeIfPresent(Int64.self, forKey: .lastEventTime)
+        releasedStatuses = try container.decodeIfPresent([ReleasedStatus].self, forKey: .releasedStatuses) ?? []
+    }
+
+    /// As `jsonBytes()` writes it: `rel` only when there are released statuses.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(lastRank, forKey: .lastRank)
+        try container.encodeIfPresent(lastStatus, forKey: .lastStatus)
+        try container.encode(sequence, forKey: .sequence)
+        try container.encode(recentEventIDs, forKey: .recentEventIDs)
+        try container.encodeIfPresent(lastEventTime, forKey: .lastEventTime)
+        if !releasedStatuses.isEmpty { try container.encode(releasedStatuses, forKey: .releasedStatuses) }
+    }
+
+    /// The sources whose copy of `status` (in `idDigest` form) was released; 0 when none was.
+    func releasedSources(of status: String) -> UInt8 {
+        releasedStatuses.first { $0.status == status }?.sources ?? 0
+    }
+
+    /// Notes a released copy of `status` (in `idDigest` form) from `source`, keeping at most `limit`
+    /// statuses (the oldest goes first).
+    mutating func noteReleased(_ status: String, from source: StatusEvent.Source, limit: Int) {
+        let bit = ReleasedStatus.bit(source)
+        if let index = releasedStatuses.firstIndex(where: { $0.status == status }) {
+            releasedStatuses[index].sources |= bit
+            return
+        }
+        if releasedStatuses.count >= limit {
+            releasedStatuses.removeFirst(releasedStatuses.count - limit + 1)
+        }
+        releasedStatuses.append(ReleasedStatus(status: status, sources: bit))
     }
 
     /// The form an event id takes in `recentEventIDs`: the id itself when it fits a small string

@@ -17,7 +17,8 @@ public struct ReplayDryRun: Sendable {
     public init() {}
 
     public mutating func add(_ batch: [ReleasedEvent]) {
-        for released in batch {
+        // A confirmation adds no history row and moves no status.
+        for released in batch where !released.isConfirmation {
             let event = released.event
             messages[event.messageSid, default: []].append(
                 Entry(eventID: event.id, status: event.status, rank: event.statusRank ?? MessageLifecycle.rank(of: event.status))

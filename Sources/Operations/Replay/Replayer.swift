@@ -136,7 +136,7 @@ public struct Replayer: Sendable {
             guard !pending.isEmpty else { return }
             let batch = pending
             pending.removeAll(keepingCapacity: true)
-            result.released += Int64(batch.count)
+            result.released += Int64(batch.count { !$0.isConfirmation })
             if configuration.dryRun {
                 dryRun.add(batch)
                 return
@@ -224,7 +224,7 @@ public struct Replayer: Sendable {
             }
         }
         progress.finish(done: done())
-        result.duplicates = Int64(reorderer.statistics.duplicates)
+        result.duplicates = Int64(reorderer.statistics.duplicates + reorderer.statistics.crossSourceDuplicates)
         result.late = Int64(reorderer.statistics.late)
         if configuration.dryRun {
             result.dryRun = try await summarize(dryRun)

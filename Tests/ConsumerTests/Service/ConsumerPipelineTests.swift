@@ -78,7 +78,7 @@ import Testing
         #expect(try await Self.get(running.adminPort, "/readyz").status == 200)
         try await eventually(timeout: .seconds(10), "metrics show the duplicates and the dead letter") {
             let metrics = try await Self.get(running.adminPort, "/metrics").body
-            return metrics.contains("statusrelay_consumer_duplicate_events_total 15")
+            return metrics.contains("statusrelay_consumer_duplicate_events_total{kind=\"event_id\"} 15")
                 && metrics.contains("statusrelay_consumer_decode_errors_total 1")
                 && metrics.contains("statusrelay_consumer_buffered_events")
         }

@@ -93,5 +93,12 @@ enum PostgresSchema {
                 """,
             ]
         ),
+        Migration(
+            version: 3,
+            name: "reconciliation",
+            statements: SinkSQL.reconciliationMigration + [
+                "UPDATE message_status_events SET source = 'reconciliation' WHERE payload ->> 'source' = 'reconciliation'"
+            ]
+        ),
     ]
 }

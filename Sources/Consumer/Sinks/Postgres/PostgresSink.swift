@@ -46,6 +46,7 @@ public final class PostgresSink: EventSink {
     }
 
     public let name = "postgres"
+    public var recordsConfirmations: Bool { true }
     private let url: PostgresSinkURL
     private let configuration: Configuration
     private let logger: Logger
@@ -122,6 +123,8 @@ public final class PostgresSink: EventSink {
     /// One part of a batch in one transaction: history rows, then the folded status upserts of the
     /// events that were new.
     private func writeTransaction(_ batch: [ReleasedEvent], _ client: PostgresClient) async throws {
+        let confirmations = batch.filter(\.isConfirmation)
+        let batch = confirmations.isEmpty ? batch : batch.filter { !$0.isConfirmation }
         let history = Self.historyCopy(batch)
         try await transaction(client) { connection in
             for statement in Self.createStaging {
@@ -139,14 +142,24 @@ public final class PostgresSink: EventSink {
             var seen: Set<String> = []
             let new = batch.filter { stored.contains($0.summary.id) && seen.insert($0.summary.id).inserted }
             let updates = MessageStatusUpdate.fold(new)
-            guard !updates.isEmpty else { return }
-            let status = Self.statusCopy(updates)
-            try await connection.copyFrom(
-                table: Self.statusStaging, columns: Self.statusStagingColumns, logger: self.logger
-            ) { writer in
-                try await writer.write(status)
+            if !updates.isEmpty {
+                let status = Self.statusCopy(updates)
+                try await connection.copyFrom(
+                    table: Self.statusStaging, columns: Self.statusStagingColumns, logger: self.logger
+                ) { writer in
+                    try await writer.write(status)
+                }
+                try await connection.query(PostgresQuery(unsafeSQL: Self.statusUpsert), logger: self.logger)
             }
-            try await connection.query(PostgresQuery(unsafeSQL: Self.statusUpsert), logger: self.logger)
+            // Few: reconciliation asks about stuck messages only.
+            for released in confirmations + new.filter({ $0.summary.source == .reconciliation }) {
+                let summary = released.summary
+                var bindings = PostgresBindings(capacity: 3)
+                bindings.append(summary.messageSid)
+                bindings.append(summary.status)
+                bindings.append(summary.receivedAt)
+                try await connection.query(PostgresQuery(unsafeSQL: Self.confirm, binds: bindings), logger: self.logger)
+            }
         }
     }
 
@@ -164,7 +177,7 @@ public final class PostgresSink: EventSink {
     static let statusStaging = "statusrelay_status_batch"
     static let historyStagingColumns = [
         "event_id", "message_sid", "sequence", "status", "status_rank", "error_code", "event_type", "late",
-        "received_at", "raw_dlr_done_date", "topic", "partition", "offset", "payload",
+        "received_at", "raw_dlr_done_date", "topic", "partition", "offset", "payload", "source",
     ]
     static let statusStagingColumns = [
         "message_sid", "account_sid", "status", "status_rank", "error_code", "channel", "updated_at",
@@ -176,7 +189,8 @@ public final class PostgresSink: EventSink {
         CREATE TEMPORARY TABLE IF NOT EXISTS \(historyStaging) (
           event_id TEXT, message_sid TEXT, sequence BIGINT, status TEXT,
           status_rank INTEGER, error_code TEXT, event_type TEXT, late BOOLEAN, received_at BIGINT,
-          raw_dlr_done_date TEXT, topic TEXT, "partition" INTEGER, "offset" BIGINT, payload TEXT
+          raw_dlr_done_date TEXT, topic TEXT, "partition" INTEGER, "offset" BIGINT, payload TEXT,
+          source TEXT
         ) ON COMMIT DELETE ROWS
         """,
         """
@@ -192,7 +206,7 @@ public final class PostgresSink: EventSink {
     static let historyInsert = """
         INSERT INTO message_status_events (\(SinkSQL.historyColumns))
         SELECT event_id, message_sid, sequence, status, status_rank, error_code, event_type, late,
-          received_at, raw_dlr_done_date, topic, "partition", "offset", payload::jsonb
+          received_at, raw_dlr_done_date, topic, "partition", "offset", payload::jsonb, source
         FROM \(historyStaging)
         ON CONFLICT (event_id) DO NOTHING
         RETURNING event_id
@@ -204,6 +218,9 @@ public final class PostgresSink: EventSink {
         SELECT \(SinkSQL.statusColumns) FROM \(statusStaging)
         \(SinkSQL.statusConflictClause)
         """
+
+    /// ``SinkSQL/confirm(_:)`` with PostgreSQL's placeholders.
+    static let confirm = SinkSQL.confirm { "$\($0)" }
 
     static func historyCopy(_ batch: [ReleasedEvent]) -> ByteBuffer {
         var rows = PostgresCopyText(capacity: batch.count * 1_400)

@@ -26,6 +26,15 @@ extension SinkRowWriter {
         integer(Int64(released.partition))
         integer(released.offset)
         eventJSON(released.eventJSON)
+        text(event.source.rawValue)
+    }
+
+    /// The values of ``SinkSQL/confirm(_:)``: sid, status, time.
+    mutating func writeConfirmation(_ released: ReleasedEvent) {
+        let summary = released.summary
+        text(summary.messageSid)
+        text(summary.status)
+        integer(summary.receivedAt)
     }
 
     /// A `message_status` row, in ``SinkSQL/statusColumns`` order.

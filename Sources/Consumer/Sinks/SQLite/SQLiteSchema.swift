@@ -14,6 +14,9 @@ import GRDB
 /// latest non-null values of the message's events; filled from the stored events when migrating),
 /// and replaces the `received_at` index with a covering one.
 ///
+/// `v3_reconciliation` adds what reconciliation tells: `message_status.reconciled_at` and
+/// `reconciled_status` (see ``SinkSQL/confirm(_:)``) and `message_status_events.source`.
+///
 /// Indexes (as of v2), for the delivery report and lookups:
 /// - `message_status_events_window (received_at, message_sid, status, late, raw_dlr_done_date)`:
 ///   time-window scans; covering for the report's per-message pass, which therefore reads no
@@ -25,6 +28,9 @@ import GRDB
 enum SQLiteSchema {
     /// The last migration's identifier: a database that has it needs nothing more for the report.
     static let latestMigration = "v2_report"
+    /// Reconciliation's columns: see ``SinkSQL/reconciliationMigration``. History rows written before
+    /// it get `source` only when they came from reconciliation (read from their payload once).
+    static let reconciliationMigration = "v3_reconciliation"
     /// Index and columns `statusrelay report --prepare` added before v2 (v2 drops them: its own
     /// index makes them redundant, and every insert had to maintain them).
     static let legacyReportIndex = "message_status_events_report"
@@ -93,6 +99,15 @@ enum SQLiteSchema {
                     DROP INDEX message_status_events_received_at;
                     CREATE INDEX message_status_events_window
                       ON message_status_events (received_at, message_sid, status, late, raw_dlr_done_date);
+                    """
+            )
+        }
+        migrator.registerMigration(reconciliationMigration) { db in
+            try db.execute(sql: SinkSQL.reconciliationMigration.joined(separator: ";\n"))
+            try db.execute(
+                sql: """
+                    UPDATE message_status_events SET source = 'reconciliation'
+                      WHERE json_extract(payload, '$.source') = 'reconciliation'
                     """
             )
         }
