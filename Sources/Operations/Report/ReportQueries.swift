@@ -11,7 +11,9 @@
 ///   usually most of the table), `message_status_events_received_at` for narrow windows;
 /// - the primary key `message_status (message_sid)`: the join to current state, which holds the
 ///   sender and messaging service since v2;
-/// - `message_status_updated_at (updated_at)`: stuck messages.
+/// - `message_status_updated_at (updated_at)`: stuck messages;
+/// - `message_status_events_reconciliation (received_at) WHERE source = 'reconciliation'` (v3):
+///   statuses recovered by reconciliation.
 ///
 /// A database written by a version before v2 (no `message_status.sender`) is still readable: the
 /// sender and service then come from the JSON payload of the event that set the current status,
@@ -121,22 +123,43 @@ struct ReportQueries: Sendable {
         """
     }
 
-    /// Status, messages: current state not final (and ranked) for longer than the threshold.
+    /// Whether the database has schema v3's reconciliation columns (`message_status.reconciled_status`,
+    /// `message_status_events.source`); without them nothing counts as confirmed or recovered.
+    var reconciliation = true
+
+    /// A stuck message whose last reconciliation found Twilio at its current status: confirmed by
+    /// Twilio as still there (for `sent`: no receipt from the carrier), not waiting to be reconciled.
+    private var confirmed: String { reconciliation ? "reconciled_status = status" : "1 = 0" }
+
+    /// Status, messages, of them confirmed: current state not final (and ranked) for longer than the threshold.
     func stuckCounts(cutoff: Int64) -> String {
         """
-        SELECT status, COUNT(*) FROM message_status
+        SELECT status, COUNT(*), SUM(CASE WHEN \(confirmed) THEN 1 ELSE 0 END) FROM message_status
         WHERE updated_at < \(cutoff) AND status_rank IS NOT NULL AND status NOT IN \(Self.finalStatusList)
         GROUP BY status
         """
     }
 
-    /// Message sid, status, updated_at of the longest-stuck messages.
+    /// Message sid, status, updated_at of the longest-stuck messages not yet reconciled.
     func stuckSample(cutoff: Int64, limit: Int) -> String {
         """
         SELECT message_sid, status, updated_at FROM message_status
         WHERE updated_at < \(cutoff) AND status_rank IS NOT NULL AND status NOT IN \(Self.finalStatusList)
+          \(reconciliation ? "AND (reconciled_status IS NULL OR reconciled_status <> status)" : "")
         ORDER BY updated_at, message_sid LIMIT \(limit)
         """
+    }
+
+    /// Status, history rows: the window's statuses that reconciliation recovered (events of source
+    /// `reconciliation` the consumer stored; confirmations store none). Uses the partial index
+    /// `message_status_events_reconciliation`.
+    var recovered: String? {
+        guard reconciliation else { return nil }
+        return """
+            SELECT status, COUNT(*) FROM message_status_events
+            WHERE source = 'reconciliation' AND received_at >= \(since) AND received_at < \(until)
+            GROUP BY status
+            """
     }
 
     /// The temporary tables, to drop at the end.

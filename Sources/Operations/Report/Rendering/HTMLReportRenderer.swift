@@ -24,7 +24,9 @@ public enum HTMLReportRenderer {
             \(card("Delivery rate", ReportFormat.percent(totals.deliveryRate)))
             \(card("sent→delivered p50 / p90 / p99", totals.latency.map { "\(ReportFormat.duration(milliseconds: $0.p50)) / \(ReportFormat.duration(milliseconds: $0.p90)) / \(ReportFormat.duration(milliseconds: $0.p99))" } ?? "-"))
             \(card("Late / repeated events", "\(totals.lateEvents) / \(totals.repeatedEvents)"))
-            \(card("Stuck > \(ReportFormat.duration(milliseconds: report.stuckAfterMilliseconds))", "\(report.stuckTotal)"))
+            \(card("Stuck > \(ReportFormat.duration(milliseconds: report.stuckAfterMilliseconds)), not yet reconciled", "\(report.stuckTotal)"))
+            \(card("Confirmed by Twilio, still not final", "\(report.confirmedStuckTotal)"))
+            \(card("Recovered by reconciliation", "\(report.recoveredTotal)"))
             </div>
             """
 
@@ -82,11 +84,17 @@ public enum HTMLReportRenderer {
             body += "<p>… \(report.groups.count - maxGroupRows) more rows.</p>"
         }
         body += "<h2>Stuck without a final status for more than \(ReportFormat.duration(milliseconds: report.stuckAfterMilliseconds))</h2>"
-        body += "<p>\(report.stuckTotal) messages; Twilio recommends reconciling them by fetching the Message resource.</p>"
+        body += "<p>\(report.stuckTotal) messages not yet reconciled (<code>statusrelay reconcile</code> fetches their Message resource); \(report.confirmedStuckTotal) more that Twilio confirmed as still at their status (for sent: no receipt from the carrier).</p>"
         body += table(
             headers: ["MessageSid", "Status", "Since"],
             rows: report.stuckSample.map { [$0.messageSid, $0.status, ReportTimeSpec.formatISO($0.updatedAt)] },
             leading: 3
+        )
+        body += "<h2>Recovered by reconciliation</h2>"
+        body += table(
+            headers: ["Status", "Statuses recovered"],
+            rows: report.recoveredCounts.sorted { $0.key < $1.key }.map { [$0.key, "\($0.value)"] } + [["total", "\(report.recoveredTotal)"]],
+            leading: 1
         )
         body += """
             <p class="meta">Late: events that arrived after a higher status of their message was released. \

@@ -57,7 +57,7 @@ public enum TerminalReportRenderer {
         sections.append(errors.render())
 
         var stuck = TextTable(
-            title: "Stuck without a final status for more than \(ReportFormat.duration(milliseconds: report.stuckAfterMilliseconds)): \(report.stuckTotal) (reconcile them with Twilio's Message resource)",
+            title: "Stuck without a final status for more than \(ReportFormat.duration(milliseconds: report.stuckAfterMilliseconds)), not yet reconciled: \(report.stuckTotal) (statusrelay reconcile asks Twilio)",
             headers: ["MessageSid", "Status", "Since"], alignments: [.left, .left, .left]
         )
         for message in report.stuckSample {
@@ -68,7 +68,19 @@ public enum TerminalReportRenderer {
             stuck.append(["… \(report.stuckTotal - report.stuckSample.count) more", byStatus, ""])
         }
         sections.append(stuck.render())
+        sections.append(reconciliationLines(report))
         return sections.joined(separator: "\n\n") + "\n"
+    }
+
+    /// Stuck messages Twilio confirmed, and statuses reconciliation recovered in the window.
+    static func reconciliationLines(_ report: DeliveryReport) -> String {
+        func byStatus(_ counts: [String: Int]) -> String {
+            counts.isEmpty ? "" : " (" + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
+        }
+        return """
+            Confirmed by Twilio as still at their status (for sent: no receipt from the carrier): \(report.confirmedStuckTotal)\(byStatus(report.confirmedStuckCounts))
+            Statuses recovered by reconciliation in the window: \(report.recoveredTotal)\(byStatus(report.recoveredCounts))
+            """
     }
 
     private static func statsTable(title: String, leading: [String]) -> TextTable {
