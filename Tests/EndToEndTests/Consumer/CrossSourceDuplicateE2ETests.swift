@@ -9,7 +9,8 @@ import TestSupport
 /// Issue 17 §2 through the real binaries: a team with status callbacks and Event Streams gets
 /// each status twice (two sources, two ids). The ingress publishes both, and the consumer writes one
 /// history row per status into SQLite and PostgreSQL, flags nothing late and counts the second copy
-/// as `statusrelay_consumer_duplicate_events_total{kind="cross_source"}`.
+/// as `statusrelay_consumer_duplicate_events_total{kind="cross_source"}`, also when the copy
+/// reaches a restarted consumer (the released statuses are in the state topic).
 @Suite struct CrossSourceDuplicateE2ETests {
     @Test func sameStatusByCallbackAndEventStreamsIsOneHistoryRow() async throws {
         let topic = try await TestKafka.makeTopic("e2e-cross-source", partitions: 2)
@@ -22,14 +23,18 @@ import TestSupport
 
         let ingress = try await ConsumerE2E.launchIngress(topic: topic, port: port, token: token, directory: directory)
         defer { ingress.kill() }
-        let consumer = try ConsumerE2E.launchConsumer(
-            topic: topic, group: TestEnvironment.uniqueName("group"), sinks: [sqlite, postgres], directory: directory,
-            window: "300ms"
+        let group = TestEnvironment.uniqueName("group")
+        let first = try ConsumerE2E.launchConsumer(
+            topic: topic, group: group, sinks: [sqlite, postgres], directory: directory, window: "300ms"
         )
-        defer { consumer.kill() }
-        try await ConsumerE2E.waitUntilAssigned(consumer)
-        let adminPort = try consumer.output().firstMatch(of: /admin server listening address=127\.0\.0\.1:(\d+)/)
-            .flatMap { Int($0.1) }.unwrap(or: "no admin port in the consumer's log")
+        defer { first.kill() }
+        try await ConsumerE2E.waitUntilAssigned(first)
+        func crossSourceCount(_ consumer: ChildProcess) async throws -> Double? {
+            let port = try consumer.output().firstMatch(of: /admin server listening address=127\.0\.0\.1:(\d+)/)
+                .flatMap { Int($0.1) }.unwrap(or: "no admin port in the consumer's log")
+            let text = try await MonitoredServices.get("http://127.0.0.1:\(port)/metrics").1
+            return MetricsExposition(text).samples[#"statusrelay_consumer_duplicate_events_total{kind="cross_source"}"#]
+        }
 
         let sid = "SM" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         let account = "AC" + String(repeating: "1", count: 32)
@@ -69,14 +74,27 @@ import TestSupport
 
         try await callback("sent")
         try await callback("delivered")
-        // Event Streams tells the delivery once more, after the reorder window released the callback's.
         try await eventually(timeout: .seconds(60), "the callbacks in SQLite") { ConsumerE2E.countSQLiteHistory(String(sqlite.dropFirst(7))) >= 2 }
+        // Event Streams tells both changes once more, after the reorder window released the
+        // callbacks': `sent` to this consumer, `delivered` to the next one.
+        try await eventStreams("sent")
+        try await eventually(timeout: .seconds(60), "the first cross-source duplicate counted") { try await crossSourceCount(first) == 1 }
+        await first.stop()
+        #expect(first.exitStatus == .exited(0), "graceful stop: \(first.output().suffix(1500))")
+
+        // A restarted consumer restores which statuses it released from which source.
+        let consumer = try ConsumerE2E.launchConsumer(
+            topic: topic, group: group, sinks: [sqlite, postgres], directory: directory, window: "300ms"
+        )
+        defer { consumer.kill() }
+        try await ConsumerE2E.waitUntilAssigned(consumer)
+        let adminPort = try consumer.output().firstMatch(of: /admin server listening address=127\.0\.0\.1:(\d+)/)
+            .flatMap { Int($0.1) }.unwrap(or: "no admin port in the consumer's log")
         try await eventStreams("delivered")
 
         let metricsURL = "http://127.0.0.1:\(adminPort)/metrics"
-        try await eventually(timeout: .seconds(60), "the cross-source duplicate counted") {
-            let text = try await MonitoredServices.get(metricsURL).1
-            return MetricsExposition(text).samples[#"statusrelay_consumer_duplicate_events_total{kind="cross_source"}"#] == 1
+        try await eventually(timeout: .seconds(60), "the cross-source duplicate counted after the restart") {
+            try await crossSourceCount(consumer) == 1
         }
         // The consumer wrote what it released before it counted the next record: give the sinks a
         // moment in case anything else were still on its way.
@@ -84,7 +102,7 @@ import TestSupport
         let metrics = MetricsExposition(try await MonitoredServices.get(metricsURL).1)
         #expect(metrics.samples["statusrelay_consumer_late_events_total"] == 0)
         #expect(metrics.samples[#"statusrelay_consumer_duplicate_events_total{kind="event_id"}"#] == 0)
-        #expect(metrics.samples["statusrelay_consumer_released_events_total"] == 2)
+        #expect(metrics.samples["statusrelay_consumer_released_events_total"] == 0)
 
         for sink in [sqlite, postgres] {
             let (history, current) = try await ReconcileE2E.read(sink)
