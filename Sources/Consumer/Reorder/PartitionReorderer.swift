@@ -12,7 +12,7 @@ import HeapModule
 /// last events wait one window, not longer.
 ///
 /// A status the message already has (released or buffered) from other sources only, arriving from
-/// yet another source, is a cross-source duplicate: dropped and counted, never released as late;
+/// yet another source, is a cross-source duplicate (for the statuses of `ReleasedSources`): dropped and counted, never released as late;
 /// from `reconciliation` it goes out as a confirmation (`ReleasedEvent.isConfirmation`) that only
 /// state sinks record.
 ///
@@ -346,14 +346,12 @@ public struct PartitionReorderer: Sendable {
     /// only: the same status change told again by another Twilio feature (or confirmed by
     /// reconciliation). Another copy from the event's own source (a different id) is a new event.
     private func isCrossSourceCopy(_ event: StatusEventSummary, slot: Int) -> Bool {
-        var sources: UInt8 = 0
-        if let state = messages[slot].state, !state.releasedStatuses.isEmpty {
-            sources = state.releasedSources(of: MessageState.idDigest(event.status))
-        }
+        guard ReleasedSources.tracks(event.status) else { return false }
+        var sources = messages[slot].state?.releasedSources.sources(of: event.status) ?? 0
         for pending in messages[slot].buffered where pending.box.summary.status == event.status {
-            sources |= ReleasedStatus.bit(pending.box.summary.source)
+            sources |= ReleasedSources.bit(pending.box.summary.source)
         }
-        return sources != 0 && sources & ReleasedStatus.bit(event.source) == 0
+        return sources != 0 && sources & ReleasedSources.bit(event.source) == 0
     }
 
     /// The message's slot, made on its first event.
@@ -467,7 +465,7 @@ public struct PartitionReorderer: Sendable {
             state.recentEventIDs.removeFirst(state.recentEventIDs.count - limit + 1)
         }
         state.recentEventIDs.append(pending.digest)
-        state.noteReleased(MessageState.idDigest(summary.status), from: summary.source, limit: limit)
+        state.releasedSources.insert(summary.status, from: summary.source)
         if state.lastEventTime.map({ pending.seenAt > $0 }) ?? true { state.lastEventTime = pending.seenAt }
         let sequence = state.sequence
         messages[slot].state = state

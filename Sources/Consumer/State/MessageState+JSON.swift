@@ -2,7 +2,8 @@ import StatusEvents
 
 extension MessageState {
     /// Compact JSON for the changelog:
-    /// `{"seq":3,"rank":60,"status":"delivered","at":1795970444847,"ids":["..."],"rel":[["sent",1],["delivered",3]]}`.
+    /// `{"seq":3,"rank":60,"status":"delivered","at":1795970444847,"ids":["..."],"rel":790528}`
+    /// (`rel`: `sent` by status callback, `delivered` by status callback and Event Streams).
     /// Hand-written because it runs once per message per batch on the hot path.
     func jsonBytes() -> [UInt8] {
         var out: [UInt8] = []
@@ -27,17 +28,9 @@ extension MessageState {
             Self.appendString(id, to: &out)
         }
         out.append(UInt8(ascii: "]"))
-        if !releasedStatuses.isEmpty {
-            out.append(contentsOf: #","rel":["#.utf8)
-            for (index, released) in releasedStatuses.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(UInt8(ascii: "["))
-                Self.appendString(released.status, to: &out)
-                out.append(UInt8(ascii: ","))
-                out.append(contentsOf: String(released.sources).utf8)
-                out.append(UInt8(ascii: "]"))
-            }
-            out.append(UInt8(ascii: "]"))
+        if releasedSources.bits != 0 {
+            out.append(contentsOf: #","rel":"#.utf8)
+            out.append(contentsOf: String(releasedSources.bits).utf8)
         }
         out.append(UInt8(ascii: "}"))
         return out

@@ -1,5 +1,3 @@
-import StatusEvents
-
 /// What StatusRelay remembers about one message between events: enough to drop duplicates, flag late
 /// events and continue the per-message sequence. Kept durably (see `StateStore`), so a restarted or
 /// newly assigned consumer neither re-emits nor regresses.
@@ -18,21 +16,20 @@ public struct MessageState: Sendable, Hashable, Codable {
     /// that event's own `receivedAt`); drives state retention. Nil in states written before it
     /// existed (they are kept until a new event sets it).
     public var lastEventTime: Int64?
-    /// The statuses released so far with the sources of their released copies, oldest first,
-    /// bounded like `recentEventIDs`: the same status from another source is a cross-source
-    /// duplicate. Empty in states written before it existed.
-    public var releasedStatuses: [ReleasedStatus]
+    /// The sources of the released copies of each status: the same status from another source is
+    /// a cross-source duplicate. Empty in states written before it existed.
+    public var releasedSources: ReleasedSources
 
     public init(
         lastRank: Int? = nil, lastStatus: String? = nil, sequence: Int = 0, recentEventIDs: [String] = [],
-        lastEventTime: Int64? = nil, releasedStatuses: [ReleasedStatus] = []
+        lastEventTime: Int64? = nil, releasedSources: ReleasedSources = ReleasedSources()
     ) {
         self.lastRank = lastRank
         self.lastStatus = lastStatus
         self.sequence = sequence
         self.recentEventIDs = recentEventIDs
         self.lastEventTime = lastEventTime
-        self.releasedStatuses = releasedStatuses
+        self.releasedSources = releasedSources
     }
 
     enum CodingKeys: String, CodingKey {
@@ -41,7 +38,7 @@ public struct MessageState: Sendable, Hashable, Codable {
         case sequence = "seq"
         case recentEventIDs = "ids"
         case lastEventTime = "at"
-        case releasedStatuses = "rel"
+        case releasedSources = "rel"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -51,7 +48,7 @@ public struct MessageState: Sendable, Hashable, Codable {
         sequence = try container.decode(Int.self, forKey: .sequence)
         recentEventIDs = try container.decode([String].self, forKey: .recentEventIDs)
         lastEventTime = try container.decodeIfPresent(Int64.self, forKey: .lastEventTime)
-        releasedStatuses = try container.decodeIfPresent([ReleasedStatus].self, forKey: .releasedStatuses) ?? []
+        releasedSources = try container.decodeIfPresent(ReleasedSources.self, forKey: .releasedSources) ?? ReleasedSources()
     }
 
     /// As `jsonBytes()` writes it: `rel` only when there are released statuses.
@@ -62,26 +59,7 @@ public struct MessageState: Sendable, Hashable, Codable {
         try container.encode(sequence, forKey: .sequence)
         try container.encode(recentEventIDs, forKey: .recentEventIDs)
         try container.encodeIfPresent(lastEventTime, forKey: .lastEventTime)
-        if !releasedStatuses.isEmpty { try container.encode(releasedStatuses, forKey: .releasedStatuses) }
-    }
-
-    /// The sources whose copy of `status` (in `idDigest` form) was released; 0 when none was.
-    func releasedSources(of status: String) -> UInt8 {
-        releasedStatuses.first { $0.status == status }?.sources ?? 0
-    }
-
-    /// Notes a released copy of `status` (in `idDigest` form) from `source`, keeping at most `limit`
-    /// statuses (the oldest goes first).
-    mutating func noteReleased(_ status: String, from source: StatusEvent.Source, limit: Int) {
-        let bit = ReleasedStatus.bit(source)
-        if let index = releasedStatuses.firstIndex(where: { $0.status == status }) {
-            releasedStatuses[index].sources |= bit
-            return
-        }
-        if releasedStatuses.count >= limit {
-            releasedStatuses.removeFirst(releasedStatuses.count - limit + 1)
-        }
-        releasedStatuses.append(ReleasedStatus(status: status, sources: bit))
+        if releasedSources.bits != 0 { try container.encode(releasedSources, forKey: .releasedSources) }
     }
 
     /// The form an event id takes in `recentEventIDs`: the id itself when it fits a small string
