@@ -174,13 +174,17 @@ public struct IngressResponder: HTTPResponder {
         if let record = DeadLetterRecord.batch(outcome.rejections, origin: origin) {
             try await deadLetter(record)
         }
-        if outcome.events.isEmpty, let first = outcome.rejections.first {
+        for other in outcome.otherEvents {
+            dependencies.metrics.otherEvent(type: other.type).increment()
+            context.logger.info("event of another type counted, not published", metadata: ["type": "\(other.type)", "ce_id": "\(other.id ?? "")"])
+        }
+        if outcome.events.isEmpty, outcome.otherEvents.isEmpty, let first = outcome.rejections.first {
             throw first.error
         }
         let spooled = try await publishConcurrently(outcome.events, topic: configuration.topic)
         return Self.json(
             .ok,
-            "{\"status\":\"accepted\",\"accepted\":\(outcome.events.count),\"rejected\":\(outcome.rejections.count),\"spooled\":\(spooled)}"
+            "{\"status\":\"accepted\",\"accepted\":\(outcome.events.count),\"rejected\":\(outcome.rejections.count),\"other\":\(outcome.otherEvents.count),\"spooled\":\(spooled)}"
         )
     }
 
