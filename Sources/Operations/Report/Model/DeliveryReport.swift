@@ -15,10 +15,8 @@ public struct DeliveryReport: Sendable, Hashable {
     public var periods: [DeliveryRow]
     /// One row per period, sender, messaging service and channel, in time order then by size.
     public var groups: [DeliveryRow]
-    /// sent→delivered latencies of the window.
+    /// sent→delivered/undelivered latencies of the window.
     public var latencyHistogram: [HistogramBin]
-    /// sent→carrier done (`RawDlrDoneDate`) latencies of the window.
-    public var carrierLatencyHistogram: [HistogramBin]
     /// Most frequent error codes of the window's messages, most frequent first.
     public var topErrors: [ErrorCodeCount]
     /// Stuck messages by current status.
@@ -29,7 +27,7 @@ public struct DeliveryReport: Sendable, Hashable {
     public init(
         generatedAt: Int64, since: Int64, until: Int64, bucket: ReportBucket, stuckAfterMilliseconds: Int64,
         totals: DeliveryStats = DeliveryStats(), periods: [DeliveryRow] = [], groups: [DeliveryRow] = [],
-        latencyHistogram: [HistogramBin] = [], carrierLatencyHistogram: [HistogramBin] = [],
+        latencyHistogram: [HistogramBin] = [],
         topErrors: [ErrorCodeCount] = [], stuckCounts: [String: Int] = [:], stuckSample: [StuckMessage] = []
     ) {
         self.generatedAt = generatedAt
@@ -41,7 +39,6 @@ public struct DeliveryReport: Sendable, Hashable {
         self.periods = periods
         self.groups = groups
         self.latencyHistogram = latencyHistogram
-        self.carrierLatencyHistogram = carrierLatencyHistogram
         self.topErrors = topErrors
         self.stuckCounts = stuckCounts
         self.stuckSample = stuckSample
