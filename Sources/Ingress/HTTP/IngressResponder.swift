@@ -174,9 +174,17 @@ public struct IngressResponder: HTTPResponder {
         if let record = DeadLetterRecord.batch(outcome.rejections, origin: origin) {
             try await deadLetter(record)
         }
+        // One line per type and batch (a subscription may add many); the Sink Test's test_id each.
+        var otherTypes: [String: Int] = [:]
         for other in outcome.otherEvents {
             dependencies.metrics.otherEvent(type: other.type).increment()
-            context.logger.info("event of another type counted, not published", metadata: ["type": "\(other.type)", "ce_id": "\(other.id ?? "")"])
+            otherTypes[other.type, default: 0] += 1
+            if let testId = other.testId {
+                context.logger.info("Event Streams sink test event received", metadata: ["test_id": "\(testId)", "ce_id": "\(other.id ?? "")"])
+            }
+        }
+        for (type, count) in otherTypes.sorted(by: { $0.key < $1.key }) {
+            context.logger.info("Event Streams events of another type counted, not published", metadata: ["type": "\(type)", "count": "\(count)"])
         }
         if outcome.events.isEmpty, outcome.otherEvents.isEmpty, let first = outcome.rejections.first {
             throw first.error

@@ -36,6 +36,9 @@ public struct EventStreamsNormalizer: Sendable {
         public var type: String
         /// The CloudEvent `id`, at most `maxTypeLength` characters of it, when it is a string.
         public var id: String?
+        /// A Sink Test event's `data.test_id` (what `POST /v1/Sinks/{Sid}/Validate` takes), at most
+        /// `maxTypeLength` characters of it.
+        public var testId: String?
     }
 
     public struct Outcome: Sendable, Hashable {
@@ -91,8 +94,10 @@ public struct EventStreamsNormalizer: Sendable {
     /// `typePrefix`. Nil for message events and for elements that are no event at all (rejections).
     static func otherEvent(_ element: JSONValue, index: Int) -> OtherEvent? {
         guard case .object = element, let type = element["type"]?.stringValue, !type.hasPrefix(typePrefix) else { return nil }
+        func bounded(_ value: JSONValue?) -> String? { value?.stringValue.map { String($0.prefix(maxTypeLength)) } }
         return OtherEvent(
-            index: index, type: String(type.prefix(maxTypeLength)), id: element["id"]?.stringValue.map { String($0.prefix(maxTypeLength)) }
+            index: index, type: String(type.prefix(maxTypeLength)), id: bounded(element["id"]),
+            testId: type == sinkTestType ? bounded(element["data"]?["test_id"]) : nil
         )
     }
 
