@@ -29,8 +29,9 @@ public enum DlrDoneDate {
     /// The carrier-local minute of a `YYMMDDhhmm` value without a zone (`2026-11-29T13:40`), or nil
     /// unless the text is exactly ten digits forming a real date and time. Years are 20YY.
     public static func carrierLocalMinute(_ raw: String) -> String? {
+        guard raw.utf8.count == 10 else { return nil }
         let digits = Array(raw.utf8)
-        guard digits.count == 10, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+        guard digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
         func number(_ offset: Int) -> Int { Int(digits[offset] - 48) * 10 + Int(digits[offset + 1] - 48) }
         let year = 2000 + number(0)
         let month = number(2)

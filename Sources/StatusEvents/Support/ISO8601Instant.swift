@@ -8,9 +8,9 @@
 public enum ISO8601Instant {
     /// Milliseconds since the Unix epoch, or nil when `text` is not such a date-time.
     public static func milliseconds(_ text: String) -> Int64? {
+        // Bounded before copying: the accepted forms are 20 to 35 bytes.
+        guard (20...35).contains(text.utf8.count) else { return nil }
         let bytes = Array(text.utf8)
-        // Bounded: the longest accepted form is 35 bytes.
-        guard bytes.count >= 20, bytes.count <= 35 else { return nil }
         var index = 0
         func digits(_ count: Int) -> Int? {
             guard index + count <= bytes.count else { return nil }
