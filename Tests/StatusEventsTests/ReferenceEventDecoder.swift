@@ -101,6 +101,7 @@ enum ReferenceEventDecoder {
             receivedAt: receivedAt,
             twilioDateSent: try integer(root["twilioDateSent"], "twilioDateSent"),
             twilioDateUpdated: try integer(root["twilioDateUpdated"], "twilioDateUpdated"),
+            twilioTimestamp: try integer(root["twilioTimestamp"], "twilioTimestamp"),
             source: source,
             ingress: ingress,
             params: params,

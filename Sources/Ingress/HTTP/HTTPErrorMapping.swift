@@ -67,7 +67,7 @@ enum HTTPErrorMapping {
             rejection.status = .unsupportedMediaType
         case .tooManyParameters, .tooManyEvents:
             rejection.status = .contentTooLarge
-        case .malformedBody, .missingField, .invalidField, .unsupportedEventType, .invalidRequestURL:
+        case .malformedBody, .missingField, .invalidField, .invalidRequestURL:
             rejection.status = .badRequest
         case .invalidConfiguration:
             rejection.status = .internalServerError

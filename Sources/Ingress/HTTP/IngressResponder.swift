@@ -174,13 +174,25 @@ public struct IngressResponder: HTTPResponder {
         if let record = DeadLetterRecord.batch(outcome.rejections, origin: origin) {
             try await deadLetter(record)
         }
-        if outcome.events.isEmpty, let first = outcome.rejections.first {
+        // One line per type and batch (a subscription may add many); the Sink Test's test_id each.
+        var otherTypes: [String: Int] = [:]
+        for other in outcome.otherEvents {
+            dependencies.metrics.otherEvent(type: other.type).increment()
+            otherTypes[other.type, default: 0] += 1
+            if let testId = other.testId {
+                context.logger.info("Event Streams sink test event received", metadata: ["test_id": "\(testId)", "ce_id": "\(other.id ?? "")"])
+            }
+        }
+        for (type, count) in otherTypes.sorted(by: { $0.key < $1.key }) {
+            context.logger.info("Event Streams events of another type counted, not published", metadata: ["type": "\(type)", "count": "\(count)"])
+        }
+        if outcome.events.isEmpty, outcome.otherEvents.isEmpty, let first = outcome.rejections.first {
             throw first.error
         }
         let spooled = try await publishConcurrently(outcome.events, topic: configuration.topic)
         return Self.json(
             .ok,
-            "{\"status\":\"accepted\",\"accepted\":\(outcome.events.count),\"rejected\":\(outcome.rejections.count),\"spooled\":\(spooled)}"
+            "{\"status\":\"accepted\",\"accepted\":\(outcome.events.count),\"rejected\":\(outcome.rejections.count),\"other\":\(outcome.otherEvents.count),\"spooled\":\(spooled)}"
         )
     }
 

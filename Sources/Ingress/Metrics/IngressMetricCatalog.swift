@@ -1,4 +1,5 @@
 public import StatusRelayCore
+import StatusEvents
 
 /// Every metric family the ingress exports, with its help text: the one place to declare one.
 /// Series whose label values are listed here exist at 0 from start (see ``MetricCatalog``).
@@ -7,6 +8,13 @@ public enum IngressMetricCatalog {
     static let signatureFailureReasons = [
         "missing_signature", "invalid_signature", "unknown_signing_key", "unsupported_signature_algorithm",
         "invalid_signature_settings", "no_signing_secret", "missing_body_hash", "body_hash_mismatch",
+    ]
+
+    /// Event Streams types of `statusrelay_ingress_other_events_total` that get their own label
+    /// value; every other type is counted as `other` (the log line names it): the label stays
+    /// bounded whatever a subscription or a signed batch sends.
+    static let otherEventTypes = [
+        EventStreamsNormalizer.sinkTestType, "com.twilio.messaging.inbound-message.received",
     ]
 
     public static let catalog = MetricCatalog([
@@ -38,6 +46,11 @@ public enum IngressMetricCatalog {
                 .init("route", values: Route.allCases.filter { $0 != .unknown }.map(\.rawValue)),
                 .init("outcome", values: ["accepted"]),
             ]
+        ),
+        .counter(
+            "statusrelay_ingress_other_events_total",
+            "Event Streams events that are not message statuses (the Sink Test event, other subscribed types): answered 200, logged, not published.",
+            labels: [.init("type", values: otherEventTypes + ["other"])]
         ),
         .counter(
             "statusrelay_ingress_signature_failures_total", "Requests rejected by signature verification, by reason.",

@@ -66,4 +66,10 @@ public final class IngressMetrics: Sendable {
     func signatureFailure(reason: String) -> Counter {
         IngressMetricCatalog.catalog.counter("statusrelay_ingress_signature_failures_total", [("reason", reason)], in: registry)
     }
+
+    /// `statusrelay_ingress_other_events_total{type}`: a listed type, else `other`.
+    func otherEvent(type: String) -> Counter {
+        let label = IngressMetricCatalog.otherEventTypes.contains(type) ? type : "other"
+        return IngressMetricCatalog.catalog.counter("statusrelay_ingress_other_events_total", [("type", label)], in: registry)
+    }
 }

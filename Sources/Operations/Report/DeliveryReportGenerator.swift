@@ -127,29 +127,23 @@ public enum DeliveryReportGenerator {
         for values in try await session.query(queries.groupList) {
             groupKeys[values[0].intValue] = Array(values[1...4])
         }
-        var delivered = LatencyDistribution()
-        var carrier = LatencyDistribution()
+        var receipt = LatencyDistribution()
         for values in try await session.query(queries.latencies) {
-            let gid = values[0].intValue
-            if let latency = values[1].int { delivered.add(latency, group: gid) }
-            if let latency = values[2].int { carrier.add(latency, group: gid) }
+            if let latency = values[1].int { receipt.add(latency, group: values[0].intValue) }
         }
-        for (distribution, keyPath) in [(delivered, \DeliveryStats.latency), (carrier, \DeliveryStats.carrierLatency)] {
-            let summary = distribution.percentiles { gid in groupKeys[gid]?[0].intValue }
-            if !groups.isEmpty { totals[keyPath: keyPath] = summary.all }
-            for (bucket, percentiles) in summary.byKey where periods[bucket] != nil {
-                periods[bucket]!.stats[keyPath: keyPath] = percentiles
-            }
-            for (gid, percentiles) in summary.byGroup {
-                guard let key = groupKeys[gid], groups[key] != nil else { continue }
-                groups[key]!.stats[keyPath: keyPath] = percentiles
-            }
+        let summary = receipt.percentiles { gid in groupKeys[gid]?[0].intValue }
+        if !groups.isEmpty { totals.latency = summary.all }
+        for (bucket, percentiles) in summary.byKey where periods[bucket] != nil {
+            periods[bucket]!.stats.latency = percentiles
+        }
+        for (gid, percentiles) in summary.byGroup {
+            guard let key = groupKeys[gid], groups[key] != nil else { continue }
+            groups[key]!.stats.latency = percentiles
         }
         report.totals = totals
         report.periods = sorted(Array(periods.values))
         report.groups = sorted(groupOrder.map { groups[$0]! })
-        report.latencyHistogram = delivered.histogram()
-        report.carrierLatencyHistogram = carrier.histogram()
+        report.latencyHistogram = receipt.histogram()
 
         report.topErrors = try await session.query(queries.topErrors(limit: configuration.topErrorLimit)).map { row in
             let code = row[0].string ?? ""

@@ -33,16 +33,17 @@ struct ReportQueries: Sendable {
     /// The final statuses, as a SQL list.
     static let finalStatusList = "('delivered', 'undelivered', 'failed', 'canceled', 'read')"
 
-    /// The per-message columns of the window: first event time, first `sent`/`delivered` times,
-    /// carrier done time, late and repeated event counts.
+    /// The per-message columns of the window: first event time, first `sent` time, first carrier
+    /// receipt (`delivered` or `undelivered`) time, late and repeated event counts. All are ingress
+    /// clock times (`received_at`): `RawDlrDoneDate` has no time zone, so it is no time to measure
+    /// a latency with.
     private var perMessage: String {
         let index = migrated && dialect == .sqlite ? " INDEXED BY \(Self.sqliteWindowIndex)" : ""
         return """
             SELECT e.message_sid AS sid,
               MIN(e.received_at) AS first_at,
               MIN(CASE WHEN e.status = 'sent' THEN e.received_at END) AS sent_at,
-              MIN(CASE WHEN e.status = 'delivered' THEN e.received_at END) AS delivered_at,
-              MAX(\(dialect.dlrDoneMilliseconds("e"))) AS dlr_done_at,
+              MIN(CASE WHEN e.status IN ('delivered', 'undelivered') THEN e.received_at END) AS receipt_at,
               SUM(\(dialect.flag("e.late"))) AS late_events,
               COUNT(*) AS events,
               COUNT(*) - \(dialect.distinctStatusCount("e.status")) AS repeated_events
@@ -53,8 +54,8 @@ struct ReportQueries: Sendable {
     }
 
     /// One row per message of the window: its period, current status, error code, channel, sender
-    /// and messaging service, counts and both latencies (never negative: a delivered callback
-    /// received before the sent one counts as 0).
+    /// and messaging service, counts and the sent→delivered/undelivered latency (never negative: a
+    /// receipt callback received before the sent one counts as 0).
     var rows: [String] {
         let sender = migrated ? "s.sender" : dialect.payloadField("le", "from")
         let service = migrated ? "s.messaging_service_sid" : dialect.payloadField("le", "messagingServiceSid")
@@ -69,12 +70,9 @@ struct ReportQueries: Sendable {
                   COALESCE(\(sender), '') AS sender,
                   COALESCE(\(service), '') AS service,
                   m.late_events, m.events, m.repeated_events,
-                  CASE WHEN m.sent_at IS NOT NULL AND m.delivered_at IS NOT NULL THEN
-                    CASE WHEN m.delivered_at < m.sent_at THEN 0 ELSE m.delivered_at - m.sent_at END
-                  END AS delivered_lat,
-                  CASE WHEN m.sent_at IS NOT NULL AND m.dlr_done_at IS NOT NULL THEN
-                    CASE WHEN m.dlr_done_at < m.sent_at THEN 0 ELSE m.dlr_done_at - m.sent_at END
-                  END AS carrier_lat
+                  CASE WHEN m.sent_at IS NOT NULL AND m.receipt_at IS NOT NULL THEN
+                    CASE WHEN m.receipt_at < m.sent_at THEN 0 ELSE m.receipt_at - m.sent_at END
+                  END AS receipt_lat
                 FROM (\(perMessage)) m
                 LEFT JOIN message_status s ON s.message_sid = m.sid
                 \(migrated ? "" : "LEFT JOIN message_status_events le ON le.event_id = s.last_event_id")
@@ -105,13 +103,13 @@ struct ReportQueries: Sendable {
         FROM report_rows GROUP BY bucket, sender, service, channel, status
         """
 
-    /// gid, delivered latency, carrier latency: every message with at least one of them.
+    /// gid, sent→delivered/undelivered latency: every message with one.
     let latencies = """
-        SELECT g.gid, r.delivered_lat, r.carrier_lat
+        SELECT g.gid, r.receipt_lat
         FROM report_rows r
         JOIN report_groups g ON g.bucket = r.bucket AND g.sender = r.sender AND g.service = r.service
           AND g.channel = r.channel
-        WHERE r.delivered_lat IS NOT NULL OR r.carrier_lat IS NOT NULL
+        WHERE r.receipt_lat IS NOT NULL
         """
 
     /// Error code, messages.

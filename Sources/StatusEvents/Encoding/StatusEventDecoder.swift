@@ -42,6 +42,7 @@ struct StatusEventDecoder {
     private var receivedAt: Int64?
     private var twilioDateSent: Int64?
     private var twilioDateUpdated: Int64?
+    private var twilioTimestamp: Int64?
     private var source: String?
     private var ingress = StatusEvent.IngressInfo()
     private var params: [String: StatusEvent.ParamValue] = [:]
@@ -53,7 +54,7 @@ struct StatusEventDecoder {
     private enum Key: UInt32 {
         case schemaVersion, id, messageSid, accountSid, messagingServiceSid, status, statusRank, errorCode, eventType
         case channel, from, to, rawDlrDoneDate, dlrDoneAt, receivedAt, source, ingress, params, notes
-        case twilioDateSent, twilioDateUpdated
+        case twilioDateSent, twilioDateUpdated, twilioTimestamp
         // ingress members
         case nodeId, idempotencyToken, homeRegion
 
@@ -131,6 +132,7 @@ struct StatusEventDecoder {
         case .receivedAt: receivedAt = try optionalInteger(key)
         case .twilioDateSent: twilioDateSent = try optionalInteger(key)
         case .twilioDateUpdated: twilioDateUpdated = try optionalInteger(key)
+        case .twilioTimestamp: twilioTimestamp = try optionalInteger(key)
         case .errorCode:
             let start = try scanner.valueStart()
             if start == UInt8(ascii: "\"") {
@@ -345,6 +347,8 @@ struct StatusEventDecoder {
             if equals(name, "receivedAt") { return .receivedAt }
         case 13:
             if equals(name, "schemaVersion") { return .schemaVersion }
+        case 15:
+            if equals(name, "twilioTimestamp") { return .twilioTimestamp }
         case 14:
             if equals(name, "rawDlrDoneDate") { return .rawDlrDoneDate }
             if equals(name, "twilioDateSent") { return .twilioDateSent }
@@ -418,6 +422,7 @@ struct StatusEventDecoder {
             receivedAt: required.receivedAt,
             twilioDateSent: twilioDateSent,
             twilioDateUpdated: twilioDateUpdated,
+            twilioTimestamp: twilioTimestamp,
             source: required.source,
             ingress: ingress,
             params: params,
@@ -460,6 +465,7 @@ struct StatusEventDecoder {
         try checkOptionalString(.dlrDoneAt, "dlrDoneAt")
         try checkInteger(.twilioDateSent, "twilioDateSent")
         try checkInteger(.twilioDateUpdated, "twilioDateUpdated")
+        try checkInteger(.twilioTimestamp, "twilioTimestamp")
         return Required(
             source: source, receivedAt: receivedAt, id: id, messageSid: messageSid, accountSid: accountSid, status: status
         )

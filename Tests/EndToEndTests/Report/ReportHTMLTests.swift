@@ -92,7 +92,7 @@ struct ReportHTMLTests {
         #expect(!html.contains("<script"))
         #expect(!html.contains("http://") && !html.contains("https://") || !html.contains("src="))
         #expect(!html.contains("@font-face") && !html.contains("<link"))
-        for chart in ["status-mix", "latency-histogram", "carrier-latency-histogram", "error-codes"] {
+        for chart in ["status-mix", "latency-histogram", "error-codes"] {
             let rects = Self.rects(in: html, chart: chart).filter { $0.width > 0 && $0.height > 0 }
             #expect(rects.count >= 5, "chart \(chart) has \(rects.count) non-empty bars")
         }

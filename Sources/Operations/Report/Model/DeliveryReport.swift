@@ -16,10 +16,8 @@ public struct DeliveryReport: Sendable, Hashable {
     public var periods: [DeliveryRow]
     /// One row per period, sender, messaging service and channel, in time order then by size.
     public var groups: [DeliveryRow]
-    /// sent→delivered latencies of the window.
+    /// sent→delivered/undelivered latencies of the window.
     public var latencyHistogram: [HistogramBin]
-    /// sent→carrier done (`RawDlrDoneDate`) latencies of the window.
-    public var carrierLatencyHistogram: [HistogramBin]
     /// Most frequent error codes of the window's messages, most frequent first.
     public var topErrors: [ErrorCodeCount]
     /// Stuck messages not yet reconciled, by current status: Twilio has not confirmed their status.
@@ -35,7 +33,7 @@ public struct DeliveryReport: Sendable, Hashable {
     public init(
         generatedAt: Int64, since: Int64, until: Int64, bucket: ReportBucket, stuckAfterMilliseconds: Int64,
         totals: DeliveryStats = DeliveryStats(), periods: [DeliveryRow] = [], groups: [DeliveryRow] = [],
-        latencyHistogram: [HistogramBin] = [], carrierLatencyHistogram: [HistogramBin] = [],
+        latencyHistogram: [HistogramBin] = [],
         topErrors: [ErrorCodeCount] = [], stuckCounts: [String: Int] = [:], stuckSample: [StuckMessage] = []
     ) {
         self.generatedAt = generatedAt
@@ -47,7 +45,6 @@ public struct DeliveryReport: Sendable, Hashable {
         self.periods = periods
         self.groups = groups
         self.latencyHistogram = latencyHistogram
-        self.carrierLatencyHistogram = carrierLatencyHistogram
         self.topErrors = topErrors
         self.stuckCounts = stuckCounts
         self.stuckSample = stuckSample

@@ -8,7 +8,6 @@ public enum HTMLReportRenderer {
     ]
     static let inFlightColor = "#9db8f2"
     static let latencyColor = "#3b6fd6"
-    static let carrierLatencyColor = "#16a085"
     static let errorColor = "#8e44ad"
 
     /// `maxGroupRows` bounds the per-sender table.
@@ -22,7 +21,7 @@ public enum HTMLReportRenderer {
             <div class="cards">
             \(card("Messages", "\(totals.messages)"))
             \(card("Delivery rate", ReportFormat.percent(totals.deliveryRate)))
-            \(card("sent→delivered p50 / p90 / p99", totals.latency.map { "\(ReportFormat.duration(milliseconds: $0.p50)) / \(ReportFormat.duration(milliseconds: $0.p90)) / \(ReportFormat.duration(milliseconds: $0.p99))" } ?? "-"))
+            \(card("sent→delivered/undelivered p50 / p90 / p99", totals.latency.map { "\(ReportFormat.duration(milliseconds: $0.p50)) / \(ReportFormat.duration(milliseconds: $0.p90)) / \(ReportFormat.duration(milliseconds: $0.p99))" } ?? "-"))
             \(card("Late / repeated events", "\(totals.lateEvents) / \(totals.repeatedEvents)"))
             \(card("Stuck > \(ReportFormat.duration(milliseconds: report.stuckAfterMilliseconds)), not yet reconciled", "\(report.stuckTotal)"))
             \(card("Confirmed by Twilio, still not final", "\(report.confirmedStuckTotal)"))
@@ -40,17 +39,10 @@ public enum HTMLReportRenderer {
             labels: report.periods.map { ReportFormat.period($0.bucket, bucket: report.bucket) }, series: series, values: mix
         )
 
-        body += "<h2>Latency distribution</h2><h3>sent → delivered (event times)</h3>"
+        body += "<h2>Latency distribution</h2><h3>sent → delivered/undelivered (ingress clock)</h3>"
         body += SVGChart(id: "latency-histogram", height: 260).bars(
             labels: report.latencyHistogram.map(ReportFormat.bin), values: report.latencyHistogram.map(\.count), color: latencyColor
         )
-        if report.carrierLatencyHistogram.contains(where: { $0.count > 0 }) {
-            body += "<h3>sent → carrier done (RawDlrDoneDate, minute resolution)</h3>"
-            body += SVGChart(id: "carrier-latency-histogram", height: 260).bars(
-                labels: report.carrierLatencyHistogram.map(ReportFormat.bin),
-                values: report.carrierLatencyHistogram.map(\.count), color: carrierLatencyColor
-            )
-        }
 
         body += "<h2>Top error codes</h2>"
         if report.topErrors.isEmpty {
@@ -125,7 +117,7 @@ public enum HTMLReportRenderer {
 
     private static let statsHeaders = [
         "Msgs", "delivered", "read", "undelivered", "failed", "canceled", "in flight", "Delivered",
-        "p50", "p90", "p99", "Carrier p50", "Late", "Repeated",
+        "p50", "p90", "p99", "Late", "Repeated",
     ]
 
     private static func statsCells(_ stats: DeliveryStats) -> [String] {
@@ -135,7 +127,6 @@ public enum HTMLReportRenderer {
             latency.map { ReportFormat.duration(milliseconds: $0.p50) } ?? "-",
             latency.map { ReportFormat.duration(milliseconds: $0.p90) } ?? "-",
             latency.map { ReportFormat.duration(milliseconds: $0.p99) } ?? "-",
-            stats.carrierLatency.map { ReportFormat.duration(milliseconds: $0.p50) } ?? "-",
             "\(stats.lateEvents)", "\(stats.repeatedEvents)",
         ]
     }

@@ -40,12 +40,11 @@ public enum TerminalReportRenderer {
         sections.append(groupText)
 
         var latency = TextTable(
-            title: "Latency distribution (messages)", headers: ["Latency", "sent→delivered", "sent→carrier done"],
-            alignments: [.left, .right, .right]
+            title: "Latency distribution (messages)", headers: ["Latency", "sent→delivered/undelivered"],
+            alignments: [.left, .right]
         )
-        for (index, bin) in report.latencyHistogram.enumerated() {
-            let carrier = index < report.carrierLatencyHistogram.count ? report.carrierLatencyHistogram[index].count : 0
-            latency.append([ReportFormat.bin(bin), "\(bin.count)", "\(carrier)"])
+        for bin in report.latencyHistogram {
+            latency.append([ReportFormat.bin(bin), "\(bin.count)"])
         }
         sections.append(latency.render())
 
@@ -84,7 +83,7 @@ public enum TerminalReportRenderer {
     }
 
     private static func statsTable(title: String, leading: [String]) -> TextTable {
-        let headers = leading + ["Msgs"] + statusColumns + ["in flight", "Delivered", "p50", "p90", "p99", "Carrier p50", "Late", "Repeated"]
+        let headers = leading + ["Msgs"] + statusColumns + ["in flight", "Delivered", "p50", "p90", "p99", "Late", "Repeated"]
         let alignments = leading.map { _ in TextTable.Alignment.left } + Array(repeating: .right, count: headers.count - leading.count)
         return TextTable(title: title, headers: headers, alignments: alignments)
     }
@@ -96,7 +95,6 @@ public enum TerminalReportRenderer {
             latency.map { ReportFormat.duration(milliseconds: $0.p50) } ?? "-",
             latency.map { ReportFormat.duration(milliseconds: $0.p90) } ?? "-",
             latency.map { ReportFormat.duration(milliseconds: $0.p99) } ?? "-",
-            stats.carrierLatency.map { ReportFormat.duration(milliseconds: $0.p50) } ?? "-",
             "\(stats.lateEvents)", "\(stats.repeatedEvents)",
         ]
     }
