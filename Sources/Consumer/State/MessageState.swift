@@ -2,10 +2,15 @@
 /// events and continue the per-message sequence. Kept durably (see `StateStore`), so a restarted or
 /// newly assigned consumer neither re-emits nor regresses.
 public struct MessageState: Sendable, Hashable, Codable {
-    /// Highest lifecycle rank released so far, nil when only unranked events were released.
+    /// Rank of the current status (see `CurrentStatusRule`), nil when it is unranked or none.
     public var lastRank: Int?
-    /// Status of the event that set `lastRank`.
+    /// The current status: that of the released event the rule ranks highest; nil before one.
     public var lastStatus: String?
+    /// `statusTime` of the event that set the current status. Nil in states written before it
+    /// existed: the rule then treats that status as the latest of its rank.
+    public var lastStatusTime: Int64?
+    /// Id of the event that set the current status (the rule's tie-break); nil in older states.
+    public var lastStatusEventID: String?
     /// Sequence number of the last released event (0 before the first).
     public var sequence: Int
     /// The most recently released event ids, oldest first, bounded by
@@ -19,10 +24,12 @@ public struct MessageState: Sendable, Hashable, Codable {
 
     public init(
         lastRank: Int? = nil, lastStatus: String? = nil, sequence: Int = 0, recentEventIDs: [String] = [],
-        lastEventTime: Int64? = nil
+        lastEventTime: Int64? = nil, lastStatusTime: Int64? = nil, lastStatusEventID: String? = nil
     ) {
         self.lastRank = lastRank
         self.lastStatus = lastStatus
+        self.lastStatusTime = lastStatusTime
+        self.lastStatusEventID = lastStatusEventID
         self.sequence = sequence
         self.recentEventIDs = recentEventIDs
         self.lastEventTime = lastEventTime
@@ -34,6 +41,8 @@ public struct MessageState: Sendable, Hashable, Codable {
         case sequence = "seq"
         case recentEventIDs = "ids"
         case lastEventTime = "at"
+        case lastStatusTime = "st"
+        case lastStatusEventID = "sid"
     }
 
     /// The form an event id takes in `recentEventIDs`: the id itself when it fits a small string
