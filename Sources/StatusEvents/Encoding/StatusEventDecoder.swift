@@ -459,6 +459,8 @@ struct StatusEventDecoder {
         try checkOptionalString(.dlrDoneAt, "dlrDoneAt")
         try checkInteger(.twilioDateSent, "twilioDateSent")
         try checkInteger(.twilioDateUpdated, "twilioDateUpdated")
+        // Last: a well-formed record whose rank is not its status's (see `MessageLifecycle`).
+        if let problem = MessageLifecycle.rankProblem(status: status, statusRank: statusRank) { throw Self.invalid(problem) }
         return Required(
             source: source, receivedAt: receivedAt, id: id, messageSid: messageSid, accountSid: accountSid, status: status
         )
