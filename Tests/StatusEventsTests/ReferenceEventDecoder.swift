@@ -83,7 +83,7 @@ enum ReferenceEventDecoder {
                 notes.append(text)
             }
         }
-        return StatusEvent(
+        let event = StatusEvent(
             schemaVersion: version,
             id: try string("id"),
             messageSid: try sid(string("messageSid")),
@@ -107,6 +107,10 @@ enum ReferenceEventDecoder {
             params: params,
             notes: notes
         )
+        if let problem = MessageLifecycle.rankProblem(status: event.status, statusRank: event.statusRank.map(Int64.init)) {
+            throw invalid(problem)
+        }
+        return event
     }
 
     private static func invalid(_ message: String) -> WebhookError {

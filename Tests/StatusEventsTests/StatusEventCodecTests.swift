@@ -69,10 +69,12 @@ import TestSupport
             (0..<Int(generator.next() % 12)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()
         }
         for _ in 0..<300 {
+            // A rank is the status's (a record stating another is refused).
+            let status = Int(generator.next() % 3) == 0 ? randomText() : "sent"
             let event = StatusEvent(
                 id: String(repeating: "a", count: 64), messageSid: "SM0123456789abcdef0123456789abcdef",
-                accountSid: "AC0123456789abcdef0123456789abcdef", messagingServiceSid: randomText(), status: randomText(),
-                statusRank: Int(generator.next() % 3) == 0 ? nil : 40, errorCode: .text(randomText()), eventType: randomText(),
+                accountSid: "AC0123456789abcdef0123456789abcdef", messagingServiceSid: randomText(),
+                status: status, statusRank: MessageLifecycle.rank(of: status), errorCode: .text(randomText()), eventType: randomText(),
                 channel: nil, from: randomText(), to: randomText(), receivedAt: Int64(generator.next() % 1_000_000_000_000),
                 source: .statusCallback, ingress: .init(nodeId: randomText()),
                 params: [randomText(): .single(randomText()), "k": .multiple([randomText(), randomText()])], notes: [randomText()]

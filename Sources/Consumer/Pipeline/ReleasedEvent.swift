@@ -14,8 +14,9 @@ public struct ReleasedEvent: Sendable, Hashable {
     public var summary: StatusEventSummary { box.summary }
     /// 1-based release order within the message, stable across restarts (kept in durable state).
     public var sequence: Int
-    /// True when the event arrived after a higher-ranked event of its message was already released.
-    /// State sinks must not move current status backwards because of a late event.
+    /// True when the event did not become its message's current status: `CurrentStatusRule` ranks an
+    /// event of its message released before it higher. On the ordered stream a message's current
+    /// status is therefore that of its last record with `late: false`.
     public var late: Bool
     /// True when the event's `receivedAt` lay implausibly far ahead of the consumer's clock
     /// (`ReorderConfiguration.maxEventTimeAhead`): it was ordered as if it had arrived with its

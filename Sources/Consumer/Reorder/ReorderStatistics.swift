@@ -2,7 +2,7 @@
 public struct ReorderStatistics: Sendable, Hashable {
     /// Events handed out for the sinks (including late and early ones).
     public var released: Int = 0
-    /// Released with `late: true`: their rank was not above what was already released.
+    /// Released with `late: true`: `CurrentStatusRule` ranks an already released event of their message higher.
     public var late: Int = 0
     /// Dropped because their event id was buffered or recently released for the message.
     public var duplicates: Int = 0

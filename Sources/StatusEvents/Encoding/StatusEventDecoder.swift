@@ -77,11 +77,10 @@ struct StatusEventDecoder {
     /// Checks the event as `decode` does and returns its summary.
     mutating func decodeSummary() throws(WebhookError) -> StatusEventSummary {
         try scan()
-        let required = try checked()
-        return StatusEventSummary(
-            id: required.id, messageSid: required.messageSid, status: required.status,
-            statusRank: statusRank.map { Int($0) }, receivedAt: required.receivedAt, source: required.source
-        )
+        // Through `StatusEvent`, so the summary's `statusTime` is `StatusEvent.statusTime`, the one
+        // definition. The fields a summary skips are empty here, so this costs no allocation. A
+        // Twilio-side time the rule uses must be read in summary mode too (integers always are).
+        return StatusEventSummary(try assemble())
     }
 
     private mutating func scan() throws(WebhookError) {
@@ -466,6 +465,8 @@ struct StatusEventDecoder {
         try checkInteger(.twilioDateSent, "twilioDateSent")
         try checkInteger(.twilioDateUpdated, "twilioDateUpdated")
         try checkInteger(.twilioTimestamp, "twilioTimestamp")
+        // Last: a well-formed record whose rank is not its status's (see `MessageLifecycle`).
+        if let problem = MessageLifecycle.rankProblem(status: status, statusRank: statusRank) { throw Self.invalid(problem) }
         return Required(
             source: source, receivedAt: receivedAt, id: id, messageSid: messageSid, accountSid: accountSid, status: status
         )

@@ -123,8 +123,9 @@ import Testing
         let added = try #require(second.last)
         #expect(added.id == newer.id)
         #expect(added.sequence == ids.count + 1)
-        // `read` is above every status of these lifecycles except a previous `read`.
-        #expect(added.late == (ids.last?.hasSuffix("-read") ?? false))
+        // `read` is above every status of these lifecycles, and later than a previous `read`: current
+        // (`CurrentStatusRule`), so not late.
+        #expect(added.late == false)
     }
 
     /// The JSONL sink accepts a batch before its I/O finished; the writer flushes every sink before

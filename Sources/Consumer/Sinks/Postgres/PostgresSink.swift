@@ -181,7 +181,7 @@ public final class PostgresSink: EventSink {
     ]
     static let statusStagingColumns = [
         "message_sid", "account_sid", "status", "status_rank", "error_code", "channel", "updated_at",
-        "last_event_id", "event_count", "sender", "messaging_service_sid",
+        "last_event_id", "event_count", "sender", "messaging_service_sid", "status_time",
     ]
 
     static let createStaging = [
@@ -197,7 +197,7 @@ public final class PostgresSink: EventSink {
         CREATE TEMPORARY TABLE IF NOT EXISTS \(statusStaging) (
           message_sid TEXT, account_sid TEXT, status TEXT, status_rank INTEGER, error_code TEXT,
           channel TEXT, updated_at BIGINT, last_event_id TEXT, event_count BIGINT, sender TEXT,
-          messaging_service_sid TEXT
+          messaging_service_sid TEXT, status_time BIGINT
         ) ON COMMIT DELETE ROWS
         """,
     ]
@@ -216,7 +216,7 @@ public final class PostgresSink: EventSink {
     static let statusUpsert = """
         INSERT INTO message_status (\(SinkSQL.statusColumns))
         SELECT \(SinkSQL.statusColumns) FROM \(statusStaging)
-        \(SinkSQL.statusConflictClause)
+        \(SinkSQL.statusConflictClause(.postgres))
         """
 
     /// ``SinkSQL/confirm(_:)`` with PostgreSQL's placeholders.

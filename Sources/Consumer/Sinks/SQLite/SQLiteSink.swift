@@ -186,8 +186,8 @@ public final class SQLiteSink: EventSink {
                 let upsert = try db.cachedStatement(
                     sql: """
                         INSERT INTO message_status (\(SinkSQL.statusColumns))
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        \(SinkSQL.statusConflictClause)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        \(SinkSQL.statusConflictClause(.sqlite))
                         """
                 )
                 var status = SQLiteRowBinder(upsert, db)
