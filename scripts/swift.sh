@@ -16,7 +16,8 @@ if [ "$cmd" = build ]; then
   # the compilers see that environment too; a shell's or make's variables (MAKEFLAGS with make's
   # jobserver, terminal and session variables) then cost a slow no-op build or a rebuild. Builds
   # get only what they need, so the same sources always give the same build.
-  keep=(HOME PATH TMPDIR LANG LC_ALL STATUSRELAY_SYSTEM_MALLOC)
+  keep=(HOME PATH TMPDIR LANG LC_ALL XDG_CACHE_HOME STATUSRELAY_SYSTEM_MALLOC SDKROOT TOOLCHAINS DEVELOPER_DIR
+    SSH_AUTH_SOCK http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY)
   # env.sh prepends librdkafka's pkg-config folder each time it is sourced: drop repeats.
   PKG_CONFIG_PATH=$(printf '%s' "${PKG_CONFIG_PATH:-}" | tr ':' '\n' | awk 'NF && !seen[$0]++' | paste -sd: -)
   keep+=(PKG_CONFIG_PATH)
