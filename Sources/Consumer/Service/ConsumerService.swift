@@ -3,6 +3,7 @@ public import Kafka
 public import Logging
 public import ServiceLifecycle
 import StatusEvents
+import StatusRelayCore
 import Synchronization
 
 /// The consumer pipeline: Kafka consumer group → decode → per-message reorderer → batches to every
@@ -106,7 +107,7 @@ public final class ConsumerService: Service, Sendable {
             "consumer pipeline started",
             metadata: [
                 "topic": "\(configuration.topic)", "sinks": "\(sinks.map(\.name))",
-                "reorder_window": "\(configuration.reorder.window)",
+                "reorder_window": "\(DurationFormat.format(configuration.reorder.window))",
             ]
         )
 

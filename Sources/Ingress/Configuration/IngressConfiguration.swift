@@ -67,7 +67,10 @@ public struct IngressConfiguration: Sendable {
         self.authTokens = authTokens.map(Secret.init)
     }
 
-    public var effectiveDeadLetterTopic: String { deadLetterTopic ?? "\(topic).rejected" }
+    public var effectiveDeadLetterTopic: String { deadLetterTopic ?? Self.defaultDeadLetterTopic(topic: topic) }
+
+    /// `<topic>.rejected`, the dead-letter topic when none is set.
+    public static func defaultDeadLetterTopic(topic: String) -> String { "\(topic).rejected" }
 
     public static var defaultNodeID: String { ProcessInfo.processInfo.hostName }
 
@@ -77,7 +80,8 @@ public struct IngressConfiguration: Sendable {
         listen = try resolver.required(S.listen)
         brokers = try resolver.required(S.brokers)
         topic = try resolver.required(S.topic)
-        deadLetterTopic = try resolver.optional(S.deadLetterTopic)
+        let topic = topic
+        deadLetterTopic = try resolver.value(S.deadLetterTopic) { Self.defaultDeadLetterTopic(topic: topic) }
         publicURL = try resolver.optional(S.publicURL)
         authTokens = (try resolver.optional(S.authToken) ?? []).map(Secret.init)
         sharedKeys = (try resolver.required(S.sharedKey)).mapValues(Secret.init)
@@ -90,7 +94,7 @@ public struct IngressConfiguration: Sendable {
         kafkaConfig = try resolver.required(S.kafkaConfig)
         kafkaLinger = try resolver.required(S.kafkaLinger)
         kafkaCompression = try resolver.required(S.kafkaCompression)
-        nodeID = try resolver.optional(S.nodeID) ?? Self.defaultNodeID
+        nodeID = try resolver.value(S.nodeID) { Self.defaultNodeID }
         publisher = EventPublisher.Configuration(
             kafkaDeadline: try resolver.required(S.publishTimeout),
             degradedHold: try resolver.required(S.degradedHold),

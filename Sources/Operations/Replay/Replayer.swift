@@ -210,7 +210,7 @@ public struct Replayer: Sendable {
         if !unfinished.isEmpty {
             logger.warning(
                 "partitions delivered nothing more before their end offset; treating the rest as gaps",
-                metadata: ["partitions": "\(result.stoppedEarly)", "idle_timeout": "\(idleTimeout)"]
+                metadata: ["partitions": "\(result.stoppedEarly)", "idle_timeout": "\(DurationFormat.format(idleTimeout))"]
             )
         }
         // End of the range: release everything still buffered, in order.

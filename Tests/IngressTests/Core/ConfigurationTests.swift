@@ -127,6 +127,7 @@ import TestSupport
         for bad in ["", "3", "s", "-1s", "3 parsecs", "1h2x"] { #expect(DurationFormat.parse(bad) == nil, "\(bad)") }
         #expect(DurationFormat.format(.milliseconds(250)) == "250ms")
         #expect(DurationFormat.format(.seconds(60)) == "1m")
+        #expect(DurationFormat.format(.seconds(7 * 86_400)) == "7d" && DurationFormat.format(.seconds(36 * 3600)) == "36h")
         #expect(ByteSizeFormat.parse("64KiB") == 65536)
         #expect(ByteSizeFormat.parse("1GiB") == 1 << 30)
         #expect(ByteSizeFormat.parse("10MB") == 10_000_000)

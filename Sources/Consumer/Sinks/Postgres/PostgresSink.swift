@@ -1,5 +1,6 @@
 public import Logging
 import PostgresNIO
+import StatusRelayCore
 import Synchronization
 
 /// `postgres://…`: the same two tables as the SQLite sink, in PostgreSQL through a postgres-nio
@@ -319,7 +320,7 @@ public final class PostgresSink: EventSink {
     ) async throws -> T {
         let timeout = timeout ?? configuration.writeTimeout
         return try await withDeadline(timeout, onTimeout: {
-            SinkError(code: .timedOut, sink: "postgres", message: "\(what) did not finish within \(timeout)")
+            SinkError(code: .timedOut, sink: "postgres", message: "\(what) did not finish within \(DurationFormat.format(timeout))")
         }, operation)
     }
 

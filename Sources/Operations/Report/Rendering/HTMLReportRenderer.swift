@@ -70,7 +70,7 @@ public enum HTMLReportRenderer {
                     ReportFormat.empty($0.messagingService), ReportFormat.empty($0.channel),
                 ] + statsCells($0.stats)
             },
-            leading: 4
+            leading: 4, wrapping: [2]
         )
         if report.groups.count > maxGroupRows {
             body += "<p>… \(report.groups.count - maxGroupRows) more rows.</p>"
@@ -96,18 +96,21 @@ public enum HTMLReportRenderer {
 
         return """
             <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>StatusRelay delivery report</title>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+            <title>StatusRelay delivery report</title>
             <style>
-            body{font-family:sans-serif;margin:24px;color:#222;background:#fff;max-width:1140px}
+            body{font-family:sans-serif;margin:24px;color:#222;background:#fff;max-width:1400px}
             h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px}h3{font-size:14px;margin:12px 0 4px;color:#555}
             .meta{color:#666;font-size:12px}
             .cards{display:flex;gap:12px;flex-wrap:wrap;margin:12px 0}
             .card{border:1px solid #ddd;border-radius:6px;padding:8px 12px;min-width:150px}
             .card b{display:block;font-size:20px}.card span{font-size:12px;color:#666}
+            .table{max-width:100%;overflow-x:auto}
             table{border-collapse:collapse;font-size:12px;margin:4px 0}
-            th,td{border-bottom:1px solid #eee;padding:3px 8px;white-space:nowrap}
+            th,td{border-bottom:1px solid #eee;padding:3px 6px;white-space:nowrap}
             th{background:#f6f6f6;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
-            svg.chart{display:block;margin:4px 0}
+            td.wrap{white-space:normal;overflow-wrap:anywhere;min-width:6em;max-width:11em}
+            svg.chart{display:block;margin:4px 0;max-width:100%;height:auto}
             </style></head><body>
             \(body)
             </body></html>
@@ -135,16 +138,18 @@ public enum HTMLReportRenderer {
         "<div class=\"card\"><b>\(HTMLEscaping.escape(value))</b><span>\(HTMLEscaping.escape(label))</span></div>"
     }
 
-    /// The first `leading` columns are text, the others numbers.
-    private static func table(headers: [String], rows: [[String]], leading: Int) -> String {
-        var out = "<table><thead><tr>" + headers.map { "<th>\(HTMLEscaping.escape($0))</th>" }.joined() + "</tr></thead><tbody>"
+    /// The first `leading` columns are text, the others numbers; the `wrapping` columns (long
+    /// identifiers) may break over lines. In a scrolling box, so a wide table never widens the page.
+    private static func table(headers: [String], rows: [[String]], leading: Int, wrapping: Set<Int> = []) -> String {
+        var out = "<div class=\"table\"><table><thead><tr>" + headers.map { "<th>\(HTMLEscaping.escape($0))</th>" }.joined() + "</tr></thead><tbody>"
         for row in rows {
             out += "<tr>"
             for (index, cell) in row.enumerated() {
-                out += index < leading ? "<td>\(HTMLEscaping.escape(cell))</td>" : "<td class=\"n\">\(HTMLEscaping.escape(cell))</td>"
+                let cls = wrapping.contains(index) ? " class=\"wrap\"" : index < leading ? "" : " class=\"n\""
+                out += "<td\(cls)>\(HTMLEscaping.escape(cell))</td>"
             }
             out += "</tr>"
         }
-        return out + "</tbody></table>"
+        return out + "</tbody></table></div>"
     }
 }
