@@ -19,7 +19,7 @@ public struct IngressResponder: HTTPResponder {
         var urlResolver: PublicURLResolver
         var callbackNormalizer: StatusCallbackNormalizer
         var eventStreamsNormalizer: EventStreamsNormalizer
-        var publisher: EventPublisher
+        var publisher: any EventPublishing
         var metrics: IngressMetrics
         var readiness: ReadinessProbe
         var limiter: ConcurrencyLimiter
