@@ -12,6 +12,7 @@ public struct IngressConfiguration: Sendable {
     public var topic: String = "twilio.message-status"
     /// nil: `<topic>.rejected`.
     public var deadLetterTopic: String?
+    /// May carry `user:password@` (basic auth), but only from the environment or the file.
     public var publicURL: String?
     public var authTokens: [Secret] = []
     public var sharedKeys: [String: Secret] = [:]
@@ -83,6 +84,14 @@ public struct IngressConfiguration: Sendable {
         let topic = topic
         deadLetterTopic = try resolver.value(S.deadLetterTopic) { Self.defaultDeadLetterTopic(topic: topic) }
         publicURL = try resolver.optional(S.publicURL)
+        if let publicURL, PublicURLResolver.hasUserinfo(publicURL), resolver.resolved.last?.source == .flag {
+            // Anyone on the host can read a process's arguments.
+            throw ConfigurationError(
+                code: .invalidValue, setting: S.publicURL.name,
+                message: "\(SecretRedaction.redact(url: publicURL)) carries credentials, which would show in the process list "
+                    + "as a flag; set it through \(S.publicURL.environmentVariable ?? "the environment") or '\(S.publicURL.name)' in the configuration file"
+            )
+        }
         authTokens = (try resolver.optional(S.authToken) ?? []).map(Secret.init)
         sharedKeys = (try resolver.required(S.sharedKey)).mapValues(Secret.init)
         trustedProxies = try resolver.required(S.trustedProxy)

@@ -19,7 +19,7 @@ public struct IngressResponder: HTTPResponder {
         var urlResolver: PublicURLResolver
         var callbackNormalizer: StatusCallbackNormalizer
         var eventStreamsNormalizer: EventStreamsNormalizer
-        var publisher: EventPublisher
+        var publisher: any EventPublishing
         var metrics: IngressMetrics
         var readiness: ReadinessProbe
         var limiter: ConcurrencyLimiter
@@ -79,6 +79,14 @@ public struct IngressResponder: HTTPResponder {
         }
         switch route {
         case .form, .eventStreams:
+            // Before any other work: Twilio's first attempt at a URL with credentials has none.
+            if let credentials = dependencies.urlResolver.credentials {
+                switch credentials.check(authorization: request.headers[.authorization]) {
+                case .valid: break
+                case .missing: throw IngressError(code: .missingCredentials, message: "basic authentication required")
+                case .invalid: throw IngressError(code: .invalidCredentials, message: "basic authentication failed")
+                }
+            }
             if let retryAfter = dependencies.rateLimiter.acquire() {
                 throw IngressError(code: .rateLimited, message: "request rate limit exceeded", retryAfterSeconds: retryAfter)
             }
@@ -245,6 +253,9 @@ public struct IngressResponder: HTTPResponder {
         dependencies.metrics.request(route: route.rawValue, outcome: rejection.reason).increment()
         if rejection.isSignatureFailure {
             dependencies.metrics.signatureFailure(reason: rejection.reason).increment()
+        }
+        if rejection.isBasicAuthFailure {
+            dependencies.metrics.basicAuthFailure(reason: rejection.reason).increment()
         }
         var metadata: Logger.Metadata = [
             "status": "\(rejection.status.code)", "reason": "\(rejection.reason)", "route": "\(route.rawValue)",

@@ -17,6 +17,9 @@ public enum IngressMetricCatalog {
         EventStreamsNormalizer.sinkTestType, "com.twilio.messaging.inbound-message.received",
     ]
 
+    /// Reasons counted in `statusrelay_ingress_basic_auth_failures_total` (`IngressError` reasons).
+    static let basicAuthFailureReasons = [IngressError.Code.missingCredentials.reason, IngressError.Code.invalidCredentials.reason]
+
     public static let catalog = MetricCatalog([
         .counter(
             "statusrelay_ingress_published_total",
@@ -55,6 +58,11 @@ public enum IngressMetricCatalog {
         .counter(
             "statusrelay_ingress_signature_failures_total", "Requests rejected by signature verification, by reason.",
             labels: [.init("reason", values: signatureFailureReasons)]
+        ),
+        .counter(
+            "statusrelay_ingress_basic_auth_failures_total",
+            "Callbacks answered 401 because the public URL has user:password@ and the request's basic credentials were missing or wrong.",
+            labels: [.init("reason", values: basicAuthFailureReasons)]
         ),
     ])
 }
