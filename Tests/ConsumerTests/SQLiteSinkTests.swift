@@ -103,7 +103,7 @@ struct SQLiteSinkTests {
             _ = try await (started1, started2)
             try await first.shutdown()
             try await second.shutdown()
-            #expect(try await Inspector(path: path).appliedMigrations() == 3)
+            #expect(try await Inspector(path: path).appliedMigrations() == SQLiteSchema.migrator.migrations.count)
         }
     }
 
@@ -216,7 +216,7 @@ struct SQLiteSinkTests {
         let sink = SQLiteSink(path: path, logger: .init(label: "test"))
         try await sink.start()
         let inspector = Inspector(path: path)
-        #expect(try await inspector.appliedMigrations() == 3)
+        #expect(try await inspector.appliedMigrations() == SQLiteSchema.migrator.migrations.count)
         #expect(try await inspector.senders()[sid] == StoredSender(sender: "+15005550006", messagingServiceSid: service.messagingServiceSid))
         let indexes = try await inspector.read { db in
             try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'message_status_events'")
