@@ -62,6 +62,16 @@ struct SQLiteSinkTests {
             }
         }
 
+        func twilioTimes() async throws -> [String: Int64?] {
+            try await read { db in
+                var result: [String: Int64?] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT event_id, twilio_time FROM message_status_events") {
+                    result[row["event_id"]] = .some(row["twilio_time"])
+                }
+                return result
+            }
+        }
+
         /// Release order: the history's insertion order.
         func historyInInsertionOrder() async throws -> [String] {
             try await read { db in try String.fetchAll(db, sql: "SELECT event_id FROM message_status_events ORDER BY rowid") }
@@ -103,7 +113,7 @@ struct SQLiteSinkTests {
             _ = try await (started1, started2)
             try await first.shutdown()
             try await second.shutdown()
-            #expect(try await Inspector(path: path).appliedMigrations() == 3)
+            #expect(try await Inspector(path: path).appliedMigrations() == 4)
         }
     }
 
@@ -173,6 +183,14 @@ struct SQLiteSinkTests {
         try await sink.shutdown()
     }
 
+    @Test func keepsTwilioTime() async throws {
+        let path = try Self.databasePath()
+        let sink = SQLiteSink(path: path, logger: .init(label: "test"))
+        try await sink.start()
+        try await StateSinkScenarios.keepsTwilioTime(sink, Inspector(path: path))
+        try await sink.shutdown()
+    }
+
     /// A database of schema v1 (with the index an older `statusrelay report --prepare` added) is
     /// migrated at start: sender and service filled from the stored events, the report's covering
     /// index replaces the plain `received_at` one and the old report index, writes continue.
@@ -216,7 +234,7 @@ struct SQLiteSinkTests {
         let sink = SQLiteSink(path: path, logger: .init(label: "test"))
         try await sink.start()
         let inspector = Inspector(path: path)
-        #expect(try await inspector.appliedMigrations() == 3)
+        #expect(try await inspector.appliedMigrations() == 4)
         #expect(try await inspector.senders()[sid] == StoredSender(sender: "+15005550006", messagingServiceSid: service.messagingServiceSid))
         let indexes = try await inspector.read { db in
             try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'message_status_events'")
