@@ -15,8 +15,9 @@
 /// - `message_status_events_reconciliation (received_at) WHERE source = 'reconciliation'` (v3):
 ///   statuses recovered by reconciliation;
 /// - `message_status_events_twilio_time (received_at, message_sid, status, twilio_time) WHERE
-///   twilio_time IS NOT NULL` (v4): the Twilio-side latency pass reads only this index, which holds
-///   only the rows that carry a Twilio time (none for status callbacks).
+///   twilio_time IS NOT NULL AND status IN ('sent', 'delivered', 'undelivered')` (v4): the
+///   Twilio-side latency pass reads only this index, which holds only the rows it needs (none for
+///   status callbacks).
 ///
 /// A database written by a version before v2 (no `message_status.sender`) is still readable: the
 /// sender and service then come from the JSON payload of the event that set the current status,
@@ -181,7 +182,7 @@ struct ReportQueries: Sendable {
                 MIN(CASE WHEN e.status <> 'sent' THEN e.twilio_time END) AS receipt_at
               FROM message_status_events e\(index)
               WHERE e.twilio_time IS NOT NULL AND e.received_at >= \(since) AND e.received_at < \(until)
-                AND e.status IN ('sent', 'delivered', 'undelivered')
+                AND e.status IN ('sent', 'delivered', 'undelivered')  -- as the index's WHERE
               GROUP BY e.message_sid
             ) m
             WHERE m.sent_at IS NOT NULL AND m.receipt_at IS NOT NULL

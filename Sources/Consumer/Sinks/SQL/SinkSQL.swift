@@ -83,14 +83,15 @@ enum SinkSQL {
     /// Schema v4's history part (SQLite `v4_status_time`, PostgreSQL 4), in SQL both accept:
     /// `message_status_events.twilio_time`, the event's `StatusEvent.twilioTime` (NULL for status
     /// callbacks and in rows written before v4), with a partial index that covers the report's
-    /// Twilio-side latency pass: only rows that carry a Twilio time are in it, so status-callback
-    /// rows cost no index entry.
+    /// Twilio-side latency pass: only the rows that pass reads (a `sent` or carrier receipt with a
+    /// Twilio time) are in it, so other rows cost no index entry. Its WHERE must stay implied by the
+    /// report's query (`ReportQueries.twilioLatencies`), or SQLite refuses the query's `INDEXED BY`.
     static let twilioTimeMigration = [
         "ALTER TABLE message_status_events ADD COLUMN twilio_time BIGINT",
         """
         CREATE INDEX message_status_events_twilio_time
           ON message_status_events (received_at, message_sid, status, twilio_time)
-          WHERE twilio_time IS NOT NULL
+          WHERE twilio_time IS NOT NULL AND status IN ('sent', 'delivered', 'undelivered')
         """,
     ]
 

@@ -28,7 +28,8 @@ import GRDB
 /// - `message_status_events_message_sequence (message_sid, sequence)`: a message's history in order;
 /// - `message_status_events_status (status, received_at)`: counts per status over a window;
 /// - `message_status_events_twilio_time (received_at, message_sid, status, twilio_time) WHERE
-///   twilio_time IS NOT NULL` (v4): covering for the report's Twilio-side latency pass;
+///   twilio_time IS NOT NULL AND status IN ('sent', 'delivered', 'undelivered')` (v4): covering
+///   for the report's Twilio-side latency pass;
 /// - `message_status_status (status)` and `message_status_updated_at (updated_at)`: current-state
 ///   breakdowns (e.g. messages stuck in `sent`).
 enum SQLiteSchema {
