@@ -91,6 +91,17 @@ struct PostgresSinkTests {
             }
         }
 
+        func twilioTimes() async throws -> [String: Int64?] {
+            try await query { connection in
+                var result: [String: Int64?] = [:]
+                let rows = try await connection.inspect("SELECT event_id, twilio_time FROM message_status_events")
+                for try await (id, time) in rows.decode((String, Int64?).self) {
+                    result[id] = .some(time)
+                }
+                return result
+            }
+        }
+
         func payloadStatus(eventID: String) async throws -> String? {
             try await query { connection in
                 var status: String?
@@ -134,6 +145,14 @@ struct PostgresSinkTests {
         let sink = try PostgresSink(url: url, logger: Logger(label: "test"))
         try await sink.start()
         try await StateSinkScenarios.keepsSenderAndService(sink, Inspector(url: url))
+        try await sink.shutdown()
+    }
+
+    @Test func keepsTwilioTime() async throws {
+        let url = try Self.uniqueURL()
+        let sink = try PostgresSink(url: url, logger: Logger(label: "test"))
+        try await sink.start()
+        try await StateSinkScenarios.keepsTwilioTime(sink, Inspector(url: url))
         try await sink.shutdown()
     }
 

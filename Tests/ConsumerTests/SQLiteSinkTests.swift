@@ -62,6 +62,16 @@ struct SQLiteSinkTests {
             }
         }
 
+        func twilioTimes() async throws -> [String: Int64?] {
+            try await read { db in
+                var result: [String: Int64?] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT event_id, twilio_time FROM message_status_events") {
+                    result[row["event_id"]] = .some(row["twilio_time"])
+                }
+                return result
+            }
+        }
+
         /// Release order: the history's insertion order.
         func historyInInsertionOrder() async throws -> [String] {
             try await read { db in try String.fetchAll(db, sql: "SELECT event_id FROM message_status_events ORDER BY rowid") }
@@ -170,6 +180,14 @@ struct SQLiteSinkTests {
         let sink = SQLiteSink(path: path, logger: .init(label: "test"))
         try await sink.start()
         try await StateSinkScenarios.keepsSenderAndService(sink, Inspector(path: path))
+        try await sink.shutdown()
+    }
+
+    @Test func keepsTwilioTime() async throws {
+        let path = try Self.databasePath()
+        let sink = SQLiteSink(path: path, logger: .init(label: "test"))
+        try await sink.start()
+        try await StateSinkScenarios.keepsTwilioTime(sink, Inspector(path: path))
         try await sink.shutdown()
     }
 

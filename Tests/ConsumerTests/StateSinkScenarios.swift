@@ -29,6 +29,8 @@ protocol StateSinkInspector: Sendable {
     func appliedMigrations() async throws -> Int
     /// `message_status` sender and messaging service per message.
     func senders() async throws -> [String: StoredSender]
+    /// `message_status_events.twilio_time` per event id.
+    func twilioTimes() async throws -> [String: Int64?]
 }
 
 struct StoredSender: Hashable {
@@ -125,6 +127,22 @@ enum StateSinkScenarios {
         try await sink.write([late])
         #expect(try await inspector.statuses()[m1]?.status == "delivered")
         #expect(try await inspector.senders()[m1] == StoredSender(sender: "+15005550006", messagingServiceSid: service))
+    }
+
+    /// Each history row keeps its event's Twilio-side time (`StatusEvent.twilioTime`): Event Streams'
+    /// timestamp, a reconciliation event's `date_updated`, none for a status callback.
+    static func keepsTwilioTime(_ sink: any EventSink, _ inspector: any StateSinkInspector) async throws {
+        let m1 = SinkTestFixtures.messageSid()
+        var events = SinkTestFixtures.released(m1, ["queued", "sent", "delivered"])
+        events[1].event.source = .eventStreams
+        events[1].event.twilioTimestamp = 1_779_999_999_123
+        events[2].event.source = .reconciliation
+        events[2].event.twilioDateUpdated = 1_780_000_001_456
+        try await sink.write(events)
+        let times = try await inspector.twilioTimes()
+        #expect(times[events[0].event.id] == .some(nil))
+        #expect(times[events[1].event.id] == .some(1_779_999_999_123))
+        #expect(times[events[2].event.id] == .some(1_780_000_001_456))
     }
 
     /// Stopping and starting the sink again re-runs migrations harmlessly and keeps the data.

@@ -35,7 +35,7 @@ public enum DeliveryReportGenerator {
         guard !columns.isEmpty else {
             throw ReportError(code: .missingTables, message: "the database has no StatusRelay tables; point --sink at a database a sink wrote")
         }
-        if columns.contains("sender") && columns.contains("reconciled_status") {
+        if columns.contains("sender") && columns.contains("reconciled_status") && columns.contains("status_time") {
             return "nothing to prepare: the database has the current schema and the report's indexes"
         }
         do {
@@ -74,6 +74,7 @@ public enum DeliveryReportGenerator {
         let statusColumns = Set(try await session.query(session.dialect.statusColumnsQuery).compactMap { $0.first?.string })
         queries.migrated = statusColumns.contains("sender")
         queries.reconciliation = statusColumns.contains("reconciled_status")
+        queries.twilioTime = statusColumns.contains("status_time")
         if !queries.migrated && !statusColumns.isEmpty {
             logger.warning(
                 "the database was written by an older StatusRelay (schema before v2): the report reads the JSON payloads, which is slow; `statusrelay report --prepare` (or starting a current consumer) migrates it"
@@ -144,6 +145,10 @@ public enum DeliveryReportGenerator {
         report.periods = sorted(Array(periods.values))
         report.groups = sorted(groupOrder.map { groups[$0]! })
         report.latencyHistogram = receipt.histogram()
+        if let twilioLatencies = queries.twilioLatencies {
+            let latencies = try await session.query(twilioLatencies).compactMap { $0[0].int }
+            report.twilioLatency = LatencyDistribution.percentiles(latencies.sorted())
+        }
 
         report.topErrors = try await session.query(queries.topErrors(limit: configuration.topErrorLimit)).map { row in
             let code = row[0].string ?? ""

@@ -13,7 +13,11 @@
 ///   sender and messaging service since v2;
 /// - `message_status_updated_at (updated_at)`: stuck messages;
 /// - `message_status_events_reconciliation (received_at) WHERE source = 'reconciliation'` (v3):
-///   statuses recovered by reconciliation.
+///   statuses recovered by reconciliation;
+/// - `message_status_events_twilio_time (received_at, message_sid, status, twilio_time) WHERE
+///   twilio_time IS NOT NULL AND status IN ('sent', 'delivered', 'undelivered')` (v4): the
+///   Twilio-side latency pass reads only this index, which holds only the rows it needs (none for
+///   status callbacks).
 ///
 /// A database written by a version before v2 (no `message_status.sender`) is still readable: the
 /// sender and service then come from the JSON payload of the event that set the current status,
@@ -159,6 +163,34 @@ struct ReportQueries: Sendable {
             GROUP BY status
             """
     }
+
+    /// Whether the database has schema v4 (`message_status_events.twilio_time`, added with
+    /// `message_status.status_time`); without it there is no Twilio-side latency.
+    var twilioTime = true
+
+    /// The sent→delivered/undelivered latency by Twilio's own clock, one row per message of the window
+    /// whose `sent` and carrier receipt (`delivered` or `undelivered`) events both carry a Twilio time
+    /// (`StatusEvent.twilioTime`): the earliest of each, never mixed with the ingress clock, and never
+    /// negative (like the ingress-clock figure).
+    var twilioLatencies: String? {
+        guard twilioTime else { return nil }
+        let index = dialect == .sqlite ? " INDEXED BY \(Self.sqliteTwilioTimeIndex)" : ""
+        return """
+            SELECT CASE WHEN m.receipt_at < m.sent_at THEN 0 ELSE m.receipt_at - m.sent_at END
+            FROM (
+              SELECT MIN(CASE WHEN e.status = 'sent' THEN e.twilio_time END) AS sent_at,
+                MIN(CASE WHEN e.status <> 'sent' THEN e.twilio_time END) AS receipt_at
+              FROM message_status_events e\(index)
+              WHERE e.twilio_time IS NOT NULL AND e.received_at >= \(since) AND e.received_at < \(until)
+                AND e.status IN ('sent', 'delivered', 'undelivered')  -- as the index's WHERE
+              GROUP BY e.message_sid
+            ) m
+            WHERE m.sent_at IS NOT NULL AND m.receipt_at IS NOT NULL
+            """
+    }
+
+    /// The partial index of schema v4 that covers ``twilioLatencies``.
+    static let sqliteTwilioTimeIndex = "message_status_events_twilio_time"
 
     /// The temporary tables, to drop at the end.
     static let temporaryTables = ["report_groups", "report_rows"]

@@ -14,7 +14,7 @@ enum ReportTestData {
 
     static func event(
         _ n: Int, _ status: String, at: Int64, from: String, service: String? = nil, error: String? = nil,
-        dlr: String? = nil, extra: [(String, String)] = []
+        dlr: String? = nil, extra: [(String, String)] = [], twilio: Int64? = nil
     ) throws -> StatusEvent {
         var parameters: [(String, String)] = [
             ("AccountSid", account), ("MessageSid", sid(n)), ("MessageStatus", status), ("From", from),
@@ -24,7 +24,13 @@ enum ReportTestData {
         if let error { parameters.append(("ErrorCode", error)) }
         if let dlr { parameters.append(("RawDlrDoneDate", dlr)) }
         parameters += extra
-        return try StatusCallbackNormalizer().normalize(FormParameters(parameters), receivedAt: at)
+        var event = try StatusCallbackNormalizer().normalize(FormParameters(parameters), receivedAt: at)
+        // As an Event Streams event carries it: Twilio's own time of the status.
+        if let twilio {
+            event.source = .eventStreams
+            event.twilioTimestamp = twilio
+        }
+        return event
     }
 
     /// `YYMMDDhhmm` (UTC) of a time.
@@ -44,16 +50,17 @@ enum ReportTestData {
         // (event, late) per message, in release order.
         let messages: [[(StatusEvent, Bool)]] = [
             // M1: delivered after 179 s; the carrier's RawDlrDoneDate says 2 min after t, in its own zone.
+            // By Twilio's own timestamps (Event Streams), 60 s.
             [
                 (try event(1, "queued", at: t, from: a, service: service), false),
-                (try event(1, "sent", at: t + 1_000, from: a, service: service), false),
-                (try event(1, "delivered", at: t + 180_000, from: a, service: service, dlr: raw(t + 120_000)), false),
+                (try event(1, "sent", at: t + 1_000, from: a, service: service, twilio: t + 500), false),
+                (try event(1, "delivered", at: t + 180_000, from: a, service: service, dlr: raw(t + 120_000), twilio: t + 60_500), false),
             ],
-            // M2: undelivered 30003.
+            // M2: undelivered 30003; only the receipt carries a Twilio time, so no Twilio-side latency.
             [
                 (try event(2, "queued", at: t + 100, from: a, service: service), false),
                 (try event(2, "sent", at: t + 2_000, from: a, service: service), false),
-                (try event(2, "undelivered", at: t + 12_000, from: a, service: service, error: "30003"), false),
+                (try event(2, "undelivered", at: t + 12_000, from: a, service: service, error: "30003", twilio: t + 9_000), false),
             ],
             // M3: delivered after 1 s; its sent arrived late, and delivered was repeated.
             [
@@ -62,11 +69,11 @@ enum ReportTestData {
                 (try event(3, "sent", at: t + 3_000, from: b), true),
                 (try event(3, "delivered", at: t + 4_500, from: b, extra: [("Retry", "1")]), true),
             ],
-            // M4: WhatsApp, delivered after 20 s, then read.
+            // M4: WhatsApp, delivered after 20 s (5 s by Twilio's timestamps), then read.
             [
                 (try event(4, "queued", at: t + 300, from: w), false),
-                (try event(4, "sent", at: t + 1_300, from: w), false),
-                (try event(4, "delivered", at: t + 21_300, from: w), false),
+                (try event(4, "sent", at: t + 1_300, from: w, twilio: t + 1_000), false),
+                (try event(4, "delivered", at: t + 21_300, from: w, twilio: t + 6_000), false),
                 (try event(4, "read", at: t + 30_000, from: w), false),
             ],
             // M5: stuck at sent.

@@ -37,6 +37,9 @@ struct ReportTests {
         // sent→delivered/undelivered by the ingress clock: M3 1 s, M2 10 s (undelivered), M4 20 s,
         // M1 179 s. M1's RawDlrDoneDate (no time zone) is no latency at all.
         #expect(totals.latency == LatencyPercentiles(count: 4, p50: 10_000, p90: 179_000, p99: 179_000))
+        // By Twilio's own timestamps, only where sent and receipt both carry one: M4 5 s, M1 60 s
+        // (M2's sent has none, so it is left out rather than mixed with the ingress clock).
+        #expect(report.twilioLatency == LatencyPercentiles(count: 2, p50: 5_000, p90: 60_000, p99: 60_000))
 
         #expect(report.periods.map(\.bucket) == [t, t + 3_600_000])
         #expect(report.periods.map(\.stats.messages) == [5, 1])
@@ -73,6 +76,9 @@ struct ReportTests {
         #expect(text.contains("unreachable destination handset"))
         #expect(text.contains(ReportTestData.sid(5)))
         #expect(!text.lowercased().contains("carrier done"))
+        #expect(text.contains("Twilio-side sent→delivered/undelivered p50 / p90 / p99 (2 messages with a Twilio time on both): 5s / 1m00s / 1m00s"))
+        let html = HTMLReportRenderer.render(report)
+        #expect(html.contains("<b>5s / 1m00s / 1m00s</b><span>Twilio-side sent→delivered/undelivered p50 / p90 / p99 (2 messages with a Twilio time on both)</span>"))
     }
 
     @Test("window bounds: messages before --since are not counted, stuck ones still are")
@@ -88,6 +94,10 @@ struct ReportTests {
         #expect(report.totals.count("failed") == 1)
         #expect(report.periods.count == 1)
         #expect(report.stuckCounts == ["sent": 1])
+        // M6 has no Twilio-side times: the report says so instead of showing zeros.
+        #expect(report.twilioLatency == nil)
+        #expect(TerminalReportRenderer.render(report).contains("Twilio-side sent→delivered/undelivered: no message with a Twilio time on both its sent and its receipt event"))
+        #expect(HTMLReportRenderer.render(report).contains("<b>no message with a Twilio time on both its sent and its receipt event</b>"))
     }
 
     @Test("SQLite and PostgreSQL give the same report for the same events")

@@ -179,6 +179,7 @@ public final class PostgresSink: EventSink {
     static let historyStagingColumns = [
         "event_id", "message_sid", "sequence", "status", "status_rank", "error_code", "event_type", "late",
         "received_at", "raw_dlr_done_date", "topic", "partition", "offset", "payload", "source",
+        "twilio_time",
     ]
     static let statusStagingColumns = [
         "message_sid", "account_sid", "status", "status_rank", "error_code", "channel", "updated_at",
@@ -191,7 +192,7 @@ public final class PostgresSink: EventSink {
           event_id TEXT, message_sid TEXT, sequence BIGINT, status TEXT,
           status_rank INTEGER, error_code TEXT, event_type TEXT, late BOOLEAN, received_at BIGINT,
           raw_dlr_done_date TEXT, topic TEXT, "partition" INTEGER, "offset" BIGINT, payload TEXT,
-          source TEXT
+          source TEXT, twilio_time BIGINT
         ) ON COMMIT DELETE ROWS
         """,
         """
@@ -207,7 +208,8 @@ public final class PostgresSink: EventSink {
     static let historyInsert = """
         INSERT INTO message_status_events (\(SinkSQL.historyColumns))
         SELECT event_id, message_sid, sequence, status, status_rank, error_code, event_type, late,
-          received_at, raw_dlr_done_date, topic, "partition", "offset", payload::jsonb, source
+          received_at, raw_dlr_done_date, topic, "partition", "offset", payload::jsonb, source,
+          twilio_time
         FROM \(historyStaging)
         ON CONFLICT (event_id) DO NOTHING
         RETURNING event_id

@@ -30,6 +30,7 @@ extension SinkRowWriter {
         integer(released.offset)
         eventJSON(released.eventJSON)
         text(event.source.rawValue)
+        integer(event.twilioTime)
     }
 
     /// The values of ``SinkSQL/confirm(_:)``: sid, status, time.

@@ -34,9 +34,9 @@ enum SinkSQL {
 
     static let historyColumns = """
         event_id, message_sid, sequence, status, status_rank, error_code, event_type, late, \
-        received_at, raw_dlr_done_date, topic, "partition", "offset", payload, source
+        received_at, raw_dlr_done_date, topic, "partition", "offset", payload, source, twilio_time
         """
-    static let historyColumnCount = 15
+    static let historyColumnCount = 16
 
     static let statusColumns = """
         message_sid, account_sid, status, status_rank, error_code, channel, updated_at, \
@@ -77,6 +77,21 @@ enum SinkSQL {
         """
         CREATE INDEX message_status_events_reconciliation ON message_status_events (received_at)
           WHERE source = 'reconciliation'
+        """,
+    ]
+
+    /// Schema v4's history part (SQLite `v4_status_time`, PostgreSQL 4), in SQL both accept:
+    /// `message_status_events.twilio_time`, the event's `StatusEvent.twilioTime` (NULL for status
+    /// callbacks and in rows written before v4), with a partial index that covers the report's
+    /// Twilio-side latency pass: only the rows that pass reads (a `sent` or carrier receipt with a
+    /// Twilio time) are in it, so other rows cost no index entry. Its WHERE must stay implied by the
+    /// report's query (`ReportQueries.twilioLatencies`), or SQLite refuses the query's `INDEXED BY`.
+    static let twilioTimeMigration = [
+        "ALTER TABLE message_status_events ADD COLUMN twilio_time BIGINT",
+        """
+        CREATE INDEX message_status_events_twilio_time
+          ON message_status_events (received_at, message_sid, status, twilio_time)
+          WHERE twilio_time IS NOT NULL AND status IN ('sent', 'delivered', 'undelivered')
         """,
     ]
 

@@ -18,7 +18,8 @@ import GRDB
 ///
 /// `v3_reconciliation` adds what reconciliation tells: `message_status.reconciled_at` and
 /// `reconciled_status` (see ``SinkSQL/confirm(_:)``) and `message_status_events.source`;
-/// `v4_status_time` adds `message_status.status_time`.
+/// `v4_status_time` adds `message_status.status_time` and `message_status_events.twilio_time` (the
+/// event's `twilioTime`; NULL for status callbacks and in rows written before v4).
 ///
 /// Indexes (as of v2), for the delivery report and lookups:
 /// - `message_status_events_window (received_at, message_sid, status, late, raw_dlr_done_date)`:
@@ -26,6 +27,9 @@ import GRDB
 ///   table row and no JSON. Live events arrive in time order, so inserts append at its end;
 /// - `message_status_events_message_sequence (message_sid, sequence)`: a message's history in order;
 /// - `message_status_events_status (status, received_at)`: counts per status over a window;
+/// - `message_status_events_twilio_time (received_at, message_sid, status, twilio_time) WHERE
+///   twilio_time IS NOT NULL AND status IN ('sent', 'delivered', 'undelivered')` (v4): covering
+///   for the report's Twilio-side latency pass;
 /// - `message_status_status (status)` and `message_status_updated_at (updated_at)`: current-state
 ///   breakdowns (e.g. messages stuck in `sent`).
 enum SQLiteSchema {
@@ -115,8 +119,10 @@ enum SQLiteSchema {
             )
         }
         // The current status's status time, which the current-status rule compares (see `SinkSQL`).
+        // And each history row's Twilio-side time, for the report (see `SinkSQL.twilioTimeMigration`).
         migrator.registerMigration("v4_status_time") { db in
             try db.execute(sql: "ALTER TABLE message_status ADD COLUMN status_time INTEGER")
+            try db.execute(sql: SinkSQL.twilioTimeMigration.joined(separator: ";\n"))
         }
         return migrator
     }

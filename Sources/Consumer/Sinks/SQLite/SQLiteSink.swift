@@ -163,7 +163,7 @@ public final class SQLiteSink: EventSink {
                 let insert = try db.cachedStatement(
                     sql: """
                         INSERT INTO message_status_events (\(SinkSQL.historyColumns))
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         ON CONFLICT (event_id) DO NOTHING
                         """
                 )

@@ -18,6 +18,10 @@ public struct DeliveryReport: Sendable, Hashable {
     public var groups: [DeliveryRow]
     /// sent→delivered/undelivered latencies of the window.
     public var latencyHistogram: [HistogramBin]
+    /// sent→delivered/undelivered by Twilio's own clock (`StatusEvent.twilioTime`), over the window's
+    /// messages whose sent and receipt events both carry one (their number is `count`); never mixed
+    /// with the ingress clock. Nil when no message has both.
+    public var twilioLatency: LatencyPercentiles?
     /// Most frequent error codes of the window's messages, most frequent first.
     public var topErrors: [ErrorCodeCount]
     /// Stuck messages not yet reconciled, by current status: Twilio has not confirmed their status.

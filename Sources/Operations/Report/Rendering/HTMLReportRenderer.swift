@@ -14,6 +14,7 @@ public enum HTMLReportRenderer {
     public static func render(_ report: DeliveryReport, maxGroupRows: Int = 500) -> String {
         let window = "\(ReportTimeSpec.formatISO(report.since)) – \(ReportTimeSpec.formatISO(report.until))"
         let totals = report.totals
+        let twilio = ReportFormat.twilioLatency(report.twilioLatency)
         var body = """
             <h1>Delivery report</h1>
             <p class="meta">\(HTMLEscaping.escape(window)) · by \(report.bucket.rawValue) (UTC) · generated \
@@ -22,6 +23,7 @@ public enum HTMLReportRenderer {
             \(card("Messages", "\(totals.messages)"))
             \(card("Delivery rate", ReportFormat.percent(totals.deliveryRate)))
             \(card("sent→delivered/undelivered p50 / p90 / p99", totals.latency.map { "\(ReportFormat.duration(milliseconds: $0.p50)) / \(ReportFormat.duration(milliseconds: $0.p90)) / \(ReportFormat.duration(milliseconds: $0.p99))" } ?? "-"))
+            \(card(twilio.label, twilio.value))
             \(card("Late / repeated events", "\(totals.lateEvents) / \(totals.repeatedEvents)"))
             \(card("Stuck > \(ReportFormat.duration(milliseconds: report.stuckAfterMilliseconds)), not yet reconciled", "\(report.stuckTotal)"))
             \(card("Confirmed by Twilio, still not final", "\(report.confirmedStuckTotal)"))

@@ -14,6 +14,19 @@ enum ReportFormat {
         return "\(seconds / 3600)h" + String(format: "%02dm", (seconds % 3600) / 60)
     }
 
+    /// The Twilio-side sent→delivered/undelivered latency (``DeliveryReport/twilioLatency``) in a
+    /// line: its percentiles and how many messages they cover, or that no message has the times.
+    static func twilioLatency(_ latency: LatencyPercentiles?) -> (label: String, value: String) {
+        guard let latency else {
+            return ("Twilio-side sent→delivered/undelivered", "no message with a Twilio time on both its sent and its receipt event")
+        }
+        let messages = latency.count == 1 ? "1 message" : "\(latency.count) messages"
+        return (
+            "Twilio-side sent→delivered/undelivered p50 / p90 / p99 (\(messages) with a Twilio time on both)",
+            "\(duration(milliseconds: latency.p50)) / \(duration(milliseconds: latency.p90)) / \(duration(milliseconds: latency.p99))"
+        )
+    }
+
     /// `97.3%`, or `-` when there is nothing to divide.
     static func percent(_ value: Double?) -> String {
         guard let value else { return "-" }

@@ -46,7 +46,8 @@ public enum TerminalReportRenderer {
         for bin in report.latencyHistogram {
             latency.append([ReportFormat.bin(bin), "\(bin.count)"])
         }
-        sections.append(latency.render())
+        let twilio = ReportFormat.twilioLatency(report.twilioLatency)
+        sections.append(latency.render() + "\n\(twilio.label): \(twilio.value)")
 
         var errors = TextTable(title: "Top error codes", headers: ["Code", "Messages", "Meaning"], alignments: [.left, .right, .left])
         for error in report.topErrors {
