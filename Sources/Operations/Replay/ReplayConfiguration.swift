@@ -18,6 +18,9 @@ public struct ReplayConfiguration: Sendable {
     public var dryRun: Bool
     /// Raw librdkafka properties for the consumer, producer and admin client. Flag `--kafka-config K=V`.
     public var kafkaAdditional: [String: String]
+    /// Where records that are not an event of their key, and events a sink refuses for good, go (as
+    /// the live consumer's). Default `<topic>.dlq`. Flag `--dead-letter-topic`.
+    public var deadLetterTopic: String?
     /// Released events per sink write. Default 2,000.
     public var batchSize: Int
     /// A partition that delivers nothing for this long before reaching its end offset is treated as
@@ -32,7 +35,7 @@ public struct ReplayConfiguration: Sendable {
         bootstrapServers: [String] = ["127.0.0.1:9092"], topic: String = "twilio.message-status",
         from: ReplayPosition, to: ReplayPosition? = nil, sinks: [String],
         reorder: ReorderConfiguration = ReorderConfiguration(), dryRun: Bool = false,
-        kafkaAdditional: [String: String] = [:], batchSize: Int = 2_000, idleTimeout: Duration = .seconds(10),
+        kafkaAdditional: [String: String] = [:], deadLetterTopic: String? = nil, batchSize: Int = 2_000, idleTimeout: Duration = .seconds(10),
         dryRunSampleSize: Int = 20, showProgress: Bool = true
     ) {
         self.bootstrapServers = bootstrapServers
@@ -43,6 +46,7 @@ public struct ReplayConfiguration: Sendable {
         self.reorder = reorder
         self.dryRun = dryRun
         self.kafkaAdditional = kafkaAdditional
+        self.deadLetterTopic = deadLetterTopic
         self.batchSize = max(1, batchSize)
         self.idleTimeout = idleTimeout
         self.dryRunSampleSize = dryRunSampleSize
