@@ -1,4 +1,5 @@
 public import Consumer
+public import StatusRelayCore
 
 /// What `statusrelay replay` reads and where it writes.
 public struct ReplayConfiguration: Sendable {
@@ -32,7 +33,8 @@ public struct ReplayConfiguration: Sendable {
     public var showProgress: Bool
 
     public init(
-        bootstrapServers: [String] = ["127.0.0.1:9092"], topic: String = "twilio.message-status",
+        bootstrapServers: [String] = ReplaySettings.brokers.defaultValue ?? [],
+        topic: String = ReplaySettings.topic.defaultValue ?? "",
         from: ReplayPosition, to: ReplayPosition? = nil, sinks: [String],
         reorder: ReorderConfiguration = ReorderConfiguration(), dryRun: Bool = false,
         kafkaAdditional: [String: String] = [:], deadLetterTopic: String? = nil, batchSize: Int = 2_000, idleTimeout: Duration = .seconds(10),
@@ -51,5 +53,40 @@ public struct ReplayConfiguration: Sendable {
         self.idleTimeout = idleTimeout
         self.dryRunSampleSize = dryRunSampleSize
         self.showProgress = showProgress
+    }
+
+    /// Resolves the settings of ``ReplaySettings`` (flags > env > file > defaults).
+    /// - Parameters: `dryRun`, `showProgress`: command-line only.
+    public init(resolving resolver: inout ConfigurationResolver, dryRun: Bool, showProgress: Bool) throws(ConfigurationError) {
+        typealias S = ReplaySettings
+        let fromText = try resolver.required(S.from)
+        let from: ReplayPosition
+        var to: ReplayPosition?
+        do throws(ReplayError) {
+            from = try ReplayPosition.parse(fromText)
+        } catch {
+            throw ConfigurationError(code: .invalidValue, setting: S.from.name, message: error.message)
+        }
+        if let toText = try resolver.optional(S.to) {
+            do throws(ReplayError) {
+                to = try ReplayPosition.parse(toText)
+            } catch {
+                throw ConfigurationError(code: .invalidValue, setting: S.to.name, message: error.message)
+            }
+        }
+        let sinks = try resolver.required(S.sink)
+        if sinks.isEmpty { throw ConfigurationError(code: .invalidValue, setting: S.sink.name, message: "at least one sink is needed") }
+        self.init(
+            bootstrapServers: try resolver.required(S.brokers), topic: try resolver.required(S.topic), from: from, to: to,
+            sinks: sinks,
+            reorder: ReorderConfiguration(
+                window: try resolver.required(S.reorderWindow),
+                maxBufferedEvents: try resolver.required(S.maxBufferedEvents),
+                stateRetention: try resolver.required(S.stateRetention),
+                maxEventTimeAhead: try resolver.required(S.maxEventTimeAhead)
+            ),
+            dryRun: dryRun, kafkaAdditional: try resolver.required(S.kafkaConfig),
+            deadLetterTopic: try resolver.optional(S.deadLetterTopic), showProgress: showProgress
+        )
     }
 }
