@@ -91,14 +91,10 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
         let configuration: ReplayConfiguration
         var resolver: ConfigurationResolver
         do {
-            let path = config ?? environment["STATUSRELAY_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
-            resolver = ConfigurationResolver(
-                layers: try ConfigurationLayers(flags: flagValues().values, environment: environment, configPath: path)
-            )
+            resolver = ConfigurationResolver(layers: try .process(flags: flagValues(), configFlag: config))
             configuration = try ReplayConfiguration(resolving: &resolver, dryRun: dryRun, showProgress: !noProgress)
         } catch {
             throw ValidationError("\(error)")
