@@ -36,8 +36,8 @@ extension EventPipeline {
                 // The end of a bounded range: nothing later can reorder what is buffered.
                 state.reorderer.advance(now: .max, into: &state.pending)
                 try await flush(&state, jobs: jobs, checkpoint: true)
-            case .event(.readerFailed(let reason)):
-                throw ConsumerServiceError(code: .readerFailed, message: reason)
+            case .event(.readerFailed(let error)):
+                throw ConsumerServiceError(code: .readerFailed, message: "\(error)", underlying: error)
             }
         }
         // Graceful shutdown: what was released goes out and is committed; buffered events stay

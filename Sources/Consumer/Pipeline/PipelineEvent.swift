@@ -8,6 +8,6 @@ package enum PipelineEvent: Sendable {
     case tick
     /// A bounded source read its whole range: everything still buffered is released, in order.
     case endOfInput
-    /// The record source failed; the pipeline stops with this reason.
-    case readerFailed(String)
+    /// The record source failed; the pipeline stops with this error.
+    case readerFailed(any Error)
 }

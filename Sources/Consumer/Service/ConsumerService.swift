@@ -128,7 +128,7 @@ public final class ConsumerService: Service, Sendable {
             // The consumer closed: end the pipeline.
             pipeline.finish()
         } catch {
-            await pipeline.send(.readerFailed("\(error)"))
+            await pipeline.send(.readerFailed(error))
         }
     }
 

@@ -91,7 +91,7 @@ final class RangeRecordSource: RecordSource {
             }
             await pipeline.send(.endOfInput)
         } catch {
-            await pipeline.send(.readerFailed("reading \(topic): \(error)"))
+            await pipeline.send(.readerFailed(error))
         }
         pipeline.finish()
         watchdog.cancel()

@@ -135,6 +135,9 @@ public struct Replayer: Sendable {
         } catch {
             feeding.cancel()
             _ = await feeding.value
+            if let error = error as? ConsumerServiceError, error.code == .readerFailed {
+                throw ReplayError(code: .kafka, message: "reading \(configuration.topic): \(error.message)", underlying: error.underlying)
+            }
             throw error
         }
         let outcome = await feeding.value
