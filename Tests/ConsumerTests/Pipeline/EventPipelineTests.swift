@@ -84,6 +84,8 @@ import Testing
         async let summary = pipeline.run()
         #expect(await pipeline.send(first))
         await pipeline.send(.revoked([1]))
+        // The consumer's assignment changes once the revoke was handled (it follows the first batch).
+        while !journal.all.contains("forget [1]") { try await Task.sleep(for: .milliseconds(1)) }
         source.assigned.withLock { $0 = [0] }
         // Read before the revoke reached the consumer: dropped, its next owner reads it again.
         #expect(await pipeline.send([PipelineHarness.message(TestEvents.make(sid: "SM1", status: "read", at: Self.base + 30), partition: 1, offset: 3)]))
