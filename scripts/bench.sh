@@ -297,7 +297,7 @@ consumer_run() {
     now=$("$PY" -c 'import time; print(time.time())')
     # The group join ends when /readyz lists partitions (the broker holds a new group's first join
     # for group.initial.rebalance.delay.ms, 3 s by default, before it assigns anything).
-    if [ -z "$assigned" ] && curl -fsS "http://127.0.0.1:$admin/readyz" 2>/dev/null | grep -q 'partitions \[[0-9]'; then
+    if [ -z "$assigned" ] && curl -fsS "http://127.0.0.1:$admin/readyz" 2>/dev/null | grep -q '"partitions":\[[0-9]'; then
       assigned=$now
     fi
     if [ -z "$first" ] && [ "$n" -gt 0 ]; then first=$now; fi

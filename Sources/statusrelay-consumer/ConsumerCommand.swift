@@ -201,8 +201,11 @@ struct ConsumerCommand: AsyncParsableCommand {
             }
             try await group.run()
         } catch {
-            // A runtime failure: exit 1 (configuration errors exit 2 above), one line, no usage text.
-            logger.critical("statusrelay-consumer failed", metadata: ["error": "\(error)"])
+            // A runtime failure: exit 1 (configuration errors exit 2 above), one line, no usage text
+            // (in text format the log line would say the same as the plain line below).
+            if configuration.logFormat != .text {
+                logger.critical("statusrelay-consumer failed", metadata: ["error": "\(error)"])
+            }
             FileHandle.standardError.write(Data("statusrelay-consumer: \(error)\n".utf8))
             throw ExitCode(1)
         }

@@ -190,6 +190,13 @@ struct IngressCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("statusrelay-ingress: \(error)\n".utf8))
             throw ExitCode(1)
         }
+        do {
+            // A busy port, named with the flag to change, before the Kafka clients start.
+            try ListenAddressCheck.check(configuration.listen, setting: IngressSettings.listen)
+        } catch {
+            FileHandle.standardError.write(Data("statusrelay-ingress: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
         let server = IngressServer(configuration: configuration, registry: MetricsBootstrap.bootstrap(service: "ingress", catalog: IngressMetricCatalog.catalog), logger: logger)
         do {
             try await server.run(gracefulShutdownSignals: [.sigterm, .sigint])

@@ -42,6 +42,7 @@ struct HTTPForwardSinkTests {
             struct Accepted: Decodable {
                 var event_id: String
                 var message_sid: String
+                var message_status: String
                 var sequence: Int
                 var late: String
                 var params: [String: [String]]
@@ -49,6 +50,7 @@ struct HTTPForwardSinkTests {
             var accepted: [Accepted]
             var attempts: [String: Int]
             var invalid_signatures: Int
+            var unreadable: Int
             var violations: [String]
             var responses: [String: Int]
             var attempt_times: [String: [Double]]
@@ -164,6 +166,47 @@ struct HTTPForwardSinkTests {
         let value = try #require(try JSONSerialization.jsonObject(with: Data(exhaustedRecord.value)) as? [String: Any])
         #expect(value["messageSid"] as? String == exhausted)
         #expect(value["sequence"] as? Int == 1)
+    }
+
+    /// Issue 17 §4: events from Event Streams and reconciliation reach an unchanged status-callback
+    /// handler under Twilio's callback names: the receiver validates them with the twilio library
+    /// and reads `MessageSid` / `MessageStatus` as an Express handler does.
+    @Test func eventStreamsAndReconciliationEventsArriveAsStatusCallbacks() async throws {
+        let token = "token-\(UUID().uuidString)"
+        let receiver = try await Receiver.start(authToken: token, p500: 0, p429: 0, seed: 7)
+        defer { receiver.process.kill() }
+        let topic = TestEnvironment.uniqueName("fwd-sources")
+        try await SinkKafkaTestSupport.createTopic(topic + ".dlq")
+        let sid = SinkTestFixtures.messageSid()
+        let account = SinkTestFixtures.accountSid
+        func streams(_ status: String, _ extra: String = "") throws -> StatusEvent {
+            let body = #"[{"specversion":"1.0","type":"com.twilio.messaging.message.\#(status)","source":"/x","id":"EZ\#(status)","data":{"messageSid":"\#(sid)","accountSid":"\#(account)","messageStatus":"\#(status.uppercased())","from":"+15005550006","to":"+15005551234","timestamp":"2026-11-29T13:40:05.000Z"\#(extra)}}]"#
+            return try #require(try EventStreamsNormalizer().normalize(body: Array(body.utf8), receivedAt: 1).events.first)
+        }
+        let resource = #"{"sid":"\#(sid)","account_sid":"\#(account)","status":"undelivered","error_code":30003,"from":"+15005550006","to":"+15005551234","api_version":"2010-04-01","date_updated":"Sun, 29 Nov 2026 13:41:00 +0000"}"#
+        let events = [
+            try streams("sent"), try streams("delivered", #","rawDlrDoneDate":"2611291340","errorCode":null"#),
+            try ReconciliationNormalizer().normalize(message: JSONValue.parse(Array(resource.utf8)), receivedAt: 2),
+        ]
+        let batch = events.enumerated().map { index, event in
+            ReleasedEvent(event: event, sequence: index + 1, late: false, topic: topic, partition: 0, offset: Int64(index))
+        }
+        try await SinkKafkaTestSupport.withProducer { producer in
+            let sink = try HTTPForwardSink(url: receiver.url, configuration: Self.configuration(token: token), deadLetterProducer: producer, logger: Logger(label: "test"))
+            try await sink.start()
+            try await sink.write(batch)
+            try await sink.shutdown()
+        }
+        let state = try await receiver.state()
+        #expect(state.invalid_signatures == 0)
+        #expect(state.unreadable == 0)
+        #expect(state.accepted.map(\.message_sid) == [sid, sid, sid])
+        #expect(state.accepted.map(\.message_status) == ["sent", "delivered", "undelivered"])
+        let delivered = try #require(state.accepted.dropFirst().first?.params)
+        #expect(delivered["SmsStatus"] == ["delivered"] && delivered["SmsSid"] == [sid] && delivered["AccountSid"] == [account])
+        #expect(delivered["ApiVersion"] == ["2010-04-01"] && delivered["RawDlrDoneDate"] == ["2611291340"])
+        #expect(delivered["messageSid"] == nil && delivered["ce_id"] == nil)
+        #expect(state.accepted.last?.params["ErrorCode"] == ["30003"])
     }
 
     /// A message waiting out a 429 does not hold up the others, and no more requests than

@@ -157,7 +157,7 @@ struct PostgresSinkTests {
             try await connection.inspect("INSERT INTO schema_migrations (version, name) VALUES (1, 'message_status')")
             try await connection.inspect(
                 """
-                INSERT INTO message_status_events (\(unescaped: SinkSQL.historyColumns))
+                INSERT INTO message_status_events (event_id, message_sid, sequence, status, status_rank, error_code, event_type, late, received_at, raw_dlr_done_date, topic, "partition", "offset", payload)
                 VALUES (\(sent.id), \(sid), 1, 'sent', 40, NULL, NULL, false, \(sent.receivedAt), NULL, 't', 0, 0, \(payload)::jsonb)
                 """
             )

@@ -103,7 +103,7 @@ struct SQLiteSinkTests {
             _ = try await (started1, started2)
             try await first.shutdown()
             try await second.shutdown()
-            #expect(try await Inspector(path: path).appliedMigrations() == 2)
+            #expect(try await Inspector(path: path).appliedMigrations() == 3)
         }
     }
 
@@ -191,7 +191,7 @@ struct SQLiteSinkTests {
                 for (index, event) in old.enumerated() {
                     try db.execute(
                         sql: """
-                            INSERT INTO message_status_events (\(SinkSQL.historyColumns))
+                            INSERT INTO message_status_events (event_id, message_sid, sequence, status, status_rank, error_code, event_type, late, received_at, raw_dlr_done_date, topic, "partition", "offset", payload)
                             VALUES (?, ?, ?, ?, ?, NULL, NULL, 0, ?, NULL, 't', 0, ?, ?)
                             """,
                         arguments: [event.id, sid, index + 1, event.status, event.statusRank, event.receivedAt, index,
@@ -216,7 +216,7 @@ struct SQLiteSinkTests {
         let sink = SQLiteSink(path: path, logger: .init(label: "test"))
         try await sink.start()
         let inspector = Inspector(path: path)
-        #expect(try await inspector.appliedMigrations() == 2)
+        #expect(try await inspector.appliedMigrations() == 3)
         #expect(try await inspector.senders()[sid] == StoredSender(sender: "+15005550006", messagingServiceSid: service.messagingServiceSid))
         let indexes = try await inspector.read { db in
             try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'message_status_events'")

@@ -87,9 +87,11 @@ enum StateSinkScenarios {
         try await sink.write([m2Later[1]])
         #expect(try await inspector.statuses()[m2] == StoredStatusRow(status: "read", statusRank: 70, errorCode: nil, lastEventID: m2Later[1].event.id, eventCount: 4))
 
-        // Within one batch: late lower and equal ranks after `delivered` do not win; error codes kept.
+        // Within one batch: a lower rank and an earlier status of the same rank after `undelivered` do
+        // not win (`CurrentStatusRule`); error codes kept.
         var undelivered = SinkTestFixtures.released(m3, ["queued", "sent", "undelivered", "delivered", "sent"], firstOffset: 40)
         undelivered[2].event = SinkTestFixtures.event(m3, "undelivered", at: 1_780_000_002_000, errorCode: 30003)
+        undelivered[3].event = SinkTestFixtures.event(m3, "delivered", at: 1_780_000_001_500)
         undelivered[3].late = true
         undelivered[4].late = true
         try await sink.write(undelivered)

@@ -109,6 +109,29 @@ import TestSupport
         try await harness.stop()
     }
 
+    /// A public URL with `user:password@` (issue 17 §5): `send --signing-url` signs over it and
+    /// sends its credentials as basic auth, as Twilio's repeat after a 401 does.
+    @Test func sendSignsForABasicAuthPublicURL() async throws {
+        let topic = try await TestKafka.makeTopic("send-basic-auth")
+        let publicURL = "https://twilio:p%40ss@relay.example.com"
+        let harness = try await IngressHarness.start(
+            try IngressHarness.configuration(brokers: try TestEnvironment.bootstrapServers, topic: topic) { $0.publicURL = publicURL }
+        )
+        let signingURL = publicURL + harness.configuration.routes.form
+        let (status, output) = try await Self.run(
+            "statusrelay", ["send", "--url", harness.formURL, "--signing-url", signingURL, "--auth-token", IngressHarness.authToken]
+        )
+        #expect(status == .exited(0), "\(output)")
+        // Without the userinfo in the signed URL: no credentials, 401.
+        let (unauthorized, refused) = try await Self.run(
+            "statusrelay", ["send", "--url", harness.formURL, "--signing-url", "https://relay.example.com" + harness.configuration.routes.form, "--auth-token", IngressHarness.authToken]
+        )
+        #expect(unauthorized == .exited(1))
+        #expect(refused.contains("401"), "\(refused)")
+        _ = try await TopicReader.waitFor(1, in: topic, brokers: try TestEnvironment.bootstrapServers)
+        try await harness.stop()
+    }
+
     /// `--param` replaces the default of its name (one value, not two); `--channel whatsapp` sends
     /// From/To as Twilio does, so the normalizer derives the channel from them.
     @Test func sendOverridesDefaultsAndSendsWhatsAppAddresses() async throws {

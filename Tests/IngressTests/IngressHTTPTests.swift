@@ -8,7 +8,8 @@ import StatusEvents
 import Testing
 import TestSupport
 
-/// The HTTP surface against the shared real broker, over real sockets.
+/// What of the HTTP surface needs the real broker, over real sockets (the rest, broker-free, is in
+/// `IngressRouterTests`).
 @Suite struct IngressHTTPTests {
     static func startHarness(_ customize: (inout IngressConfiguration) -> Void = { _ in }) async throws -> IngressHarness {
         let topic = try await TestKafka.makeTopic("ingress")
@@ -75,82 +76,6 @@ import TestSupport
         try await harness.stop()
     }
 
-    @Test func errorPathsAnswerWithTheirStatusAndReason() async throws {
-        let harness = try await Self.startHarness()
-        let authority = "127.0.0.1:\(harness.port)"
-        let form = harness.configuration.routes.form
-        let parameters = Callback.parameters(sid: Callback.messageSid())
-        try await harness.withClient { [parameters] client in
-            // 400 missing_signature
-            var request = Callback.request(harness, parameters: parameters)
-            request.head.headerFields[HTTPField.Name("X-Twilio-Signature")!] = nil
-            var response = try await client.execute(request)
-            #expect(response.status == .badRequest)
-            #expect(response.jsonField("reason") == "missing_signature")
-
-            // 403 invalid_signature (signed with another token)
-            response = try await client.execute(
-                Callback.request(
-                    harness, parameters: parameters,
-                    signature: Callback.signature(url: harness.formURL, parameters: parameters, token: "wrong-token")
-                )
-            )
-            #expect(response.status == .forbidden)
-            #expect(response.jsonField("reason") == "invalid_signature")
-
-            // 403 when a parameter was tampered with after signing
-            var tampered = parameters
-            tampered[3] = ("MessageStatus", "failed")
-            response = try await client.execute(
-                Callback.request(harness, parameters: tampered, signature: Callback.signature(url: harness.formURL, parameters: parameters))
-            )
-            #expect(response.status == .forbidden)
-
-            // 400 malformed_body
-            var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
-            headers[HTTPField.Name("X-Twilio-Signature")!] = "c2lnbmF0dXJl"
-            response = try await client.execute(
-                .init(form, method: .post, authority: authority, headers: headers, body: ByteBuffer(string: "MessageSid=%ZZbad"))
-            )
-            #expect(response.status == .badRequest)
-            #expect(response.jsonField("reason") == "malformed_body")
-
-            // 415 unsupported media type
-            response = try await client.execute(Callback.request(harness, parameters: parameters, contentType: "text/plain"))
-            #expect(response.status == .unsupportedMediaType)
-            #expect(response.jsonField("reason") == "unsupported_media_type")
-            response = try await client.execute(Callback.request(harness, parameters: parameters, contentType: "application/json"))
-            #expect(response.status == .unsupportedMediaType)
-
-            // 404 unknown path
-            response = try await client.execute(.init("/nope", method: .get, authority: authority))
-            #expect(response.status == .notFound)
-            #expect(response.jsonField("reason") == "not_found")
-
-            // 405 wrong method, with Allow
-            response = try await client.execute(.init(form, method: .get, authority: authority))
-            #expect(response.status == .methodNotAllowed)
-            #expect(response.headers[.allow] == "POST")
-            response = try await client.execute(.init("/healthz", method: .post, authority: authority))
-            #expect(response.status == .methodNotAllowed)
-            #expect(response.headers[.allow] == "GET, HEAD")
-
-            // 413 over the body limit (64 KiB default)
-            let big = parameters + [("Body", String(repeating: "x", count: 70 * 1024))]
-            response = try await client.execute(Callback.request(harness, parameters: big))
-            #expect(response.status == .contentTooLarge)
-            #expect(response.jsonField("reason") == "payload_too_large")
-        }
-        // Nothing reached either topic.
-        let brokers = try TestEnvironment.bootstrapServers
-        #expect(try await TopicReader.readAll(harness.topic, brokers: brokers).isEmpty)
-        #expect(try await TopicReader.readAll("\(harness.topic).rejected", brokers: brokers).isEmpty)
-        let metrics = try await harness.metricsText()
-        #expect(metrics.contains(#"statusrelay_ingress_signature_failures_total{reason="invalid_signature"} 2"#))
-        #expect(metrics.contains(#"statusrelay_ingress_requests_total{route="form",outcome="missing_signature"} 1"#))
-        try await harness.stop()
-    }
-
     @Test(arguments: [
         ("MessageSid", nil, "missing_field"),
         ("MessageSid", "SMnot-a-sid", "invalid_field"),
@@ -211,33 +136,6 @@ import TestSupport
         #expect(limited.allSatisfy { $0.jsonField("reason") == "too_many_requests" && $0.headers[.retryAfter] != nil })
         // The held request still became durable: spooled, since the broker never answered.
         #expect(accepted.allSatisfy { $0.jsonField("durable") == "spool" })
-        try await harness.stop()
-    }
-
-    @Test func requestRateLimitAnswers429WithRetryAfterBeyondTheBurst() async throws {
-        // One token per 100 s and a bucket of 2: the first two callbacks pass, the rest are limited.
-        let harness = try await Self.startHarness {
-            $0.maxRequestsPerSecond = 0.01
-            $0.rateLimitBurst = 2
-        }
-        let responses = try await harness.withClient { client in
-            var responses: [TestClient.Response] = []
-            for _ in 0..<5 {
-                responses.append(try await client.execute(Callback.request(harness, parameters: Callback.parameters(sid: Callback.messageSid()))))
-            }
-            // Probes are not callbacks: never limited.
-            responses.append(try await client.execute(.init("/healthz", method: .get, authority: "127.0.0.1:\(harness.port)")))
-            return responses
-        }
-        #expect(responses.map(\.status) == [.ok, .ok, .tooManyRequests, .tooManyRequests, .tooManyRequests, .ok])
-        for limited in responses[2..<5] {
-            #expect(limited.jsonField("reason") == "rate_limited")
-            #expect(Int(limited.headers[.retryAfter] ?? "") ?? 0 >= 1)
-        }
-        #expect(try await harness.metricsText().contains(#"statusrelay_ingress_requests_total{route="form",outcome="rate_limited"} 3"#))
-        // Nothing of the limited callbacks reached the topic.
-        let records = try await TopicReader.waitFor(2, in: harness.topic, brokers: try TestEnvironment.bootstrapServers)
-        #expect(records.count == 2)
         try await harness.stop()
     }
 

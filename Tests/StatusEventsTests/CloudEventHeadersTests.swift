@@ -30,7 +30,7 @@ import Testing
         (Int64(4_102_444_800_000), "2100-01-01T00:00:00.000Z"),
     ])
     func timeFormatting(milliseconds: Int64, expected: String) throws {
-        var event = StatusEvent(id: "x", messageSid: "SM", accountSid: "AC", status: "sent", statusRank: nil, receivedAt: milliseconds)
+        var event = StatusEvent(id: "x", messageSid: "SM", accountSid: "AC", status: "sent", statusRank: 40, receivedAt: milliseconds)
         event.source = .eventStreams
         let map = Dictionary(uniqueKeysWithValues: CloudEventHeaders.headers(for: event).map { ($0.key, $0.value) })
         #expect(map["ce_time"] == expected)

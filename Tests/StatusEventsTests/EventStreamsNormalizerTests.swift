@@ -28,13 +28,93 @@ import Testing
         #expect(event.statusRank == MessageLifecycle.rank(of: "delivered"))
         #expect(event.channel == "whatsapp")
         #expect(event.errorCode == nil)
-        #expect(event.dlrDoneAt == "2026-11-29T13:40:00Z")
+        // YYMMDDhhmm has no zone: verbatim, never an instant.
+        #expect(event.rawDlrDoneDate == "2611291340")
+        #expect(event.dlrDoneAt == nil)
+        #expect(event.twilioTimestamp == 1_795_959_605_000)
+        #expect(event.twilioTime == 1_795_959_605_000)
+        #expect(event.notes.isEmpty)
         #expect(event.ingress.nodeId == "edge-1")
         #expect(event.params["numberOfSegments"] == .single("1"))
         #expect(event.params["tags"] == .single(#"{"campaign":"x"}"#))
         #expect(event.params["errorCode"] == nil)
         #expect(event.params["ce_id"] == .single("EZ0001"))
         #expect(event.params["ce_type"] == .single("com.twilio.messaging.message.delivered"))
+    }
+
+    static let sid = "SM0123456789abcdef0123456789abcdef"
+    static let account = "AC0123456789abcdef0123456789abcdef"
+
+    /// Event Streams' zoned DLR time is a real instant: nanoseconds, `Z` and `±hh:mm` offsets.
+    @Test(arguments: [
+        ("2024-05-29T10:57:57.563495225Z", "2024-05-29T10:57:57.563Z"), ("2024-05-29T12:57:57.5+02:00", "2024-05-29T10:57:57.500Z"),
+        ("2024-05-29T05:27:57-05:30", "2024-05-29T10:57:57.000Z"), ("2024-12-31T23:30:00.000-01:00", "2025-01-01T00:30:00.000Z"),
+        ("2024-05-29t10:57:57z", "2024-05-29T10:57:57.000Z"),
+    ])
+    func zonedRawDlrDoneDateIsAnInstant(raw: String, instant: String) throws {
+        let data = #"{"messageSid":"\#(Self.sid)","accountSid":"\#(Self.account)","rawDlrDoneDate":"\#(raw)"}"#
+        let event = try #require(try normalize(Self.element(data: data)).events.first)
+        #expect(event.rawDlrDoneDate == raw)
+        #expect(event.dlrDoneAt == instant)
+        #expect(event.notes.isEmpty)
+    }
+
+    /// A time without a zone, a bad offset or more than nanoseconds is no instant: null with a note.
+    @Test(arguments: [
+        "2024-05-29T10:57:57", "2024-05-29T10:57:57.563", "2024-05-29T10:57:57+0200", "2024-05-29T10:57:57+24:00",
+        "2024-05-29T10:57:57.1234567891Z", "2024-05-29T10:57:57.Z", "2024-02-30T10:57:57Z", "2024-05-29 10:57Z", "x2024-05-29T10:57:57Z",
+    ])
+    func unreadableRawDlrDoneDateIsNullWithNote(raw: String) throws {
+        let data = #"{"messageSid":"\#(Self.sid)","accountSid":"\#(Self.account)","rawDlrDoneDate":"\#(raw)"}"#
+        let event = try #require(try normalize(Self.element(data: data)).events.first)
+        #expect(event.rawDlrDoneDate == raw)
+        #expect(event.dlrDoneAt == nil)
+        #expect(event.notes.contains { $0.contains("RawDlrDoneDate") })
+    }
+
+    /// `data.timestamp` is kept as `twilioTimestamp`, the time `twilioTime` (and so the
+    /// current-status rule) uses; without one, or unreadable, the event has none.
+    @Test func dataTimestampBecomesTwilioTimestamp() throws {
+        func event(_ timestamp: String?) throws -> StatusEvent {
+            let member = timestamp.map { #","timestamp":"\#($0)""# } ?? ""
+            let data = #"{"messageSid":"\#(Self.sid)","accountSid":"\#(Self.account)"\#(member)}"#
+            return try #require(try normalize(Self.element(data: data)).events.first)
+        }
+        #expect(try event("2024-05-29T10:57:57.563495225Z").twilioTimestamp == 1_716_980_277_563)
+        #expect(try event("2024-05-29T12:57:57.563+02:00").twilioTimestamp == 1_716_980_277_563)
+        let none = try event(nil)
+        #expect(none.twilioTimestamp == nil && none.notes.isEmpty)
+        #expect(none.statusTime == none.receivedAt)
+        let unreadable = try event("yesterday")
+        #expect(unreadable.twilioTimestamp == nil)
+        #expect(unreadable.params["timestamp"] == .single("yesterday"))
+        #expect(unreadable.notes.contains { $0.contains("data.timestamp") })
+        // Written only when present: other events keep their exact bytes.
+        #expect(!String(decoding: StatusEventCodec.encode(none), as: UTF8.self).contains("twilioTimestamp"))
+        let encoded = StatusEventCodec.encode(try event("2024-05-29T10:57:57.563Z"))
+        #expect(String(decoding: encoded, as: UTF8.self).contains(#""receivedAt":1764423605123,"twilioTimestamp":1716980277563,"source":"event-streams""#))
+        #expect(try StatusEventCodec.decode(encoded).twilioTimestamp == 1_716_980_277_563)
+    }
+
+    /// The Sink Test event (as Twilio sends it) and any other subscribed type are neither events
+    /// nor rejections; a batch mixing them with message events keeps the message events.
+    @Test func otherEventTypesAreCountedNotRejected() throws {
+        let sinkTest = #"{"specversion":"1.0","type":"com.twilio.eventstreams.test-event","source":"Sink","id":"AC11111111111111111111111111111111","dataschema":"https://events-schemas.twilio.com/EventStreams.TestSink/1.json","datacontenttype":"application/json","time":"2026-06-10T06:02:54.377Z","data":{"test_id":"cae2f9e2-c277-4612-8ad3-93c1a7a3ef88"}}"#
+        let only = try normalize("[" + sinkTest + "]")
+        #expect(only.events.isEmpty && only.rejections.isEmpty)
+        #expect(only.otherEvents.map(\.index) == [0])
+        #expect(only.otherEvents.map(\.type) == [EventStreamsNormalizer.sinkTestType])
+        #expect(only.otherEvents.map(\.id) == ["AC11111111111111111111111111111111"])
+        #expect(only.otherEvents.map(\.testId) == ["cae2f9e2-c277-4612-8ad3-93c1a7a3ef88"])
+        let inbound = Self.element(type: "com.twilio.messaging.inbound-message.received", id: "EZ9")
+        let mixed = try normalize("[" + [sinkTest, Self.element(), inbound, #"{"data":{}}"#].joined(separator: ",") + "]")
+        #expect(mixed.events.map(\.status) == ["delivered"])
+        #expect(mixed.otherEvents.map(\.index) == [0, 2])
+        #expect(mixed.otherEvents.map(\.type) == [EventStreamsNormalizer.sinkTestType, "com.twilio.messaging.inbound-message.received"])
+        #expect(mixed.rejections.map(\.index) == [3])
+        #expect(mixed.otherEvents.last?.testId == nil)
+        let long = try normalize(#"[{"type":"com.example.\#(String(repeating: "x", count: 500))"}]"#)
+        #expect(long.otherEvents.first?.type.count == 128)
     }
 
     @Test func batchKeepsGoodEventsAndRejectsBadOnes() throws {
@@ -50,12 +130,12 @@ import Testing
         #expect(outcome.events.map(\.status) == ["sent", "failed"])
         #expect(outcome.events.last?.errorCode == .numeric(30008))
         #expect(outcome.events.last?.channel == "mms")
-        #expect(outcome.rejections.map(\.index) == [1, 2, 3, 4])
-        #expect(outcome.rejections.map(\.error.code) == [.unsupportedEventType, .missingField, .invalidField, .invalidField])
-        #expect(outcome.rejections[1].error.field == "data.messageSid")
-        #expect(outcome.rejections[2].error.field == "data.accountSid")
-        #expect(outcome.rejections[0].element.contains("com.twilio.voice.call.completed"))
-        #expect(outcome.rejections.map(\.messageSid) == ["SM0123456789abcdef0123456789abcdef", nil, "SM0123456789abcdef0123456789abcdef", nil])
+        #expect(outcome.otherEvents.map(\.type) == ["com.twilio.voice.call.completed"])
+        #expect(outcome.rejections.map(\.index) == [2, 3, 4])
+        #expect(outcome.rejections.map(\.error.code) == [.missingField, .invalidField, .invalidField])
+        #expect(outcome.rejections[0].error.field == "data.messageSid")
+        #expect(outcome.rejections[1].error.field == "data.accountSid")
+        #expect(outcome.rejections.map(\.messageSid) == [nil, "SM0123456789abcdef0123456789abcdef", nil])
     }
 
     @Test func statusFallsBackToTheTypeSuffix() throws {

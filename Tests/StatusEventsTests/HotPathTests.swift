@@ -258,6 +258,7 @@ import TestSupport
         var twilioTimes: [(key: String, value: JSONValue)] = []
         if let sent = event.twilioDateSent { twilioTimes.append(("twilioDateSent", .number(String(sent)))) }
         if let updated = event.twilioDateUpdated { twilioTimes.append(("twilioDateUpdated", .number(String(updated)))) }
+        if let timestamp = event.twilioTimestamp { twilioTimes.append(("twilioTimestamp", .number(String(timestamp)))) }
         let members: [(key: String, value: JSONValue)] = [
             ("schemaVersion", .number(String(event.schemaVersion))), ("id", .string(event.id)), ("messageSid", .string(event.messageSid)),
             ("accountSid", .string(event.accountSid)), ("messagingServiceSid", optional(event.messagingServiceSid)),

@@ -83,7 +83,7 @@ enum ReferenceEventDecoder {
                 notes.append(text)
             }
         }
-        return StatusEvent(
+        let event = StatusEvent(
             schemaVersion: version,
             id: try string("id"),
             messageSid: try sid(string("messageSid")),
@@ -101,11 +101,16 @@ enum ReferenceEventDecoder {
             receivedAt: receivedAt,
             twilioDateSent: try integer(root["twilioDateSent"], "twilioDateSent"),
             twilioDateUpdated: try integer(root["twilioDateUpdated"], "twilioDateUpdated"),
+            twilioTimestamp: try integer(root["twilioTimestamp"], "twilioTimestamp"),
             source: source,
             ingress: ingress,
             params: params,
             notes: notes
         )
+        if let problem = MessageLifecycle.rankProblem(status: event.status, statusRank: event.statusRank.map(Int64.init)) {
+            throw invalid(problem)
+        }
+        return event
     }
 
     private static func invalid(_ message: String) -> WebhookError {

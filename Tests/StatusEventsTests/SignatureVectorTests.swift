@@ -37,10 +37,11 @@ import Testing
         )
     }
 
+    /// Whether twilio-python's decision is reproduced; besides it, only twilio-node's re-encoded
+    /// query forms may accept (issue 17 §6, `ReencodedQueryTests`).
     static func accepts(_ verifier: SignatureVerifier, _ request: WebhookRequest) -> Bool {
         do {
-            try verifier.verify(request)
-            return true
+            return try !verifier.verify(request).matchedReencodedQuery
         } catch {
             return false
         }

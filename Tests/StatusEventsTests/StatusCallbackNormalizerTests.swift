@@ -93,15 +93,18 @@ import Testing
         #expect(try normalize(Self.base([("ErrorCode", "")])).errorCode == nil)
     }
 
+    /// `YYMMDDhhmm` has no time zone: valid values stay verbatim, read as a carrier-local minute,
+    /// and are never presented as a UTC instant.
     @Test(arguments: [
-        ("2611291340", "2026-11-29T13:40:00Z"), ("2402291200", "2024-02-29T12:00:00Z"), ("0001010000", "2000-01-01T00:00:00Z"),
-        ("9912312359", "2099-12-31T23:59:00Z"),
+        ("2611291340", "2026-11-29T13:40"), ("2402291200", "2024-02-29T12:00"), ("0001010000", "2000-01-01T00:00"),
+        ("9912312359", "2099-12-31T23:59"),
     ])
-    func rawDlrDoneDateParses(raw: String, iso: String) throws {
+    func rawDlrDoneDateIsCarrierLocalNotAnInstant(raw: String, local: String) throws {
         let event = try normalize(Self.base([("RawDlrDoneDate", raw)]))
         #expect(event.rawDlrDoneDate == raw)
-        #expect(event.dlrDoneAt == iso)
+        #expect(event.dlrDoneAt == nil)
         #expect(event.notes.isEmpty)
+        #expect(DlrDoneDate.read(raw) == .carrierLocal(local))
     }
 
     @Test(arguments: ["2302291200", "2613011200", "2611312400", "2611291360", "261129134", "26112913400", "26-1129134", "２６１１２９１３４０", "2600001340"])

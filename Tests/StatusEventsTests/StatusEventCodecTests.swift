@@ -25,7 +25,7 @@ import TestSupport
             FormParameters(base + [("SmsStatus", "teleported"), ("ErrorCode", "63016"), ("RawDlrDoneDate", "2611291340")]),
             receivedAt: 0
         ))
-        let streams = #"[{"specversion":"1.0","type":"com.twilio.messaging.message.read","id":"EZ1","source":"/x","data":{"messageSid":"MM0123456789abcdef0123456789abcdef","accountSid":"AC0123456789abcdef0123456789abcdef","messageStatus":"READ","errorCode":30008,"from":"rcs:brand","tags":{"a":[1,2]}}}]"#
+        let streams = #"[{"specversion":"1.0","type":"com.twilio.messaging.message.read","id":"EZ1","source":"/x","data":{"messageSid":"MM0123456789abcdef0123456789abcdef","accountSid":"AC0123456789abcdef0123456789abcdef","messageStatus":"READ","errorCode":30008,"from":"rcs:brand","tags":{"a":[1,2]},"timestamp":"2026-11-29T13:40:05.123456789+01:00","rawDlrDoneDate":"2024-05-29T10:57:57.563495225Z"}}]"#
         events += try EventStreamsNormalizer(nodeId: "n").normalize(body: Array(streams.utf8), receivedAt: receivedAt).events
         let resource = #"{"sid":"SM0123456789abcdef0123456789abcdef","account_sid":"AC0123456789abcdef0123456789abcdef","status":"delivered","error_code":null,"direction":"outbound-api","date_sent":"Fri, 24 May 2019 17:44:50 +0000","date_updated":"Fri, 24 May 2019 17:45:10 +0000","num_segments":"1","subresource_uris":{"media":"/m"}}"#
         events.append(try ReconciliationNormalizer().normalize(message: JSONValue.parse(Array(resource.utf8)), receivedAt: receivedAt))
@@ -69,10 +69,12 @@ import TestSupport
             (0..<Int(generator.next() % 12)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()
         }
         for _ in 0..<300 {
+            // A rank is the status's (a record stating another is refused).
+            let status = Int(generator.next() % 3) == 0 ? randomText() : "sent"
             let event = StatusEvent(
                 id: String(repeating: "a", count: 64), messageSid: "SM0123456789abcdef0123456789abcdef",
-                accountSid: "AC0123456789abcdef0123456789abcdef", messagingServiceSid: randomText(), status: randomText(),
-                statusRank: Int(generator.next() % 3) == 0 ? nil : 40, errorCode: .text(randomText()), eventType: randomText(),
+                accountSid: "AC0123456789abcdef0123456789abcdef", messagingServiceSid: randomText(),
+                status: status, statusRank: MessageLifecycle.rank(of: status), errorCode: .text(randomText()), eventType: randomText(),
                 channel: nil, from: randomText(), to: randomText(), receivedAt: Int64(generator.next() % 1_000_000_000_000),
                 source: .statusCallback, ingress: .init(nodeId: randomText()),
                 params: [randomText(): .single(randomText()), "k": .multiple([randomText(), randomText()])], notes: [randomText()]
@@ -110,12 +112,15 @@ import TestSupport
         let properties = try #require(schema["properties"] as? [String: Any])
         let ingress = try #require((properties["ingress"] as? [String: Any])?["properties"] as? [String: Any])
         let required = Set(try #require(schema["required"] as? [String]))
-        // Added within v1 and written only when present (reconciliation events).
-        let addedOptional: Set<String> = ["twilioDateSent", "twilioDateUpdated"]
+        // Added within v1 and written only when present (reconciliation and Event Streams events).
+        let addedBySource: [StatusEvent.Source: Set<String>] = [
+            .reconciliation: ["twilioDateSent", "twilioDateUpdated"], .eventStreams: ["twilioTimestamp"],
+        ]
+        let addedOptional = addedBySource.values.reduce(Set<String>()) { $0.union($1) }
         #expect(Set(properties.keys) == required.union(addedOptional))
         for event in try Self.samples() {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(StatusEventCodec.encode(event))) as? [String: Any])
-            let expected = event.source == .reconciliation ? required.union(addedOptional) : required
+            let expected = required.union(addedBySource[event.source] ?? [])
             #expect(Set(object.keys) == expected)
             #expect(Set(try #require(object["ingress"] as? [String: Any]).keys) == Set(ingress.keys))
         }

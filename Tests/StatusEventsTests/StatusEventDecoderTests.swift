@@ -177,7 +177,7 @@ import TestSupport
     @Test func wrongTypesGiveTheSameErrors() throws {
         let members = ["schemaVersion", "id", "messageSid", "accountSid", "messagingServiceSid", "status", "statusRank", "errorCode",
                        "eventType", "channel", "from", "to", "rawDlrDoneDate", "dlrDoneAt", "receivedAt", "source", "ingress", "params", "notes",
-                       "twilioDateSent", "twilioDateUpdated"]
+                       "twilioDateSent", "twilioDateUpdated", "twilioTimestamp"]
         let values = ["null", "true", "1", "-1.5", "\"s\"", "[]", "[\"a\",1]", "{}", "{\"nodeId\":1}", "{\"a\":1}", "{\"a\":[\"b\",{}]}"]
         let good = try Self.encodedSamples()[1]
         for member in members {

@@ -779,7 +779,7 @@ def probe_retry_after(port, load):
 
 def poison_event(event_id, sid, **extra):
     event = {"schemaVersion": 1, "id": event_id, "messageSid": sid, "accountSid": "AC" + "0" * 32, "status": "sent",
-             "statusRank": 3, "receivedAt": int(time.time() * 1000), "source": "status-callback",
+             "statusRank": 40, "receivedAt": int(time.time() * 1000), "source": "status-callback",
              "params": {"MessageSid": sid, "MessageStatus": "sent"}}
     event.update(extra)
     return json.dumps(event, separators=(",", ":"))

@@ -10,8 +10,11 @@ Behaviour per request, chosen by the forwarded `TestBehavior` parameter:
   429once    -> 429 with Retry-After on an event's first attempt, then 200
   (absent)   -> 500 with probability --p500, 429 with probability --p429, else 200
 
+It reads the fields an Express handler reads (`req.body.MessageSid`, `req.body.MessageStatus`):
+a request without them counts as `unreadable` and is answered 400.
+
 GET /_state returns JSON: accepted (in acceptance order), attempts per event id, invalid
-signatures, and ordering violations (a second request for a message while one is in flight, or a
+signatures, unreadable requests, and ordering violations (a second request for a message while one is in flight, or a
 sequence that goes backwards).
 """
 import argparse
@@ -40,6 +43,7 @@ state = {
     "accepted": [],
     "attempts": {},
     "invalid_signatures": 0,
+    "unreadable": 0,
     "violations": [],
     "responses": {},
     "attempt_times": {},
@@ -56,10 +60,15 @@ def status():
     sequence = int(request.headers.get("X-StatusRelay-Sequence", "0"))
     late = request.headers.get("X-StatusRelay-Late", "")
     sid = request.form.get("MessageSid", "")
+    message_status = request.form.get("MessageStatus", "")
     if not validator.validate(request.url, request.form, signature):
         with lock:
             state["invalid_signatures"] += 1
         return "invalid signature", 403
+    if not sid or not message_status:
+        with lock:
+            state["unreadable"] += 1
+        return "no MessageSid or MessageStatus", 400
     with lock:
         state["attempts"][event_id] = state["attempts"].get(event_id, 0) + 1
         state["attempt_times"].setdefault(event_id, []).append(time.monotonic())
@@ -91,6 +100,7 @@ def status():
                     {
                         "event_id": event_id,
                         "message_sid": sid,
+                        "message_status": message_status,
                         "sequence": sequence,
                         "late": late,
                         "params": {k: request.form.getlist(k) for k in request.form.keys()},

@@ -8,6 +8,7 @@ import StatusRelayCore
 /// - `GET /healthz`: 200 while the pipeline runs, 503 once it stopped;
 /// - `GET /readyz`: 200 when started, every sink accepts writes and no partition is stalled (records
 ///   read but no committed progress for `--stall-timeout`), else 503 with the reason;
+///   both answer JSON in the ingress's format (`liveness`, `readiness`);
 /// - `GET /metrics`: Prometheus text exposition.
 public enum ConsumerAdminServer {
     /// Builds the admin server as a `Service` for the consumer's `ServiceGroup`.
@@ -21,24 +22,12 @@ public enum ConsumerAdminServer {
     ) -> some ApplicationProtocol {
         let router = Router()
         router.get("healthz") { _, _ -> Response in
-            let snapshot = health.snapshot
-            return text(snapshot.isLive ? .ok : .serviceUnavailable, snapshot.isLive ? "ok\n" : "stopped\n")
+            let (status, body) = liveness(health.snapshot)
+            return json(status, body)
         }
         router.get("readyz") { _, _ -> Response in
-            let snapshot = health.snapshot
-            if snapshot.isReady {
-                return text(.ok, "ready: partitions \(snapshot.assignedPartitions)\n")
-            }
-            let reason =
-                !snapshot.started
-                ? "starting"
-                : snapshot.stopped
-                    ? "stopped"
-                    : !snapshot.sinksHealthy
-                        ? "sink unavailable"
-                        : !snapshot.stalledPartitions.isEmpty
-                            ? "no committed progress on partitions \(snapshot.stalledPartitions)" : "not ready"
-            return text(.serviceUnavailable, "not ready: \(reason)\n")
+            let (status, body) = readiness(health.snapshot)
+            return json(status, body)
         }
         router.get("metrics") { _, _ -> Response in
             let bytes = PrometheusExposition.render(registry)
@@ -56,10 +45,39 @@ public enum ConsumerAdminServer {
         )
     }
 
-    private static func text(_ status: HTTPResponse.Status, _ body: String) -> Response {
+    /// `{"status":"alive"}` (200) or `{"status":"stopped"}` (503), as the ingress answers.
+    static func liveness(_ snapshot: ConsumerHealth.Snapshot) -> (HTTPResponse.Status, String) {
+        snapshot.isLive ? (.ok, #"{"status":"alive"}"#) : (.serviceUnavailable, #"{"status":"stopped"}"#)
+    }
+
+    /// `{"ready":true|false,…}` like the ingress's `/readyz`: each component's state, and for 503
+    /// the reason, e.g. `{"ready":false,"reason":"sink unavailable","sinks":"unavailable",
+    /// "partitions":[0,1],"stalled":[]}`.
+    static func readiness(_ snapshot: ConsumerHealth.Snapshot) -> (HTTPResponse.Status, String) {
+        func list(_ partitions: [Int32]) -> String { "[" + partitions.map(String.init).joined(separator: ",") + "]" }
+        var body = "{\"ready\":\(snapshot.isReady)"
+        if !snapshot.isReady {
+            let reason =
+                !snapshot.started
+                ? "starting"
+                : snapshot.stopped
+                    ? "stopped"
+                    : !snapshot.sinksHealthy
+                        ? "sink unavailable"
+                        : !snapshot.stalledPartitions.isEmpty
+                            ? "no committed progress on partitions \(list(snapshot.stalledPartitions))" : "not ready"
+            body += ",\"reason\":"
+            JSONString.append(reason, to: &body)
+        }
+        body += ",\"sinks\":\"\(snapshot.sinksHealthy ? "healthy" : "unavailable")\""
+        body += ",\"partitions\":\(list(snapshot.assignedPartitions)),\"stalled\":\(list(snapshot.stalledPartitions))}"
+        return (snapshot.isReady ? .ok : .serviceUnavailable, body)
+    }
+
+    private static func json(_ status: HTTPResponse.Status, _ body: String) -> Response {
         Response(
             status: status,
-            headers: [.contentType: "text/plain; charset=utf-8"],
+            headers: [.contentType: "application/json"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: body))
         )
     }

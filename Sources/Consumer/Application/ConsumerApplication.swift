@@ -19,6 +19,9 @@ public enum ConsumerApplication {
         onAdminRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> ServiceGroup {
         try KafkaLibrary.requireMinimumVersion(major: 2, minor: 3)
+        // Fail fast, in one line each, on a busy admin port and on brokers that are all down.
+        try ListenAddressCheck.check(configuration.adminListen, setting: ConsumerSettings.adminListen)
+        try await BrokerProbe.waitForAny(configuration.brokers, logger: logger)
         let registry = MetricsBootstrap.bootstrap(service: "consumer", catalog: ConsumerMetricCatalog.catalog)
         let topic = configuration.topic
 

@@ -55,7 +55,9 @@ public struct ConsumerConfiguration: Sendable {
         group = try resolver.required(ConsumerSettings.group)
         sinks = try resolver.required(ConsumerSettings.sink)
         if sinks.isEmpty { throw ConfigurationError(code: .invalidValue, setting: "sink", message: "at least one sink is needed") }
-        explicitStateTopic = try resolver.optional(ConsumerSettings.stateTopic)
+        let derivedStateTopic = Self.defaultStateTopic(topic: topic, group: group)
+        let stateTopic = try resolver.value(ConsumerSettings.stateTopic) { derivedStateTopic }
+        explicitStateTopic = stateTopic == derivedStateTopic ? nil : stateTopic
         if stateTopic == topic {
             throw ConfigurationError(code: .invalidValue, setting: "state-topic", message: "must differ from the source topic")
         }
@@ -73,7 +75,9 @@ public struct ConsumerConfiguration: Sendable {
             ),
             maxBatchSize: try resolver.required(ConsumerSettings.maxBatchSize),
             tickInterval: try resolver.required(ConsumerSettings.tickInterval),
-            deadLetterTopic: try resolver.optional(ConsumerSettings.deadLetterTopic) ?? "\(topic).dlq",
+            deadLetterTopic: try resolver.value(ConsumerSettings.deadLetterTopic) {
+                ConsumerServiceConfiguration.defaultDeadLetterTopic(topic: topic)
+            },
             shutdownGracePeriod: try resolver.required(ConsumerSettings.shutdownTimeout),
             commitInterval: try resolver.required(ConsumerSettings.commitInterval),
             deadLetterMaxBytes: try resolver.required(ConsumerSettings.deadLetterMaxBytes),

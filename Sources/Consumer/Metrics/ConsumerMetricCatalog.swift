@@ -11,7 +11,11 @@ public enum ConsumerMetricCatalog {
             "statusrelay_consumer_late_events_total",
             "Events that arrived after their message's reorder window closed; delivered with late=true."
         ),
-        .counter("statusrelay_consumer_duplicate_events_total", "Events dropped because their event id was already seen."),
+        .counter(
+            "statusrelay_consumer_duplicate_events_total",
+            "Events dropped as duplicates, by kind: event_id (the id was already seen), cross_source (the message already had the status from another source).",
+            labels: [.init("kind", values: ["event_id", "cross_source"])]
+        ),
         .counter(
             "statusrelay_consumer_early_released_events_total",
             "Events released before their window closed because the buffer was full (--max-buffered-events)."

@@ -7,7 +7,10 @@ final class ConsumerMetrics: Sendable {
     let consumed = Counter(label: "statusrelay_consumer_messages_total")
     let released = Counter(label: "statusrelay_consumer_released_events_total")
     let late = Counter(label: "statusrelay_consumer_late_events_total")
-    let duplicates = Counter(label: "statusrelay_consumer_duplicate_events_total")
+    /// Dropped duplicates by `kind`: `event_id` (an id already seen), `cross_source` (a status the
+    /// message already has, from another source).
+    let duplicates = Counter(label: "statusrelay_consumer_duplicate_events_total", dimensions: [("kind", "event_id")])
+    let crossSourceDuplicates = Counter(label: "statusrelay_consumer_duplicate_events_total", dimensions: [("kind", "cross_source")])
     let earlyReleased = Counter(label: "statusrelay_consumer_early_released_events_total")
     let unranked = Counter(label: "statusrelay_consumer_unranked_events_total")
     let expiredStates = Counter(label: "statusrelay_consumer_expired_states_total")
@@ -77,6 +80,7 @@ final class ConsumerMetrics: Sendable {
         add(released, statistics.released, previous.released)
         add(late, statistics.late, previous.late)
         add(duplicates, statistics.duplicates, previous.duplicates)
+        add(crossSourceDuplicates, statistics.crossSourceDuplicates, previous.crossSourceDuplicates)
         add(earlyReleased, statistics.earlyReleased, previous.earlyReleased)
         add(unranked, statistics.unranked, previous.unranked)
         add(expiredStates, statistics.expiredStates, previous.expiredStates)

@@ -159,7 +159,7 @@ extension EventPipeline {
     private func flush(_ state: inout LoopState, jobs: BoundedAsyncQueue<WriteJob>, checkpoint force: Bool = false) async throws {
         let now = clock.now
         var job = WriteJob(batch: state.pending, checkpoint: nil, completion: nil)
-        state.summary.released += Int64(state.pending.count)
+        state.summary.released += Int64(state.pending.count { !$0.isConfirmation })
         state.pending.removeAll(keepingCapacity: true)
         if force || now - state.lastCheckpoint >= configuration.commitInterval {
             state.lastCheckpoint = now

@@ -14,13 +14,19 @@ public struct ReleasedEvent: Sendable, Hashable {
     public var summary: StatusEventSummary { box.summary }
     /// 1-based release order within the message, stable across restarts (kept in durable state).
     public var sequence: Int
-    /// True when the event arrived after a higher-ranked event of its message was already released.
-    /// State sinks must not move current status backwards because of a late event.
+    /// True when the event did not become its message's current status: `CurrentStatusRule` ranks an
+    /// event of its message released before it higher. On the ordered stream a message's current
+    /// status is therefore that of its last record with `late: false`.
     public var late: Bool
     /// True when the event's `receivedAt` lay implausibly far ahead of the consumer's clock
     /// (`ReorderConfiguration.maxEventTimeAhead`): it was ordered as if it had arrived with its
     /// partition's newest plausible event time, and its own time moved no watermark.
     public var eventTimeImplausible: Bool = false
+    /// True for a `reconciliation` event that repeats a status the message already has (a
+    /// cross-source duplicate): Twilio confirmed it. Not part of the ordered stream: only sinks that
+    /// record confirmations (`EventSink.recordsConfirmations`, the SQL sinks) receive it, and it adds
+    /// no history row. `sequence` is the message's last one.
+    public var isConfirmation: Bool = false
     /// Where the event was read from, for offset tracking and the history table.
     public var topic: String
     public var partition: Int32
@@ -46,6 +52,7 @@ public struct ReleasedEvent: Sendable, Hashable {
 
     public static func == (lhs: ReleasedEvent, rhs: ReleasedEvent) -> Bool {
         lhs.sequence == rhs.sequence && lhs.late == rhs.late && lhs.eventTimeImplausible == rhs.eventTimeImplausible
+            && lhs.isConfirmation == rhs.isConfirmation
             && lhs.partition == rhs.partition
             && lhs.offset == rhs.offset && lhs.topic == rhs.topic && (lhs.box === rhs.box || lhs.event == rhs.event)
     }
@@ -55,6 +62,7 @@ public struct ReleasedEvent: Sendable, Hashable {
         hasher.combine(sequence)
         hasher.combine(late)
         hasher.combine(eventTimeImplausible)
+        hasher.combine(isConfirmation)
         hasher.combine(topic)
         hasher.combine(partition)
         hasher.combine(offset)

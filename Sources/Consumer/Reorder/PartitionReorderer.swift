@@ -3,13 +3,19 @@ import HeapModule
 
 /// The reordering state machine of one partition. Pure: no I/O, no clock (callers pass `now`).
 ///
-/// Events are buffered per MessageSid and released in lifecycle-rank order, ties broken by event
-/// time (`receivedAt`) and then event id. The partition's watermark is the highest event time seen
-/// minus the window; once the watermark passes a buffered event, its message's buffered events up
+/// Events are buffered per MessageSid and released in the order of `CurrentStatusRule` (rank, then
+/// status time, then event id), so each released event becomes its message's current status unless
+/// the rule ranks an already released one higher: then it is released at once, flagged `late`.
+/// The partition's watermark is the highest event time seen minus the window; once the watermark passes a buffered event, its message's buffered events up
 /// to that rank are released. Once the partition is live (the caller reports that every record up to
 /// the log end of its last fetch was added) or has received nothing for `idleGrace`, the watermark
 /// also advances with the caller's clock from the moment the highest event time was seen, so the
 /// last events wait one window, not longer.
+///
+/// A status the message already has (released or buffered) from other sources only, arriving from
+/// yet another source, is a cross-source duplicate (for the statuses of `ReleasedSources`): dropped and counted, never released as late;
+/// from `reconciliation` it goes out as a confirmation (`ReleasedEvent.isConfirmation`) that only
+/// state sinks record.
 ///
 /// Deterministic: apart from that clock rule, every decision (release, `late`, sequence, duplicate,
 /// state expiry) depends only on the records in offset order and the settings, never on how they
@@ -27,7 +33,8 @@ import HeapModule
 public struct PartitionReorderer: Sendable {
     struct Pending: Sendable {
         var box: StatusEventBox
-        var rank: Int
+        /// The event's key under `CurrentStatusRule`.
+        var key: CurrentStatusRule.Key
         var offset: Int64
         /// Arrival order in this partition: identifies the buffered event in `byTime`.
         var serial: Int64
@@ -41,11 +48,12 @@ public struct PartitionReorderer: Sendable {
         var seenAt: Int64
         var isImplausible: Bool
 
-        /// Release order within a message.
+        /// Lifecycle rank, `CurrentStatusRule.unrankedRank` when unranked.
+        var rank: Int { key.rank ?? CurrentStatusRule.unrankedRank }
+
+        /// Release order within a message: the current-status rule's.
         static func releaseOrder(_ lhs: Pending, _ rhs: Pending) -> Bool {
-            if lhs.rank != rhs.rank { return lhs.rank < rhs.rank }
-            if lhs.time != rhs.time { return lhs.time < rhs.time }
-            return lhs.box.summary.id < rhs.box.summary.id
+            lhs.key < rhs.key
         }
     }
 
@@ -208,6 +216,19 @@ public struct PartitionReorderer: Sendable {
             statistics.duplicates += 1
             return .duplicate
         }
+        if isCrossSourceCopy(event, slot: slot) {
+            statistics.crossSourceDuplicates += 1
+            if event.source == .reconciliation {
+                // Twilio confirmed a status we have: no history row, but the state sinks note it.
+                var confirmation = ReleasedEvent(
+                    box: box, sequence: messages[slot].state?.sequence ?? 0, late: false, topic: topic, partition: partition,
+                    offset: offset
+                )
+                confirmation.isConfirmation = true
+                released.append(confirmation)
+            }
+            return .crossSourceDuplicate
+        }
 
         var time = event.receivedAt
         var isImplausible = false
@@ -225,18 +246,18 @@ public struct PartitionReorderer: Sendable {
         releaseEligible(now: now, into: &released)
 
         let outcome: ReorderOutcome
-        let rank = event.statusRank ?? MessageLifecycle.rank(of: event.status)
+        let key = CurrentStatusRule.key(of: event)
         nextSerial += 1
         let pending = Pending(
-            box: box, rank: rank ?? -1, offset: offset, serial: nextSerial, digest: digest, time: time,
+            box: box, key: key, offset: offset, serial: nextSerial, digest: digest, time: time,
             seenAt: max(time, maxEventTime ?? time), isImplausible: isImplausible
         )
-        if let rank {
-            if let lastRank = messages[slot].state?.lastRank, rank <= lastRank {
-                emit(pending, slot: slot, late: true, into: &released)
+        if key.rank != nil {
+            if !CurrentStatusRule.replaces(messages[slot].state?.currentKey, with: key) {
+                emit(pending, slot: slot, into: &released)
                 outcome = .late
             } else if messages[slot].buffered.isEmpty, windowMilliseconds == 0 || (isImplausible && maxEventTime == nil) {
-                emit(pending, slot: slot, late: false, into: &released)
+                emit(pending, slot: slot, into: &released)
                 outcome = .released
             } else {
                 buffer(pending, slot: slot)
@@ -245,9 +266,9 @@ public struct PartitionReorderer: Sendable {
                 releaseEligible(now: now, into: &released)
             }
         } else {
+            // Not reordered: there is no lifecycle to order it in.
             statistics.unranked += 1
-            emit(pending, slot: slot, late: false, unranked: true, into: &released)
-            outcome = .released
+            outcome = emit(pending, slot: slot, into: &released) ? .late : .released
         }
         return outcome
     }
@@ -323,6 +344,18 @@ public struct PartitionReorderer: Sendable {
     }
 
     // MARK: - Internals
+
+    /// Whether the message already has `event`'s status, released or buffered, from other sources
+    /// only: the same status change told again by another Twilio feature (or confirmed by
+    /// reconciliation). Another copy from the event's own source (a different id) is a new event.
+    private func isCrossSourceCopy(_ event: StatusEventSummary, slot: Int) -> Bool {
+        guard ReleasedSources.tracks(event.status) else { return false }
+        var sources = messages[slot].state?.releasedSources.sources(of: event.status) ?? 0
+        for pending in messages[slot].buffered where pending.box.summary.status == event.status {
+            sources |= ReleasedSources.bit(pending.box.summary.source)
+        }
+        return sources != 0 && sources & ReleasedSources.bit(event.source) == 0
+    }
 
     /// The message's slot, made on its first event.
     private mutating func slot(for sid: String) -> Int {
@@ -413,28 +446,28 @@ public struct PartitionReorderer: Sendable {
                 bufferedOffsets[pending.offset] = count > 1 ? count - 1 : nil
             }
             bufferedCount -= 1
-            // Buffered events always rank above what was released before them.
-            emit(pending, slot: slot, late: false, into: &released)
+            // Buffered events always rank above what was released before them, so none is late.
+            emit(pending, slot: slot, into: &released)
         }
         return going.count
     }
 
-    private mutating func emit(
-        _ pending: Pending, slot: Int, late: Bool, unranked: Bool = false, into released: inout [ReleasedEvent]
-    ) {
+    /// Releases `pending`; it becomes the current status unless the rule ranks the current one higher,
+    /// which makes it late. Returns whether it was late.
+    @discardableResult
+    private mutating func emit(_ pending: Pending, slot: Int, into released: inout [ReleasedEvent]) -> Bool {
         let summary = pending.box.summary
         let limit = configuration.recentEventIDLimit
         // Taken out and put back: a copy would duplicate the id array on every release.
         var state = messages[slot].state.take() ?? MessageState()
         state.sequence += 1
-        if !late && !unranked, state.lastRank.map({ pending.rank >= $0 }) ?? true {
-            state.lastRank = pending.rank
-            state.lastStatus = summary.status
-        }
+        let late = !CurrentStatusRule.replaces(state.currentKey, with: pending.key)
+        if !late { state.setCurrent(pending.key, status: summary.status) }
         if state.recentEventIDs.count >= limit {
             state.recentEventIDs.removeFirst(state.recentEventIDs.count - limit + 1)
         }
         state.recentEventIDs.append(pending.digest)
+        state.releasedSources.insert(summary.status, from: summary.source)
         if state.lastEventTime.map({ pending.seenAt > $0 }) ?? true { state.lastEventTime = pending.seenAt }
         let sequence = state.sequence
         messages[slot].state = state
@@ -450,6 +483,7 @@ public struct PartitionReorderer: Sendable {
         )
         event.eventTimeImplausible = pending.isImplausible
         released.append(event)
+        return late
     }
 
     private mutating func cleanTimeHeap() {

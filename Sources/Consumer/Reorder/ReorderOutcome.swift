@@ -4,8 +4,11 @@ public enum ReorderOutcome: Sendable, Hashable {
     case buffered
     /// Released at once: unranked, or reordering disabled.
     case released
-    /// Released at once with `late: true`.
+    /// Released at once with `late: true` (see `ReleasedEvent.late`).
     case late
     /// Dropped: same event id already buffered or recently released.
     case duplicate
+    /// Dropped: the message already has this status from another source (see `PartitionReorderer`);
+    /// a reconciliation copy went out as a confirmation.
+    case crossSourceDuplicate
 }

@@ -2,10 +2,12 @@
 public struct ReorderStatistics: Sendable, Hashable {
     /// Events handed out for the sinks (including late and early ones).
     public var released: Int = 0
-    /// Released with `late: true`: their rank was not above what was already released.
+    /// Released with `late: true`: `CurrentStatusRule` ranks an already released event of their message higher.
     public var late: Int = 0
     /// Dropped because their event id was buffered or recently released for the message.
     public var duplicates: Int = 0
+    /// Dropped because the message already had their status from another source.
+    public var crossSourceDuplicates: Int = 0
     /// Released before the watermark passed them because the buffer was full.
     public var earlyReleased: Int = 0
     /// Unranked events passed straight through.
@@ -23,6 +25,7 @@ public struct ReorderStatistics: Sendable, Hashable {
         sum.released += rhs.released
         sum.late += rhs.late
         sum.duplicates += rhs.duplicates
+        sum.crossSourceDuplicates += rhs.crossSourceDuplicates
         sum.earlyReleased += rhs.earlyReleased
         sum.unranked += rhs.unranked
         sum.expiredStates += rhs.expiredStates

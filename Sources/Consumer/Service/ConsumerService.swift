@@ -3,6 +3,7 @@ public import Kafka
 public import Logging
 public import ServiceLifecycle
 import StatusEvents
+import StatusRelayCore
 
 /// The live consumer: drives the ``EventPipeline`` from a Kafka consumer group.
 ///
@@ -77,7 +78,7 @@ public final class ConsumerService: Service, Sendable {
             "consumer pipeline started",
             metadata: [
                 "topic": "\(configuration.topic)", "sinks": "\(sinks.map(\.name))",
-                "reorder_window": "\(configuration.reorder.window)",
+                "reorder_window": "\(DurationFormat.format(configuration.reorder.window))",
             ]
         )
 

@@ -41,6 +41,9 @@ public struct ConsumerServiceConfiguration: Sendable {
     /// window. Default 60 s. Flag `--stall-timeout`, env `STATUSRELAY_STALL_TIMEOUT`.
     public var stallTimeout: Duration
 
+    /// `<topic>.dlq`, the dead-letter topic when none is set.
+    public static func defaultDeadLetterTopic(topic: String) -> String { "\(topic).dlq" }
+
     public init(
         topic: String = "twilio.message-status",
         reorder: ReorderConfiguration = ReorderConfiguration(),
@@ -60,7 +63,7 @@ public struct ConsumerServiceConfiguration: Sendable {
         self.reorder = reorder
         self.maxBatchSize = max(1, maxBatchSize)
         self.tickInterval = tickInterval
-        self.deadLetterTopic = deadLetterTopic ?? "\(topic).dlq"
+        self.deadLetterTopic = deadLetterTopic ?? Self.defaultDeadLetterTopic(topic: topic)
         self.retryInitialBackoff = retryInitialBackoff
         self.retryMaxBackoff = retryMaxBackoff
         self.shutdownGracePeriod = shutdownGracePeriod

@@ -12,6 +12,10 @@ public protocol EventSink: Sendable {
     /// Whether `write` reads `ReleasedEvent.event`, not only its summary and JSON. When no sink
     /// does, the consumer decodes only each record's summary. Default true.
     var readsEvents: Bool { get }
+    /// Whether the sink records confirmations (`ReleasedEvent.isConfirmation`: Twilio confirmed a
+    /// status the message already has). Others never receive them (``InstrumentedSink`` filters
+    /// them out). Default false.
+    var recordsConfirmations: Bool { get }
     /// Prepares the sink (connects, runs migrations). Called once before the first write.
     func start() async throws
     /// Writes a batch, in order. Events of one message appear in release order.
@@ -25,6 +29,7 @@ public protocol EventSink: Sendable {
 
 extension EventSink {
     public var readsEvents: Bool { true }
+    public var recordsConfirmations: Bool { false }
 
     /// For sinks whose `write` returns only once the batch is durable.
     public func flush() async throws {}

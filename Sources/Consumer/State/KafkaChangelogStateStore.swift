@@ -1,6 +1,7 @@
 import Foundation
 public import Kafka
 public import Logging
+import StatusRelayCore
 
 /// Keeps message states in a compacted changelog topic (`<topic>.state.<group>` by default), keyed by
 /// MessageSid and co-partitioned with the source topic: the state of a message read from source
@@ -99,7 +100,7 @@ public struct KafkaChangelogStateStore: StateStore {
             group.addTask { try await reader.run(); return nil }
             group.addTask {
                 try await Task.sleep(for: timeout)
-                throw StateStoreError(code: .restoreTimedOut, message: "state restore of \(partitions) did not finish within \(timeout)")
+                throw StateStoreError(code: .restoreTimedOut, message: "state restore of \(partitions) did not finish within \(DurationFormat.format(timeout))")
             }
             group.addTask {
                 var states = initial

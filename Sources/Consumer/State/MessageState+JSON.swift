@@ -1,7 +1,9 @@
 import StatusEvents
 
 extension MessageState {
-    /// Compact JSON for the changelog: `{"seq":3,"rank":60,"status":"delivered","at":1795970444847,"ids":["..."]}`.
+    /// Compact JSON for the changelog:
+    /// `{"seq":3,"rank":60,"status":"delivered","st":1795970444000,"sid":"...","at":1795970444847,"ids":["..."],"rel":790528}`
+    /// (`rel`: `sent` by status callback, `delivered` by status callback and Event Streams).
     /// Hand-written because it runs once per message per batch on the hot path.
     func jsonBytes() -> [UInt8] {
         var out: [UInt8] = []
@@ -16,6 +18,14 @@ extension MessageState {
             out.append(contentsOf: #","status":"#.utf8)
             Self.appendString(lastStatus, to: &out)
         }
+        if let lastStatusTime {
+            out.append(contentsOf: #","st":"#.utf8)
+            out.append(contentsOf: String(lastStatusTime).utf8)
+        }
+        if let lastStatusEventID {
+            out.append(contentsOf: #","sid":"#.utf8)
+            Self.appendString(lastStatusEventID, to: &out)
+        }
         if let lastEventTime {
             out.append(contentsOf: #","at":"#.utf8)
             out.append(contentsOf: String(lastEventTime).utf8)
@@ -25,7 +35,12 @@ extension MessageState {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             Self.appendString(id, to: &out)
         }
-        out.append(contentsOf: "]}".utf8)
+        out.append(UInt8(ascii: "]"))
+        if releasedSources.bits != 0 {
+            out.append(contentsOf: #","rel":"#.utf8)
+            out.append(contentsOf: String(releasedSources.bits).utf8)
+        }
+        out.append(UInt8(ascii: "}"))
         return out
     }
 

@@ -2,10 +2,15 @@
 /// events and continue the per-message sequence. Kept durably (see `StateStore`), so a restarted or
 /// newly assigned consumer neither re-emits nor regresses.
 public struct MessageState: Sendable, Hashable, Codable {
-    /// Highest lifecycle rank released so far, nil when only unranked events were released.
+    /// Rank of the current status (see `CurrentStatusRule`), nil when it is unranked or none.
     public var lastRank: Int?
-    /// Status of the event that set `lastRank`.
+    /// The current status: that of the released event the rule ranks highest; nil before one.
     public var lastStatus: String?
+    /// `statusTime` of the event that set the current status. Nil in states written before it
+    /// existed: the rule then treats that status as the latest of its rank.
+    public var lastStatusTime: Int64?
+    /// Id of the event that set the current status (the rule's tie-break); nil in older states.
+    public var lastStatusEventID: String?
     /// Sequence number of the last released event (0 before the first).
     public var sequence: Int
     /// The most recently released event ids, oldest first, bounded by
@@ -16,16 +21,23 @@ public struct MessageState: Sendable, Hashable, Codable {
     /// that event's own `receivedAt`); drives state retention. Nil in states written before it
     /// existed (they are kept until a new event sets it).
     public var lastEventTime: Int64?
+    /// The sources of the released copies of each status: the same status from another source is
+    /// a cross-source duplicate. Empty in states written before it existed.
+    public var releasedSources: ReleasedSources
 
     public init(
         lastRank: Int? = nil, lastStatus: String? = nil, sequence: Int = 0, recentEventIDs: [String] = [],
-        lastEventTime: Int64? = nil
+        lastEventTime: Int64? = nil, lastStatusTime: Int64? = nil, lastStatusEventID: String? = nil,
+        releasedSources: ReleasedSources = ReleasedSources()
     ) {
         self.lastRank = lastRank
         self.lastStatus = lastStatus
+        self.lastStatusTime = lastStatusTime
+        self.lastStatusEventID = lastStatusEventID
         self.sequence = sequence
         self.recentEventIDs = recentEventIDs
         self.lastEventTime = lastEventTime
+        self.releasedSources = releasedSources
     }
 
     enum CodingKeys: String, CodingKey {
@@ -34,6 +46,34 @@ public struct MessageState: Sendable, Hashable, Codable {
         case sequence = "seq"
         case recentEventIDs = "ids"
         case lastEventTime = "at"
+        case releasedSources = "rel"
+        case lastStatusTime = "st"
+        case lastStatusEventID = "sid"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        lastRank = try container.decodeIfPresent(Int.self, forKey: .lastRank)
+        lastStatus = try container.decodeIfPresent(String.self, forKey: .lastStatus)
+        sequence = try container.decode(Int.self, forKey: .sequence)
+        recentEventIDs = try container.decode([String].self, forKey: .recentEventIDs)
+        lastEventTime = try container.decodeIfPresent(Int64.self, forKey: .lastEventTime)
+        lastStatusTime = try container.decodeIfPresent(Int64.self, forKey: .lastStatusTime)
+        lastStatusEventID = try container.decodeIfPresent(String.self, forKey: .lastStatusEventID)
+        releasedSources = try container.decodeIfPresent(ReleasedSources.self, forKey: .releasedSources) ?? ReleasedSources()
+    }
+
+    /// As `jsonBytes()` writes it: `rel` only when there are released statuses.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(lastRank, forKey: .lastRank)
+        try container.encodeIfPresent(lastStatus, forKey: .lastStatus)
+        try container.encode(sequence, forKey: .sequence)
+        try container.encode(recentEventIDs, forKey: .recentEventIDs)
+        try container.encodeIfPresent(lastStatusTime, forKey: .lastStatusTime)
+        try container.encodeIfPresent(lastStatusEventID, forKey: .lastStatusEventID)
+        try container.encodeIfPresent(lastEventTime, forKey: .lastEventTime)
+        if releasedSources.bits != 0 { try container.encode(releasedSources, forKey: .releasedSources) }
     }
 
     /// The form an event id takes in `recentEventIDs`: the id itself when it fits a small string

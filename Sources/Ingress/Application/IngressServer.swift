@@ -1,11 +1,8 @@
 import Foundation
 import Hummingbird
-import HummingbirdCore
-import HummingbirdTLS
 import Kafka
 public import Logging
 import NIOCore
-import NIOSSL
 public import Prometheus
 import ServiceLifecycle
 public import UnixSignals
@@ -85,25 +82,15 @@ public final class IngressServer: Sendable {
         )
         let drainer = SpoolDrainer(spool: spool, sender: producer, metrics: metrics, logger: logger)
 
-        var secrets = WebhookSecrets(
-            authTokens: configuration.authTokens.map { $0.reveal() },
-            sharedKeys: configuration.sharedKeys.sorted { $0.key < $1.key }.map { .init(id: $0.key, secret: $0.value.reveal()) }
-        )
-        if secrets.defaultScope.isEmpty { secrets = WebhookSecrets(authTokens: []) }
-        let responder = IngressResponder(
+        let listening = self.listening
+        let logger = self.logger
+        let application = try IngressApplication.buildApplication(
+            configuration: configuration,
             dependencies: .init(
-                configuration: configuration,
-                verifier: SignatureVerifier(secrets: secrets),
-                urlResolver: try PublicURLResolver(
-                    configuration: .init(publicBaseURL: configuration.publicURL, trustedProxies: configuration.trustedProxies)
-                ),
-                callbackNormalizer: StatusCallbackNormalizer(nodeId: configuration.nodeID),
-                eventStreamsNormalizer: EventStreamsNormalizer(nodeId: configuration.nodeID, maxEvents: configuration.webhookLimits.maxBatchEvents),
                 publisher: publisher,
                 metrics: metrics,
-                readiness: ReadinessProbe(spool: spool) { await producer.isBrokerReachable(timeout: .milliseconds(500)) },
-                limiter: ConcurrencyLimiter(limit: configuration.maxConcurrentRequests),
-                rateLimiter: RateLimiter(requestsPerSecond: configuration.maxRequestsPerSecond, burst: configuration.rateLimitBurst),
+                brokerReachable: { await producer.isBrokerReachable(timeout: .milliseconds(500)) },
+                spoolHasRoom: { spool.hasRoom },
                 refreshGauges: {
                     let statistics = spool.statistics
                     metrics.spoolRecords.set(Double(statistics.records))
@@ -112,38 +99,9 @@ public final class IngressServer: Sendable {
                     metrics.spoolOldestAge.set(age)
                     metrics.producerQueueLength.set(Double(producer.outQueueLength))
                 }
-            )
-        )
-
-        let requestTimeout = TimeAmount.nanoseconds(Int64(configuration.requestTimeout.seconds * 1e9))
-        let maxRequests = configuration.maxRequestsPerConnection
-        var http1 = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [ConnectionGuardHandler(requestTimeout: requestTimeout, maxRequests: maxRequests)],
-            idleTimeout: .nanoseconds(Int64(configuration.idleTimeout.seconds * 1e9))
-        )
-        http1.httpDecoder = .init(
-            maxHeaderFieldSize: configuration.maxHeaderSize, maxHeaderListSize: configuration.maxHeaderSize, maxHeaderFieldCount: 100
-        )
-        let server: HTTPServerBuilder
-        if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
-            let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
-            let tls = TLSConfiguration.makeServerConfiguration(
-                certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
-            )
-            server = try .tls(.http1(configuration: http1), tlsConfiguration: tls)
-        } else {
-            server = .http1(configuration: http1)
-        }
-        let listening = self.listening
-        let logger = self.logger
-        let application = Application(
-            responder: responder,
-            server: server,
-            configuration: ApplicationConfiguration(
-                address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: nil
             ),
-            onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? configuration.listen.port
+            logger: logger,
+            onServerRunning: { port in
                 logger.notice(
                     "statusrelay-ingress listening",
                     metadata: [
@@ -153,8 +111,7 @@ public final class IngressServer: Sendable {
                     ]
                 )
                 listening.yield(port)
-            },
-            logger: logger
+            }
         )
 
         let group = ServiceGroup(

@@ -12,6 +12,7 @@ public struct IngressConfiguration: Sendable {
     public var topic: String = "twilio.message-status"
     /// nil: `<topic>.rejected`.
     public var deadLetterTopic: String?
+    /// May carry `user:password@` (basic auth), but only from the environment or the file.
     public var publicURL: String?
     public var authTokens: [Secret] = []
     public var sharedKeys: [String: Secret] = [:]
@@ -67,7 +68,10 @@ public struct IngressConfiguration: Sendable {
         self.authTokens = authTokens.map(Secret.init)
     }
 
-    public var effectiveDeadLetterTopic: String { deadLetterTopic ?? "\(topic).rejected" }
+    public var effectiveDeadLetterTopic: String { deadLetterTopic ?? Self.defaultDeadLetterTopic(topic: topic) }
+
+    /// `<topic>.rejected`, the dead-letter topic when none is set.
+    public static func defaultDeadLetterTopic(topic: String) -> String { "\(topic).rejected" }
 
     public static var defaultNodeID: String { ProcessInfo.processInfo.hostName }
 
@@ -77,8 +81,17 @@ public struct IngressConfiguration: Sendable {
         listen = try resolver.required(S.listen)
         brokers = try resolver.required(S.brokers)
         topic = try resolver.required(S.topic)
-        deadLetterTopic = try resolver.optional(S.deadLetterTopic)
+        let topic = topic
+        deadLetterTopic = try resolver.value(S.deadLetterTopic) { Self.defaultDeadLetterTopic(topic: topic) }
         publicURL = try resolver.optional(S.publicURL)
+        if let publicURL, PublicURLResolver.hasUserinfo(publicURL), resolver.resolved.last?.source == .flag {
+            // Anyone on the host can read a process's arguments.
+            throw ConfigurationError(
+                code: .invalidValue, setting: S.publicURL.name,
+                message: "\(SecretRedaction.redact(url: publicURL)) carries credentials, which would show in the process list "
+                    + "as a flag; set it through \(S.publicURL.environmentVariable ?? "the environment") or '\(S.publicURL.name)' in the configuration file"
+            )
+        }
         authTokens = (try resolver.optional(S.authToken) ?? []).map(Secret.init)
         sharedKeys = (try resolver.required(S.sharedKey)).mapValues(Secret.init)
         trustedProxies = try resolver.required(S.trustedProxy)
@@ -90,7 +103,7 @@ public struct IngressConfiguration: Sendable {
         kafkaConfig = try resolver.required(S.kafkaConfig)
         kafkaLinger = try resolver.required(S.kafkaLinger)
         kafkaCompression = try resolver.required(S.kafkaCompression)
-        nodeID = try resolver.optional(S.nodeID) ?? Self.defaultNodeID
+        nodeID = try resolver.value(S.nodeID) { Self.defaultNodeID }
         publisher = EventPublisher.Configuration(
             kafkaDeadline: try resolver.required(S.publishTimeout),
             degradedHold: try resolver.required(S.degradedHold),

@@ -19,6 +19,10 @@ public struct IngressError: Error, Sendable, CustomStringConvertible {
         public static let tooManyRequests = Code("too_many_requests")
         /// The requests-per-second limit tripped.
         public static let rateLimited = Code("rate_limited")
+        /// The public URL has `user:password@` and the request has no `Authorization: Basic`.
+        public static let missingCredentials = Code("missing_credentials")
+        /// The public URL has `user:password@` and the request's basic credentials differ.
+        public static let invalidCredentials = Code("invalid_credentials")
         /// The body could not be read from the connection.
         public static let bodyReadFailed = Code("body_read_failed")
     }

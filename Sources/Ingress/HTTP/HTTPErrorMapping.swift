@@ -13,12 +13,16 @@ enum HTTPErrorMapping {
         var extraHeaders: HTTPFields = [:]
         /// True for signature failures (counted in the signature-failures metric).
         var isSignatureFailure = false
+        /// True for missing or wrong basic credentials (counted in the basic-auth-failures metric).
+        var isBasicAuthFailure = false
         /// For a signature that did not verify: the URL it was verified against, redacted (logged, never sent).
         var signingURL: String?
     }
 
     /// Seconds sent in `Retry-After` with 503.
     static let retryAfterSeconds = "5"
+    /// `WWW-Authenticate` with 401: asks Twilio to repeat the request with the URL's credentials.
+    static let basicChallenge = #"Basic realm="statusrelay""#
 
     static func rejection(for error: any Error) -> Rejection {
         switch error {
@@ -42,6 +46,10 @@ enum HTTPErrorMapping {
             case .tooManyRequests, .rateLimited:
                 rejection.status = .tooManyRequests
                 rejection.extraHeaders[.retryAfter] = String(error.retryAfterSeconds ?? 1)
+            case .missingCredentials, .invalidCredentials:
+                rejection.status = .unauthorized
+                rejection.extraHeaders[.wwwAuthenticate] = basicChallenge
+                rejection.isBasicAuthFailure = true
             case .bodyReadFailed: rejection.status = .badRequest
             default: break
             }
@@ -67,7 +75,7 @@ enum HTTPErrorMapping {
             rejection.status = .unsupportedMediaType
         case .tooManyParameters, .tooManyEvents:
             rejection.status = .contentTooLarge
-        case .malformedBody, .missingField, .invalidField, .unsupportedEventType, .invalidRequestURL:
+        case .malformedBody, .missingField, .invalidField, .invalidRequestURL:
             rejection.status = .badRequest
         case .invalidConfiguration:
             rejection.status = .internalServerError

@@ -19,7 +19,7 @@ public struct IngressResponder: HTTPResponder {
         var urlResolver: PublicURLResolver
         var callbackNormalizer: StatusCallbackNormalizer
         var eventStreamsNormalizer: EventStreamsNormalizer
-        var publisher: EventPublisher
+        var publisher: any EventPublishing
         var metrics: IngressMetrics
         var readiness: ReadinessProbe
         var limiter: ConcurrencyLimiter
@@ -79,6 +79,14 @@ public struct IngressResponder: HTTPResponder {
         }
         switch route {
         case .form, .eventStreams:
+            // Before any other work: Twilio's first attempt at a URL with credentials has none.
+            if let credentials = dependencies.urlResolver.credentials {
+                switch credentials.check(authorization: request.headers[.authorization]) {
+                case .valid: break
+                case .missing: throw IngressError(code: .missingCredentials, message: "basic authentication required")
+                case .invalid: throw IngressError(code: .invalidCredentials, message: "basic authentication failed")
+                }
+            }
             if let retryAfter = dependencies.rateLimiter.acquire() {
                 throw IngressError(code: .rateLimited, message: "request rate limit exceeded", retryAfterSeconds: retryAfter)
             }
@@ -174,13 +182,25 @@ public struct IngressResponder: HTTPResponder {
         if let record = DeadLetterRecord.batch(outcome.rejections, origin: origin) {
             try await deadLetter(record)
         }
-        if outcome.events.isEmpty, let first = outcome.rejections.first {
+        // One line per type and batch (a subscription may add many); the Sink Test's test_id each.
+        var otherTypes: [String: Int] = [:]
+        for other in outcome.otherEvents {
+            dependencies.metrics.otherEvent(type: other.type).increment()
+            otherTypes[other.type, default: 0] += 1
+            if let testId = other.testId {
+                context.logger.info("Event Streams sink test event received", metadata: ["test_id": "\(testId)", "ce_id": "\(other.id ?? "")"])
+            }
+        }
+        for (type, count) in otherTypes.sorted(by: { $0.key < $1.key }) {
+            context.logger.info("Event Streams events of another type counted, not published", metadata: ["type": "\(type)", "count": "\(count)"])
+        }
+        if outcome.events.isEmpty, outcome.otherEvents.isEmpty, let first = outcome.rejections.first {
             throw first.error
         }
         let spooled = try await publishConcurrently(outcome.events, topic: configuration.topic)
         return Self.json(
             .ok,
-            "{\"status\":\"accepted\",\"accepted\":\(outcome.events.count),\"rejected\":\(outcome.rejections.count),\"spooled\":\(spooled)}"
+            "{\"status\":\"accepted\",\"accepted\":\(outcome.events.count),\"rejected\":\(outcome.rejections.count),\"other\":\(outcome.otherEvents.count),\"spooled\":\(spooled)}"
         )
     }
 
@@ -233,6 +253,9 @@ public struct IngressResponder: HTTPResponder {
         dependencies.metrics.request(route: route.rawValue, outcome: rejection.reason).increment()
         if rejection.isSignatureFailure {
             dependencies.metrics.signatureFailure(reason: rejection.reason).increment()
+        }
+        if rejection.isBasicAuthFailure {
+            dependencies.metrics.basicAuthFailure(reason: rejection.reason).increment()
         }
         var metadata: Logger.Metadata = [
             "status": "\(rejection.status.code)", "reason": "\(rejection.reason)", "route": "\(route.rawValue)",

@@ -9,12 +9,14 @@ final class ReadinessProbe: Sendable {
     }
 
     private let probeBroker: @Sendable () async -> Bool
-    private let spool: Spool
+    private let spoolHasRoom: @Sendable () -> Bool
     private let cache = Mutex<(at: ContinuousClock.Instant, reachable: Bool)?>(nil)
     private let cacheFor: Duration
 
-    init(spool: Spool, cacheFor: Duration = .seconds(1), probeBroker: @escaping @Sendable () async -> Bool) {
-        self.spool = spool
+    init(
+        cacheFor: Duration = .seconds(1), spoolHasRoom: @escaping @Sendable () -> Bool, probeBroker: @escaping @Sendable () async -> Bool
+    ) {
+        self.spoolHasRoom = spoolHasRoom
         self.cacheFor = cacheFor
         self.probeBroker = probeBroker
     }
@@ -32,6 +34,6 @@ final class ReadinessProbe: Sendable {
             reachable = await probeBroker()
             cache.withLock { $0 = (ContinuousClock.now, reachable) }
         }
-        return Status(brokerReachable: reachable, spoolHasRoom: spool.hasRoom)
+        return Status(brokerReachable: reachable, spoolHasRoom: spoolHasRoom())
     }
 }

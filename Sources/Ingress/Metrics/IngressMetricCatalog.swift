@@ -1,4 +1,5 @@
 public import StatusRelayCore
+import StatusEvents
 
 /// Every metric family the ingress exports, with its help text: the one place to declare one.
 /// Series whose label values are listed here exist at 0 from start (see ``MetricCatalog``).
@@ -8,6 +9,16 @@ public enum IngressMetricCatalog {
         "missing_signature", "invalid_signature", "unknown_signing_key", "unsupported_signature_algorithm",
         "invalid_signature_settings", "no_signing_secret", "missing_body_hash", "body_hash_mismatch",
     ]
+
+    /// Event Streams types of `statusrelay_ingress_other_events_total` that get their own label
+    /// value; every other type is counted as `other` (the log line names it): the label stays
+    /// bounded whatever a subscription or a signed batch sends.
+    static let otherEventTypes = [
+        EventStreamsNormalizer.sinkTestType, "com.twilio.messaging.inbound-message.received",
+    ]
+
+    /// Reasons counted in `statusrelay_ingress_basic_auth_failures_total` (`IngressError` reasons).
+    static let basicAuthFailureReasons = [IngressError.Code.missingCredentials.reason, IngressError.Code.invalidCredentials.reason]
 
     public static let catalog = MetricCatalog([
         .counter(
@@ -40,8 +51,18 @@ public enum IngressMetricCatalog {
             ]
         ),
         .counter(
+            "statusrelay_ingress_other_events_total",
+            "Event Streams events that are not message statuses (the Sink Test event, other subscribed types): answered 200, logged, not published.",
+            labels: [.init("type", values: otherEventTypes + ["other"])]
+        ),
+        .counter(
             "statusrelay_ingress_signature_failures_total", "Requests rejected by signature verification, by reason.",
             labels: [.init("reason", values: signatureFailureReasons)]
+        ),
+        .counter(
+            "statusrelay_ingress_basic_auth_failures_total",
+            "Callbacks answered 401 because the public URL has user:password@ and the request's basic credentials were missing or wrong.",
+            labels: [.init("reason", values: basicAuthFailureReasons)]
         ),
     ])
 }

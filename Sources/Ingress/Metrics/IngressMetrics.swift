@@ -62,8 +62,19 @@ public final class IngressMetrics: Sendable {
         IngressMetricCatalog.catalog.counter("statusrelay_ingress_requests_total", [("route", route), ("outcome", outcome)], in: registry)
     }
 
+    /// `statusrelay_ingress_basic_auth_failures_total{reason}`.
+    func basicAuthFailure(reason: String) -> Counter {
+        IngressMetricCatalog.catalog.counter("statusrelay_ingress_basic_auth_failures_total", [("reason", reason)], in: registry)
+    }
+
     /// `statusrelay_ingress_signature_failures_total{reason}`.
     func signatureFailure(reason: String) -> Counter {
         IngressMetricCatalog.catalog.counter("statusrelay_ingress_signature_failures_total", [("reason", reason)], in: registry)
+    }
+
+    /// `statusrelay_ingress_other_events_total{type}`: a listed type, else `other`.
+    func otherEvent(type: String) -> Counter {
+        let label = IngressMetricCatalog.otherEventTypes.contains(type) ? type : "other"
+        return IngressMetricCatalog.catalog.counter("statusrelay_ingress_other_events_total", [("type", label)], in: registry)
     }
 }

@@ -2,6 +2,7 @@ import Kafka
 public import Logging
 public import NIOCore
 public import NIOPosix
+import StatusRelayCore
 import Synchronization
 
 /// Makes an event durable: Kafka first (acks=all) within a deadline, otherwise the local spool.
@@ -66,7 +67,7 @@ public final class EventPublisher: Sendable {
                 metrics.publishLatencyKafka.record(ContinuousClock.now - start)
                 return .kafka
             case .timedOut:
-                enterDegraded(reason: "Kafka did not ack within \(configuration.kafkaDeadline)")
+                enterDegraded(reason: "Kafka did not ack within \(DurationFormat.format(configuration.kafkaDeadline))")
             case .failed(let error):
                 enterDegraded(reason: "\(error)")
             }

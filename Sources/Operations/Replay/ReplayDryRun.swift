@@ -1,15 +1,14 @@
 public import Consumer
-import StatusEvents
+public import StatusEvents
 
 /// Collects released events of a dry run and works out, against a sink's current rows, which
-/// messages would change. Mirrors the sinks' rules: a history row is added when its event id is
-/// new; the current status moves only to a strictly higher rank (an unranked status only replaces
-/// an unranked one). Pure; the lookups are passed in.
+/// messages would change, as the sinks decide it: a history row is added when its event id is new;
+/// the current status follows `CurrentStatusRule`. Pure; the lookups are passed in.
 public struct ReplayDryRun: Sendable {
     struct Entry: Sendable {
         var eventID: String
         var status: String
-        var rank: Int?
+        var key: CurrentStatusRule.Key
     }
 
     private(set) var messages: [String: [Entry]] = [:]
@@ -17,10 +16,11 @@ public struct ReplayDryRun: Sendable {
     public init() {}
 
     public mutating func add(_ batch: [ReleasedEvent]) {
-        for released in batch {
+        // A confirmation adds no history row and moves no status.
+        for released in batch where !released.isConfirmation {
             let event = released.event
             messages[event.messageSid, default: []].append(
-                Entry(eventID: event.id, status: event.status, rank: event.statusRank ?? MessageLifecycle.rank(of: event.status))
+                Entry(eventID: event.id, status: event.status, key: CurrentStatusRule.key(of: event))
             )
         }
     }
@@ -30,9 +30,9 @@ public struct ReplayDryRun: Sendable {
 
     /// - Parameters:
     ///   - existingEventIDs: those of ``eventIDs`` the sink already has.
-    ///   - current: current status and rank per message the sink has.
+    ///   - current: current status and its key under the rule per message the sink has.
     public func summarize(
-        existingEventIDs: Set<String>, current: [String: (status: String, rank: Int?)], sampleSize: Int,
+        existingEventIDs: Set<String>, current: [String: (status: String, key: CurrentStatusRule.Key)], sampleSize: Int,
         comparedWith: String?
     ) -> ReplayDryRunSummary {
         var summary = ReplayDryRunSummary()
@@ -45,8 +45,8 @@ public struct ReplayDryRun: Sendable {
             var seen: Set<String> = []
             for entry in entries where !existingEventIDs.contains(entry.eventID) && seen.insert(entry.eventID).inserted {
                 newEvents += 1
-                if state == nil || Self.advances(from: state!.rank, to: entry.rank) {
-                    state = (entry.status, entry.rank)
+                if CurrentStatusRule.replaces(state?.key, with: entry.key) {
+                    state = (entry.status, entry.key)
                 }
             }
             summary.newEvents += newEvents
@@ -60,14 +60,5 @@ public struct ReplayDryRun: Sendable {
         }
         summary.sample = Array(changes.sorted { $0.messageSid < $1.messageSid }.prefix(sampleSize))
         return summary
-    }
-
-    /// The sinks' guard (``MessageStatusUpdate`` in the Consumer module).
-    static func advances(from current: Int?, to new: Int?) -> Bool {
-        switch (current, new) {
-        case (nil, _): true
-        case (.some, nil): false
-        case (.some(let current), .some(let new)): new > current
-        }
     }
 }

@@ -8,7 +8,7 @@ public struct ReplayResult: Sendable, Hashable {
     public var undecodable: Int64 = 0
     /// Events released by the reorderer (and written, unless a dry run).
     public var released: Int64 = 0
-    /// Duplicates the reorderer dropped (same event id).
+    /// Duplicates the reorderer dropped (same event id, or the same status from another source).
     public var duplicates: Int64 = 0
     /// Events released as late.
     public var late: Int64 = 0

@@ -147,12 +147,12 @@ public struct Replayer: Sendable {
         if !outcome.unfinished.isEmpty {
             logger.warning(
                 "partitions delivered nothing more before their end offset; treating the rest as gaps",
-                metadata: ["partitions": "\(result.stoppedEarly)", "idle_timeout": "\(configuration.idleTimeout)"]
+                metadata: ["partitions": "\(result.stoppedEarly)", "idle_timeout": "\(DurationFormat.format(configuration.idleTimeout))"]
             )
         }
         result.released = summary.released
         result.undecodable = summary.deadLettered
-        result.duplicates = Int64(summary.statistics.duplicates)
+        result.duplicates = Int64(summary.statistics.duplicates + summary.statistics.crossSourceDuplicates)
         result.late = Int64(summary.statistics.late)
         if let dryRun = sinks.lazy.compactMap({ $0 as? DryRunSink }).first {
             result.dryRun = try await summarize(dryRun.dryRun)
@@ -243,7 +243,7 @@ public struct Replayer: Sendable {
         }
         do {
             var existing: Set<String> = []
-            var current: [String: (status: String, rank: Int?)] = [:]
+            var current: [String: (status: String, key: CurrentStatusRule.Key)] = [:]
             let ids = dryRun.eventIDs
             for chunkStart in stride(from: 0, to: ids.count, by: 500) {
                 let list = Self.sqlList(ids[chunkStart..<min(chunkStart + 500, ids.count)])
@@ -252,13 +252,17 @@ public struct Replayer: Sendable {
                 }
             }
             let sids = dryRun.messageSids
+            // The rule's status time as the sinks compare it (`status_time` exists since migration v3).
+            let columns = try await session.query(session.dialect.statusColumnsQuery).compactMap { $0.first?.string }
+            let statusTime = columns.contains("status_time") ? "COALESCE(status_time, updated_at)" : "updated_at"
             for chunkStart in stride(from: 0, to: sids.count, by: 500) {
                 let list = Self.sqlList(sids[chunkStart..<min(chunkStart + 500, sids.count)])
                 for row in try await session.query(
-                    "SELECT message_sid, status, status_rank FROM message_status WHERE message_sid IN (\(list))"
+                    "SELECT message_sid, status, \(statusTime), last_event_id FROM message_status WHERE message_sid IN (\(list))"
                 ) {
                     if let sid = row[0].string {
-                        current[sid] = (row[1].string ?? "", row[2].int.map { Int($0) })
+                        let status = row[1].string ?? ""
+                        current[sid] = (status, CurrentStatusRule.Key(status: status, statusTime: row[2].intValue, eventID: row[3].string ?? ""))
                     }
                 }
             }

@@ -35,7 +35,7 @@ public enum DeliveryReportGenerator {
         guard !columns.isEmpty else {
             throw ReportError(code: .missingTables, message: "the database has no StatusRelay tables; point --sink at a database a sink wrote")
         }
-        if columns.contains("sender") {
+        if columns.contains("sender") && columns.contains("reconciled_status") {
             return "nothing to prepare: the database has the current schema and the report's indexes"
         }
         do {
@@ -73,6 +73,7 @@ public enum DeliveryReportGenerator {
         )
         let statusColumns = Set(try await session.query(session.dialect.statusColumnsQuery).compactMap { $0.first?.string })
         queries.migrated = statusColumns.contains("sender")
+        queries.reconciliation = statusColumns.contains("reconciled_status")
         if !queries.migrated && !statusColumns.isEmpty {
             logger.warning(
                 "the database was written by an older StatusRelay (schema before v2): the report reads the JSON payloads, which is slow; `statusrelay report --prepare` (or starting a current consumer) migrates it"
@@ -126,29 +127,23 @@ public enum DeliveryReportGenerator {
         for values in try await session.query(queries.groupList) {
             groupKeys[values[0].intValue] = Array(values[1...4])
         }
-        var delivered = LatencyDistribution()
-        var carrier = LatencyDistribution()
+        var receipt = LatencyDistribution()
         for values in try await session.query(queries.latencies) {
-            let gid = values[0].intValue
-            if let latency = values[1].int { delivered.add(latency, group: gid) }
-            if let latency = values[2].int { carrier.add(latency, group: gid) }
+            if let latency = values[1].int { receipt.add(latency, group: values[0].intValue) }
         }
-        for (distribution, keyPath) in [(delivered, \DeliveryStats.latency), (carrier, \DeliveryStats.carrierLatency)] {
-            let summary = distribution.percentiles { gid in groupKeys[gid]?[0].intValue }
-            if !groups.isEmpty { totals[keyPath: keyPath] = summary.all }
-            for (bucket, percentiles) in summary.byKey where periods[bucket] != nil {
-                periods[bucket]!.stats[keyPath: keyPath] = percentiles
-            }
-            for (gid, percentiles) in summary.byGroup {
-                guard let key = groupKeys[gid], groups[key] != nil else { continue }
-                groups[key]!.stats[keyPath: keyPath] = percentiles
-            }
+        let summary = receipt.percentiles { gid in groupKeys[gid]?[0].intValue }
+        if !groups.isEmpty { totals.latency = summary.all }
+        for (bucket, percentiles) in summary.byKey where periods[bucket] != nil {
+            periods[bucket]!.stats.latency = percentiles
+        }
+        for (gid, percentiles) in summary.byGroup {
+            guard let key = groupKeys[gid], groups[key] != nil else { continue }
+            groups[key]!.stats.latency = percentiles
         }
         report.totals = totals
         report.periods = sorted(Array(periods.values))
         report.groups = sorted(groupOrder.map { groups[$0]! })
-        report.latencyHistogram = delivered.histogram()
-        report.carrierLatencyHistogram = carrier.histogram()
+        report.latencyHistogram = receipt.histogram()
 
         report.topErrors = try await session.query(queries.topErrors(limit: configuration.topErrorLimit)).map { row in
             let code = row[0].string ?? ""
@@ -156,7 +151,14 @@ public enum DeliveryReportGenerator {
         }
         let cutoff = configuration.now - configuration.stuckAfter.milliseconds
         for row in try await session.query(queries.stuckCounts(cutoff: cutoff)) {
-            report.stuckCounts[row[0].string ?? "", default: 0] += Int(row[1].intValue)
+            let confirmed = Int(row[2].intValue)
+            report.stuckCounts[row[0].string ?? "", default: 0] += Int(row[1].intValue) - confirmed
+            if confirmed > 0 { report.confirmedStuckCounts[row[0].string ?? "", default: 0] += confirmed }
+        }
+        if let recovered = queries.recovered {
+            for row in try await session.query(recovered) {
+                report.recoveredCounts[row[0].string ?? "", default: 0] += Int(row[1].intValue)
+            }
         }
         report.stuckSample = try await session.query(queries.stuckSample(cutoff: cutoff, limit: configuration.stuckSampleLimit)).map {
             StuckMessage(messageSid: $0[0].string ?? "", status: $0[1].string ?? "", updatedAt: $0[2].intValue)

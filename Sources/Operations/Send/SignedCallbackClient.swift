@@ -25,9 +25,14 @@ public struct SignedCallbackClient: Sendable {
 
     /// Posts `parameters` to `url`, signed with `authToken` over `signingURL` (defaults to `url`;
     /// differs when the server sits behind a proxy and verifies against its public URL).
+    /// When the URL signed over carries `user:password@`, the request carries them as basic auth,
+    /// as Twilio's repeat after a 401 does.
     public func send(url: String, parameters: FormParameters, authToken: String, signingURL: String? = nil) async throws -> Response {
-        var request = HTTPClientRequest(url: url)
+        var request = HTTPClientRequest(url: Self.withoutUserinfo(url))
         request.method = .POST
+        if let authorization = Self.basicAuthorization(signingURL ?? url) {
+            request.headers.add(name: "Authorization", value: authorization)
+        }
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         request.headers.add(
             name: "X-Twilio-Signature",
@@ -42,6 +47,20 @@ public struct SignedCallbackClient: Sendable {
             headers: response.headers.map { ($0.name, $0.value) },
             body: String(buffer: body)
         )
+    }
+
+    /// `Basic base64(user:password)` of a URL's (percent-decoded) userinfo; nil without one.
+    static func basicAuthorization(_ url: String) -> String? {
+        guard let components = URLComponents(string: url), let user = components.user else { return nil }
+        return "Basic " + Data("\(user):\(components.password ?? "")".utf8).base64EncodedString()
+    }
+
+    /// The URL to connect to: without userinfo (sent as a header instead).
+    static func withoutUserinfo(_ url: String) -> String {
+        guard var components = URLComponents(string: url), components.user != nil || components.password != nil else { return url }
+        components.user = nil
+        components.password = nil
+        return components.string ?? url
     }
 
     /// The parameters of a typical status callback. The first `extra` value of a name replaces the

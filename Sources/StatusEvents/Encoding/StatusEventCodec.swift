@@ -1,6 +1,7 @@
 /// The event's wire form: compact UTF-8 JSON with a fixed key order (the order of
 /// `config/schema/status-event.v1.json`), `params` keys sorted by UTF-8 bytes, absent optionals as
-/// `null`, except the Twilio-side times added within v1 (`twilioDateSent`, `twilioDateUpdated`):
+/// `null`, except the Twilio-side times added within v1 (`twilioDateSent`, `twilioDateUpdated`,
+/// `twilioTimestamp`):
 /// those are written only when present, so events of the other sources keep their exact bytes.
 /// Encoding is deterministic: the same event always gives the same bytes.
 public enum StatusEventCodec {
@@ -54,6 +55,10 @@ public enum StatusEventCodec {
         if let updated = event.twilioDateUpdated {
             w.raw(",\"twilioDateUpdated\":")
             w.integer(updated)
+        }
+        if let timestamp = event.twilioTimestamp {
+            w.raw(",\"twilioTimestamp\":")
+            w.integer(timestamp)
         }
         // The raw values need no escaping: literals.
         switch event.source {

@@ -21,7 +21,6 @@ public struct WebhookError: Error, Sendable, Hashable, CustomStringConvertible {
             case tooManyEvents = "too_many_events"
             case missingField = "missing_field"
             case invalidField = "invalid_field"
-            case unsupportedEventType = "unsupported_event_type"
             case invalidRequestURL = "invalid_request_url"
             case invalidConfiguration = "invalid_configuration"
         }
@@ -59,9 +58,6 @@ public struct WebhookError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let missingField = Code(.missingField)
         /// A required field is present but malformed; `field` names it. HTTP 400.
         public static let invalidField = Code(.invalidField)
-        /// An Event Streams element whose type is not `com.twilio.messaging.message.*`. Per element;
-        /// the ingress dead-letters it and still answers 2xx for the batch.
-        public static let unsupportedEventType = Code(.unsupportedEventType)
         /// The public URL cannot be reconstructed (no or invalid Host). HTTP 400.
         public static let invalidRequestURL = Code(.invalidRequestURL)
         /// Invalid secrets / public URL / proxy configuration: a start-up error, never a request error.

@@ -29,4 +29,17 @@ public enum MessageLifecycle {
     public static func rank(of status: String) -> Int? {
         ranks[status.lowercased()]
     }
+
+    /// Why a record's `statusRank` is not its status's rank, or nil when it is. The rank is a
+    /// function of the status: a record that states another (a foreign producer, a tampered record)
+    /// is not a v1 event, so nothing downstream orders or stores by a rank it made up. A record that
+    /// states none (null or absent) claims nothing: its rank is its status's, like everyone's.
+    public static func rankProblem(status: String, statusRank: Int64?) -> String? {
+        guard let statusRank else { return nil }
+        let expected = rank(of: status)
+        if statusRank == expected.map(Int64.init) { return nil }
+        let shown = status.utf8.count > 64 ? String(status.prefix(64)).debugDescription + "…" : status.debugDescription
+        return "statusRank \(statusRank) does not match status \(shown), whose rank is "
+            + (expected.map(String.init) ?? "null (unranked)")
+    }
 }

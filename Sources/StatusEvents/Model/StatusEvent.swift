@@ -22,9 +22,11 @@ public struct StatusEvent: Codable, Sendable, Hashable {
     public var channel: String?
     public var from: String?
     public var to: String?
-    /// Twilio's `RawDlrDoneDate` (`YYMMDDhhmm`), verbatim.
+    /// Twilio's `RawDlrDoneDate`, verbatim: `YYMMDDhhmm` in the carrier's unknown zone (status
+    /// callbacks) or ISO-8601 with a zone (Event Streams). See `DlrDoneDate`.
     public var rawDlrDoneDate: String?
-    /// `rawDlrDoneDate` as an ISO-8601 UTC minute (`2026-11-29T13:40:00Z`), nil when absent or invalid.
+    /// `rawDlrDoneDate` as a UTC instant with milliseconds (`2024-05-29T10:57:57.563Z`) when it
+    /// names its zone; nil when absent, invalid or without a zone (`YYMMDDhhmm` is carrier-local).
     public var dlrDoneAt: String?
     /// Ingress clock when the callback was received, milliseconds since the Unix epoch. This is event time.
     public var receivedAt: Int64
@@ -34,6 +36,9 @@ public struct StatusEvent: Codable, Sendable, Hashable {
     /// Twilio's `date_updated` of the message (when Twilio last changed it), milliseconds since the
     /// Unix epoch: a Twilio-side time, set only by `reconciliation` events (written only when present).
     public var twilioDateUpdated: Int64?
+    /// Event Streams' `data.timestamp` (when Twilio recorded the event), milliseconds since the Unix
+    /// epoch: a Twilio-side time, set only by `event-streams` events (written only when present).
+    public var twilioTimestamp: Int64?
     public var source: Source
     public var ingress: IngressInfo
     /// Every received parameter, as signed (`FormParameters.forEachCanonical`): a name repeated with
@@ -60,6 +65,7 @@ public struct StatusEvent: Codable, Sendable, Hashable {
         receivedAt: Int64,
         twilioDateSent: Int64? = nil,
         twilioDateUpdated: Int64? = nil,
+        twilioTimestamp: Int64? = nil,
         source: Source = .statusCallback,
         ingress: IngressInfo = IngressInfo(),
         params: [String: ParamValue] = [:],
@@ -82,6 +88,7 @@ public struct StatusEvent: Codable, Sendable, Hashable {
         self.receivedAt = receivedAt
         self.twilioDateSent = twilioDateSent
         self.twilioDateUpdated = twilioDateUpdated
+        self.twilioTimestamp = twilioTimestamp
         self.source = source
         self.ingress = ingress
         self.params = params

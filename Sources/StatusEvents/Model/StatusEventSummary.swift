@@ -8,23 +8,16 @@ public struct StatusEventSummary: Sendable, Hashable {
     /// Event time, milliseconds since the Unix epoch.
     public var receivedAt: Int64
     public var source: StatusEvent.Source
-
-    public init(
-        id: String, messageSid: String, status: String, statusRank: Int?, receivedAt: Int64,
-        source: StatusEvent.Source = .statusCallback
-    ) {
-        self.id = id
-        self.messageSid = messageSid
-        self.status = status
-        self.statusRank = statusRank
-        self.receivedAt = receivedAt
-        self.source = source
-    }
+    /// `StatusEvent.statusTime`: the time the current-status rule compares.
+    public var statusTime: Int64
 
     public init(_ event: StatusEvent) {
-        self.init(
-            id: event.id, messageSid: event.messageSid, status: event.status, statusRank: event.statusRank,
-            receivedAt: event.receivedAt, source: event.source
-        )
+        id = event.id
+        messageSid = event.messageSid
+        status = event.status
+        statusRank = event.statusRank
+        receivedAt = event.receivedAt
+        source = event.source
+        statusTime = event.statusTime
     }
 }

@@ -12,6 +12,8 @@ struct EventFields {
     var from: String?
     var to: String?
     var rawDlrDoneDate: String?
+    /// Event Streams' `data.timestamp`: when Twilio recorded the event (ms since the epoch).
+    var twilioTimestamp: Int64?
 
     /// An error code from a JSON body (Event Streams, Twilio's API): a number is kept typed, any
     /// other string verbatim (the lenient rule in `errorCode(_:notes:)` applies later).
@@ -86,8 +88,9 @@ struct EventFields {
             if let numericErrorCode { .numeric(numericErrorCode) } else { Self.errorCode(errorCode, notes: &notes) }
         var dlrDoneAt: String?
         if let rawDlrDoneDate, !rawDlrDoneDate.isEmpty {
-            dlrDoneAt = DlrDoneDate.isoMinute(rawDlrDoneDate)
-            if dlrDoneAt == nil { notes.append("RawDlrDoneDate is not a valid YYMMDDhhmm time") }
+            let reading = DlrDoneDate.read(rawDlrDoneDate)
+            dlrDoneAt = DlrDoneDate.dlrDoneAt(reading)
+            if reading == nil { notes.append("RawDlrDoneDate is neither a valid YYMMDDhhmm time nor an ISO-8601 time with a zone") }
         }
         let rank = MessageLifecycle.ranks[status]
         if rank == nil, !MessageLifecycle.unrankedKnownStatuses.contains(status) {
@@ -117,6 +120,7 @@ struct EventFields {
             rawDlrDoneDate: rawDlrDoneDate,
             dlrDoneAt: dlrDoneAt,
             receivedAt: receivedAt,
+            twilioTimestamp: twilioTimestamp,
             source: source,
             ingress: ingress,
             params: params,

@@ -9,6 +9,10 @@
 ///   and arrays as compact JSON, null members omitted) plus the CloudEvent attributes as
 ///   `ce_<attribute>` (`ce_id`, `ce_type`, `ce_source`, `ce_time`, ...). The event id is computed
 ///   over these params (see `EventID`).
+/// - `data.timestamp` (ISO-8601 with a zone: when Twilio recorded the event) becomes
+///   `twilioTimestamp`; an unreadable one is left nil with a note.
+/// Events of other types (the Sink Test event `com.twilio.eventstreams.test-event`, anything a
+/// subscription adds) are not message statuses and not errors: they come back as `otherEvents`.
 /// Bad elements do not fail the batch: they come back as `rejections` for the dead-letter topic.
 /// A batch of more than `maxEvents` elements is refused whole (`tooManyEvents`).
 public struct EventStreamsNormalizer: Sendable {
@@ -24,10 +28,30 @@ public struct EventStreamsNormalizer: Sendable {
         public var messageSid: String?
     }
 
+    /// A well-formed event that is not a message status.
+    public struct OtherEvent: Sendable, Hashable {
+        /// Position in the array.
+        public var index: Int
+        /// The CloudEvent `type`, at most `maxTypeLength` characters of it.
+        public var type: String
+        /// The CloudEvent `id`, at most `maxTypeLength` characters of it, when it is a string.
+        public var id: String?
+        /// A Sink Test event's `data.test_id` (what `POST /v1/Sinks/{Sid}/Validate` takes), at most
+        /// `maxTypeLength` characters of it.
+        public var testId: String?
+    }
+
     public struct Outcome: Sendable, Hashable {
         public var events: [StatusEvent]
         public var rejections: [Rejection]
+        /// Events of other types, in batch order.
+        public var otherEvents: [OtherEvent] = []
     }
+
+    /// The Sink Test resource's event (`POST /v1/Sinks/{Sid}/Test`): `data.test_id` only.
+    public static let sinkTestType = "com.twilio.eventstreams.test-event"
+    /// Longest type or id kept from an event of another type (they are only logged and counted).
+    static let maxTypeLength = 128
 
     public var nodeId: String?
     /// Most elements in one batch (`WebhookLimits.maxBatchEvents`).
@@ -51,6 +75,10 @@ public struct EventStreamsNormalizer: Sendable {
         var outcome = Outcome(events: [], rejections: [])
         let ingress = StatusEvent.IngressInfo(nodeId: nodeId, idempotencyToken: idempotencyToken, homeRegion: homeRegion)
         for (index, element) in elements.enumerated() {
+            if let other = Self.otherEvent(element, index: index) {
+                outcome.otherEvents.append(other)
+                continue
+            }
             do {
                 outcome.events.append(try normalize(element: element, receivedAt: receivedAt, ingress: ingress))
             } catch {
@@ -60,6 +88,17 @@ public struct EventStreamsNormalizer: Sendable {
             }
         }
         return outcome
+    }
+
+    /// The element as an event of another type: an object whose `type` is a string outside
+    /// `typePrefix`. Nil for message events and for elements that are no event at all (rejections).
+    static func otherEvent(_ element: JSONValue, index: Int) -> OtherEvent? {
+        guard case .object = element, let type = element["type"]?.stringValue, !type.hasPrefix(typePrefix) else { return nil }
+        func bounded(_ value: JSONValue?) -> String? { value?.stringValue.map { String($0.prefix(maxTypeLength)) } }
+        return OtherEvent(
+            index: index, type: String(type.prefix(maxTypeLength)), id: bounded(element["id"]),
+            testId: type == sinkTestType ? bounded(element["data"]?["test_id"]) : nil
+        )
     }
 
     /// The first element's `data.accountSid`, to pick per-account secrets before verification.
@@ -97,13 +136,6 @@ public struct EventStreamsNormalizer: Sendable {
             throw .invalid("event", "an Event Streams element must be a JSON object")
         }
         guard let type = element["type"]?.stringValue else { throw .missing("type") }
-        guard type.hasPrefix(Self.typePrefix) else {
-            throw WebhookError(
-                code: .unsupportedEventType,
-                field: "type",
-                message: "event type '\(type.prefix(100))' is not com.twilio.messaging.message.*"
-            )
-        }
         guard let data = element["data"], case .object(let dataMembers) = data else {
             throw .missing("data")
         }
@@ -147,12 +179,18 @@ public struct EventStreamsNormalizer: Sendable {
         fields.from = data["from"]?.stringValue
         fields.to = data["to"]?.stringValue
         fields.rawDlrDoneDate = data["rawDlrDoneDate"]?.stringValue
+        var notes: [String] = []
+        if let timestamp = data["timestamp"]?.stringValue, !timestamp.isEmpty {
+            fields.twilioTimestamp = ISO8601Instant.milliseconds(timestamp)
+            if fields.twilioTimestamp == nil { notes.append("data.timestamp is not an ISO-8601 time with a zone; kept in params only") }
+        }
         return fields.makeEvent(
             id: EventID.compute(source: .eventStreams, parameters: parameters),
             source: .eventStreams,
             parameters: parameters,
             receivedAt: receivedAt,
-            ingress: ingress
+            ingress: ingress,
+            extraNotes: notes
         )
     }
 

@@ -2,7 +2,8 @@
 ///
 /// In order of preference:
 /// 1. the configured public base URL (recommended): `base + request target`, where the base may
-///    carry a path prefix (`https://relay.example.com/hooks` + `/twilio/status?x=1`);
+///    carry a path prefix (`https://relay.example.com/hooks` + `/twilio/status?x=1`) and
+///    `user:password@` (basic auth, see `credentials`): Twilio signs the URL with the userinfo;
 /// 2. when the peer address is in `trustedProxies`: `X-Forwarded-Proto` / `-Host` / `-Port`, else
 ///    RFC 7239 `Forwarded` (`proto=`, `host=`). The first (left-most) value of a list is used, so
 ///    trusted proxies must overwrite these headers rather than append client-supplied values;
@@ -12,7 +13,8 @@
 /// Pure: a function of configuration, request target, headers and peer address.
 public struct PublicURLResolver: Sendable {
     public struct Configuration: Sendable, Hashable {
-        /// `scheme://host[:port][/prefix]`, no query or fragment. Default nil (reconstruct from headers).
+        /// `scheme://[user:password@]host[:port][/prefix]`, no query or fragment. Default nil
+        /// (reconstruct from headers).
         public var publicBaseURL: String?
         /// IP addresses / CIDR blocks whose forwarding headers are believed. Default empty.
         public var trustedProxies: [String]
@@ -24,6 +26,8 @@ public struct PublicURLResolver: Sendable {
     }
 
     public let configuration: Configuration
+    /// The credentials every callback must carry when the base URL has `user:password@`.
+    public let credentials: BasicCredentials?
     private let base: String?
     private let proxies: [IPAddressRange]
 
@@ -40,13 +44,26 @@ public struct PublicURLResolver: Sendable {
             }
             let authorityStart = base.index(base.startIndex, offsetBy: lower.hasPrefix("https://") ? 8 : 7)
             let authority = base[authorityStart...].prefix { $0 != "/" }
-            guard Self.isValidHost(authority) else {
+            let userinfo = Self.userinfo(ofAuthority: authority)
+            guard Self.isValidHost(authority[(userinfo.map { authority.index(after: $0.endIndex) } ?? authority.startIndex)...]) else {
                 throw WebhookError(code: .invalidConfiguration, message: "public base URL has an invalid host")
+            }
+            if let userinfo {
+                guard let credentials = BasicCredentials(userinfo: userinfo) else {
+                    throw WebhookError(
+                        code: .invalidConfiguration,
+                        message: "public base URL credentials must be user:password (visible ASCII, % escapes valid)"
+                    )
+                }
+                self.credentials = credentials
+            } else {
+                self.credentials = nil
             }
             while base.hasSuffix("/") { base.removeLast() }
             self.base = base
         } else {
             self.base = nil
+            self.credentials = nil
         }
         var proxies: [IPAddressRange] = []
         for entry in configuration.trustedProxies {
@@ -124,6 +141,18 @@ public struct PublicURLResolver: Sendable {
             if !isDefault { host += ":" + port }
         }
         return proto + "://" + host + target
+    }
+
+    /// Whether `url` carries `user[:password]@` before its host (configuration checks refuse
+    /// credentials where they would show, e.g. in a flag).
+    public static func hasUserinfo(_ url: String) -> Bool {
+        guard let schemeEnd = url.firstRange(of: "://") else { return false }
+        return userinfo(ofAuthority: url[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }) != nil
+    }
+
+    /// The text before the authority's last `@`, nil without one.
+    static func userinfo(ofAuthority authority: Substring) -> Substring? {
+        authority.lastIndex(of: "@").map { authority[..<$0] }
     }
 
     static func hasPort(_ host: String) -> Bool {

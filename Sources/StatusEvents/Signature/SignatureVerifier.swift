@@ -9,7 +9,9 @@ import Crypto
 ///   sorted and de-duplicated; each appended as name + value.
 /// - JSON bodies: the URL's `bodySHA256` query parameter must equal the lower-case hex SHA-256 of
 ///   the body; the URL is signed without parameters.
-/// - The URL is tried without its port and with the scheme's default port (see `SigningURL`).
+/// - The URL is tried without its port and with the scheme's default port (see `SigningURL`), then,
+///   as twilio-node does, with its query re-encoded (`SigningURL.Parts.reencodedQueryForms`): at
+///   most four more forms, only those that differ.
 ///
 /// HMAC key schedules are computed once per secret at init. Comparison is constant time.
 public struct SignatureVerifier: Sendable {
@@ -24,6 +26,8 @@ public struct SignatureVerifier: Sendable {
         public var accountScoped: Bool
         /// True when the signature matched the URL with the default port added.
         public var matchedWithPort: Bool
+        /// True when the signature matched only a form with the query re-encoded as twilio-node does.
+        public var matchedReencodedQuery: Bool = false
 
         public var description: String {
             let secret = sharedKeyID.map { "shared_key:\($0)" } ?? "auth_token[\(authTokenIndex ?? 0)]"
@@ -67,6 +71,12 @@ public struct SignatureVerifier: Sendable {
     ///   missingBodyHash, invalidSignature or bodyHashMismatch.
     @discardableResult
     public func verify(_ request: WebhookRequest) throws(WebhookError) -> Match {
+        var cost = MACCost()
+        return try verify(request, cost: &cost)
+    }
+
+    /// `verify(_:)`, counting the MACs computed in `cost`.
+    func verify(_ request: WebhookRequest, cost: inout MACCost) throws(WebhookError) -> Match {
         guard let signature = request.signature, !signature.isEmpty else {
             throw WebhookError(code: .missingSignature, message: "X-Twilio-Signature header is missing")
         }
@@ -107,7 +117,8 @@ public struct SignatureVerifier: Sendable {
         let matched = Self.withCanonicalParameters(signedParameters) { payload in
             signature.withUTF8Bytes { provided in
                 Self.firstMatch(
-                    urls: urls, payload: payload, sharedKey: sharedKey, authTokens: scope.authTokens, algorithm: settings.algorithm, provided
+                    urls: urls, payload: payload, sharedKey: sharedKey, authTokens: scope.authTokens, algorithm: settings.algorithm, provided,
+                    cost: &cost
                 )
             }
         }
@@ -125,7 +136,8 @@ public struct SignatureVerifier: Sendable {
             authTokenIndex: sharedKey == nil ? matched.index : nil,
             algorithm: settings.algorithm,
             accountScoped: accountScope != nil,
-            matchedWithPort: matched.withPort
+            matchedWithPort: matched.withPort,
+            matchedReencodedQuery: matched.reencoded
         )
     }
 
@@ -150,25 +162,47 @@ public struct SignatureVerifier: Sendable {
     }
 
     /// The first key (the shared key, else each auth token in turn) and URL form whose signature
-    /// equals `provided`. The port-less form first: it is what Twilio signs for the usual
-    /// port-less URL, and the second form is only built when needed.
+    /// equals `provided`. twilio-python's port-less form first: it is what Twilio signs for the
+    /// usual port-less URL; the others are only built when needed. `cost` counts the MACs.
     static func firstMatch(
         urls: SigningURL.Parts, payload: UnsafeRawBufferPointer, sharedKey: PreparedKey?, authTokens: [PreparedKey],
-        algorithm: SignatureAlgorithm, _ provided: UnsafeBufferPointer<UInt8>
-    ) -> (index: Int, withPort: Bool)? {
-        let withoutPort = urls.withoutPort()
-        var withPort: [UInt8]?
+        algorithm: SignatureAlgorithm, _ provided: UnsafeBufferPointer<UInt8>, cost: inout MACCost
+    ) -> (index: Int, withPort: Bool, reencoded: Bool)? {
+        var forms = [urls.withoutPort()]
+        var reencodedFrom: Int?
         for index in 0..<(sharedKey == nil ? authTokens.count : 1) {
             let key = sharedKey ?? authTokens[index]
-            if signatureMatches(url: withoutPort, payload: payload, key: key, algorithm: algorithm, provided) {
-                return (index, false)
-            }
-            if withPort == nil { withPort = urls.withPort() }
-            if signatureMatches(url: withPort!, payload: payload, key: key, algorithm: algorithm, provided) {
-                return (index, true)
+            var position = 0
+            while true {
+                if position == forms.count {
+                    if forms.count == 1 {
+                        forms.append(urls.withPort())
+                    } else if reencodedFrom == nil {
+                        reencodedFrom = forms.count
+                        forms += urls.reencodedQueryForms(excluding: forms)
+                    }
+                    if position == forms.count { break }
+                }
+                cost.add(bytes: forms[position].count + payload.count)
+                if signatureMatches(url: forms[position], payload: payload, key: key, algorithm: algorithm, provided) {
+                    let reencoded = reencodedFrom.map { position >= $0 } ?? false
+                    return (index, position == 1, reencoded)
+                }
+                position += 1
             }
         }
         return nil
+    }
+
+    /// What verifying one request cost in MACs: the work before authentication, pinned by tests.
+    struct MACCost {
+        var macs = 0
+        var bytes = 0
+
+        mutating func add(bytes count: Int) {
+            macs += 1
+            bytes += count
+        }
     }
 
     /// Whether the base64 MAC of `url + payload` equals `provided`, compared in constant time

@@ -1,5 +1,6 @@
 /// The two URL forms twilio-python's `RequestValidator.validate` signs: the URL with its port
-/// removed and the URL with the scheme's default port added.
+/// removed and the URL with the scheme's default port added (twilio-node's re-encoded query forms
+/// are in `SigningURL+Reencoded.swift`).
 ///
 /// This mirrors `urllib.parse.urlparse(...).geturl()` (Python 3.11) so accept/reject decisions match
 /// the reference bit for bit, including its quirks: an empty `?` or `;` is dropped, the scheme is
@@ -27,6 +28,8 @@ public struct SigningURL: Sendable, Hashable {
         let bytes: [UInt8]
         let isHTTPS: Bool
         let netloc: Range<Int>
+        /// After the netloc's last `@` (its start without userinfo).
+        let hostStart: Int
         let path: Range<Int>
         let params: Range<Int>
         let query: Range<Int>
@@ -79,6 +82,7 @@ public struct SigningURL: Sendable, Hashable {
                 netlocEnd += 1
             }
             netloc = netlocStart..<netlocEnd
+            self.hostStart = hostStart
             // urlsplit: "Invalid IPv6 URL".
             guard hasOpen == hasClose else { return nil }
 
@@ -163,8 +167,9 @@ public struct SigningURL: Sendable, Hashable {
         static let httpsPrefix: [UInt8] = Array("https://".utf8)
         static let httpPrefix: [UInt8] = Array("http://".utf8)
 
-        /// urlunparse(scheme, netloc, path, params, query, fragment).
-        func assemble(netloc: Range<Int>, appending suffix: [UInt8] = []) -> [UInt8] {
+        /// urlunparse(scheme, netloc, path, params, query, fragment); a `query` given replaces the
+        /// URL's and is written after a `?` even when empty (as twilio-node writes it).
+        func assemble(netloc: Range<Int>, appending suffix: [UInt8] = [], query replacement: [UInt8]? = nil) -> [UInt8] {
             var url: [UInt8] = []
             url.reserveCapacity(bytes.count + 8)
             url.append(contentsOf: isHTTPS ? Self.httpsPrefix : Self.httpPrefix)
@@ -177,7 +182,10 @@ public struct SigningURL: Sendable, Hashable {
                 url.append(UInt8(ascii: ";"))
                 url.append(contentsOf: bytes[params])
             }
-            if !query.isEmpty {
+            if let replacement {
+                url.append(UInt8(ascii: "?"))
+                url.append(contentsOf: replacement)
+            } else if !query.isEmpty {
                 url.append(UInt8(ascii: "?"))
                 url.append(contentsOf: bytes[query])
             }

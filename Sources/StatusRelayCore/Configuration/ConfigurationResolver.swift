@@ -26,6 +26,15 @@ public struct ConfigurationResolver: Sendable {
         return value
     }
 
+    /// The setting's value, or `derived()` (computed from other settings, e.g. `<topic>.dlq`) when
+    /// it is not set; `--check-config` then shows the derived value, marked `(derived)`.
+    public mutating func value<Value>(_ setting: Setting<Value>, derived: () -> Value) throws(ConfigurationError) -> Value {
+        if let value = try optional(setting) { return value }
+        let value = derived()
+        record(setting, source: .derived, display: setting.isSecret ? "<redacted>" : setting.describe(value))
+        return value
+    }
+
     /// The setting's value or default; throws `missingValue` when neither exists.
     public mutating func required<Value>(_ setting: Setting<Value>) throws(ConfigurationError) -> Value {
         guard let value = try optional(setting) else {

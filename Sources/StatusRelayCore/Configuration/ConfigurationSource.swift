@@ -4,6 +4,8 @@ public enum ConfigurationSource: String, Sendable, Hashable, CustomStringConvert
     case environment
     case file
     case `default`
+    /// Computed from other settings when not set (`<topic>.dlq`, the host name).
+    case derived
 
     public var description: String { rawValue }
 }

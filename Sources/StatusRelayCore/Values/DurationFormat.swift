@@ -36,12 +36,13 @@ public enum DurationFormat {
         return total
     }
 
-    /// Formats a duration in the shortest exact unit (`250ms`, `3s`, `1m`).
+    /// Formats a duration in the largest unit that divides it (`250ms`, `3s`, `1m`, `7d`), the form
+    /// the README and the flags use; the one duration-to-text rule (`--check-config`, logs).
     public static func format(_ duration: Duration) -> String {
         let (seconds, attos) = duration.components
         let nanos = seconds * 1_000_000_000 + attos / 1_000_000_000
         if nanos == 0 { return "0s" }
-        for (unit, size) in [("h", Int64(3600e9)), ("m", Int64(60e9)), ("s", Int64(1e9)), ("ms", Int64(1e6)), ("us", Int64(1e3))]
+        for (unit, size) in [("d", Int64(86400e9)), ("h", Int64(3600e9)), ("m", Int64(60e9)), ("s", Int64(1e9)), ("ms", Int64(1e6)), ("us", Int64(1e3))]
         where nanos % size == 0 {
             return "\(nanos / size)\(unit)"
         }

@@ -131,8 +131,8 @@ import Testing
         r.advance(now: 10_000, into: &out)
         #expect(out.count == 1)
         #expect(r.add(TestEvents.make(sid: "SM1", status: "sent", at: 900), offset: 1, now: 10_001, into: &out) == .late)
-        // Same rank as the released one is late too (failed after delivered).
-        #expect(r.add(TestEvents.make(sid: "SM1", status: "failed", at: 1_100), offset: 2, now: 10_002, into: &out) == .late)
+        // The same rank with an earlier status time is late too (a `failed` from before `delivered`).
+        #expect(r.add(TestEvents.make(sid: "SM1", status: "failed", at: 950), offset: 2, now: 10_002, into: &out) == .late)
         #expect(out.map(\.late) == [false, true, true])
         #expect(out.map(\.sequence) == [1, 2, 3])
         #expect(r.states["SM1"]?.lastStatus == "delivered")
@@ -140,6 +140,37 @@ import Testing
         #expect(r.statistics.late == 2)
         // A later higher rank is not late.
         #expect(r.add(TestEvents.make(sid: "SM1", status: "read", at: 20_000), offset: 3, now: 10_003, into: &out) == .buffered)
+    }
+
+    /// `CurrentStatusRule`: the same rank with a later status time replaces the current status, so it
+    /// is released in order, not late; an earlier one of the same time loses on the event id.
+    @Test func aLaterStatusOfTheSameRankBecomesCurrent() {
+        var r = reorderer()
+        var out: [ReleasedEvent] = []
+        r.add(TestEvents.make(sid: "SM1", status: "delivered", at: 1_000), offset: 0, now: 0, into: &out)
+        r.advance(now: 10_000, into: &out)
+        #expect(r.add(TestEvents.make(sid: "SM1", status: "failed", at: 1_100), offset: 1, now: 10_001, into: &out) == .buffered)
+        r.advance(now: 20_000, into: &out)
+        #expect(out.map(\.event.status) == ["delivered", "failed"])
+        #expect(out.map(\.late) == [false, false])
+        #expect(r.states["SM1"]?.lastStatus == "failed")
+        #expect(r.states["SM1"]?.lastStatusTime == 1_100)
+        #expect(r.states["SM1"]?.lastStatusEventID == "SM1-failed")
+        // The same time: the greater id wins ("SM1-undelivered" > "SM1-failed"), and the smaller is late.
+        #expect(r.add(TestEvents.make(sid: "SM1", status: "canceled", at: 1_100, id: "SM1-a"), offset: 2, now: 20_001, into: &out) == .late)
+        #expect(r.add(TestEvents.make(sid: "SM1", status: "undelivered", at: 1_100), offset: 3, now: 20_002, into: &out) == .buffered)
+        r.advance(now: 30_000, into: &out)
+        #expect(out.map(\.late) == [false, false, true, false])
+        #expect(r.states["SM1"]?.lastStatus == "undelivered")
+    }
+
+    /// A state written before the status time was kept: its status stays current against the same rank.
+    @Test func aStateWithoutStatusTimeKeepsItsStatusAgainstTheSameRank() {
+        var r = reorderer(window: .zero, states: ["SM1": MessageState(lastRank: 60, lastStatus: "delivered", sequence: 2, recentEventIDs: [])])
+        var out: [ReleasedEvent] = []
+        #expect(r.add(TestEvents.make(sid: "SM1", status: "failed", at: 1_100), offset: 0, now: 0, into: &out) == .late)
+        #expect(r.add(TestEvents.make(sid: "SM1", status: "read", at: 1_200), offset: 1, now: 0, into: &out) == .released)
+        #expect(r.states["SM1"]?.lastStatus == "read")
     }
 
     @Test func duplicatesAreDroppedWhetherBufferedOrReleased() {
@@ -160,13 +191,16 @@ import Testing
         var out: [ReleasedEvent] = []
         r.add(TestEvents.make(sid: "SM1", status: "sent", at: 1_000), offset: 0, now: 0, into: &out)
         #expect(r.add(TestEvents.make(sid: "SM1", status: "teleported", at: 900), offset: 1, now: 0, into: &out) == .released)
-        #expect(r.add(TestEvents.make(sid: "SM1", status: "received", at: 800), offset: 2, now: 0, into: &out) == .released)
+        #expect(r.add(TestEvents.make(sid: "SM1", status: "received", at: 950), offset: 2, now: 0, into: &out) == .released)
         #expect(out.map(\.event.status) == ["teleported", "received"])
         #expect(out.map(\.sequence) == [1, 2])
         r.advance(now: 10_000, into: &out)
         #expect(out.map(\.event.status) == ["teleported", "received", "sent"])
         #expect(r.states["SM1"]?.lastStatus == "sent")
         #expect(r.statistics.unranked == 2)
+        // Unranked below every rank, and an earlier unranked below a later one: neither becomes current.
+        #expect(r.add(TestEvents.make(sid: "SM1", status: "receiving", at: 5_000), offset: 3, now: 10_001, into: &out) == .late)
+        #expect(out.map(\.late) == [false, false, false, true])
     }
 
     @Test func tiesAreBrokenByEventTimeThenID() {

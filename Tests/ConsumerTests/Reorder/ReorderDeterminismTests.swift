@@ -17,7 +17,8 @@ import TestSupport
 
     /// One partition's records in offset order: lifecycles spread over `span` ms of event time, most
     /// events arriving within the window, some far later (late), with exact duplicates, some of them
-    /// read again long after the state retention ran out.
+    /// read again long after the state retention ran out, and copies of statuses from another source
+    /// (Event Streams: another id), within the window or after it (cross-source duplicates).
     static func records(messages: Int, span: Int64, seed: UInt64) -> [StatusEvent] {
         var rng = SeededGenerator(seed: seed)
         var arrivals: [(arrivesAt: Int64, event: StatusEvent)] = []
@@ -35,6 +36,13 @@ import TestSupport
             let copy = arrivals.randomElement(using: &rng)!
             arrivals.append((copy.arrivesAt + Int64.random(in: 0..<180_000, using: &rng), copy.event))
         }
+        for _ in 0..<(messages / 2) {
+            let copy = arrivals.randomElement(using: &rng)!
+            var event = copy.event
+            event.source = .eventStreams
+            event.id = "es-" + event.id
+            arrivals.append((copy.arrivesAt + Int64.random(in: 0..<5_000, using: &rng), event))
+        }
         arrivals.sort { ($0.arrivesAt, $0.event.id) < ($1.arrivesAt, $1.event.id) }
         return arrivals.map(\.event)
     }
@@ -46,6 +54,7 @@ import TestSupport
     struct Outcome: Equatable {
         var released: [String]
         var duplicates: Int
+        var crossSource: Int
         var late: Int
         var expired: Int
     }
@@ -69,7 +78,8 @@ import TestSupport
         r.advance(now: .max, into: &out)
         return Outcome(
             released: out.map { "\($0.event.id)#\($0.sequence)#\($0.late)#\($0.offset)" },
-            duplicates: r.statistics.duplicates, late: r.statistics.late, expired: r.statistics.expiredStates
+            duplicates: r.statistics.duplicates, crossSource: r.statistics.crossSourceDuplicates, late: r.statistics.late,
+            expired: r.statistics.expiredStates
         )
     }
 
@@ -81,12 +91,14 @@ import TestSupport
         // The records must exercise every decision, or this test proves nothing.
         #expect(replay.late > 100)
         #expect(replay.duplicates > 100)
+        #expect(replay.crossSource > 100)
         #expect(replay.expired > 100)
         let ids = replay.released.map { $0.split(separator: "#")[0] }
         #expect(ids.count > Set(ids).count, "some duplicates come after their state expired")
         for batchSize in [1, 7, 500, 20_000] {
             let outcome = Self.run(records, batchSize: batchSize)
             #expect(outcome.duplicates == replay.duplicates, "batches of \(batchSize)")
+            #expect(outcome.crossSource == replay.crossSource, "batches of \(batchSize)")
             #expect(outcome.late == replay.late, "batches of \(batchSize)")
             #expect(outcome.expired == replay.expired, "batches of \(batchSize)")
             #expect(outcome.released == replay.released, "batches of \(batchSize)")

@@ -92,3 +92,119 @@ struct ErrorMessageTests {
         #expect(report.output.contains("report failed") && !report.output.contains("Usage:"), "\(report.output)")
     }
 }
+
+/// `--check-config` prints the values a start would use: derived topics and node id, durations in
+/// the README's form.
+@Suite("--check-config shows the values used")
+struct CheckConfigValuesTests {
+    /// `value (source)` of the `name = value  (source)` line.
+    static func setting(_ name: String, in output: String) -> String? {
+        for line in output.split(separator: "\n") {
+            let parts = line.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == name,
+                let open = parts[1].range(of: "  (", options: .backwards)
+            else { continue }
+            let value = parts[1][..<open.lowerBound].trimmingCharacters(in: .whitespaces)
+            return "\(value) (\(parts[1][open.upperBound...].dropLast()))"
+        }
+        return nil
+    }
+
+    @Test func consumerShowsDerivedTopicsAndDaysAsInTheREADME() async throws {
+        let result = try await ConfigCheck.run(
+            try ConsumerE2E.binary("statusrelay-consumer"),
+            arguments: ["--check-config", "--topic", "orders", "--group", "billing", "--sink", "jsonl:/tmp/x.jsonl"], environment: [:]
+        )
+        #expect(result.status == 0 && result.output.contains("configuration OK"), "\(result.output)")
+        #expect(Self.setting("dead-letter-topic", in: result.output) == "orders.dlq (derived)", "\(result.output)")
+        #expect(Self.setting("state-topic", in: result.output) == "orders.state.billing (derived)", "\(result.output)")
+        #expect(Self.setting("state-retention", in: result.output) == "7d (default)", "\(result.output)")
+        #expect(!result.output.contains("168h"), "\(result.output)")
+
+        let explicit = try await ConfigCheck.run(
+            try ConsumerE2E.binary("statusrelay-consumer"),
+            arguments: ["--check-config", "--dead-letter-topic", "dl", "--state-retention", "36h", "--sink", "jsonl:/tmp/x.jsonl"],
+            environment: [:]
+        )
+        #expect(Self.setting("dead-letter-topic", in: explicit.output) == "dl (flag)", "\(explicit.output)")
+        #expect(Self.setting("state-retention", in: explicit.output) == "36h (flag)", "\(explicit.output)")
+    }
+
+    @Test func ingressShowsDerivedDeadLetterTopicAndNodeID() async throws {
+        let result = try await ConfigCheck.run(
+            try ConsumerE2E.binary("statusrelay-ingress"),
+            arguments: ["--check-config", "--auth-token", "t", "--topic", "orders"], environment: [:]
+        )
+        #expect(result.status == 0 && result.output.contains("configuration OK"), "\(result.output)")
+        #expect(Self.setting("dead-letter-topic", in: result.output) == "orders.rejected (derived)", "\(result.output)")
+        #expect(Self.setting("node-id", in: result.output) == "\(ProcessInfo.processInfo.hostName) (derived)", "\(result.output)")
+    }
+}
+
+/// Start-up failures that are the environment's, not the configuration's: one line naming the
+/// address and what to change, exit 1.
+@Suite("Start-up failures name the address")
+struct StartupFailureMessageTests {
+    /// Holds a listening socket on 127.0.0.1:`port` until killed.
+    static func holdPort(_ port: Int) async throws -> ChildProcess {
+        let holder = try ChildProcess(
+            try TestEnvironment.python,
+            arguments: ["-c", "import socket,sys,time\ns=socket.socket()\ns.bind(('127.0.0.1',\(port)))\ns.listen()\nprint('held',flush=True)\ntime.sleep(120)"]
+        )
+        try await holder.waitForOutput(containing: "held")
+        return holder
+    }
+
+    @Test func consumerWithItsBrokerDownSaysSoOnceNamingTheAddress() async throws {
+        let port = try freePort()
+        let started = ContinuousClock.now
+        let result = try await ConfigCheck.run(
+            try ConsumerE2E.binary("statusrelay-consumer"),
+            arguments: ["--brokers", "127.0.0.1:\(port)", "--sink", "jsonl:/tmp/broker-down.jsonl", "--admin-listen", "127.0.0.1:0"],
+            environment: [:]
+        )
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.output.contains("no Kafka broker reachable: tried 127.0.0.1:\(port) (connection refused) for 10s"), "\(result.output)")
+        #expect(result.output.contains("--brokers / STATUSRELAY_BROKERS"), "\(result.output)")
+        // Not librdkafka's per-client connect failures, not a retriable transport error after 30 s.
+        #expect(!result.output.contains("librdkafka.client") && !result.output.contains("retriable"), "\(result.output)")
+        #expect(result.output.split(separator: "\n").filter { $0.contains("reachable") }.count == 1, "\(result.output)")
+        #expect(ContinuousClock.now - started < .seconds(25))
+    }
+
+    @Test func consumerWithABusyAdminPortNamesTheAddressAndTheFlag() async throws {
+        let port = try freePort()
+        let holder = try await Self.holdPort(port)
+        defer { holder.kill() }
+        let result = try await ConfigCheck.run(
+            try ConsumerE2E.binary("statusrelay-consumer"),
+            arguments: [
+                "--brokers", try TestEnvironment.brokers, "--topic", TestEnvironment.uniqueName("busy"),
+                "--sink", "jsonl:/tmp/busy-port.jsonl", "--admin-listen", "127.0.0.1:\(port)",
+            ],
+            environment: [:]
+        )
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.output.contains("cannot listen on 127.0.0.1:\(port): address already in use"), "\(result.output)")
+        #expect(result.output.contains("--admin-listen / STATUSRELAY_ADMIN_LISTEN"), "\(result.output)")
+        #expect(!result.output.contains("writer_stopped"), "\(result.output)")
+    }
+
+    @Test func ingressWithABusyPortNamesTheAddressAndTheFlag() async throws {
+        let port = try freePort()
+        let holder = try await Self.holdPort(port)
+        defer { holder.kill() }
+        let directory = try TestEnvironment.makeTemporaryDirectory("busy-ingress")
+        let result = try await ConfigCheck.run(
+            try ConsumerE2E.binary("statusrelay-ingress"),
+            arguments: [
+                "--brokers", try TestEnvironment.brokers, "--auth-token", "t", "--listen", "127.0.0.1:\(port)",
+                "--spool-dir", (directory as NSString).appendingPathComponent("spool"),
+            ],
+            environment: [:]
+        )
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.output.contains("cannot listen on 127.0.0.1:\(port): address already in use"), "\(result.output)")
+        #expect(result.output.contains("--listen / STATUSRELAY_LISTEN"), "\(result.output)")
+    }
+}

@@ -69,6 +69,27 @@ enum ReconcileE2E {
         return (history, current)
     }
 
+    /// `message_status.reconciled_status` by message (schema v3), where set.
+    static func reconciled(_ sink: String) async throws -> [String: String] {
+        let session = try await DeliveryReportGenerator.openSession(sink: sink, logger: Logger(label: "test"))
+        defer { Task { await session.close() } }
+        var result: [String: String] = [:]
+        for row in try await session.query("SELECT message_sid, reconciled_status FROM message_status WHERE reconciled_status IS NOT NULL") {
+            result[row[0].string ?? ""] = row[1].string
+        }
+        return result
+    }
+
+    /// Runs `statusrelay <arguments>` to its end (any subcommand); returns exit status and output.
+    static func statusrelay(_ arguments: [String], directory: String) async throws -> (status: ChildProcess.Termination, output: String) {
+        let process = try ChildProcess(
+            try ConsumerE2E.binary("statusrelay"), arguments: arguments,
+            outputPath: (directory as NSString).appendingPathComponent("\(arguments.first ?? "run")-\(UUID().uuidString.prefix(8)).log")
+        )
+        let status = try await process.waitForExit(timeout: .seconds(120))
+        return (status, process.output())
+    }
+
     /// Runs `statusrelay reconcile` to its end; returns exit status and output.
     static func reconcile(
         _ arguments: [String], environment: [String: String], directory: String, timeout: Duration = .seconds(120)

@@ -13,7 +13,9 @@ struct ReconcileTests {
 
     /// Lost final callbacks are recovered (history in order, the event flagged `reconciliation`),
     /// `--discover` finds a message that never had a callback, a 404 is counted, a message Twilio
-    /// confirms as `sent` stays; a second run publishes nothing; no secret in any output.
+    /// confirms as `sent` stays (no history row; the sink records the confirmation, and the report
+    /// shows it apart from the stuck messages not yet reconciled, and counts the recovered
+    /// statuses); a second run publishes nothing; no secret in any output.
     @Test("recovers lost statuses", arguments: ReconcileE2E.Backend.allCases)
     func recoversLostStatuses(backend: ReconcileE2E.Backend) async throws {
         let directory = try TestEnvironment.makeTemporaryDirectory("reconcile")
@@ -64,21 +66,34 @@ struct ReconcileTests {
             "--sink", sink, "--brokers", try TestEnvironment.brokers, "--topic", topic, "--api-base-url", standIn.baseURL,
             "--discover", "--since", "2h", "--page-size", "2", "--json", "--log-level", "debug",
         ]
+        // A dry run: the confirmation is unchanged, never a change, and nothing is published.
+        let dry = try await E2E.reconcile(arguments + ["--dry-run"], environment: environment, directory: directory)
+        #expect(dry.status == .exited(0), "\(dry.output.suffix(3000))")
+        let drySummary = try E2E.summary(dry.output)
+        #expect(E2E.transitions(drySummary) == ["sent→delivered": 2, "sent→undelivered": 1, "none→delivered": 1], "\(drySummary)")
+        #expect(drySummary["unchanged"] as? Int == 1)
+        #expect(drySummary["confirmed"] as? Int == 1)
+        #expect(drySummary["published"] as? Int == 0)
+
         let first = try await E2E.reconcile(arguments, environment: environment, directory: directory)
         #expect(first.status == .exited(0), "\(first.output.suffix(3000))")
         let summary = try E2E.summary(first.output)
         // `fresh` is not stuck yet, but --discover lists it: sent → delivered too.
         #expect(E2E.transitions(summary) == ["sent→delivered": 2, "sent→undelivered": 1, "none→delivered": 1], "\(summary)")
         #expect(summary["unchanged"] as? Int == 1)
+        #expect(summary["confirmed"] as? Int == 1)
         #expect(summary["notFound"] as? Int == 1)
         #expect(summary["failed"] as? Int == 0)
-        #expect(summary["published"] as? Int == 4)
+        // Four changes and the confirmation of `stillSent`.
+        #expect(summary["published"] as? Int == 5)
         #expect(summary["stuck"] as? Int == 4)
         #expect(summary["discovered"] as? Int == 5)
 
         try await eventually(timeout: .seconds(60), "reconciled statuses in the sink") {
             let current = try await E2E.read(sink).current
+            let reconciled = try await E2E.reconciled(sink)
             return current[lost] == "delivered" && current[undelivered] == "undelivered" && current[neverCalled] == "delivered"
+                && reconciled[stillSent] == "sent"
         }
         let (history, current) = try await E2E.read(sink)
         #expect(history[lost]?.map(\.status) == ["queued", "sent", "delivered"])
@@ -88,6 +103,28 @@ struct ReconcileTests {
         #expect(history[undelivered]?.map(\.status) == ["queued", "sent", "undelivered"])
         #expect(history[neverCalled]?.map(\.source) == ["reconciliation"])
         #expect(current[stillSent] == "sent")
+        // The confirmation is a cross-source duplicate: no history row.
+        #expect(history[stillSent]?.map(\.status) == ["queued", "sent"])
+        #expect(try await E2E.reconciled(sink) == [
+            stillSent: "sent", lost: "delivered", undelivered: "undelivered", neverCalled: "delivered", fresh: "delivered",
+        ])
+
+        // The report: `gone` (404) is stuck and not yet reconciled, `stillSent` confirmed by Twilio;
+        // four statuses recovered (text and HTML).
+        let html = (directory as NSString).appendingPathComponent("report.html")
+        let report = try await E2E.statusrelay(
+            ["report", "--sink", sink, "--since", "2h", "--stuck-after", "15m", "--html", html], directory: directory
+        )
+        #expect(report.status == .exited(0), "\(report.output.suffix(3000))")
+        #expect(report.output.contains("not yet reconciled: 1 "), "\(report.output)")
+        #expect(report.output.contains("Confirmed by Twilio as still at their status (for sent: no receipt from the carrier): 1 (sent 1)"))
+        #expect(report.output.contains("Statuses recovered by reconciliation in the window: 4 (delivered 3, undelivered 1)"))
+        #expect(report.output.contains(gone))
+        #expect(!report.output.contains(stillSent), "a confirmed message is not listed as waiting for reconciliation")
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        #expect(page.contains("<div class=\"card\"><b>1</b><span>Confirmed by Twilio, still not final</span></div>"), "\(page.prefix(3000))")
+        #expect(page.contains("<div class=\"card\"><b>4</b><span>Recovered by reconciliation</span></div>"))
+        #expect(page.contains("<tr><td>delivered</td><td class=\"n\">3</td></tr>"))
         #expect(current[gone] == "sent")
         #expect(history[E2E.sid("b", 1)] == nil)
         #expect(current[fresh] == "delivered")
@@ -99,14 +136,15 @@ struct ReconcileTests {
         let again = try E2E.summary(second.output)
         #expect(again["changed"] as? Int == 0, "\(again)")
         #expect(again["published"] as? Int == 0)
+        #expect(again["confirmed"] as? Int == 0, "the sink records the confirmation: not published again")
         try await Task.sleep(for: .seconds(2))
         #expect(try await E2E.read(sink).history.values.reduce(0) { $0 + $1.count } == rowsAfterFirst)
 
         let state = try await standIn.state()
         #expect(state.contract_violations.isEmpty, "\(state.contract_violations)")
         #expect(state.usernames == [TwilioStandIn.account])
-        // Paged with PageSize 2 over 6 listed messages: 3 list requests per run.
-        #expect(state.requests["list"] == 6)
+        // Paged with PageSize 2 over 6 listed messages: 3 list requests per run (the dry run's too).
+        #expect(state.requests["list"] == 9)
         for output in [first.output, second.output, consumer.output()] {
             #expect(!output.contains(standIn.authToken), "the auth token leaked")
         }

@@ -36,7 +36,12 @@ import TestSupport
         }
         #expect(ReconcileDecision.decide(sink: nil, twilioStatus: "delivered") == .changed(Transition(from: nil, to: "delivered")))
         #expect(ReconcileDecision.decide(sink: sink("sent"), twilioStatus: "delivered") == .changed(Transition(from: "sent", to: "delivered")))
-        #expect(ReconcileDecision.decide(sink: sink("sent"), twilioStatus: "SENT") == .unchanged)
+        // Stuck at the status Twilio reports: a confirmation, once (the sink then records it).
+        #expect(ReconcileDecision.decide(sink: sink("sent"), twilioStatus: "SENT") == .confirmed)
+        var confirmed = sink("sent")
+        confirmed?.reconciledStatus = "sent"
+        #expect(ReconcileDecision.decide(sink: confirmed, twilioStatus: "sent") == .unchanged)
+        #expect(ReconcileDecision.decide(sink: sink("delivered"), twilioStatus: "delivered") == .unchanged)
         #expect(ReconcileDecision.decide(sink: sink("failed"), twilioStatus: "undelivered") == .changed(Transition(from: "failed", to: "undelivered")))
         #expect(ReconcileDecision.decide(sink: sink("read"), twilioStatus: "delivered") == .unchanged)
         #expect(ReconcileDecision.decide(sink: sink("sent"), twilioStatus: "teleported") == .unchanged)

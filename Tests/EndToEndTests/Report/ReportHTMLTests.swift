@@ -92,7 +92,7 @@ struct ReportHTMLTests {
         #expect(!html.contains("<script"))
         #expect(!html.contains("http://") && !html.contains("https://") || !html.contains("src="))
         #expect(!html.contains("@font-face") && !html.contains("<link"))
-        for chart in ["status-mix", "latency-histogram", "carrier-latency-histogram", "error-codes"] {
+        for chart in ["status-mix", "latency-histogram", "error-codes"] {
             let rects = Self.rects(in: html, chart: chart).filter { $0.width > 0 && $0.height > 0 }
             #expect(rects.count >= 5, "chart \(chart) has \(rects.count) non-empty bars")
         }
@@ -129,6 +129,51 @@ struct ReportHTMLTests {
         #expect(counts.nonwhite > 100_000)
         for color in colors {
             #expect((counts.colors[color] ?? 0) > 1_000, "only \(counts.colors[color] ?? 0) pixels of \(color)")
+        }
+    }
+
+    /// The page's width in headless Chromium at a window width: a script appended to a copy of the
+    /// report writes `scrollWidth/innerWidth` into the DOM, which `--dump-dom` prints.
+    static func pageWidth(_ html: String, window: Int, directory: String) async throws -> (scroll: Int, inner: Int) {
+        let path = (directory as NSString).appendingPathComponent("fit-\(window).html")
+        let probe = "<script>document.body.setAttribute('data-fit', document.documentElement.scrollWidth + '/' + window.innerWidth)</script></body>"
+        try html.replacingOccurrences(of: "</body>", with: probe).write(toFile: path, atomically: true, encoding: .utf8)
+        let chromium = try ChildProcess(
+            "/usr/bin/chromium",
+            arguments: [
+                "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--dump-dom", "--window-size=\(window),900",
+                "--user-data-dir=\(directory)/chromium-profile", "file://\(path)",
+            ],
+            environment: ["HOME": directory]
+        )
+        #expect(try await chromium.waitForExit(timeout: .seconds(120)) == .exited(0), "\(chromium.output().suffix(2000))")
+        let output = chromium.output()
+        guard let start = output.range(of: "data-fit=\""), let end = output[start.upperBound...].firstIndex(of: "\"") else {
+            Issue.record("no data-fit in Chromium's DOM: \(output.suffix(500))")
+            return (0, 0)
+        }
+        let parts = output[start.upperBound..<end].split(separator: "/").compactMap { Int($0) }
+        return (parts.first ?? 0, parts.last ?? 0)
+    }
+
+    @Test("the page fits a 1400 px window and a phone width; wide tables scroll in their own box")
+    func pageFitsWindow() async throws {
+        let directory = try TestEnvironment.makeTemporaryDirectory("report-fit")
+        let url = "sqlite:" + (directory as NSString).appendingPathComponent("sink.db")
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let sink = try SinkFactory.makeSink(url: url, configuration: SinkFactory.Configuration(), logger: Logger(label: "test"))
+        try await sink.start()
+        _ = try await ReportFixture(messages: 300, start: now - 20 * 3_600_000, spanMilliseconds: 18 * 3_600_000, seed: 5).write(to: sink)
+        try await sink.shutdown()
+        let report = try await DeliveryReportGenerator.generate(
+            configuration: ReportConfiguration(sink: url, since: now - 24 * 3_600_000, bucket: .hour, now: now),
+            logger: Logger(label: "test")
+        )
+        let html = HTMLReportRenderer.render(report)
+        #expect(html.contains("MG"), "the fixture has messaging services (the widest column)")
+        for window in [1400, 390] {
+            let width = try await Self.pageWidth(html, window: window, directory: directory)
+            #expect(width.inner > 0 && width.scroll <= width.inner, "at \(window) px the page is \(width.scroll) px wide for a \(width.inner) px window")
         }
     }
 }

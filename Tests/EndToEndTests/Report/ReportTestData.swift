@@ -43,7 +43,7 @@ enum ReportTestData {
         let w = "whatsapp:+15550000003"
         // (event, late) per message, in release order.
         let messages: [[(StatusEvent, Bool)]] = [
-            // M1: delivered after 179 s, carrier done 2 min after t (119 s after sent).
+            // M1: delivered after 179 s; the carrier's RawDlrDoneDate says 2 min after t, in its own zone.
             [
                 (try event(1, "queued", at: t, from: a, service: service), false),
                 (try event(1, "sent", at: t + 1_000, from: a, service: service), false),

@@ -66,6 +66,29 @@ import TestSupport
         #expect(throws: ConfigurationError.self) { _ = try ConfigurationFile.parse(yaml: "- just\n- a list\n") }
     }
 
+    /// A public URL with credentials (issue 17 §5) comes from the environment or the file, never
+    /// a flag (visible in `ps`), and `--check-config` shows it redacted.
+    @Test func publicURLWithCredentialsIsRefusedAsAFlag() throws {
+        let url = "https://twilio:s3cret@relay.example.com"
+        var flag = ConfigurationResolver(layers: .init(flags: ["public-url": .scalar(url)], environment: ["TWILIO_AUTH_TOKEN": "x"]))
+        let error = try #require(throws: ConfigurationError.self) { _ = try IngressConfiguration(resolving: &flag) }
+        #expect(error.setting == "public-url")
+        #expect(error.message.contains("STATUSRELAY_PUBLIC_URL"))
+        #expect(!"\(error)".contains("s3cret"))
+
+        var environment = ConfigurationResolver(layers: .init(environment: ["TWILIO_AUTH_TOKEN": "x", "STATUSRELAY_PUBLIC_URL": url]))
+        #expect(try IngressConfiguration(resolving: &environment).publicURL == url)
+        var file = ConfigurationResolver(layers: .init(environment: ["TWILIO_AUTH_TOKEN": "x"], file: ["public-url": .scalar(url)]))
+        #expect(try IngressConfiguration(resolving: &file).publicURL == url)
+        for report in [environment.report(), file.report()] {
+            #expect(report.contains("https://<redacted>@relay.example.com"))
+            #expect(!report.contains("s3cret"))
+        }
+        // Without credentials a flag is fine.
+        var plain = ConfigurationResolver(layers: .init(flags: ["public-url": .scalar("https://relay.example.com")], environment: ["TWILIO_AUTH_TOKEN": "x"]))
+        #expect(try IngressConfiguration(resolving: &plain).publicURL == "https://relay.example.com")
+    }
+
     @Test func ingressConfigurationResolvesEverySettingWithDefaults() throws {
         var resolver = ConfigurationResolver(
             layers: .init(
@@ -127,6 +150,7 @@ import TestSupport
         for bad in ["", "3", "s", "-1s", "3 parsecs", "1h2x"] { #expect(DurationFormat.parse(bad) == nil, "\(bad)") }
         #expect(DurationFormat.format(.milliseconds(250)) == "250ms")
         #expect(DurationFormat.format(.seconds(60)) == "1m")
+        #expect(DurationFormat.format(.seconds(7 * 86_400)) == "7d" && DurationFormat.format(.seconds(36 * 3600)) == "36h")
         #expect(ByteSizeFormat.parse("64KiB") == 65536)
         #expect(ByteSizeFormat.parse("1GiB") == 1 << 30)
         #expect(ByteSizeFormat.parse("10MB") == 10_000_000)

@@ -8,9 +8,11 @@ import StatusEvents
 import StatusRelayCore
 import Synchronization
 
-/// `http(s)://…`: forwards each event's original Twilio parameters to an existing Twilio-style
-/// handler, form-encoded and re-signed with `X-Twilio-Signature` for the target URL, so an app that
-/// validates Twilio signatures accepts them unchanged.
+/// `http(s)://…`: forwards each event to an existing Twilio-style status-callback handler as the
+/// parameters such a handler reads (``StatusCallbackParameters``: a callback's own parameters, or
+/// Event Streams and reconciliation events under Twilio's callback names), form-encoded and
+/// re-signed with `X-Twilio-Signature` for the target URL, so an app that validates Twilio
+/// signatures accepts them unchanged.
 ///
 /// Extra headers: `X-StatusRelay-Event-Id`, `X-StatusRelay-Sequence`, `X-StatusRelay-Late` (and
 /// `I-Twilio-Idempotency-Token` when the callback had one). Delivery is at least once: receivers
@@ -197,7 +199,7 @@ public final class HTTPForwardSink: EventSink {
 
     private func makeRequest(_ released: ReleasedEvent) -> HTTPClientRequest {
         let event = released.event
-        let pairs = FormEncoding.pairs(event.params)
+        let pairs = StatusCallbackParameters.pairs(for: event)
         let signature = SignatureVerifier.computeSignature(
             url: url, parameters: FormParameters(pairs), secret: authToken
         )

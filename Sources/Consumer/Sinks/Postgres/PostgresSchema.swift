@@ -2,7 +2,7 @@
 /// columns), with `BOOLEAN` for `late` and `JSONB` for `payload`. Indexes: those of SQLite's v1;
 /// v2 adds `message_status.sender` and `messaging_service_sid` but no index (the report's pass is
 /// a parallel sequential scan, which a covering index would not beat enough to pay for its
-/// maintenance on every insert).
+/// maintenance on every insert); v3 adds `message_status.status_time`.
 ///
 /// Applied migrations are recorded in `schema_migrations(version, name, applied_at)`. Consumers that
 /// start together serialize on a transaction-scoped advisory lock, and each migration runs in the
@@ -92,6 +92,20 @@ enum PostgresSchema {
                   WHERE e.event_id = s.last_event_id
                 """,
             ]
+        ),
+        Migration(
+            version: 3,
+            name: "reconciliation",
+            statements: SinkSQL.reconciliationMigration + [
+                "UPDATE message_status_events SET source = 'reconciliation' WHERE payload ->> 'source' = 'reconciliation'"
+            ]
+        ),
+        // The status time of the current status (`CurrentStatusRule`): a later status of the same
+        // rank replaces it. Existing rows keep NULL and count with `updated_at` (see `SinkSQL`).
+        Migration(
+            version: 4,
+            name: "message_status_status_time",
+            statements: ["ALTER TABLE message_status ADD COLUMN status_time BIGINT"]
         ),
     ]
 }

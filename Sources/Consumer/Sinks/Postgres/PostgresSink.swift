@@ -1,5 +1,6 @@
 public import Logging
 import PostgresNIO
+import StatusRelayCore
 import Synchronization
 
 /// `postgres://…`: the same two tables as the SQLite sink, in PostgreSQL through a postgres-nio
@@ -46,6 +47,7 @@ public final class PostgresSink: EventSink {
     }
 
     public let name = "postgres"
+    public var recordsConfirmations: Bool { true }
     private let url: PostgresSinkURL
     private let configuration: Configuration
     private let logger: Logger
@@ -122,6 +124,8 @@ public final class PostgresSink: EventSink {
     /// One part of a batch in one transaction: history rows, then the folded status upserts of the
     /// events that were new.
     private func writeTransaction(_ batch: [ReleasedEvent], _ client: PostgresClient) async throws {
+        let confirmations = batch.filter(\.isConfirmation)
+        let batch = confirmations.isEmpty ? batch : batch.filter { !$0.isConfirmation }
         let history = Self.historyCopy(batch)
         try await transaction(client) { connection in
             for statement in Self.createStaging {
@@ -139,14 +143,24 @@ public final class PostgresSink: EventSink {
             var seen: Set<String> = []
             let new = batch.filter { stored.contains($0.summary.id) && seen.insert($0.summary.id).inserted }
             let updates = MessageStatusUpdate.fold(new)
-            guard !updates.isEmpty else { return }
-            let status = Self.statusCopy(updates)
-            try await connection.copyFrom(
-                table: Self.statusStaging, columns: Self.statusStagingColumns, logger: self.logger
-            ) { writer in
-                try await writer.write(status)
+            if !updates.isEmpty {
+                let status = Self.statusCopy(updates)
+                try await connection.copyFrom(
+                    table: Self.statusStaging, columns: Self.statusStagingColumns, logger: self.logger
+                ) { writer in
+                    try await writer.write(status)
+                }
+                try await connection.query(PostgresQuery(unsafeSQL: Self.statusUpsert), logger: self.logger)
             }
-            try await connection.query(PostgresQuery(unsafeSQL: Self.statusUpsert), logger: self.logger)
+            // Few: reconciliation asks about stuck messages only.
+            for released in confirmations + new.filter({ $0.summary.source == .reconciliation }) {
+                let summary = released.summary
+                var bindings = PostgresBindings(capacity: 3)
+                bindings.append(summary.messageSid)
+                bindings.append(summary.status)
+                bindings.append(summary.receivedAt)
+                try await connection.query(PostgresQuery(unsafeSQL: Self.confirm, binds: bindings), logger: self.logger)
+            }
         }
     }
 
@@ -164,11 +178,11 @@ public final class PostgresSink: EventSink {
     static let statusStaging = "statusrelay_status_batch"
     static let historyStagingColumns = [
         "event_id", "message_sid", "sequence", "status", "status_rank", "error_code", "event_type", "late",
-        "received_at", "raw_dlr_done_date", "topic", "partition", "offset", "payload",
+        "received_at", "raw_dlr_done_date", "topic", "partition", "offset", "payload", "source",
     ]
     static let statusStagingColumns = [
         "message_sid", "account_sid", "status", "status_rank", "error_code", "channel", "updated_at",
-        "last_event_id", "event_count", "sender", "messaging_service_sid",
+        "last_event_id", "event_count", "sender", "messaging_service_sid", "status_time",
     ]
 
     static let createStaging = [
@@ -176,14 +190,15 @@ public final class PostgresSink: EventSink {
         CREATE TEMPORARY TABLE IF NOT EXISTS \(historyStaging) (
           event_id TEXT, message_sid TEXT, sequence BIGINT, status TEXT,
           status_rank INTEGER, error_code TEXT, event_type TEXT, late BOOLEAN, received_at BIGINT,
-          raw_dlr_done_date TEXT, topic TEXT, "partition" INTEGER, "offset" BIGINT, payload TEXT
+          raw_dlr_done_date TEXT, topic TEXT, "partition" INTEGER, "offset" BIGINT, payload TEXT,
+          source TEXT
         ) ON COMMIT DELETE ROWS
         """,
         """
         CREATE TEMPORARY TABLE IF NOT EXISTS \(statusStaging) (
           message_sid TEXT, account_sid TEXT, status TEXT, status_rank INTEGER, error_code TEXT,
           channel TEXT, updated_at BIGINT, last_event_id TEXT, event_count BIGINT, sender TEXT,
-          messaging_service_sid TEXT
+          messaging_service_sid TEXT, status_time BIGINT
         ) ON COMMIT DELETE ROWS
         """,
     ]
@@ -192,7 +207,7 @@ public final class PostgresSink: EventSink {
     static let historyInsert = """
         INSERT INTO message_status_events (\(SinkSQL.historyColumns))
         SELECT event_id, message_sid, sequence, status, status_rank, error_code, event_type, late,
-          received_at, raw_dlr_done_date, topic, "partition", "offset", payload::jsonb
+          received_at, raw_dlr_done_date, topic, "partition", "offset", payload::jsonb, source
         FROM \(historyStaging)
         ON CONFLICT (event_id) DO NOTHING
         RETURNING event_id
@@ -202,8 +217,11 @@ public final class PostgresSink: EventSink {
     static let statusUpsert = """
         INSERT INTO message_status (\(SinkSQL.statusColumns))
         SELECT \(SinkSQL.statusColumns) FROM \(statusStaging)
-        \(SinkSQL.statusConflictClause)
+        \(SinkSQL.statusConflictClause(.postgres))
         """
+
+    /// ``SinkSQL/confirm(_:)`` with PostgreSQL's placeholders.
+    static let confirm = SinkSQL.confirm { "$\($0)" }
 
     static func historyCopy(_ batch: [ReleasedEvent]) -> ByteBuffer {
         var rows = PostgresCopyText(capacity: batch.count * 1_400)
@@ -302,7 +320,7 @@ public final class PostgresSink: EventSink {
     ) async throws -> T {
         let timeout = timeout ?? configuration.writeTimeout
         return try await withDeadline(timeout, onTimeout: {
-            SinkError(code: .timedOut, sink: "postgres", message: "\(what) did not finish within \(timeout)")
+            SinkError(code: .timedOut, sink: "postgres", message: "\(what) did not finish within \(DurationFormat.format(timeout))")
         }, operation)
     }
 

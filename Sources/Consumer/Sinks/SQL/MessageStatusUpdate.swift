@@ -1,9 +1,11 @@
+import StatusEvents
+
 /// The net effect of a batch's newly stored events of one message on its `message_status` row.
 ///
 /// Database sinks fold the events first so that one upsert per message does the work of applying
 /// them one by one: the guard in SQL (see ``SinkSQL``) then compares the candidate with the stored
-/// row. Folding and guarding give the same result as applying each event in order, because a
-/// status only moves to a strictly higher rank, and an unranked status only replaces an unranked one.
+/// row. Both take the greatest `CurrentStatusRule.Key`, so folding and guarding give the same
+/// result as applying each event in any order.
 struct MessageStatusUpdate: Sendable, Hashable {
     var messageSid: String
     var accountSid: String
@@ -13,6 +15,8 @@ struct MessageStatusUpdate: Sendable, Hashable {
     var messagingServiceSid: String?
     /// The event that would set the current status, if the stored row allows it.
     var candidate: ReleasedEvent
+    /// The candidate's key under the rule.
+    var candidateKey: CurrentStatusRule.Key
     /// How many distinct events were newly stored for this message.
     var eventCount: Int
 
@@ -34,6 +38,7 @@ struct MessageStatusUpdate: Sendable, Hashable {
                     sender: event.from,
                     messagingServiceSid: event.messagingServiceSid,
                     candidate: released,
+                    candidateKey: CurrentStatusRule.key(of: released.summary),
                     eventCount: 1
                 )
                 continue
@@ -42,20 +47,13 @@ struct MessageStatusUpdate: Sendable, Hashable {
             if let channel = event.channel { update.channel = channel }
             if let sender = event.from { update.sender = sender }
             if let service = event.messagingServiceSid { update.messagingServiceSid = service }
-            if advances(from: update.candidate.summary.statusRank, to: event.statusRank) {
+            let key = CurrentStatusRule.key(of: released.summary)
+            if CurrentStatusRule.replaces(update.candidateKey, with: key) {
                 update.candidate = released
+                update.candidateKey = key
             }
             updates[sid] = update
         }
         return order.map { updates[$0]! }
-    }
-
-    /// The guard, in Swift: whether a status of rank `new` replaces one of rank `current`.
-    static func advances(from current: Int?, to new: Int?) -> Bool {
-        switch (current, new) {
-        case (nil, _): true
-        case (.some, nil): false
-        case (.some(let current), .some(let new)): new > current
-        }
     }
 }

@@ -1,3 +1,5 @@
+import StatusEvents
+
 /// One row on its way into a SQL sink, written column by column in ``SinkSQL``'s column order: a
 /// SQLite statement's bindings or a line of PostgreSQL `COPY` text. A nil value is SQL NULL.
 protocol SinkRowWriter {
@@ -16,7 +18,8 @@ extension SinkRowWriter {
         text(event.messageSid)
         integer(Int64(released.sequence))
         text(event.status)
-        integer(event.statusRank.map(Int64.init))
+        // From the status, never the record's own claim (see `MessageLifecycle.rankProblem`).
+        integer(MessageLifecycle.rank(of: event.status).map(Int64.init))
         text(event.errorCode?.description)
         text(event.eventType)
         boolean(released.late)
@@ -26,6 +29,15 @@ extension SinkRowWriter {
         integer(Int64(released.partition))
         integer(released.offset)
         eventJSON(released.eventJSON)
+        text(event.source.rawValue)
+    }
+
+    /// The values of ``SinkSQL/confirm(_:)``: sid, status, time.
+    mutating func writeConfirmation(_ released: ReleasedEvent) {
+        let summary = released.summary
+        text(summary.messageSid)
+        text(summary.status)
+        integer(summary.receivedAt)
     }
 
     /// A `message_status` row, in ``SinkSQL/statusColumns`` order.
@@ -34,7 +46,7 @@ extension SinkRowWriter {
         text(update.messageSid)
         text(update.accountSid)
         text(candidate.status)
-        integer(candidate.statusRank.map(Int64.init))
+        integer(update.candidateKey.rank.map(Int64.init))
         text(candidate.errorCode?.description)
         text(update.channel)
         integer(candidate.receivedAt)
@@ -42,5 +54,6 @@ extension SinkRowWriter {
         integer(Int64(update.eventCount))
         text(update.sender)
         text(update.messagingServiceSid)
+        integer(update.candidateKey.statusTime)
     }
 }

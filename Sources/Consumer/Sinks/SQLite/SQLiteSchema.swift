@@ -5,14 +5,20 @@ import GRDB
 ///
 /// Tables (times are milliseconds since the Unix epoch, UTC; error codes are text as received):
 /// - `message_status`: one row per message, its current state. `status`/`status_rank`/`error_code`/
-///   `updated_at`/`last_event_id` come from the event that set the status and only ever move to a
-///   higher rank. `event_count` counts the distinct events stored for the message.
+///   `updated_at`/`status_time`/`last_event_id` come from the event that set the status, the one
+///   `CurrentStatusRule` ranks highest (`status_time` is its `statusTime`; NULL in rows written
+///   before `v4_status_time`, which then count with `updated_at`). `status_rank` is the status's
+///   lifecycle rank. `event_count` counts the distinct events stored for the message.
 /// - `message_status_events`: the history, one row per distinct event, inserted in release order;
 ///   `sequence` is the 1-based release order within the message; `payload` is the event JSON.
 ///
 /// `v2_report` adds `sender` (Twilio's `From`) and `messaging_service_sid` to `message_status` (the
 /// latest non-null values of the message's events; filled from the stored events when migrating),
 /// and replaces the `received_at` index with a covering one.
+///
+/// `v3_reconciliation` adds what reconciliation tells: `message_status.reconciled_at` and
+/// `reconciled_status` (see ``SinkSQL/confirm(_:)``) and `message_status_events.source`;
+/// `v4_status_time` adds `message_status.status_time`.
 ///
 /// Indexes (as of v2), for the delivery report and lookups:
 /// - `message_status_events_window (received_at, message_sid, status, late, raw_dlr_done_date)`:
@@ -25,6 +31,9 @@ import GRDB
 enum SQLiteSchema {
     /// The last migration's identifier: a database that has it needs nothing more for the report.
     static let latestMigration = "v2_report"
+    /// Reconciliation's columns: see ``SinkSQL/reconciliationMigration``. History rows written before
+    /// it get `source` only when they came from reconciliation (read from their payload once).
+    static let reconciliationMigration = "v3_reconciliation"
     /// Index and columns `statusrelay report --prepare` added before v2 (v2 drops them: its own
     /// index makes them redundant, and every insert had to maintain them).
     static let legacyReportIndex = "message_status_events_report"
@@ -95,6 +104,19 @@ enum SQLiteSchema {
                       ON message_status_events (received_at, message_sid, status, late, raw_dlr_done_date);
                     """
             )
+        }
+        migrator.registerMigration(reconciliationMigration) { db in
+            try db.execute(sql: SinkSQL.reconciliationMigration.joined(separator: ";\n"))
+            try db.execute(
+                sql: """
+                    UPDATE message_status_events SET source = 'reconciliation'
+                      WHERE json_extract(payload, '$.source') = 'reconciliation'
+                    """
+            )
+        }
+        // The current status's status time, which the current-status rule compares (see `SinkSQL`).
+        migrator.registerMigration("v4_status_time") { db in
+            try db.execute(sql: "ALTER TABLE message_status ADD COLUMN status_time INTEGER")
         }
         return migrator
     }

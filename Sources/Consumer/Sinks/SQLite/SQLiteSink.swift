@@ -10,7 +10,8 @@ import Synchronization
 /// GRDB call runs on GRDB's own dispatch queues through its async APIs, never on the cooperative pool.
 /// A second connection checkpoints the WAL in the background, so batch commits do not wait for it.
 /// Idempotent: history rows are inserted by event id or ignored, and only newly inserted events count
-/// towards `event_count` or can move the current status (forward only).
+/// towards `event_count` or can move the current status (forward only). Confirmations and new
+/// `reconciliation` events set `reconciled_at`/`reconciled_status` (``SinkSQL/confirm(_:)``).
 public final class SQLiteSink: EventSink {
     public struct Configuration: Sendable {
         /// SQLite `synchronous` pragma in WAL mode. `full` (default) makes every committed batch
@@ -45,6 +46,7 @@ public final class SQLiteSink: EventSink {
     }
 
     public let name = "sqlite"
+    public var recordsConfirmations: Bool { true }
     public let path: String
     private let configuration: Configuration
     private let logger: Logger
@@ -161,23 +163,31 @@ public final class SQLiteSink: EventSink {
                 let insert = try db.cachedStatement(
                     sql: """
                         INSERT INTO message_status_events (\(SinkSQL.historyColumns))
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         ON CONFLICT (event_id) DO NOTHING
                         """
                 )
                 var row = SQLiteRowBinder(insert, db)
                 var stored: [ReleasedEvent] = []
                 stored.reserveCapacity(batch.count)
+                var reconciled: [ReleasedEvent] = []
                 for released in batch {
+                    if released.isConfirmation {
+                        reconciled.append(released)
+                        continue
+                    }
                     row.begin()
                     row.writeHistory(released)
-                    if try row.step() > 0 { stored.append(released) }
+                    if try row.step() > 0 {
+                        stored.append(released)
+                        if released.summary.source == .reconciliation { reconciled.append(released) }
+                    }
                 }
                 let upsert = try db.cachedStatement(
                     sql: """
                         INSERT INTO message_status (\(SinkSQL.statusColumns))
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        \(SinkSQL.statusConflictClause)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        \(SinkSQL.statusConflictClause(.sqlite))
                         """
                 )
                 var status = SQLiteRowBinder(upsert, db)
@@ -185,6 +195,14 @@ public final class SQLiteSink: EventSink {
                     status.begin()
                     status.writeStatus(update)
                     _ = try status.step()
+                }
+                guard !reconciled.isEmpty else { return }
+                let confirm = try db.cachedStatement(sql: SinkSQL.confirm { "?\($0)" })
+                var confirmation = SQLiteRowBinder(confirm, db)
+                for released in reconciled {
+                    confirmation.begin()
+                    confirmation.writeConfirmation(released)
+                    _ = try confirmation.step()
                 }
             }
         } catch let error as DatabaseError {

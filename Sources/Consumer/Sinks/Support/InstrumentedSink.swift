@@ -11,12 +11,16 @@ struct InstrumentedSink: EventSink {
 
     var name: String { base.name }
     var readsEvents: Bool { base.readsEvents }
+    var recordsConfirmations: Bool { base.recordsConfirmations }
 
     func start() async throws {
         try await counting(unknown: "start_failed") { try await base.start() }
     }
 
     func write(_ batch: [ReleasedEvent]) async throws {
+        // Confirmations are not events of the stream: only sinks that record them see them.
+        var batch = batch
+        if !base.recordsConfirmations, batch.contains(where: \.isConfirmation) { batch.removeAll(where: \.isConfirmation) }
         guard !batch.isEmpty else { return }
         let started = ContinuousClock.now
         try await counting(unknown: "unknown") { try await base.write(batch) }

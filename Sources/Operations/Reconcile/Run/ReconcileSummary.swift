@@ -14,13 +14,16 @@ public struct ReconcileSummary: Sendable, Hashable {
     /// Messages whose Twilio status is not yet reflected, by transition.
     public var changed: [Transition: Int] = [:]
     public var unchanged = 0
+    /// Of `unchanged`: stuck messages whose status Twilio confirmed (not yet recorded in the sink),
+    /// published as confirmations (see ``ReconcileDecision``).
+    public var confirmed = 0
     /// 404: deleted, redacted or expired at Twilio.
     public var notFound = 0
     /// Gave up after the retries (5xx, timeouts, unreadable answers).
     public var failed = 0
     /// Stuck messages of accounts not given with `--account` (not asked: other credentials).
     public var skippedAccounts = 0
-    /// Events written to the topic (0 in a dry run).
+    /// Events written to the topic, confirmations included (0 in a dry run).
     public var published = 0
     public var dryRun = false
     /// Up to the sample size of the changes, first found first.

@@ -13,7 +13,12 @@ public enum ReconcileSummaryRenderer {
         for (transition, count) in summary.changed.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
             lines.append("    \(transition): \(count)")
         }
-        line("unchanged", "\(summary.unchanged)")
+        if summary.confirmed > 0 {
+            let note = summary.dryRun ? "would go out as confirmations" : "published as confirmations"
+            line("unchanged", "\(summary.unchanged)  (\(summary.confirmed) stuck at a status Twilio confirmed: \(note))")
+        } else {
+            line("unchanged", "\(summary.unchanged)")
+        }
         line("not found", "\(summary.notFound)")
         line("failed", "\(summary.failed)")
         if summary.skippedAccounts > 0 {
@@ -46,6 +51,7 @@ public enum ReconcileSummaryRenderer {
                 ["from": $0.key.from ?? NSNull(), "to": $0.key.to, "count": $0.value] as [String: Any]
             },
             "unchanged": summary.unchanged,
+            "confirmed": summary.confirmed,
             "notFound": summary.notFound,
             "failed": summary.failed,
             "skippedAccounts": summary.skippedAccounts,

@@ -5,7 +5,8 @@ import StatusRelayCore
 
 /// One reconciliation pass: find the messages to ask about (stuck in the sink; listed by Twilio
 /// with `--discover`), ask Twilio with bounded concurrency, and publish one `reconciliation` event
-/// per message whose Twilio status is not yet reflected in the sink. It never writes a sink: the
+/// per message whose Twilio status is not yet reflected in the sink, or that Twilio confirms stuck
+/// at its status (a confirmation: see ``ReconcileDecision``). It never writes a sink: the
 /// consumer orders, dedupes and writes these events like any other.
 public struct Reconciler: Sendable {
     public let configuration: ReconcileConfiguration
@@ -148,6 +149,7 @@ public struct Reconciler: Sendable {
 
     private enum Outcome: Sendable {
         case changed(StatusEvent, Transition)
+        case confirmed(StatusEvent)
         case unchanged
         case notFound
         case failed(String)
@@ -177,6 +179,10 @@ public struct Reconciler: Sendable {
                         if summary.sample.count < configuration.sampleSize {
                             summary.sample.append(.init(messageSid: event.messageSid, transition: transition))
                         }
+                        if !configuration.dryRun { pending.append(event) }
+                    case .confirmed(let event):
+                        summary.unchanged += 1
+                        summary.confirmed += 1
                         if !configuration.dryRun { pending.append(event) }
                     case .unchanged:
                         summary.unchanged += 1
@@ -248,6 +254,7 @@ public struct Reconciler: Sendable {
         }
         switch ReconcileDecision.decide(sink: target.sink, twilioStatus: event.status) {
         case .unchanged: return .unchanged
+        case .confirmed: return .confirmed(event)
         case .changed(let transition): return .changed(event, transition)
         }
     }

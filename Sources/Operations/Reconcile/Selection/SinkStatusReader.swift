@@ -16,7 +16,10 @@ public struct SinkStatusReader: Sendable {
     /// Stuck messages: not final, unchanged since before `staleBefore`, changed at or after `notBefore`.
     public func stuck(staleBefore: Int64, notBefore: Int64) async throws(ReconcileError) -> [SinkMessage] {
         try await withSession { session throws(ReportError) in
-            try await session.query(ReconcileQueries.stuck(staleBefore: staleBefore, notBefore: notBefore)).compactMap(Self.row)
+            let reconciled = try await Self.reconciledStatus(session)
+            return try await session.query(
+                ReconcileQueries.stuck(staleBefore: staleBefore, notBefore: notBefore, reconciledStatus: reconciled)
+            ).compactMap(Self.row)
         }
     }
 
@@ -26,10 +29,11 @@ public struct SinkStatusReader: Sendable {
         guard !checked.isEmpty else { return [:] }
         return try await withSession { session throws(ReportError) in
             var found: [String: SinkMessage] = [:]
+            let reconciled = try await Self.reconciledStatus(session)
             var start = 0
             while start < checked.count {
                 let chunk = Array(checked[start..<min(start + 500, checked.count)])
-                for row in try await session.query(ReconcileQueries.current(sids: chunk)) {
+                for row in try await session.query(ReconcileQueries.current(sids: chunk, reconciledStatus: reconciled)) {
                     if let message = Self.row(row) { found[message.messageSid] = message }
                 }
                 start += 500
@@ -55,12 +59,18 @@ public struct SinkStatusReader: Sendable {
         }
     }
 
+    private static func reconciledStatus(_ session: any ReportSession) async throws(ReportError) -> String {
+        let columns = Set(try await session.query(session.dialect.statusColumnsQuery).compactMap { $0.first?.string })
+        return ReconcileQueries.reconciledStatus(columns: columns)
+    }
+
     private static func row(_ values: [ReportValue]) -> SinkMessage? {
-        guard values.count == 5, let sid = values[0].string, let account = values[1].string, let status = values[2].string else {
+        guard values.count == 6, let sid = values[0].string, let account = values[1].string, let status = values[2].string else {
             return nil
         }
         return SinkMessage(
-            messageSid: sid, accountSid: account, status: status, statusRank: values[3].int.map { Int($0) }, updatedAt: values[4].intValue
+            messageSid: sid, accountSid: account, status: status, statusRank: values[3].int.map { Int($0) }, updatedAt: values[4].intValue,
+            reconciledStatus: values[5].string
         )
     }
 }

@@ -14,25 +14,6 @@ enum ReportDialect: Sendable {
         }
     }
 
-    /// The carrier's done time (`dlrDoneAt`, the validated `RawDlrDoneDate` as an ISO minute) in
-    /// milliseconds, NULL when absent. Only rows that have `raw_dlr_done_date` parse the payload.
-    /// SQLite parses the raw `YYMMDDhhmm` column itself (invalid dates give NULL), so the pass can
-    /// stay inside a covering index.
-    func dlrDoneMilliseconds(_ table: String) -> String {
-        let field = payloadField(table, "dlrDoneAt")
-        switch self {
-        case .sqlite:
-            let raw = "\(table).raw_dlr_done_date"
-            let text = "'20' || substr(\(raw), 1, 2) || '-' || substr(\(raw), 3, 2) || '-' || substr(\(raw), 5, 2) || ' ' || substr(\(raw), 7, 2) || ':' || substr(\(raw), 9, 2)"
-            return "CASE WHEN length(\(raw)) = 10 AND \(raw) NOT GLOB '*[^0-9]*' THEN unixepoch(\(text)) * 1000 END"
-        case .postgres:
-            return """
-                CASE WHEN \(table).raw_dlr_done_date IS NOT NULL \
-                THEN (EXTRACT(EPOCH FROM CAST(\(field) AS TIMESTAMPTZ)) * 1000)::BIGINT END
-                """
-        }
-    }
-
     /// How many distinct statuses a message's events have. PostgreSQL: a bit per known status and one
     /// for all unknown ones, OR-ed and counted (bit_count, PostgreSQL 14+), because a DISTINCT
     /// aggregate would force a sorted, single-process plan.

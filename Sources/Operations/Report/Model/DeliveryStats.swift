@@ -12,10 +12,9 @@ public struct DeliveryStats: Sendable, Hashable {
     /// the same status with different content). Byte-identical duplicates never reach the tables:
     /// the consumer drops them and counts them in `statusrelay_consumer_duplicates_total`.
     public var repeatedEvents = 0
-    /// Time from the `sent` event to the `delivered` event (event times).
+    /// Time from the `sent` event to the first carrier receipt (`delivered` or `undelivered`), both
+    /// by the ingress clock (`receivedAt`). `RawDlrDoneDate` has no time zone and is no part of it.
     public var latency: LatencyPercentiles?
-    /// Time from the `sent` event to the carrier's `RawDlrDoneDate` (minute resolution).
-    public var carrierLatency: LatencyPercentiles?
 
     public init() {}
 

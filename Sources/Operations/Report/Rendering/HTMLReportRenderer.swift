@@ -8,7 +8,6 @@ public enum HTMLReportRenderer {
     ]
     static let inFlightColor = "#9db8f2"
     static let latencyColor = "#3b6fd6"
-    static let carrierLatencyColor = "#16a085"
     static let errorColor = "#8e44ad"
 
     /// `maxGroupRows` bounds the per-sender table.
@@ -22,9 +21,11 @@ public enum HTMLReportRenderer {
             <div class="cards">
             \(card("Messages", "\(totals.messages)"))
             \(card("Delivery rate", ReportFormat.percent(totals.deliveryRate)))
-            \(card("sent→delivered p50 / p90 / p99", totals.latency.map { "\(ReportFormat.duration(milliseconds: $0.p50)) / \(ReportFormat.duration(milliseconds: $0.p90)) / \(ReportFormat.duration(milliseconds: $0.p99))" } ?? "-"))
+            \(card("sent→delivered/undelivered p50 / p90 / p99", totals.latency.map { "\(ReportFormat.duration(milliseconds: $0.p50)) / \(ReportFormat.duration(milliseconds: $0.p90)) / \(ReportFormat.duration(milliseconds: $0.p99))" } ?? "-"))
             \(card("Late / repeated events", "\(totals.lateEvents) / \(totals.repeatedEvents)"))
-            \(card("Stuck > \(ReportFormat.duration(milliseconds: report.stuckAfterMilliseconds))", "\(report.stuckTotal)"))
+            \(card("Stuck > \(ReportFormat.duration(milliseconds: report.stuckAfterMilliseconds)), not yet reconciled", "\(report.stuckTotal)"))
+            \(card("Confirmed by Twilio, still not final", "\(report.confirmedStuckTotal)"))
+            \(card("Recovered by reconciliation", "\(report.recoveredTotal)"))
             </div>
             """
 
@@ -38,17 +39,10 @@ public enum HTMLReportRenderer {
             labels: report.periods.map { ReportFormat.period($0.bucket, bucket: report.bucket) }, series: series, values: mix
         )
 
-        body += "<h2>Latency distribution</h2><h3>sent → delivered (event times)</h3>"
+        body += "<h2>Latency distribution</h2><h3>sent → delivered/undelivered (ingress clock)</h3>"
         body += SVGChart(id: "latency-histogram", height: 260).bars(
             labels: report.latencyHistogram.map(ReportFormat.bin), values: report.latencyHistogram.map(\.count), color: latencyColor
         )
-        if report.carrierLatencyHistogram.contains(where: { $0.count > 0 }) {
-            body += "<h3>sent → carrier done (RawDlrDoneDate, minute resolution)</h3>"
-            body += SVGChart(id: "carrier-latency-histogram", height: 260).bars(
-                labels: report.carrierLatencyHistogram.map(ReportFormat.bin),
-                values: report.carrierLatencyHistogram.map(\.count), color: carrierLatencyColor
-            )
-        }
 
         body += "<h2>Top error codes</h2>"
         if report.topErrors.isEmpty {
@@ -76,17 +70,23 @@ public enum HTMLReportRenderer {
                     ReportFormat.empty($0.messagingService), ReportFormat.empty($0.channel),
                 ] + statsCells($0.stats)
             },
-            leading: 4
+            leading: 4, wrapping: [2]
         )
         if report.groups.count > maxGroupRows {
             body += "<p>… \(report.groups.count - maxGroupRows) more rows.</p>"
         }
         body += "<h2>Stuck without a final status for more than \(ReportFormat.duration(milliseconds: report.stuckAfterMilliseconds))</h2>"
-        body += "<p>\(report.stuckTotal) messages; Twilio recommends reconciling them by fetching the Message resource.</p>"
+        body += "<p>\(report.stuckTotal) messages not yet reconciled (<code>statusrelay reconcile</code> fetches their Message resource); \(report.confirmedStuckTotal) more that Twilio confirmed as still at their status (for sent: no receipt from the carrier).</p>"
         body += table(
             headers: ["MessageSid", "Status", "Since"],
             rows: report.stuckSample.map { [$0.messageSid, $0.status, ReportTimeSpec.formatISO($0.updatedAt)] },
             leading: 3
+        )
+        body += "<h2>Recovered by reconciliation</h2>"
+        body += table(
+            headers: ["Status", "Statuses recovered"],
+            rows: report.recoveredCounts.sorted { $0.key < $1.key }.map { [$0.key, "\($0.value)"] } + [["total", "\(report.recoveredTotal)"]],
+            leading: 1
         )
         body += """
             <p class="meta">Late: events that arrived after a higher status of their message was released. \
@@ -96,18 +96,21 @@ public enum HTMLReportRenderer {
 
         return """
             <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>StatusRelay delivery report</title>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+            <title>StatusRelay delivery report</title>
             <style>
-            body{font-family:sans-serif;margin:24px;color:#222;background:#fff;max-width:1140px}
+            body{font-family:sans-serif;margin:24px;color:#222;background:#fff;max-width:1400px}
             h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px}h3{font-size:14px;margin:12px 0 4px;color:#555}
             .meta{color:#666;font-size:12px}
             .cards{display:flex;gap:12px;flex-wrap:wrap;margin:12px 0}
             .card{border:1px solid #ddd;border-radius:6px;padding:8px 12px;min-width:150px}
             .card b{display:block;font-size:20px}.card span{font-size:12px;color:#666}
+            .table{max-width:100%;overflow-x:auto}
             table{border-collapse:collapse;font-size:12px;margin:4px 0}
-            th,td{border-bottom:1px solid #eee;padding:3px 8px;white-space:nowrap}
+            th,td{border-bottom:1px solid #eee;padding:3px 6px;white-space:nowrap}
             th{background:#f6f6f6;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
-            svg.chart{display:block;margin:4px 0}
+            td.wrap{white-space:normal;overflow-wrap:anywhere;min-width:6em;max-width:11em}
+            svg.chart{display:block;margin:4px 0;max-width:100%;height:auto}
             </style></head><body>
             \(body)
             </body></html>
@@ -117,7 +120,7 @@ public enum HTMLReportRenderer {
 
     private static let statsHeaders = [
         "Msgs", "delivered", "read", "undelivered", "failed", "canceled", "in flight", "Delivered",
-        "p50", "p90", "p99", "Carrier p50", "Late", "Repeated",
+        "p50", "p90", "p99", "Late", "Repeated",
     ]
 
     private static func statsCells(_ stats: DeliveryStats) -> [String] {
@@ -127,7 +130,6 @@ public enum HTMLReportRenderer {
             latency.map { ReportFormat.duration(milliseconds: $0.p50) } ?? "-",
             latency.map { ReportFormat.duration(milliseconds: $0.p90) } ?? "-",
             latency.map { ReportFormat.duration(milliseconds: $0.p99) } ?? "-",
-            stats.carrierLatency.map { ReportFormat.duration(milliseconds: $0.p50) } ?? "-",
             "\(stats.lateEvents)", "\(stats.repeatedEvents)",
         ]
     }
@@ -136,16 +138,18 @@ public enum HTMLReportRenderer {
         "<div class=\"card\"><b>\(HTMLEscaping.escape(value))</b><span>\(HTMLEscaping.escape(label))</span></div>"
     }
 
-    /// The first `leading` columns are text, the others numbers.
-    private static func table(headers: [String], rows: [[String]], leading: Int) -> String {
-        var out = "<table><thead><tr>" + headers.map { "<th>\(HTMLEscaping.escape($0))</th>" }.joined() + "</tr></thead><tbody>"
+    /// The first `leading` columns are text, the others numbers; the `wrapping` columns (long
+    /// identifiers) may break over lines. In a scrolling box, so a wide table never widens the page.
+    private static func table(headers: [String], rows: [[String]], leading: Int, wrapping: Set<Int> = []) -> String {
+        var out = "<div class=\"table\"><table><thead><tr>" + headers.map { "<th>\(HTMLEscaping.escape($0))</th>" }.joined() + "</tr></thead><tbody>"
         for row in rows {
             out += "<tr>"
             for (index, cell) in row.enumerated() {
-                out += index < leading ? "<td>\(HTMLEscaping.escape(cell))</td>" : "<td class=\"n\">\(HTMLEscaping.escape(cell))</td>"
+                let cls = wrapping.contains(index) ? " class=\"wrap\"" : index < leading ? "" : " class=\"n\""
+                out += "<td\(cls)>\(HTMLEscaping.escape(cell))</td>"
             }
             out += "</tr>"
         }
-        return out + "</tbody></table>"
+        return out + "</tbody></table></div>"
     }
 }

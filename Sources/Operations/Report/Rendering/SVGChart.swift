@@ -18,9 +18,8 @@ struct SVGChart: Sendable {
     func stackedBars(labels: [String], series: [Series], values: [[Int]], showLegend: Bool = true) -> String {
         let plotWidth = width - Self.margin.left - Self.margin.right
         let plotHeight = height - Self.margin.top - Self.margin.bottom - 24
-        let maximum = max(1, values.map { $0.reduce(0, +) }.max() ?? 1)
-        let scale = niceCeiling(maximum)
-        var body = axes(maximum: scale, plotWidth: plotWidth, plotHeight: plotHeight)
+        let ticks = AxisTicks(maximum: values.map { $0.reduce(0, +) }.max() ?? 1)
+        var body = axes(ticks, plotWidth: plotWidth, plotHeight: plotHeight)
         let slot = Double(plotWidth) / Double(max(1, labels.count))
         let barWidth = max(1, slot * 0.8)
         // Roughly 6.5 px per character at font-size 12; keep a gap between labels.
@@ -32,7 +31,7 @@ struct SVGChart: Sendable {
             for (seriesIndex, item) in series.enumerated() {
                 let value = seriesIndex < values[index].count ? values[index][seriesIndex] : 0
                 guard value > 0 else { continue }
-                let barHeight = Double(value) / Double(scale) * Double(plotHeight)
+                let barHeight = Double(value) / ticks.top * Double(plotHeight)
                 y -= barHeight
                 body += rect(x: x, y: y, width: barWidth, height: barHeight, color: item.color, title: "\(label) \(item.name): \(value)")
             }
@@ -79,15 +78,14 @@ struct SVGChart: Sendable {
         """
     }
 
-    private func axes(maximum: Int, plotWidth: Int, plotHeight: Int) -> String {
+    private func axes(_ ticks: AxisTicks, plotWidth: Int, plotHeight: Int) -> String {
         var out = ""
         let left = Double(Self.margin.left)
         let bottom = Double(Self.margin.top + plotHeight)
-        for step in 0...4 {
-            let value = maximum * step / 4
-            let y = bottom - Double(plotHeight) * Double(step) / 4
+        for (value, label) in zip(ticks.values, ticks.labels) {
+            let y = bottom - Double(plotHeight) * value / ticks.top
             out += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(left + Double(plotWidth)))\" y2=\"\(f(y))\" stroke=\"#dddddd\"/>"
-            out += text(x: left - 6, y: y + 4, "\(value)", anchor: "end")
+            out += text(x: left - 6, y: y + 4, label, anchor: "end")
         }
         out += "<line x1=\"\(f(left))\" y1=\"\(f(bottom))\" x2=\"\(f(left + Double(plotWidth)))\" y2=\"\(f(bottom))\" stroke=\"#888888\"/>"
         return out
@@ -115,14 +113,4 @@ struct SVGChart: Sendable {
     }
 
     private func f(_ value: Double) -> String { String(format: "%.1f", value) }
-
-    /// 1, 2, 5 × 10^n at or above `value`, so axis ticks are round.
-    private func niceCeiling(_ value: Int) -> Int {
-        var magnitude = 1
-        while magnitude * 10 <= value { magnitude *= 10 }
-        for factor in [1, 2, 4, 5, 10] where factor * magnitude >= value {
-            return factor * magnitude
-        }
-        return 10 * magnitude
-    }
 }

@@ -40,12 +40,11 @@ public enum TerminalReportRenderer {
         sections.append(groupText)
 
         var latency = TextTable(
-            title: "Latency distribution (messages)", headers: ["Latency", "sent→delivered", "sent→carrier done"],
-            alignments: [.left, .right, .right]
+            title: "Latency distribution (messages)", headers: ["Latency", "sent→delivered/undelivered"],
+            alignments: [.left, .right]
         )
-        for (index, bin) in report.latencyHistogram.enumerated() {
-            let carrier = index < report.carrierLatencyHistogram.count ? report.carrierLatencyHistogram[index].count : 0
-            latency.append([ReportFormat.bin(bin), "\(bin.count)", "\(carrier)"])
+        for bin in report.latencyHistogram {
+            latency.append([ReportFormat.bin(bin), "\(bin.count)"])
         }
         sections.append(latency.render())
 
@@ -57,7 +56,7 @@ public enum TerminalReportRenderer {
         sections.append(errors.render())
 
         var stuck = TextTable(
-            title: "Stuck without a final status for more than \(ReportFormat.duration(milliseconds: report.stuckAfterMilliseconds)): \(report.stuckTotal) (reconcile them with Twilio's Message resource)",
+            title: "Stuck without a final status for more than \(ReportFormat.duration(milliseconds: report.stuckAfterMilliseconds)), not yet reconciled: \(report.stuckTotal) (statusrelay reconcile asks Twilio)",
             headers: ["MessageSid", "Status", "Since"], alignments: [.left, .left, .left]
         )
         for message in report.stuckSample {
@@ -68,11 +67,23 @@ public enum TerminalReportRenderer {
             stuck.append(["… \(report.stuckTotal - report.stuckSample.count) more", byStatus, ""])
         }
         sections.append(stuck.render())
+        sections.append(reconciliationLines(report))
         return sections.joined(separator: "\n\n") + "\n"
     }
 
+    /// Stuck messages Twilio confirmed, and statuses reconciliation recovered in the window.
+    static func reconciliationLines(_ report: DeliveryReport) -> String {
+        func byStatus(_ counts: [String: Int]) -> String {
+            counts.isEmpty ? "" : " (" + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
+        }
+        return """
+            Confirmed by Twilio as still at their status (for sent: no receipt from the carrier): \(report.confirmedStuckTotal)\(byStatus(report.confirmedStuckCounts))
+            Statuses recovered by reconciliation in the window: \(report.recoveredTotal)\(byStatus(report.recoveredCounts))
+            """
+    }
+
     private static func statsTable(title: String, leading: [String]) -> TextTable {
-        let headers = leading + ["Msgs"] + statusColumns + ["in flight", "Delivered", "p50", "p90", "p99", "Carrier p50", "Late", "Repeated"]
+        let headers = leading + ["Msgs"] + statusColumns + ["in flight", "Delivered", "p50", "p90", "p99", "Late", "Repeated"]
         let alignments = leading.map { _ in TextTable.Alignment.left } + Array(repeating: .right, count: headers.count - leading.count)
         return TextTable(title: title, headers: headers, alignments: alignments)
     }
@@ -84,7 +95,6 @@ public enum TerminalReportRenderer {
             latency.map { ReportFormat.duration(milliseconds: $0.p50) } ?? "-",
             latency.map { ReportFormat.duration(milliseconds: $0.p90) } ?? "-",
             latency.map { ReportFormat.duration(milliseconds: $0.p99) } ?? "-",
-            stats.carrierLatency.map { ReportFormat.duration(milliseconds: $0.p50) } ?? "-",
             "\(stats.lateEvents)", "\(stats.repeatedEvents)",
         ]
     }
