@@ -119,15 +119,11 @@ struct ReconcileCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
         let resolved: ReconcileCommandConfiguration
         var resolver: ConfigurationResolver
         do {
             let discovery = try discoveryRange()
-            let path = config ?? environment["STATUSRELAY_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
-            resolver = ConfigurationResolver(
-                layers: try ConfigurationLayers(flags: flagValues().values, environment: environment, configPath: path)
-            )
+            resolver = ConfigurationResolver(layers: try .process(flags: flagValues(), configFlag: config))
             resolved = try ReconcileCommandConfiguration(resolving: &resolver, discovery: discovery, dryRun: dryRun)
             try resolver.rejectUnknownFileKeys()
         } catch {

@@ -9,78 +9,102 @@ import StatusRelayCore
 struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
-        abstract: "Replay a range of the event topic into sinks (backfill), through the consumer's reorder and dedupe.",
+        abstract: "Replay a range of the event topic into sinks (backfill), through the consumer's pipeline.",
         discussion: """
             The range is fixed at start (end = the partitions' ends then, or --to), so the replay terminates. \
             It reads with a manual assignment and commits nothing, so it can run next to the live consumer. \
-            Sinks write idempotently: replaying twice, or over data the live consumer wrote, changes nothing.
+            Sinks write idempotently: replaying twice, or over data the live consumer wrote, changes nothing. \
+            Records the live consumer dead-letters (undecodable, key not the messageSid, refused by a sink) go \
+            to the same dead-letter topic.
 
             Positions: an ISO-8601 time (found with offsets-for-times), earliest, latest, or explicit \
             PARTITION:OFFSET pairs such as 0:1234,1:99 (--from: start offsets of the listed partitions only; \
             --to: exclusive end offsets).
+
+            Settings come from flags, then environment variables, then the YAML file given with --config \
+            (the consumer's file works: brokers, topic, the reorder settings and the dead-letter topic are the \
+            consumer's settings).
             """
     )
 
-    @Option(help: "Start: ISO-8601 time, earliest, or PARTITION:OFFSET[,…].")
-    var from: String
+    private typealias S = ReplaySettings
 
-    @Option(help: "End (exclusive): ISO-8601 time, latest, or PARTITION:OFFSET[,…]. Default: the ends at start.")
+    @Option(help: ArgumentHelp(S.from.help, valueName: "POSITION"))
+    var from: String?
+
+    @Option(help: ArgumentHelp(S.to.help, valueName: "POSITION"))
     var to: String?
 
-    @Option(help: "The raw event topic (env STATUSRELAY_TOPIC; default twilio.message-status).")
+    @Option(help: ArgumentHelp(S.topic.help, valueName: "NAME"))
     var topic: String?
 
-    @Option(help: "Bootstrap brokers, comma-separated (env STATUSRELAY_BROKERS; default 127.0.0.1:9092).")
+    @Option(help: ArgumentHelp(S.brokers.help, valueName: "LIST"))
     var brokers: String?
 
-    @Option(name: .customLong("sink"), help: "Sink URL (repeatable): sqlite:PATH, postgres://…, kafka:TOPIC, jsonl:PATH, http(s)://…, stdout.")
+    @Option(name: .customLong(S.sink.name), help: ArgumentHelp(S.sink.help, valueName: "URL"))
     var sinks: [String] = []
 
-    @Option(help: "Reorder window; use the live consumer's (env STATUSRELAY_REORDER_WINDOW; default 3s).")
+    @Option(name: .customLong(S.reorderWindow.name), help: ArgumentHelp(S.reorderWindow.help, valueName: "DURATION"))
     var reorderWindow: String?
+
+    @Option(name: .customLong(S.maxBufferedEvents.name), help: ArgumentHelp(S.maxBufferedEvents.help, valueName: "N"))
+    var maxBufferedEvents: String?
+
+    @Option(name: .customLong(S.stateRetention.name), help: ArgumentHelp(S.stateRetention.help, valueName: "DURATION"))
+    var stateRetention: String?
+
+    @Option(name: .customLong(S.maxEventTimeAhead.name), help: ArgumentHelp(S.maxEventTimeAhead.help, valueName: "DURATION"))
+    var maxEventTimeAhead: String?
+
+    @Option(name: .customLong(S.deadLetterTopic.name), help: ArgumentHelp(S.deadLetterTopic.help, valueName: "NAME"))
+    var deadLetterTopic: String?
+
+    @Option(name: .customLong(S.kafkaConfig.name), help: ArgumentHelp(S.kafkaConfig.help, valueName: "KEY=VALUE"))
+    var kafkaConfig: [String] = []
 
     @Flag(help: "Write nothing; report how many messages would change state, with a sample.")
     var dryRun = false
 
-    @Option(name: .customLong("kafka-config"), help: "Raw librdkafka property KEY=VALUE (repeatable).")
-    var kafkaConfig: [String] = []
-
     @Flag(help: "No progress bar on stderr.")
     var noProgress = false
 
+    @Option(help: ArgumentHelp("YAML configuration file (env: STATUSRELAY_CONFIG).", valueName: "FILE"))
+    var config: String?
+
+    @Flag(help: "Print the effective configuration (secrets redacted) and exit.")
+    var checkConfig = false
+
+    private func flagValues() -> FlagValues {
+        var flags = FlagValues()
+        flags.set(S.from.name, from)
+        flags.set(S.to.name, to)
+        flags.set(S.topic.name, topic)
+        flags.set(S.brokers.name, brokers)
+        flags.set(S.sink.name, sinks)
+        flags.set(S.reorderWindow.name, reorderWindow)
+        flags.set(S.maxBufferedEvents.name, maxBufferedEvents)
+        flags.set(S.stateRetention.name, stateRetention)
+        flags.set(S.maxEventTimeAhead.name, maxEventTimeAhead)
+        flags.set(S.deadLetterTopic.name, deadLetterTopic)
+        flags.set(S.kafkaConfig.name, kafkaConfig)
+        return flags
+    }
+
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        let configuration: ReplayConfiguration
+        var resolver: ConfigurationResolver
+        do {
+            resolver = ConfigurationResolver(layers: try .process(flags: flagValues(), configFlag: config))
+            configuration = try ReplayConfiguration(resolving: &resolver, dryRun: dryRun, showProgress: !noProgress)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        if checkConfig {
+            print(resolver.report())
+            return
+        }
         var logger = Logger(label: "statusrelay.replay")
         logger.logLevel = .warning
-        let fromPosition: ReplayPosition
-        var toPosition: ReplayPosition?
-        do {
-            fromPosition = try ReplayPosition.parse(from)
-            toPosition = try to.map { text throws(ReplayError) in try ReplayPosition.parse(text) }
-        } catch {
-            throw ValidationError(error.message)
-        }
-        guard !sinks.isEmpty else { throw ValidationError("at least one --sink is needed") }
-        let windowText = reorderWindow ?? environment["STATUSRELAY_REORDER_WINDOW"] ?? "3s"
-        guard let window = DurationFormat.parse(windowText) else {
-            throw ValidationError("--reorder-window: expected a duration like 3s, got \"\(windowText)\"")
-        }
-        var additional: [String: String] = [:]
-        for pair in kafkaConfig {
-            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
-                throw ValidationError("--kafka-config expects KEY=VALUE")
-            }
-            additional[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
-        }
-        let brokerList = (brokers ?? environment["STATUSRELAY_BROKERS"] ?? "127.0.0.1:9092")
-            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        let configuration = ReplayConfiguration(
-            bootstrapServers: brokerList,
-            topic: topic ?? environment["STATUSRELAY_TOPIC"] ?? "twilio.message-status",
-            from: fromPosition, to: toPosition, sinks: sinks,
-            reorder: ReorderConfiguration(window: window), dryRun: dryRun, kafkaAdditional: additional,
-            showProgress: !noProgress
-        )
         let result: ReplayResult
         do {
             result = try await Replayer(configuration: configuration, logger: logger).run()

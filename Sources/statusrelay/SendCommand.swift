@@ -22,8 +22,11 @@ struct SendCommand: AsyncParsableCommand {
     @Option(help: "Callback URL, e.g. http://127.0.0.1:8080/twilio/message-status.")
     var url: String
 
-    @Option(name: .customLong("auth-token"), help: "Auth Token to sign with (env: TWILIO_AUTH_TOKEN). Never printed.")
+    @Option(name: .customLong(SendSettings.authToken.name), help: ArgumentHelp(SendSettings.authToken.help, valueName: "TOKEN"))
     var authToken: String?
+
+    @Option(name: .customLong(SendSettings.authToken.fileName), help: ArgumentHelp(SendSettings.authToken.fileHelp, valueName: "FILE"))
+    var authTokenFile: String?
 
     @Option(name: .customLong("signing-url"), help: "URL to sign over when it differs from --url (the public URL behind a proxy).")
     var signingURL: String?
@@ -63,14 +66,24 @@ struct SendCommand: AsyncParsableCommand {
             throw ValidationError("\(option) takes a number without a channel prefix (use --channel), got \(number)")
         }
         guard count >= 1 else { throw ValidationError("--count must be at least 1") }
-        guard authToken ?? ProcessInfo.processInfo.environment["TWILIO_AUTH_TOKEN"] != nil else {
-            throw ValidationError("--auth-token or TWILIO_AUTH_TOKEN is required")
-        }
         for param in params where !param.contains("=") { throw ValidationError("--param expects NAME=VALUE, got \(param)") }
     }
 
     func run() async throws {
-        let token = Secret(authToken ?? ProcessInfo.processInfo.environment["TWILIO_AUTH_TOKEN"] ?? "")
+        var flags = FlagValues()
+        flags.set(SendSettings.authToken.name, authToken)
+        flags.set(SendSettings.authToken.fileName, authTokenFile)
+        let resolved: String?
+        do {
+            var resolver = ConfigurationResolver(layers: try .process(flags: flags, configFlag: nil))
+            resolved = try resolver.optional(SendSettings.authToken)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        guard let resolved, !resolved.isEmpty else {
+            throw ValidationError("--auth-token or TWILIO_AUTH_TOKEN is required")
+        }
+        let token = Secret(resolved)
         let extra = params.map { param -> (String, String) in
             let equals = param.firstIndex(of: "=")!
             return (String(param[..<equals]), String(param[param.index(after: equals)...]))

@@ -43,8 +43,7 @@ public final class ConsumerHealth: Sendable {
 
     /// How long a partition may stay behind without committed progress before `/readyz` fails.
     func setStallTimeout(_ timeout: Duration) {
-        let (seconds, attoseconds) = timeout.components
-        stallTimeoutMilliseconds.store(seconds * 1000 + attoseconds / 1_000_000_000_000_000, ordering: .relaxed)
+        stallTimeoutMilliseconds.store(timeout.saturatingMilliseconds, ordering: .relaxed)
     }
 
     func recordRead(_ next: [Int32: Int64]) {
@@ -68,7 +67,6 @@ public final class ConsumerHealth: Sendable {
     }
 
     private var nowMilliseconds: Int64 {
-        let (seconds, attoseconds) = (clock.now - epoch).components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        (clock.now - epoch).saturatingMilliseconds
     }
 }

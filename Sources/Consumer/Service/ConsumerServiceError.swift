@@ -15,10 +15,13 @@ public struct ConsumerServiceError: Error, Sendable, CustomStringConvertible {
 
     public var code: Code
     public var message: String
+    /// The error behind this one (the consumer's, for `readerFailed`), kept for callers that inspect it.
+    public var underlying: (any Error)?
 
-    public init(code: Code, message: String) {
+    public init(code: Code, message: String, underlying: (any Error)? = nil) {
         self.code = code
         self.message = message
+        self.underlying = underlying
     }
 
     public var description: String { "\(code): \(message)" }

@@ -4,7 +4,7 @@ public struct ReplayResult: Sendable, Hashable {
     public var ranges: [ReplayRange] = []
     /// Records read from the topic.
     public var read: Int64 = 0
-    /// Records that were not a decodable event (skipped; the live consumer dead-letters them).
+    /// Records that were not an event of their key (undecodable, or key not the messageSid): dead-lettered, as live.
     public var undecodable: Int64 = 0
     /// Events released by the reorderer (and written, unless a dry run).
     public var released: Int64 = 0

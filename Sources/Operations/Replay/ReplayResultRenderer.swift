@@ -6,7 +6,7 @@ public enum ReplayResultRenderer {
         lines.append("ranges (partition:start..<end): \(ranges)")
         lines.append(
             "read \(result.read) records: \(result.released) events released (\(result.late) late), "
-                + "\(result.duplicates) duplicates dropped, \(result.undecodable) undecodable skipped"
+                + "\(result.duplicates) duplicates dropped, \(result.undecodable) dead-lettered (undecodable or key not the messageSid)"
         )
         if !result.stoppedEarly.isEmpty {
             lines.append("partitions \(result.stoppedEarly.map(String.init).joined(separator: ",")) ended before their end offset (gaps)")

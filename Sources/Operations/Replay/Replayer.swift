@@ -4,7 +4,6 @@ import Kafka
 public import Logging
 import StatusEvents
 import StatusRelayCore
-import Synchronization
 
 /// Replays a range of the raw topic into sinks, for backfill.
 ///
@@ -12,10 +11,11 @@ import Synchronization
 ///   end offsets from `--to` or the high watermarks at start, so it terminates.
 /// - It reads with a manual-assignment consumer under a throw-away group id: it joins no group and
 ///   commits nothing, so it can run while the live consumer runs.
-/// - Records go through the consumer's own ``Reorderer`` with a constant clock: release then depends
-///   only on event time and record order, so replaying the same range always releases the same
-///   events in the same order with the same sequences and late flags. At the end everything still
-///   buffered is released.
+/// - Records go through the live consumer's pipeline (``EventPipeline``): the same decoding and key
+///   check, reordering, sink retries with backoff, per-event sink isolation and dead-lettering. The
+///   reorder clock is constant: release then depends only on event time and record order, so
+///   replaying the same range always releases the same events in the same order with the same
+///   sequences and late flags. At the end everything still buffered is released.
 /// - Sinks are the consumer's (``SinkFactory``), which write idempotently by event id and never move
 ///   a status backwards: replaying twice, or over what the live consumer wrote, changes nothing.
 ///   (Sequences restart at 1 for the range: replay from `earliest` to get the live numbering for
@@ -77,171 +77,93 @@ public struct Replayer: Sendable {
             ]
         )
         let producer = try makeProducerIfNeeded()
-        let sinks = try makeSinks(producer: producer)
+        let admin = try makeAdminIfNeeded(producer: producer)
+        let sinks = try makeSinks(producer: producer, admin: admin)
         do {
             result = try await withThrowingTaskGroup(of: Void.self) { group in
                 if let producer { group.addTask { try await producer.run() } }
                 defer { group.cancelAll() }
-                if !configuration.dryRun {
-                    for sink in sinks { try await sink.start() }
+                for sink in sinks { try await sink.start() }
+                if let admin, let topic = pipelineConfiguration.deadLetterTopic, !topic.isEmpty {
+                    // As the live consumer: a dead letter never waits on topic auto-creation.
+                    let partitions = try await admin.partitions(of: configuration.topic)
+                    try await admin.createTopic(topic, partitions: Int32(max(1, partitions.count)))
                 }
                 var outcome = result
                 if !result.ranges.isEmpty {
-                    try await read(into: &outcome, sinks: configuration.dryRun ? [] : sinks)
+                    try await read(into: &outcome, sinks: sinks, producer: producer)
                 }
-                if !configuration.dryRun {
-                    for sink in sinks { try await sink.shutdown() }
-                }
+                for sink in sinks { try await sink.shutdown() }
                 return outcome
             }
         } catch let error as ReplayError {
             throw error
         } catch {
-            throw ReplayError(code: .sink, message: "\(error)")
+            throw ReplayError(code: .sink, message: "\(error)", underlying: error)
         }
         return result
     }
 
+    /// The pipeline's settings: the live consumer's defaults, with the replay's window and batch size.
+    var pipelineConfiguration: ConsumerServiceConfiguration {
+        ConsumerServiceConfiguration(
+            topic: configuration.topic, reorder: configuration.reorder, maxBatchSize: configuration.batchSize,
+            deadLetterTopic: configuration.deadLetterTopic
+        )
+    }
+
     // MARK: - Reading
 
-    private func read(into result: inout ReplayResult, sinks: [any EventSink]) async throws {
-        let topic = configuration.topic
-        var consumerConfiguration = KafkaConsumerConfiguration(
-            bootstrapServers: configuration.bootstrapServers, groupID: "", clientID: "statusrelay-replay",
-            additional: configuration.kafkaAdditional
-        )
-        consumerConfiguration.maxBufferedMessages = 5_000
-        let consumer: KafkaConsumer
+    /// Runs the ranges through the consumer's pipeline: the live path's decoding and key check,
+    /// reordering, sink retries with backoff, per-event sink isolation and dead-lettering.
+    private func read(into result: inout ReplayResult, sinks: [any EventSink], producer: KafkaProducer?) async throws {
+        let source: RangeRecordSource
         do {
-            consumer = try KafkaConsumer(
-                assignment: result.ranges.map { KafkaTopicPartitionOffset(topic: topic, partition: $0.partition, offset: $0.start) },
-                configuration: consumerConfiguration, logger: logger
-            )
+            source = try RangeRecordSource(ranges: result.ranges, configuration: configuration, logger: logger)
         } catch {
-            throw ReplayError(code: .kafka, message: "consumer: \(error)")
+            throw ReplayError(code: .kafka, message: "consumer: \(error)", underlying: error)
         }
-        let ends = Dictionary(uniqueKeysWithValues: result.ranges.map { ($0.partition, $0.end) })
-        let starts = Dictionary(uniqueKeysWithValues: result.ranges.map { ($0.partition, $0.start) })
-        var positions: [Int32: Int64] = starts
-        var unfinished = Set(result.ranges.map(\.partition))
-        let lastActivity = Mutex(ContinuousClock.now)
-        let idleTimeout = configuration.idleTimeout
-        var progress = ReplayProgressReporter(total: result.total, enabled: configuration.showProgress)
-        var reorderer = Reorderer(topic: topic, configuration: configuration.reorder)
-        var dryRun = ReplayDryRun()
-        var pending: [ReleasedEvent] = []
-
-        func done() -> Int64 { positions.reduce(0) { $0 + ($1.value - starts[$1.key]!) } }
-        func flush() async throws {
-            guard !pending.isEmpty else { return }
-            let batch = pending
-            pending.removeAll(keepingCapacity: true)
-            result.released += Int64(batch.count { !$0.isConfirmation })
-            if configuration.dryRun {
-                dryRun.add(batch)
-                return
-            }
-            for sink in sinks {
-                do { try await sink.write(batch) } catch {
-                    throw ReplayError(code: .sink, message: "\(sink.name): \(error)")
-                }
-            }
-        }
-
-        let running = Task { try await consumer.run() }
-        // Ends the read when a partition stops delivering before its end offset (gaps).
-        let watchdog = Task {
-            while !Task.isCancelled {
-                try await Task.sleep(for: .milliseconds(250))
-                if ContinuousClock.now - lastActivity.withLock({ $0 }) > idleTimeout {
-                    try? await consumer.close()
-                    return
-                }
-            }
-        }
-        defer {
-            watchdog.cancel()
-            running.cancel()
-        }
+        let progress = ReplayProgressTracker(ranges: result.ranges, enabled: configuration.showProgress)
+        let pipeline = EventPipeline(
+            configuration: pipelineConfiguration, sinks: sinks, source: source, checkpointer: ReplayCheckpointer(),
+            progress: progress, producer: producer, logger: logger
+        )
+        let feeding = Task { await source.feed(pipeline) }
+        let summary: PipelineSummary
         do {
-            progress.update(done: 0, force: true)
-            do {
-                for try await message in consumer.messages {
-                    lastActivity.withLock { $0 = ContinuousClock.now }
-                    guard message.topic == topic, let end = ends[message.partition], unfinished.contains(message.partition)
-                    else { continue }
-                    if message.offset >= end {
-                        unfinished.remove(message.partition)
-                        if unfinished.isEmpty { break }
-                        continue
-                    }
-                    result.read += 1
-                    positions[message.partition] = message.offset + 1
-                    do {
-                        let event = try StatusEventCodec.decode(message.value)
-                        // A constant clock: release depends on event time only (deterministic).
-                        reorderer.add(
-                            event, from: message.partition, offset: message.offset, now: 0,
-                            wallClock: PlausibilityClock.reference(wallClock: PlausibilityClock.now(), recordTimestamp: message.timestampMs),
-                            into: &pending
-                        )
-                    } catch {
-                        result.undecodable += 1
-                        logger.warning(
-                            "skipping undecodable record",
-                            metadata: ["partition": "\(message.partition)", "offset": "\(message.offset)", "error": "\(error)"]
-                        )
-                    }
-                    if message.offset + 1 >= end {
-                        unfinished.remove(message.partition)
-                    }
-                    if pending.count >= configuration.batchSize { try await flush() }
-                    progress.update(done: done())
-                    if unfinished.isEmpty { break }
-                }
-            } catch let error as KafkaError {
-                throw ReplayError(code: .kafka, message: "reading \(topic): \(error)")
+            summary = try await pipeline.run()
+        } catch {
+            feeding.cancel()
+            _ = await feeding.value
+            if let error = error as? ConsumerServiceError, error.code == .readerFailed {
+                throw ReplayError(code: .kafka, message: "reading \(configuration.topic): \(error.message)", underlying: error.underlying)
             }
+            throw error
         }
-        watchdog.cancel()
-        running.cancel()
-        _ = await running.result
-        result.stoppedEarly = unfinished.sorted()
-        if !unfinished.isEmpty {
+        let outcome = await feeding.value
+        progress.finish()
+        result.read = outcome.read
+        result.stoppedEarly = outcome.unfinished
+        if !outcome.unfinished.isEmpty {
             logger.warning(
                 "partitions delivered nothing more before their end offset; treating the rest as gaps",
-                metadata: ["partitions": "\(result.stoppedEarly)", "idle_timeout": "\(DurationFormat.format(idleTimeout))"]
+                metadata: ["partitions": "\(result.stoppedEarly)", "idle_timeout": "\(DurationFormat.format(configuration.idleTimeout))"]
             )
         }
-        // End of the range: release everything still buffered, in order.
-        reorderer.advance(now: .max, into: &pending)
-        try await flush()
-        if !configuration.dryRun {
-            for sink in sinks {
-                do { try await sink.flush() } catch {
-                    throw ReplayError(code: .sink, message: "\(sink.name): \(error)")
-                }
-            }
-        }
-        progress.finish(done: done())
-        result.duplicates = Int64(reorderer.statistics.duplicates + reorderer.statistics.crossSourceDuplicates)
-        result.late = Int64(reorderer.statistics.late)
-        if configuration.dryRun {
-            result.dryRun = try await summarize(dryRun)
+        result.released = summary.released
+        result.undecodable = summary.deadLettered
+        result.duplicates = Int64(summary.statistics.duplicates + summary.statistics.crossSourceDuplicates)
+        result.late = Int64(summary.statistics.late)
+        if let dryRun = sinks.lazy.compactMap({ $0 as? DryRunSink }).first {
+            result.dryRun = try await summarize(dryRun.dryRun)
         }
     }
 
     // MARK: - Sinks
 
-    private var needsProducer: Bool {
-        !configuration.dryRun && configuration.sinks.contains { url in
-            let lowered = url.lowercased()
-            return lowered.hasPrefix("kafka:") || lowered.hasPrefix("http://") || lowered.hasPrefix("https://")
-        }
-    }
-
+    /// For the dead-letter topic and the `kafka:` and HTTP sinks; a dry run sends nothing.
     private func makeProducerIfNeeded() throws(ReplayError) -> KafkaProducer? {
-        guard needsProducer else { return nil }
+        guard !configuration.dryRun else { return nil }
         do {
             return try KafkaProducer(
                 configuration: KafkaProducerConfiguration(
@@ -251,15 +173,23 @@ public struct Replayer: Sendable {
                 logger: logger
             )
         } catch {
-            throw ReplayError(code: .kafka, message: "producer: \(error)")
+            throw ReplayError(code: .kafka, message: "producer: \(error)", underlying: error)
         }
     }
 
-    private func makeSinks(producer: KafkaProducer?) throws(ReplayError) -> [any EventSink] {
-        // With an admin client, `kafka:` sinks create their topic when it does not exist yet.
-        let admin = producer == nil ? nil : try? KafkaAdminClient(
-            bootstrapServers: configuration.bootstrapServers, additional: configuration.kafkaAdditional, logger: logger
-        )
+    /// Creates the dead-letter topic and lets `kafka:` sinks create theirs.
+    private func makeAdminIfNeeded(producer: KafkaProducer?) throws(ReplayError) -> KafkaAdminClient? {
+        guard producer != nil else { return nil }
+        do {
+            return try KafkaAdminClient(
+                bootstrapServers: configuration.bootstrapServers, additional: configuration.kafkaAdditional, logger: logger
+            )
+        } catch {
+            throw ReplayError(code: .kafka, message: "admin client: \(error)", underlying: error)
+        }
+    }
+
+    private func makeSinks(producer: KafkaProducer?, admin: KafkaAdminClient?) throws(ReplayError) -> [any EventSink] {
         var sinkConfiguration = SinkFactory.Configuration(kafkaProducer: producer, kafkaAdmin: admin)
         // Replays write big batches; the default FULL sync per batch is still safe and fast enough.
         sinkConfiguration.sqlite.synchronous = .normal
@@ -269,14 +199,20 @@ public struct Replayer: Sendable {
                 // Validated only; a dry run writes nothing.
                 let lowered = url.lowercased()
                 if lowered.hasPrefix("kafka:") || lowered.hasPrefix("http://") || lowered.hasPrefix("https://") { continue }
+                do {
+                    _ = try SinkFactory.makeSink(url: url, configuration: sinkConfiguration, logger: logger)
+                } catch {
+                    throw ReplayError(code: .invalidConfiguration, message: "--sink \(SecretRedaction.redact(url: url)): \(error)", underlying: error)
+                }
+                continue
             }
             do {
                 sinks.append(try SinkFactory.makeSink(url: url, configuration: sinkConfiguration, logger: logger))
             } catch {
-                throw ReplayError(code: .invalidConfiguration, message: "--sink \(SecretRedaction.redact(url: url)): \(error)")
+                throw ReplayError(code: .invalidConfiguration, message: "--sink \(SecretRedaction.redact(url: url)): \(error)", underlying: error)
             }
         }
-        return sinks
+        return configuration.dryRun ? [DryRunSink()] : sinks
     }
 
     // MARK: - Dry run

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The raw inputs of configuration, highest precedence first: flags > environment > file > defaults.
 public struct ConfigurationLayers: Sendable {
     /// Values given on the command line, by setting name (the flag without `--`).
@@ -18,6 +20,15 @@ public struct ConfigurationLayers: Sendable {
         self.environment = environment
         self.file = file
         self.filePath = filePath
+    }
+
+    /// The layers of a command run by this process: its flags, the process environment, and the
+    /// YAML file given with `--config` (`configFlag`) or else `STATUSRELAY_CONFIG`. The one place a
+    /// command's settings meet the environment.
+    public static func process(flags: FlagValues, configFlag: String?) throws(ConfigurationError) -> ConfigurationLayers {
+        let environment = ProcessInfo.processInfo.environment
+        let path = configFlag ?? environment["STATUSRELAY_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+        return try ConfigurationLayers(flags: flags.values, environment: environment, configPath: path)
     }
 
     /// Builds layers, loading the YAML file at `configPath` when given.

@@ -35,13 +35,13 @@ import TestSupport
         #expect(await queue.next() == nil)
     }
 
-    @Test func removeAllDropsMatchingAndWakesSenders() async throws {
+    @Test func transformAllDropsAndWakesSenders() async throws {
         let queue = BoundedAsyncQueue<Int>(capacity: 2)
         #expect(await queue.send(1))
         #expect(await queue.send(2))
         let blocked = Task { await queue.send(3) }
         try await Task.sleep(for: .milliseconds(100))
-        queue.removeAll { $0 == 1 }
+        queue.transformAll { $0 == 1 ? nil : $0 }
         #expect(await blocked.value)
         #expect(await queue.next() == 2)
         #expect(await queue.next() == 3)

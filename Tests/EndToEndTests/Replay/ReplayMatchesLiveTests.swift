@@ -6,7 +6,8 @@ import TestSupport
 
 /// Issue 18: `statusrelay replay` of a topic into an empty SQLite database writes exactly what the live
 /// consumer wrote (statuses, history order, `late`, `sequence`), when some statuses arrive later than
-/// the reorder window and some events twice. Both through the built binaries and the real broker.
+/// the reorder window, some events twice and some under a key that is not their MessageSid (the live
+/// consumer dead-letters those). Both through the built binaries and the real broker.
 @Suite("Replay matches live", .serialized)
 struct ReplayMatchesLiveTests {
     static func event(_ sid: String, _ status: String, at time: Int64) -> StatusEvent {
@@ -19,7 +20,7 @@ struct ReplayMatchesLiveTests {
 
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
-    @Test("Late and duplicated events: the replay's tables equal the live consumer's")
+    @Test("Late, duplicated and mis-keyed events: the replay's tables equal the live consumer's")
     func replayEqualsLive() async throws {
         let topic = try await TestKafka.makeTopic("e2e-replay-live", partitions: 3)
         let directory = try TestEnvironment.makeTemporaryDirectory("e2e-replay-live")
@@ -48,6 +49,14 @@ struct ReplayMatchesLiveTests {
         // Some arrive twice.
         first += first.enumerated().filter { $0.offset % 7 == 0 }.map(\.element)
         try await ConsumerE2E.produce(first, topic: topic, with: producer)
+        // Records whose key is not their event's MessageSid (another message's sid, or none): never written.
+        let misKeyed = (0..<4).map { Self.event("SM" + String(format: "%032d", 100 + $0), "failed", at: start + 60) }
+        for (index, event) in misKeyed.enumerated() {
+            let key = index % 2 == 0 ? Array(sids[index].utf8) : nil
+            _ = try await producer.send(
+                KafkaProducerMessage(topic: topic, key: key, value: StatusEventCodec.encode(event), headers: [], partition: nil)
+            )
+        }
         let firstCount = sids.count * 3 - delayed.count
         try await eventually(timeout: .seconds(60), "the first events released live") {
             ConsumerE2E.countSQLiteHistory(live) >= firstCount
@@ -73,11 +82,13 @@ struct ReplayMatchesLiveTests {
         }
         let replay = try ChildProcess(binary, arguments: arguments)
         #expect(try await replay.waitForExit(timeout: .seconds(120)) == .exited(0), "\(replay.output())")
+        #expect(replay.output().contains("\(misKeyed.count) dead-lettered"), "\(replay.output())")
 
         // The live run flagged every held-back status late, or this test proves nothing.
         let (history, _) = try ConsumerE2E.readSQLite(live)
         #expect(Set(history.filter(\.late).map(\.messageSid)) == delayed)
         #expect(history.count == sids.count * 3)
+        #expect(!history.contains { $0.messageSid.hasPrefix("SM000000000000000000000000000001") })
         let liveTables = try ReplayTestSupport.snapshot(sqlite: live)
         let replayTables = try ReplayTestSupport.snapshot(sqlite: replayed)
         #expect(replayTables.history.count == liveTables.history.count)

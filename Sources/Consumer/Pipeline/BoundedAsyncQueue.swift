@@ -124,19 +124,6 @@ final class BoundedAsyncQueue<Element: Sendable>: Sendable {
         for sender in senders { sender.resume(returning: false) }
     }
 
-    /// Drops every buffered element matching `predicate` (e.g. messages of revoked partitions).
-    func removeAll(where predicate: (Element) -> Bool) {
-        let senders = state.withLock { state -> [CheckedContinuation<Bool, Never>] in
-            state.buffer.removeAll(where: predicate)
-            var woken: [CheckedContinuation<Bool, Never>] = []
-            while state.buffer.count + woken.count < capacity, let sender = state.waitingSenders.popFirst() {
-                woken.append(sender.continuation)
-            }
-            return woken
-        }
-        for sender in senders { sender.resume(returning: true) }
-    }
-
     /// Rewrites every buffered element; nil drops it (e.g. records of revoked partitions).
     func transformAll(_ transform: (Element) -> Element?) {
         let senders = state.withLock { state -> [CheckedContinuation<Bool, Never>] in
