@@ -43,11 +43,15 @@ struct BenchCommand: AsyncParsableCommand {
                 }
                 if let hostile {
                     let rows = hostile.rows.map { row in
-                        #"{"name":"\#(row.name)","body_bytes":\#(row.bodyBytes),"cpu_ns_per_request":\#(row.cpuNanosecondsPerRequest),"ratio":\#(row.ratio),"ratio_to_signing":\#(row.ratioToSigning)}"#
+                        #"{"name":"\#(row.name)","body_bytes":\#(row.bodyBytes),"cpu_ns_per_request":\#(row.cpuNanosecondsPerRequest),"ratio":\#(row.ratio),"ratio_to_signing":\#(row.ratioToSigning),"macs":\#(row.macs),"ceiling_to_signing":\#(row.ceilingToSigning)}"#
                     }
                     let worst = hostile.rows.max { $0.ratio < $1.ratio }
                     fields += #","hostile_typical_cpu_ns":\#(hostile.typicalCPUNanoseconds),"hostile_signing_cpu_ns":\#(hostile.signingCPUNanoseconds)"#
                     fields += #","hostile_worst_cpu_ns":\#(worst?.cpuNanosecondsPerRequest ?? 0),"hostile_worst_ratio":\#(worst?.ratio ?? 0),"hostile_worst_ratio_to_signing":\#(worst?.ratioToSigning ?? 0)"#
+                    fields += #","hostile_worst_macs":\#(worst?.macs ?? 0),"hostile_worst_ceiling_to_signing":\#(worst?.ceilingToSigning ?? 0)"#
+                    // Each row against its own ceiling: the largest share must stay ≤ 1.
+                    let share = hostile.rows.map { $0.ceilingToSigning > 0 ? $0.ratioToSigning / $0.ceilingToSigning : 0 }.max() ?? 0
+                    fields += #","hostile_max_share_of_ceiling":\#(share)"#
                     fields += #","hostile":[\#(rows.joined(separator: ","))]"#
                 }
                 print("{" + fields + "}")

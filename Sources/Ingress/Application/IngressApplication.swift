@@ -46,17 +46,20 @@ public enum IngressApplication {
             sharedKeys: configuration.sharedKeys.sorted { $0.key < $1.key }.map { .init(id: $0.key, secret: $0.value.reveal()) }
         )
         if secrets.defaultScope.isEmpty { secrets = WebhookSecrets(authTokens: []) }
-        let responder = IngressResponder(
-            dependencies: .init(
-                configuration: configuration,
-                verifier: SignatureVerifier(secrets: secrets),
-                urlResolver: try PublicURLResolver(
-                    configuration: .init(publicBaseURL: configuration.publicURL, trustedProxies: configuration.trustedProxies)
+        let urlResolver = try PublicURLResolver(
+            configuration: .init(publicBaseURL: configuration.publicURL, trustedProxies: configuration.trustedProxies)
+        )
+        let router = IngressRouter.build(
+            .init(
+                callback: .init(
+                    configuration: configuration,
+                    verifier: SignatureVerifier(secrets: secrets),
+                    urlResolver: urlResolver,
+                    callbackNormalizer: StatusCallbackNormalizer(nodeId: configuration.nodeID),
+                    eventStreamsNormalizer: EventStreamsNormalizer(nodeId: configuration.nodeID, maxEvents: configuration.webhookLimits.maxBatchEvents),
+                    publisher: dependencies.publisher,
+                    metrics: dependencies.metrics
                 ),
-                callbackNormalizer: StatusCallbackNormalizer(nodeId: configuration.nodeID),
-                eventStreamsNormalizer: EventStreamsNormalizer(nodeId: configuration.nodeID, maxEvents: configuration.webhookLimits.maxBatchEvents),
-                publisher: dependencies.publisher,
-                metrics: dependencies.metrics,
                 readiness: ReadinessProbe(spoolHasRoom: dependencies.spoolHasRoom, probeBroker: dependencies.brokerReachable),
                 limiter: ConcurrencyLimiter(limit: configuration.maxConcurrentRequests),
                 rateLimiter: RateLimiter(requestsPerSecond: configuration.maxRequestsPerSecond, burst: configuration.rateLimitBurst),
@@ -85,7 +88,7 @@ public enum IngressApplication {
             server = .http1(configuration: http1)
         }
         return Application(
-            responder: responder,
+            responder: router.buildResponder(),
             server: server,
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: nil

@@ -95,7 +95,7 @@ public final class IngressServer: Sendable {
                     let statistics = spool.statistics
                     metrics.spoolRecords.set(Double(statistics.records))
                     metrics.spoolBytes.set(Double(statistics.bytes))
-                    let age = statistics.oldestTimestampMs.map { max(0, Double(IngressResponder.nowMilliseconds() - $0) / 1000) } ?? 0
+                    let age = statistics.oldestTimestampMs.map { max(0, Double(CallbackHandler.nowMilliseconds() - $0) / 1000) } ?? 0
                     metrics.spoolOldestAge.set(age)
                     metrics.producerQueueLength.set(Double(producer.outQueueLength))
                 }

@@ -14,12 +14,19 @@ public enum HostileRequestBenchmark {
         /// `cpuNanosecondsPerRequest` over signing one 64 KiB parameter: the least any verifier
         /// must spend on a full body (the ceiling: linear work stays within a small multiple).
         public var ratioToSigning: Double
+        /// MACs the verifier computed for the request (each URL form tried, per key).
+        public var macs: Int
+        /// The ceiling for `ratioToSigning`: twice the bytes `ReencodedQueryTests` bounds the MACs at
+        /// (`macs × (3 × URL + payload)`, payload the 64 KiB budget) over the bytes of the 64 KiB
+        /// signing; the two forms of a short URL give 4 (the ceiling before twilio-node's forms).
+        public var ceilingToSigning: Double
 
         public var description: String {
             let micros = (cpuNanosecondsPerRequest / 10).rounded() / 100
             let times = (ratio * 10).rounded() / 10
             let signing = (ratioToSigning * 100).rounded() / 100
-            return "\(name): \(bodyBytes) B, \(micros) µs CPU/request, \(times)× a typical callback, \(signing)× signing 64 KiB"
+            let ceiling = (ceilingToSigning * 100).rounded() / 100
+            return "\(name): \(bodyBytes) B, \(micros) µs CPU/request, \(times)× a typical callback, \(signing)× signing 64 KiB (\(macs) MACs, ceiling \(ceiling)×)"
         }
     }
 
@@ -36,6 +43,12 @@ public enum HostileRequestBenchmark {
     static let formType = "application/x-www-form-urlencoded"
     static let bodyBudget = 64 << 10
     static let badSignature = "AAAAAAAAAAAAAAAAAAAAAAAAAAA="
+    /// NIO's HTTP/1 decoder refuses a request line plus headers over 80 KiB; the rest of a head
+    /// (method, version, Host, Content-Type, Content-Length, the signature) fits in 512 bytes.
+    static let targetBudget = (80 << 10) - 512
+    /// A public URL with a port other than the default: twilio-node's query forms are tried with
+    /// and without it, the most forms a request can make us try (6 per key).
+    static let portURL = "https://relay.example.com:8443/twilio/status"
 
     /// A name or value of `length` bytes: `prefix`, zero-padded `number`, filler in between.
     static func padded(_ prefix: String, _ number: Int, length: Int) -> String {
@@ -59,7 +72,14 @@ public enum HostileRequestBenchmark {
         func batch(_ count: Int) -> [UInt8] { Array(("[" + Array(repeating: "{}", count: count).joined(separator: ",") + "]").utf8) }
         let signedBatch = batch(WebhookLimits.defaultMaxBatchEvents)
         let signedBatchURL = esURL + SignatureVerifier.bodySHA256(signedBatch)
+        // Every byte of `é` triples in both of twilio-node's forms (`%C3%A9`); the `%27` makes its two
+        // forms differ, so all six are tried.
+        let reencodable = "?n=%27&q=" + String(repeating: "é", count: (targetBudget - "/twilio/status?n=%27&q=".utf8.count) / 2)
+        var reencoded = formCase("form, \(count) names descending, \(reencodable.utf8.count)-byte re-encodable query, port 8443", [])
+        reencoded.url = portURL + reencodable
+        reencoded.body = form((0..<count).map { ("n\(count - $0)", padded("v", $0, length: 2 * length)) })
         return [
+            reencoded,
             formCase("form, \(count) names descending", (0..<count).map { ("n\(count - $0)", padded("v", $0, length: 2 * length)) }),
             formCase("form, \(count) names ascending", (0..<count).map { ("n" + padded("", $0, length: 6), padded("v", $0, length: 2 * length)) }),
             formCase("form, \(count) names random", (0..<count).map { _ in ("n\(generator.next() % 1_000_000)", padded("v", 0, length: 2 * length)) }),
@@ -81,6 +101,7 @@ public enum HostileRequestBenchmark {
     public static func run(iterations: Int, rounds: Int = 3) -> (typicalCPUNanoseconds: Double, signingCPUNanoseconds: Double, rows: [Row]) {
         let typical = WebhookBenchmark.run(iterations: max(iterations, 1000), rounds: rounds).cpuNanosecondsPerCallback
         let large = FormParameters([("Body", String(repeating: "x", count: bodyBudget - 5))])
+        let signingBytes = WebhookBenchmark.url.utf8.count + "Body".utf8.count + bodyBudget - 5
         let signing = cpuPerRequest(iterations: iterations, rounds: rounds) {
             SignatureVerifier.computeSignature(url: WebhookBenchmark.url, parameters: large, secret: WebhookBenchmark.authToken).utf8.count
         }
@@ -99,10 +120,18 @@ public enum HostileRequestBenchmark {
                 }
             }
             let perRequest = cpuPerRequest(iterations: iterations, rounds: rounds, once)
+            var cost = SignatureVerifier.MACCost()
+            if let request = try? WebhookRequest(url: item.url, signature: item.signature, contentType: item.contentType, body: item.body) {
+                _ = try? verifier.verify(request, cost: &cost)
+            }
+            // The payload bound is the body budget (every row may spend it); a request refused before
+            // its MACs keeps the two-form ceiling (its parse has the same budget).
+            let boundBytes = max(cost.macs, 2) * (3 * item.url.utf8.count + bodyBudget)
             rows.append(
                 Row(
                     name: item.name, bodyBytes: item.body.count, cpuNanosecondsPerRequest: perRequest,
-                    ratio: typical > 0 ? perRequest / typical : 0, ratioToSigning: signing > 0 ? perRequest / signing : 0
+                    ratio: typical > 0 ? perRequest / typical : 0, ratioToSigning: signing > 0 ? perRequest / signing : 0,
+                    macs: cost.macs, ceilingToSigning: 2 * Double(boundBytes) / Double(signingBytes)
                 )
             )
         }

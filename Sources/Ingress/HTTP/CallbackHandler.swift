@@ -1,17 +1,17 @@
 import Foundation
 import HTTPTypes
-public import Hummingbird
+import Hummingbird
 import Logging
 import NIOCore
-import Prometheus
 import StatusEvents
 import StatusRelayCore
 
-/// The whole HTTP surface in one responder: routing (404/405), limits (413/415/429), signature
-/// verification, normalization, dead-lettering and publishing. Errors are turned into responses
-/// by `HTTPErrorMapping` only.
-public struct IngressResponder: HTTPResponder {
-    public typealias Context = IngressRequestContext
+/// Answers a signed callback on the form or Event Streams route: media type, body limit,
+/// signature, normalization, dead-lettering and publishing. Reached through the router after
+/// the callback middleware (basic auth, rate and concurrency limits); errors are thrown for
+/// `RequestOutcomeMiddleware`.
+struct CallbackHandler: Sendable {
+    typealias Context = IngressRequestContext
 
     struct Dependencies: Sendable {
         var configuration: IngressConfiguration
@@ -21,28 +21,13 @@ public struct IngressResponder: HTTPResponder {
         var eventStreamsNormalizer: EventStreamsNormalizer
         var publisher: any EventPublishing
         var metrics: IngressMetrics
-        var readiness: ReadinessProbe
-        var limiter: ConcurrencyLimiter
-        var rateLimiter: RateLimiter
-        /// Refreshes gauges (spool, producer queue) right before `/metrics` renders.
-        var refreshGauges: @Sendable () -> Void
     }
 
     private let dependencies: Dependencies
-    private let routes: [String: Route]
-    private let acceptedCounters: [Route: Counter]
     private let scheme: String
 
     init(dependencies: Dependencies) {
         self.dependencies = dependencies
-        let paths = dependencies.configuration.routes
-        self.routes = [
-            paths.form: .form, paths.eventStreams: .eventStreams, paths.health: .health,
-            paths.ready: .ready, paths.metrics: .metrics,
-        ]
-        var counters: [Route: Counter] = [:]
-        for route in Route.allCases where route != .unknown { counters[route] = dependencies.metrics.request(route: route.rawValue, outcome: "accepted") }
-        self.acceptedCounters = counters
         self.scheme = dependencies.configuration.tlsCertificatePath == nil ? "http" : "https"
     }
 
@@ -50,72 +35,13 @@ public struct IngressResponder: HTTPResponder {
     static let signatureSettingsHeader = HTTPField.Name("X-Twilio-Webhooks-Signature-Settings")!
     static let idempotencyHeader = HTTPField.Name("I-Twilio-Idempotency-Token")!
     static let homeRegionHeader = HTTPField.Name("X-Home-Region")!
-    static let requestIDHeader = HTTPField.Name("X-Request-Id")!
     static let forwardingHeaders: [HTTPField.Name] = [
         .init("X-Forwarded-Proto")!, .init("X-Forwarded-Host")!, .init("X-Forwarded-Port")!, .init("Forwarded")!,
     ]
 
-    public func respond(to request: Request, context: Context) async throws -> Response {
-        let route = routes[request.uri.path] ?? .unknown
-        var response: Response
-        do {
-            response = try await handle(route: route, request: request, context: context)
-            acceptedCounters[route]?.increment()
-        } catch {
-            response = reject(error, route: route, request: request, context: context)
-        }
-        response.headers[Self.requestIDHeader] = context.id
-        if request.headers[.connection] == "close" { response.headers[.connection] = "close" }
-        return response
-    }
-
-    private func handle(route: Route, request: Request, context: Context) async throws -> Response {
-        guard route != .unknown else {
-            throw IngressError(code: .notFound, message: "no route for \(request.uri.path)")
-        }
-        let method = request.method.rawValue
-        guard route.allowedMethods.contains(method) else {
-            throw IngressError(code: .methodNotAllowed, message: "\(method) is not allowed here", allowedMethods: route.allowedMethods)
-        }
-        switch route {
-        case .form, .eventStreams:
-            // Before any other work: Twilio's first attempt at a URL with credentials has none.
-            if let credentials = dependencies.urlResolver.credentials {
-                switch credentials.check(authorization: request.headers[.authorization]) {
-                case .valid: break
-                case .missing: throw IngressError(code: .missingCredentials, message: "basic authentication required")
-                case .invalid: throw IngressError(code: .invalidCredentials, message: "basic authentication failed")
-                }
-            }
-            if let retryAfter = dependencies.rateLimiter.acquire() {
-                throw IngressError(code: .rateLimited, message: "request rate limit exceeded", retryAfterSeconds: retryAfter)
-            }
-            guard dependencies.limiter.tryAcquire() else {
-                throw IngressError(code: .tooManyRequests, message: "too many requests in progress")
-            }
-            defer { dependencies.limiter.release() }
-            return try await callback(route: route, request: request, context: context)
-        case .health:
-            return Self.json(.ok, "{\"status\":\"alive\"}")
-        case .ready:
-            let status = await dependencies.readiness.status()
-            let body = "{\"ready\":\(status.ready),\"kafka\":\"\(status.brokerReachable ? "reachable" : "unreachable")\","
-                + "\"spool\":\"\(status.spoolHasRoom ? "has_room" : "full")\"}"
-            return Self.json(status.ready ? .ok : .serviceUnavailable, body)
-        case .metrics:
-            dependencies.refreshGauges()
-            let bytes = PrometheusExposition.render(dependencies.metrics.registry)
-            var headers = HTTPFields()
-            headers[.contentType] = PrometheusExposition.contentType
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
-        case .unknown:
-            throw IngressError(code: .notFound, message: "no route")
-        }
-    }
-
     // MARK: Callbacks
 
-    private func callback(route: Route, request: Request, context: Context) async throws -> Response {
+    func callback(route: Route, request: Request, context: Context) async throws -> Response {
         let configuration = dependencies.configuration
         let contentType = request.headers[.contentType]
         let kind = try MediaType.classify(contentType)
@@ -172,7 +98,7 @@ public struct IngressResponder: HTTPResponder {
             }
             let path = try await dependencies.publisher.publish(Self.record(for: event, topic: configuration.topic))
             context.logger.debug("callback accepted", metadata: ["id": "\(event.id)", "durable": "\(path.rawValue)"])
-            return Self.json(.ok, "{\"status\":\"accepted\",\"id\":\"\(event.id)\",\"durable\":\"\(path.rawValue)\"}")
+            return IngressRouter.json(.ok, "{\"status\":\"accepted\",\"id\":\"\(event.id)\",\"durable\":\"\(path.rawValue)\"}")
         }
 
         let outcome = try dependencies.eventStreamsNormalizer.normalize(
@@ -198,7 +124,7 @@ public struct IngressResponder: HTTPResponder {
             throw first.error
         }
         let spooled = try await publishConcurrently(outcome.events, topic: configuration.topic)
-        return Self.json(
+        return IngressRouter.json(
             .ok,
             "{\"status\":\"accepted\",\"accepted\":\(outcome.events.count),\"rejected\":\(outcome.rejections.count),\"other\":\(outcome.otherEvents.count),\"spooled\":\(spooled)}"
         )
@@ -246,41 +172,7 @@ public struct IngressResponder: HTTPResponder {
         )
     }
 
-    // MARK: Rejections
-
-    private func reject(_ error: any Error, route: Route, request: Request, context: Context) -> Response {
-        let rejection = HTTPErrorMapping.rejection(for: error)
-        dependencies.metrics.request(route: route.rawValue, outcome: rejection.reason).increment()
-        if rejection.isSignatureFailure {
-            dependencies.metrics.signatureFailure(reason: rejection.reason).increment()
-        }
-        if rejection.isBasicAuthFailure {
-            dependencies.metrics.basicAuthFailure(reason: rejection.reason).increment()
-        }
-        var metadata: Logger.Metadata = [
-            "status": "\(rejection.status.code)", "reason": "\(rejection.reason)", "route": "\(route.rawValue)",
-            "method": "\(request.method.rawValue)",
-        ]
-        if let field = rejection.field { metadata["field"] = "\(field)" }
-        if let signingURL = rejection.signingURL {
-            metadata["signing_url"] = "\(signingURL)"
-            metadata["hint"] = "\(SignatureRejection.hint)"
-        }
-        if route == .unknown { metadata["path"] = "\(request.uri.path.prefix(200))" }
-        let level: Logger.Level = rejection.status.code >= 500 ? .error : .notice
-        context.logger.log(level: level, "request rejected", metadata: metadata)
-        var response = Self.json(rejection.status, HTTPErrorMapping.body(for: rejection, requestID: context.id))
-        for field in rejection.extraHeaders { response.headers.append(field) }
-        return response
-    }
-
     // MARK: Helpers
-
-    static func json(_ status: HTTPResponse.Status, _ body: String) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
-    }
 
     static func collect(_ body: RequestBody, limit: Int) async throws -> [UInt8] {
         var bytes: [UInt8] = []
