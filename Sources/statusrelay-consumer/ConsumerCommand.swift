@@ -155,14 +155,10 @@ struct ConsumerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
         let configuration: ConsumerConfiguration
         var resolver: ConfigurationResolver
         do {
-            let path = config ?? environment["STATUSRELAY_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
-            resolver = ConfigurationResolver(
-                layers: try ConfigurationLayers(flags: flagValues().values, environment: environment, configPath: path)
-            )
+            resolver = ConfigurationResolver(layers: try ConfigurationLayers.process(flags: flagValues(), configFlag: config))
             configuration = try ConsumerConfiguration(resolving: &resolver)
             try resolver.rejectUnknownFileKeys()
         } catch {

@@ -162,13 +162,10 @@ struct IngressCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
         var resolver: ConfigurationResolver
         let configuration: IngressConfiguration
         do {
-            let layers = try ConfigurationLayers(
-                flags: flagValues.values, environment: environment, configPath: configFile ?? environment["STATUSRELAY_CONFIG"]
-            )
+            let layers = try ConfigurationLayers.process(flags: flagValues, configFlag: configFile)
             resolver = ConfigurationResolver(layers: layers)
             configuration = try IngressConfiguration(resolving: &resolver)
         } catch {

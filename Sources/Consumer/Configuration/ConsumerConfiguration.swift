@@ -4,7 +4,7 @@ public import StatusRelayCore
 /// Everything `statusrelay-consumer` needs, resolved from flags > env > YAML file > defaults.
 public struct ConsumerConfiguration: Sendable {
     /// `--brokers`, `STATUSRELAY_BROKERS`; default `127.0.0.1:9092`.
-    public var brokers: [String] = ["127.0.0.1:9092"]
+    public var brokers: [String] = KafkaSettings.defaultBrokers
     /// `--group`, `STATUSRELAY_GROUP`; default `statusrelay`.
     public var group = "statusrelay"
     /// `--sink` (repeatable), `STATUSRELAY_SINKS`; default `sqlite:./data/statusrelay.sqlite`.
@@ -37,7 +37,7 @@ public struct ConsumerConfiguration: Sendable {
     public var logFormat: LogFormat = .text
     public var logLevel: Logger.Level = .info
 
-    public init(topic: String = "twilio.message-status") {
+    public init(topic: String = KafkaSettings.defaultTopic) {
         service = ConsumerServiceConfiguration(topic: topic)
     }
 

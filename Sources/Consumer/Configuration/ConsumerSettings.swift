@@ -4,10 +4,8 @@ public import StatusRelayCore
 /// Every `statusrelay-consumer` setting: flag `--<name>`, env var, YAML key `<name>`, default.
 /// `ConsumerConfiguration(resolving:)` reads them; the executable declares one option per setting.
 public enum ConsumerSettings {
-    public static let brokers = Setting<[String]>.list(
-        "brokers", env: "STATUSRELAY_BROKERS", default: ["127.0.0.1:9092"], "Kafka bootstrap servers, comma-separated.")
-    public static let topic = Setting<String>.string(
-        "topic", env: "STATUSRELAY_TOPIC", default: "twilio.message-status", "Kafka topic of normalized status events.")
+    public static let brokers = KafkaSettings.brokers
+    public static let topic = KafkaSettings.topic("Kafka topic of normalized status events.")
     public static let group = Setting<String>.string(
         "group", env: "STATUSRELAY_GROUP", default: "statusrelay", "Kafka consumer group.")
     public static let sink = Setting<[String]>.urlList(

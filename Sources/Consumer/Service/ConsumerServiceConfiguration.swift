@@ -1,3 +1,5 @@
+public import StatusRelayCore
+
 /// Settings of the consumer pipeline. Every default is the one `statusrelay-consumer` uses.
 public struct ConsumerServiceConfiguration: Sendable {
     /// Source topic. Default `twilio.message-status`. Flag `--topic`, env `STATUSRELAY_TOPIC`.
@@ -45,7 +47,7 @@ public struct ConsumerServiceConfiguration: Sendable {
     public static func defaultDeadLetterTopic(topic: String) -> String { "\(topic).dlq" }
 
     public init(
-        topic: String = "twilio.message-status",
+        topic: String = KafkaSettings.defaultTopic,
         reorder: ReorderConfiguration = ReorderConfiguration(),
         maxBatchSize: Int = 20_000,
         tickInterval: Duration = .milliseconds(50),

@@ -8,8 +8,8 @@ public import StatusRelayCore
 /// `IngressSettings` (and `--help`); tests build it directly.
 public struct IngressConfiguration: Sendable {
     public var listen: HostPort = HostPort(host: "127.0.0.1", port: 8080)
-    public var brokers: [String] = ["127.0.0.1:9092"]
-    public var topic: String = "twilio.message-status"
+    public var brokers: [String] = KafkaSettings.defaultBrokers
+    public var topic: String = KafkaSettings.defaultTopic
     /// nil: `<topic>.rejected`.
     public var deadLetterTopic: String?
     /// May carry `user:password@` (basic auth), but only from the environment or the file.

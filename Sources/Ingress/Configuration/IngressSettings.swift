@@ -7,10 +7,8 @@ public import StatusRelayCore
 public enum IngressSettings {
     public static let listen = Setting<HostPort>.hostPort(
         "listen", env: "STATUSRELAY_LISTEN", default: HostPort(host: "127.0.0.1", port: 8080), "HTTP listen address HOST:PORT.")
-    public static let brokers = Setting<[String]>.list(
-        "brokers", env: "STATUSRELAY_BROKERS", default: ["127.0.0.1:9092"], "Kafka bootstrap servers, comma-separated.")
-    public static let topic = Setting<String>.string(
-        "topic", env: "STATUSRELAY_TOPIC", default: "twilio.message-status", "Kafka topic for normalized events.")
+    public static let brokers = KafkaSettings.brokers
+    public static let topic = KafkaSettings.topic("Kafka topic for normalized events.")
     public static let deadLetterTopic = Setting<String>.string(
         "dead-letter-topic", env: "STATUSRELAY_DEAD_LETTER_TOPIC", default: nil,
         "Topic for signed callbacks that fail normalization (default: <topic>.rejected).")

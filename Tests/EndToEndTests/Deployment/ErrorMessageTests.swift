@@ -139,6 +139,29 @@ struct CheckConfigValuesTests {
         #expect(Self.setting("dead-letter-topic", in: result.output) == "orders.rejected (derived)", "\(result.output)")
         #expect(Self.setting("node-id", in: result.output) == "\(ProcessInfo.processInfo.hostName) (derived)", "\(result.output)")
     }
+
+    /// Both services find their YAML file as every `statusrelay` command does: `--config`, else
+    /// `STATUSRELAY_CONFIG`, where an empty value means no file.
+    @Test(arguments: [
+        ("statusrelay-consumer", ["--sink", "jsonl:/tmp/x.jsonl"]),
+        ("statusrelay-ingress", ["--auth-token", "t"]),
+    ])
+    func servicesReadTheFileNamedBySTATUSRELAY_CONFIG(executable: String, required: [String]) async throws {
+        let directory = try TestEnvironment.makeTemporaryDirectory("config-env")
+        let path = (directory as NSString).appendingPathComponent("statusrelay.yaml")
+        try "topic: orders\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let fromFile = try await ConfigCheck.run(
+            try ConsumerE2E.binary(executable), arguments: ["--check-config"] + required, environment: ["STATUSRELAY_CONFIG": path]
+        )
+        #expect(fromFile.status == 0, "\(fromFile.output)")
+        #expect(Self.setting("topic", in: fromFile.output) == "orders (file)", "\(fromFile.output)")
+
+        let empty = try await ConfigCheck.run(
+            try ConsumerE2E.binary(executable), arguments: ["--check-config"] + required, environment: ["STATUSRELAY_CONFIG": ""]
+        )
+        #expect(empty.status == 0 && empty.output.contains("configuration OK"), "\(empty.output)")
+        #expect(Self.setting("topic", in: empty.output) == "twilio.message-status (default)", "\(empty.output)")
+    }
 }
 
 /// Start-up failures that are the environment's, not the configuration's: one line naming the

@@ -219,7 +219,7 @@ public final class HTTPForwardSink: EventSink {
     }
 
     private func deadLetter(_ released: ReleasedEvent, reason: String, detail: String, attempts: Int) async throws {
-        let topic = released.topic + ".dlq"
+        let topic = ConsumerServiceConfiguration.defaultDeadLetterTopic(topic: released.topic)
         let headers = [
             KafkaHeader(key: "statusrelay-dlq-reason", string: reason),
             KafkaHeader(key: "statusrelay-dlq-detail", string: detail),

@@ -52,10 +52,8 @@ public enum ReconcileSettings {
     public static let adminListen = Setting<HostPort>.hostPort(
         "admin-listen", env: "STATUSRELAY_RECONCILE_ADMIN_LISTEN", default: HostPort(host: "127.0.0.1", port: 9466),
         "Admin HTTP address HOST:PORT of --every (port 0: any free port).")
-    public static let brokers = Setting<[String]>.list(
-        "brokers", env: "STATUSRELAY_BROKERS", default: ["127.0.0.1:9092"], "Kafka bootstrap servers, comma-separated.")
-    public static let topic = Setting<String>.string(
-        "topic", env: "STATUSRELAY_TOPIC", default: "twilio.message-status", "The raw topic the ingress writes (and the consumer reads).")
+    public static let brokers = KafkaSettings.brokers
+    public static let topic = KafkaSettings.topic("The raw topic the ingress writes (and the consumer reads).")
     public static let kafkaCompression = Setting<KafkaProducerConfiguration.Compression>.choice(
         "kafka-compression", env: "STATUSRELAY_KAFKA_COMPRESSION", default: .lz4,
         "Batch compression of the produced events, as the ingress: none, gzip, snappy, lz4 or zstd.")
