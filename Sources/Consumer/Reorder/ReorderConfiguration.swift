@@ -1,3 +1,5 @@
+import StatusRelayCore
+
 /// Settings of the per-message reorderer.
 public struct ReorderConfiguration: Sendable, Hashable {
     /// How long events are held, in event time, so that a message's late-arriving lower statuses can
@@ -43,12 +45,12 @@ public struct ReorderConfiguration: Sendable, Hashable {
         self.recentEventIDLimit = max(1, recentEventIDLimit)
     }
 
-    var idleGraceMilliseconds: Int64 { max(0, idleGrace.saturatingMilliseconds) }
+    var idleGraceMilliseconds: Int64 { max(0, idleGrace.milliseconds) }
 
-    var stateRetentionMilliseconds: Int64? { stateRetention.map { max(1, $0.saturatingMilliseconds) } }
+    var stateRetentionMilliseconds: Int64? { stateRetention.map { max(1, $0.milliseconds) } }
 
-    var maxEventTimeAheadMilliseconds: Int64? { maxEventTimeAhead.map { max(0, $0.saturatingMilliseconds) } }
+    var maxEventTimeAheadMilliseconds: Int64? { maxEventTimeAhead.map { max(0, $0.milliseconds) } }
 
     /// The window in milliseconds (event time is in milliseconds).
-    var windowMilliseconds: Int64 { max(0, window.saturatingMilliseconds) }
+    var windowMilliseconds: Int64 { max(0, window.milliseconds) }
 }

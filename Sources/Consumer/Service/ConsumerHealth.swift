@@ -1,3 +1,4 @@
+import StatusRelayCore
 import Synchronization
 
 /// Liveness and readiness of the consumer, shared between the pipeline and the admin server.
@@ -43,7 +44,7 @@ public final class ConsumerHealth: Sendable {
 
     /// How long a partition may stay behind without committed progress before `/readyz` fails.
     func setStallTimeout(_ timeout: Duration) {
-        stallTimeoutMilliseconds.store(timeout.saturatingMilliseconds, ordering: .relaxed)
+        stallTimeoutMilliseconds.store(timeout.milliseconds, ordering: .relaxed)
     }
 
     func recordRead(_ next: [Int32: Int64]) {
@@ -67,6 +68,6 @@ public final class ConsumerHealth: Sendable {
     }
 
     private var nowMilliseconds: Int64 {
-        (clock.now - epoch).saturatingMilliseconds
+        (clock.now - epoch).milliseconds
     }
 }

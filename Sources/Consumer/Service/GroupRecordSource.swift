@@ -1,4 +1,5 @@
 import Kafka
+import StatusRelayCore
 
 /// The live consumer's record source: a consumer group member, whose partitions come and go with
 /// rebalances, on the monotonic clock.
@@ -14,7 +15,7 @@ struct GroupRecordSource: RecordSource {
         self.epoch = clock.now
     }
 
-    var now: Int64 { (clock.now - epoch).saturatingMilliseconds }
+    var now: Int64 { (clock.now - epoch).milliseconds }
 
     var assignedPartitions: Set<Int32> {
         var assigned = Set<Int32>()

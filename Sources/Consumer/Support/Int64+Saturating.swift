@@ -14,13 +14,3 @@ extension Int64 {
         return other < 0 ? .max : .min
     }
 }
-
-extension Duration {
-    /// Whole milliseconds, saturating (a setting may be any duration the parser accepts).
-    var saturatingMilliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1000)
-        if overflow { return seconds < 0 ? .min : .max }
-        return product.saturatingAdd(attoseconds / 1_000_000_000_000_000)
-    }
-}

@@ -5,6 +5,7 @@ public import Logging
 import NIOCore
 import NIOSSL
 import StatusEvents
+import StatusRelayCore
 
 /// The ingress's HTTP application, built apart from running it: `IngressServer` runs it in its
 /// `ServiceGroup`; tests drive it through `app.test(.router)` with an in-memory publisher, no broker.
@@ -67,12 +68,12 @@ public enum IngressApplication {
             )
         )
 
-        let requestTimeout = TimeAmount.nanoseconds(Int64(configuration.requestTimeout.seconds * 1e9))
+        let requestTimeout = TimeAmount.nanoseconds(configuration.requestTimeout.nanoseconds)
         var http1 = HTTP1Channel.Configuration(
             additionalChannelHandlers: [
                 ConnectionGuardHandler(requestTimeout: requestTimeout, maxRequests: configuration.maxRequestsPerConnection)
             ],
-            idleTimeout: .nanoseconds(Int64(configuration.idleTimeout.seconds * 1e9))
+            idleTimeout: .nanoseconds(configuration.idleTimeout.nanoseconds)
         )
         http1.httpDecoder = .init(
             maxHeaderFieldSize: configuration.maxHeaderSize, maxHeaderListSize: configuration.maxHeaderSize, maxHeaderFieldCount: 100

@@ -54,7 +54,7 @@ public final class EventPublisher: Sendable {
         self.metrics = metrics
         self.logger = logger
         self.deadlines = PublishDeadlines(eventLoop: eventLoopGroup.any())
-        self.kafkaDeadline = .nanoseconds(Int64(configuration.kafkaDeadline.seconds * 1e9))
+        self.kafkaDeadline = .nanoseconds(configuration.kafkaDeadline.nanoseconds)
     }
 
     /// Returns once the record is durable in Kafka or the spool; throws `unavailable` otherwise.

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import StatusRelayCore
 
 #if canImport(Glibc)
 import Glibc
@@ -106,7 +107,7 @@ final class LoadDriver: @unchecked Sendable {
                 self.printProgress()
             }
         }
-        let limit = TimeAmount.nanoseconds(Int64((configuration.duration + configuration.drainTimeout).seconds * 1e9))
+        let limit = TimeAmount.nanoseconds((configuration.duration + configuration.drainTimeout).nanoseconds)
         loop.scheduleTask(in: limit) { self.finish() }
     }
 
@@ -188,12 +189,5 @@ final class LoadDriver: @unchecked Sendable {
         for connection in connections.values { connection.close() }
         idle.removeAll()
         promise.succeed(report)
-    }
-}
-
-extension Duration {
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import StatusRelayCore
 
 /// Draws ``ReplayProgress`` on stderr: redrawn in place (carriage return) at most every 200 ms on a
 /// terminal, one line every 5 s otherwise (logs, CI). Used from one task only.
@@ -27,7 +28,7 @@ struct ReplayProgressReporter: Sendable {
         if !force, let lastDraw, now - lastDraw < interval { return }
         lastDraw = now
         let elapsed = now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.seconds
         let line = ReplayProgress(done: done, total: total, elapsedSeconds: seconds, unit: unit).render()
         FileHandle.standardError.write(Data((isTerminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
     }

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 public import StatusEvents
+import StatusRelayCore
 
 /// Posts Twilio-style status callbacks signed exactly as Twilio signs them
 /// (`X-Twilio-Signature` = base64 HMAC-SHA1 of URL + sorted parameters). The seed of test and
@@ -40,7 +41,7 @@ public struct SignedCallbackClient: Sendable {
         )
         request.headers.add(name: "User-Agent", value: "statusrelay-send")
         request.body = .bytes(ByteBuffer(string: Self.encodeForm(parameters)))
-        let response = try await httpClient.execute(request, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000))
+        let response = try await httpClient.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
         let body = try await response.body.collect(upTo: 1 << 20)
         return Response(
             status: Int(response.status.code),

@@ -39,8 +39,7 @@ public enum DurationFormat {
     /// Formats a duration in the largest unit that divides it (`250ms`, `3s`, `1m`, `7d`), the form
     /// the README and the flags use; the one duration-to-text rule (`--check-config`, logs).
     public static func format(_ duration: Duration) -> String {
-        let (seconds, attos) = duration.components
-        let nanos = seconds * 1_000_000_000 + attos / 1_000_000_000
+        let nanos = duration.nanoseconds
         if nanos == 0 { return "0s" }
         for (unit, size) in [("d", Int64(86400e9)), ("h", Int64(3600e9)), ("m", Int64(60e9)), ("s", Int64(1e9)), ("ms", Int64(1e6)), ("us", Int64(1e3))]
         where nanos % size == 0 {
@@ -50,16 +49,3 @@ public enum DurationFormat {
     }
 }
 
-extension Duration {
-    /// Whole milliseconds, rounded down (librdkafka's `*.ms` settings).
-    public var milliseconds: Int64 {
-        let (seconds, attos) = components
-        return seconds * 1000 + attos / 1_000_000_000_000_000
-    }
-
-    /// Seconds as a floating-point number (metrics, `Retry-After`).
-    public var seconds: Double {
-        let (seconds, attos) = components
-        return Double(seconds) + Double(attos) / 1e18
-    }
-}

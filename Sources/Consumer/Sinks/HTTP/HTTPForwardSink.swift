@@ -99,7 +99,7 @@ public final class HTTPForwardSink: EventSink {
         self.metrics = SinkMetrics(sink: "http")
         var clientConfiguration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
-            timeout: .init(connect: .nanoseconds(Int64(configuration.connectTimeout.nanoseconds)))
+            timeout: .init(connect: .nanoseconds(configuration.connectTimeout.nanoseconds))
         )
         clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(1, configuration.maxConcurrency)
         self.clientConfiguration = clientConfiguration
@@ -166,7 +166,7 @@ public final class HTTPForwardSink: EventSink {
             attempt += 1
             let outcome: HTTPRetryPolicy.Outcome
             do {
-                let response = try await client.execute(request, timeout: .nanoseconds(Int64(configuration.requestTimeout.nanoseconds)))
+                let response = try await client.execute(request, timeout: .nanoseconds(configuration.requestTimeout.nanoseconds))
                 let retryAfter = response.headers.first(name: "Retry-After")
                 // Drain the body so the connection can be reused.
                 for try await _ in response.body {}

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 public import Logging
 import Synchronization
+import StatusRelayCore
 
 /// `sqlite:PATH`: the embedded state sink. Current state in `message_status`, history in
 /// `message_status_events` (see ``SQLiteSchema``).
@@ -64,8 +65,7 @@ public final class SQLiteSink: EventSink {
         let path = self.path
         var config = GRDB.Configuration()
         config.label = "statusrelay.sqlite-sink"
-        let seconds = Double(configuration.busyTimeout.components.seconds)
-            + Double(configuration.busyTimeout.components.attoseconds) / 1e18
+        let seconds = configuration.busyTimeout.seconds
         config.busyMode = .timeout(seconds)
         let synchronous = configuration.synchronous.rawValue
         let cacheKiB = max(1, configuration.cacheBytes / 1024)

@@ -52,7 +52,7 @@ public struct Reconciler: Sendable {
         summary.throttled = after.throttled - before.throttled
         summary.retries = after.retries - before.retries
         let elapsed = ContinuousClock.now - started
-        summary.elapsedSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        summary.elapsedSeconds = elapsed.seconds
         return summary
     }
 

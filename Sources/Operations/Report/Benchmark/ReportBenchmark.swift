@@ -1,6 +1,7 @@
 import Consumer
 import Foundation
 public import Logging
+import StatusRelayCore
 
 /// The report benchmark: fills a sink's tables with ``ReportFixture`` events through the real sink,
 /// then times ``DeliveryReportGenerator`` over them. Driven by `statusrelay report-bench`.
@@ -52,6 +53,6 @@ public enum ReportBenchmark {
     }
 
     static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        duration.seconds
     }
 }
