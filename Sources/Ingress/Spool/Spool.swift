@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 public import Logging
+import StatusRelayCore
 import Synchronization
 
 /// A durable, bounded, append-only local queue of Kafka messages: the fallback that lets the
@@ -75,19 +76,9 @@ public final class Spool: Sendable {
     }
 
     static func open(configuration: Configuration, logger: Logger, afterGroupCommit: (@Sendable () -> Void)?) async throws -> Spool {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue(label: "statusrelay.spool.recovery").async {
-                do {
-                    let (state, lockFile) = try SpoolRecovery(configuration: configuration, logger: logger).run()
-                    continuation.resume(
-                        returning: Spool(
-                            configuration: configuration, logger: logger, recovered: state, lockFile: lockFile, afterGroupCommit: afterGroupCommit
-                        )
-                    )
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
+        try await BlockingIO(label: "statusrelay.spool.recovery").run {
+            let (state, lockFile) = try SpoolRecovery(configuration: configuration, logger: logger).run()
+            return Spool(configuration: configuration, logger: logger, recovered: state, lockFile: lockFile, afterGroupCommit: afterGroupCommit)
         }
     }
 

@@ -1,4 +1,5 @@
 public import Logging
+import StatusRelayCore
 
 /// `stdout`: one JSON object per line on standard output (same form as ``JSONLinesSink``), written
 /// on a dedicated dispatch queue. Logs go to standard error, so the stream stays clean.
