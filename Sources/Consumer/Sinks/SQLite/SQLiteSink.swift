@@ -86,7 +86,7 @@ public final class SQLiteSink: EventSink {
                 if !directory.isEmpty {
                     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
                 }
-                return try DatabasePool(path: path, configuration: configuration)
+                return try Self.openPool(path: path, configuration: configuration)
             } catch {
                 throw SinkError(code: .unavailable, sink: "sqlite", message: "cannot open \(path): \(error)", isRetriable: false)
             }
@@ -101,6 +101,21 @@ public final class SQLiteSink: EventSink {
             try await startCheckpointer(every: interval)
         }
         logger.info("SQLite sink ready", metadata: ["path": "\(path)"])
+    }
+
+    /// Opens the pool, retrying while the file is busy: switching a new file to WAL takes an
+    /// exclusive lock, and SQLite answers `SQLITE_BUSY` at once, without the busy handler, when
+    /// another process (a second consumer starting on the same file) holds it. Runs off the pool.
+    private static func openPool(path: String, configuration: GRDB.Configuration) throws -> DatabasePool {
+        var attempt = 0
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempt < 50 {
+                attempt += 1
+                usleep(UInt32(20_000 + (attempt * 2_000)))
+            }
+        }
     }
 
     /// GRDB reads the applied migrations before it opens each migration's transaction, so another
