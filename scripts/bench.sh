@@ -453,10 +453,11 @@ buckets, count, total = [], 0.0, 0.0
 for line in open(sys.argv[1]):
     if f'sink="{sys.argv[2]}"' not in line:
         continue
-    m = re.match(r'statusrelay_sink_write_duration_seconds_(bucket|count|sum)\{[^}]*?(?:le="([^"]+)")?[^}]*\} (\S+)', line)
+    m = re.match(r'statusrelay_sink_write_duration_seconds_(bucket|count|sum)\{([^}]*)\} (\S+)', line)
     if not m:
         continue
-    kind, le, value = m.group(1), m.group(2), float(m.group(3))
+    bound = re.search(r'le="([^"]+)"', m.group(2))
+    kind, le, value = m.group(1), bound.group(1) if bound else None, float(m.group(3))
     if kind == "bucket" and le is not None:
         buckets.append((float("inf") if le == "+Inf" else float(le), value))
     elif kind == "count":
