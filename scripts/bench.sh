@@ -541,7 +541,7 @@ if want e2e; then
       "curl http://ADMIN/metrics (statusrelay_sink_write_duration_seconds, statusrelay_consumer_batch_events)"
     t=$RUN/e2e-transit-$sinkname.json
     row "End to end ($sinkname): the Kafka leg alone, ingress receipt -> record read by an eager librdkafka reader (the floor of p99 − window)" \
-      "p50 $(json_get p50_ms <"$t") ms, p99 $(json_get p99_ms <"$t") ms, max $(json_get max_ms <"$t") ms over $(json_get records <"$t") records" "-" \
+      "p50 $(json_get p50_ms <"$t") ms, p99 $(json_get p99_ms <"$t") ms, max $(json_get max_ms <"$t") ms over $(json_get records <"$t") records; of that, receipt -> produce call in the ingress p50 $(json_get ingress_p50_ms <"$t") ms, p99 $(json_get ingress_p99_ms <"$t") ms; produce call -> read (producer, broker, fetch) p50 $(json_get after_produce_p50_ms <"$t") ms, p99 $(json_get after_produce_p99_ms <"$t") ms" "-" \
       "scripts/bench/kafka_transit.py --topic $topic"
     stop_pid "$consumer_pid"
     rss_summary "e2e-consumer-$sinkname"

@@ -4,12 +4,14 @@ reaches a reader of the topic (librdkafka via confluent-kafka, fetching as eager
 consumer cannot release an event before its record arrives, so `window + this` is the floor of the
 end-to-end latency, measured in the same run beside it.
 
-Reads TOPIC from its end (a group of its own) until --duration seconds without a record pass after
-the first one, and records `arrival - receivedAt` (both the machine's clock) for every event.
+Reads TOPIC from its end (a group of its own) until --idle seconds without a record pass after the
+first one, and records `arrival - receivedAt` (both the machine's clock) for every event, split at
+the record's producer timestamp: receipt -> produce call (inside the ingress) and produce call ->
+read (librdkafka's producer, the broker, the fetch).
 Touches --ready-file once assigned. Prints one JSON object with p50/p99/max in ms.
 """
 import argparse, json, time, uuid
-from confluent_kafka import Consumer
+from confluent_kafka import TIMESTAMP_CREATE_TIME, Consumer
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--brokers", required=True)
@@ -35,7 +37,7 @@ consumer = Consumer({
     "fetch.wait.max.ms": 10, "fetch.queue.backoff.ms": 1,
 })
 consumer.subscribe([args.topic], on_assign=lambda c, partitions: assigned.append(time.time()))
-latencies = []
+latencies, in_ingress, after_produce = [], [], []
 last = None
 deadline = time.time() + args.timeout
 while time.time() < deadline:
@@ -47,13 +49,21 @@ while time.time() < deadline:
     for message in batch:
         if message.error() is None:
             try:
-                latencies.append(now_ms - json.loads(message.value())["receivedAt"])
+                received = json.loads(message.value())["receivedAt"]
             except (ValueError, KeyError, TypeError):
-                pass
+                continue
+            latencies.append(now_ms - received)
+            kind, produced = message.timestamp()
+            if kind == TIMESTAMP_CREATE_TIME:
+                in_ingress.append(produced - received)
+                after_produce.append(now_ms - produced)
             last = time.time()
     if last is not None and time.time() - last > args.idle:
         break
 consumer.close()
 rounded = lambda v: None if v is None else round(v)
 print(json.dumps({"records": len(latencies), "p50_ms": rounded(percentile(latencies, 50)),
-                  "p99_ms": rounded(percentile(latencies, 99)), "max_ms": rounded(max(latencies, default=None))}))
+                  "p99_ms": rounded(percentile(latencies, 99)), "max_ms": rounded(max(latencies, default=None)),
+                  "ingress_p50_ms": rounded(percentile(in_ingress, 50)), "ingress_p99_ms": rounded(percentile(in_ingress, 99)),
+                  "after_produce_p50_ms": rounded(percentile(after_produce, 50)),
+                  "after_produce_p99_ms": rounded(percentile(after_produce, 99))}))
