@@ -612,7 +612,7 @@ RUN_LINE="Run $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores ($(awk -F': ' '/m
 targets_table() {
   echo "| What | Figure | Ceiling (same run) | Ratio | Target | Met | Load avg (1/5/15 min) |"
   echo "|---|---|---|---|---|---|---|"
-  printf '%s\n' "${TARGETS[@]}"
+  if [ ${#TARGETS[@]} -eq 0 ]; then echo "| (no target's steps ran: see BENCH_ONLY) | | | | | | |"; else printf '%s\n' "${TARGETS[@]}"; fi
 }
 {
   echo "<!-- bench-results/README-table.md, written by scripts/bench.sh ($(basename "$RUN")) -->"
