@@ -27,9 +27,9 @@ public struct ConsumerConfiguration: Sendable {
     public var service: ConsumerServiceConfiguration
     /// Sink settings (HTTP forwarding token, ...).
     public var forwardAuthToken: String?
-    public var forwardConcurrency = 16
-    public var forwardMaxAttempts = 6
-    public var forwardRequestTimeout: Duration = .seconds(10)
+    public var forwardConcurrency = HTTPForwardSink.Configuration().maxConcurrency
+    public var forwardMaxAttempts = HTTPForwardSink.Configuration().maxAttempts
+    public var forwardRequestTimeout = HTTPForwardSink.Configuration().requestTimeout
     /// The other sink settings (backoffs, timeouts, pool sizes, durability); the producer and admin
     /// client are left for the application to set.
     public var sinkSettings = SinkFactory.Configuration()
@@ -99,7 +99,8 @@ public struct ConsumerConfiguration: Sendable {
                 try SinkFactory.validate(url: sink)
             } catch {
                 throw ConfigurationError(
-                    code: .invalidValue, setting: "sink", message: "\(SecretRedaction.redact(url: sink)): \(error.message)"
+                    code: .invalidValue, setting: "sink", message: "\(SecretRedaction.redact(url: sink)): \(error.message)",
+                    underlying: error
                 )
             }
             if SinkFactory.isHTTP(sink), forwardAuthToken?.isEmpty ?? true {
