@@ -34,8 +34,8 @@ public struct ConsumerConfiguration: Sendable {
     /// client are left for the application to set.
     public var sinkSettings = SinkFactory.Configuration()
     /// `--log-format`, `--log-level`.
-    public var logFormat: LogFormat = .text
-    public var logLevel: Logger.Level = .info
+    public var logFormat = LoggingBootstrap.defaultFormat
+    public var logLevel = LoggingBootstrap.defaultLevel
 
     public init(topic: String = KafkaSettings.defaultTopic) {
         service = ConsumerServiceConfiguration(topic: topic)

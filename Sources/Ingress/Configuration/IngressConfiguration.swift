@@ -49,8 +49,8 @@ public struct IngressConfiguration: Sendable {
     public var routes: Routes = .init()
     public var createTopic: Bool = false
     public var topicPartitions: Int = 3
-    public var logFormat: LogFormat = .text
-    public var logLevel: Logger.Level = .info
+    public var logFormat = LoggingBootstrap.defaultFormat
+    public var logLevel = LoggingBootstrap.defaultLevel
 
     public struct Routes: Sendable, Hashable {
         public var form = "/twilio/message-status"

@@ -29,6 +29,7 @@ import Testing
         #expect(resolved.forwardConcurrency == http.maxConcurrency)
         #expect(resolved.forwardMaxAttempts == http.maxAttempts)
         #expect(resolved.forwardRequestTimeout == http.requestTimeout)
+        #expect(resolved.logFormat == defaults.logFormat && resolved.logLevel == defaults.logLevel)
         #expect(resolved.sinkSettings.sqlite.backgroundCheckpointInterval == SinkFactory.Configuration().sqlite.backgroundCheckpointInterval)
     }
 

@@ -39,6 +39,7 @@ import Testing
         #expect(resolved.routes == defaults.routes)
         #expect(resolved.createTopic == defaults.createTopic)
         #expect(resolved.topicPartitions == defaults.topicPartitions)
+        #expect(resolved.logFormat == defaults.logFormat && resolved.logLevel == defaults.logLevel)
     }
 
     @Test func documentedDefaultsAreTheConfigurations() {
