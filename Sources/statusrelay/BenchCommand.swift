@@ -4,6 +4,7 @@ import Kafka
 import Logging
 import Operations
 import StatusEvents
+import StatusRelayCore
 
 /// `statusrelay bench ...`: the measuring tools `make bench` (scripts/bench.sh) drives.
 struct BenchCommand: AsyncParsableCommand {
@@ -168,7 +169,7 @@ struct BenchCommand: AsyncParsableCommand {
         var seed: UInt64 = 1
 
         @Option(help: "Batch compression: none, gzip, snappy, lz4 or zstd (default: as the ingress produces).")
-        var compression = "lz4"
+        var compression = KafkaSettings.defaultCompression.rawValue
 
         @Flag(help: "Print one JSON object instead of text.")
         var json = false

@@ -15,7 +15,7 @@ struct PostgresSinkTests {
 
         /// One direct connection (no pool), closed afterwards.
         func query<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-            let parsed = try PostgresSinkURL(url)
+            let parsed = try PostgresURL(url)
             var configuration = PostgresConnection.Configuration(
                 host: parsed.host, port: parsed.port, username: parsed.username, password: parsed.password,
                 database: parsed.database, tls: .disable
@@ -160,7 +160,7 @@ struct PostgresSinkTests {
     /// stored events; writes continue.
     @Test func migratesVersionOneSchema() async throws {
         let url = try Self.uniqueURL()
-        let schema = try #require(try PostgresSinkURL(url).quotedSchema)
+        let schema = try #require(try PostgresURL(url).quotedSchema)
         let sid = SinkTestFixtures.messageSid()
         var sentEvent = SinkTestFixtures.event(sid, "sent", at: 1_780_000_001_000)
         sentEvent.messagingServiceSid = "MG" + String(repeating: "0c", count: 16)

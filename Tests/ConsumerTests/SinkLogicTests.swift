@@ -264,7 +264,7 @@ struct SinkLogicTests {
     }
 
     @Test func postgresURLKeepsThePasswordOutOfLogs() throws {
-        let url = try PostgresSinkURL("postgres://relay:s3cret@db.example:6543/events?schema=relay&sslmode=require")
+        let url = try PostgresURL("postgres://relay:s3cret@db.example:6543/events?schema=relay&sslmode=require")
         #expect(url.host == "db.example" && url.port == 6543 && url.database == "events" && url.schema == "relay")
         #expect(url.password == "s3cret")
         #expect(!url.redacted.contains("s3cret"))

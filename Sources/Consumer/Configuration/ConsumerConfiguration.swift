@@ -27,15 +27,15 @@ public struct ConsumerConfiguration: Sendable {
     public var service: ConsumerServiceConfiguration
     /// Sink settings (HTTP forwarding token, ...).
     public var forwardAuthToken: String?
-    public var forwardConcurrency = 16
-    public var forwardMaxAttempts = 6
-    public var forwardRequestTimeout: Duration = .seconds(10)
+    public var forwardConcurrency = HTTPForwardSink.Configuration().maxConcurrency
+    public var forwardMaxAttempts = HTTPForwardSink.Configuration().maxAttempts
+    public var forwardRequestTimeout = HTTPForwardSink.Configuration().requestTimeout
     /// The other sink settings (backoffs, timeouts, pool sizes, durability); the producer and admin
     /// client are left for the application to set.
     public var sinkSettings = SinkFactory.Configuration()
     /// `--log-format`, `--log-level`.
-    public var logFormat: LogFormat = .text
-    public var logLevel: Logger.Level = .info
+    public var logFormat = LoggingBootstrap.defaultFormat
+    public var logLevel = LoggingBootstrap.defaultLevel
 
     public init(topic: String = KafkaSettings.defaultTopic) {
         service = ConsumerServiceConfiguration(topic: topic)
@@ -99,7 +99,8 @@ public struct ConsumerConfiguration: Sendable {
                 try SinkFactory.validate(url: sink)
             } catch {
                 throw ConfigurationError(
-                    code: .invalidValue, setting: "sink", message: "\(SecretRedaction.redact(url: sink)): \(error.message)"
+                    code: .invalidValue, setting: "sink", message: "\(SecretRedaction.redact(url: sink)): \(error.message)",
+                    underlying: error
                 )
             }
             if SinkFactory.isHTTP(sink), forwardAuthToken?.isEmpty ?? true {

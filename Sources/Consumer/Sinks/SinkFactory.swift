@@ -79,7 +79,7 @@ public enum SinkFactory {
             return
         }
         if lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") {
-            _ = try PostgresSinkURL(trimmed)
+            _ = try PostgresURL(sinkURL: trimmed)
         } else if lowered.hasPrefix("http://") || lowered.hasPrefix("https://") {
             try HTTPForwardSink.check(url: trimmed)
         } else if lowered.hasPrefix("kafka:") {

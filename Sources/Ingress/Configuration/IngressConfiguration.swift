@@ -17,7 +17,7 @@ public struct IngressConfiguration: Sendable {
     public var authTokens: [Secret] = []
     public var sharedKeys: [String: Secret] = [:]
     public var trustedProxies: [String] = []
-    public var spool: Spool.Configuration = .init(directory: "./data/spool")
+    public var spool: Spool.Configuration = .init(directory: defaultSpoolDirectory)
     public var kafkaConfig: [String: String] = [:]
     /// Producer `linger.ms`. Default 2 ms: at a few thousand callbacks/s, one produce request per
     /// callback costs the ingress and the broker about a third more CPU than batching for 2 ms, and
@@ -27,7 +27,7 @@ public struct IngressConfiguration: Sendable {
     /// broker and every consumer of the topic then move a third of the bytes; lz4 costs the ingress
     /// little, and consumers decompress it for less than they save in reading (see README,
     /// Benchmarks). Flag `--kafka-compression`, env `STATUSRELAY_KAFKA_COMPRESSION`.
-    public var kafkaCompression: KafkaProducerConfiguration.Compression = .lz4
+    public var kafkaCompression = KafkaSettings.defaultCompression
     public var nodeID: String = IngressConfiguration.defaultNodeID
     public var publisher: EventPublisher.Configuration = .init()
     public var maxBodySize: Int = 64 << 10
@@ -49,8 +49,8 @@ public struct IngressConfiguration: Sendable {
     public var routes: Routes = .init()
     public var createTopic: Bool = false
     public var topicPartitions: Int = 3
-    public var logFormat: LogFormat = .text
-    public var logLevel: Logger.Level = .info
+    public var logFormat = LoggingBootstrap.defaultFormat
+    public var logLevel = LoggingBootstrap.defaultLevel
 
     public struct Routes: Sendable, Hashable {
         public var form = "/twilio/message-status"
@@ -69,6 +69,9 @@ public struct IngressConfiguration: Sendable {
     }
 
     public var effectiveDeadLetterTopic: String { deadLetterTopic ?? Self.defaultDeadLetterTopic(topic: topic) }
+
+    /// `./data/spool`.
+    public static let defaultSpoolDirectory = "./data/spool"
 
     /// `<topic>.rejected`, the dead-letter topic when none is set.
     public static func defaultDeadLetterTopic(topic: String) -> String { "\(topic).rejected" }

@@ -1,3 +1,5 @@
+import StatusRelayCore
+
 /// Token bucket: `rate` tokens per second refill up to `burst`; each request takes one. Pure logic, the
 /// clock is passed in.
 struct TokenBucket: Sendable {
@@ -19,8 +21,7 @@ struct TokenBucket: Sendable {
     mutating func tryTake(now: ContinuousClock.Instant) -> Bool {
         if now > last {
             let elapsed = now - last
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            tokens = min(burst, tokens + seconds * rate)
+            tokens = min(burst, tokens + elapsed.seconds * rate)
             last = now
         }
         guard tokens >= 1 else { return false }

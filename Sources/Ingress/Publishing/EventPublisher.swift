@@ -114,32 +114,14 @@ public final class EventPublisher: Sendable {
     private func sendWithDeadline(_ message: KafkaProducerMessage) async -> SendOutcome {
         let sender = self.sender
         let deadline = NIODeadline.now() + kafkaDeadline
-        return await withCheckedContinuation { (continuation: CheckedContinuation<SendOutcome, Never>) in
-            let once = ResumeOnce(continuation)
-            deadlines.add(once, deadline: deadline)
-            sender.send(message) { result in
-                switch result {
-                case .success: once.resume(.acked)
-                case .failure(let error): once.resume(.failed(error))
-                }
+        let once = ResumeOnce<SendOutcome>()
+        deadlines.add(once, deadline: deadline)
+        sender.send(message) { result in
+            switch result {
+            case .success: once.resume(.acked)
+            case .failure(let error): once.resume(.failed(error))
             }
         }
-    }
-}
-
-/// Resumes a continuation at most once; later resumes are ignored.
-final class ResumeOnce<Value: Sendable>: Sendable {
-    private let continuation: Mutex<CheckedContinuation<Value, Never>?>
-
-    init(_ continuation: CheckedContinuation<Value, Never>) {
-        self.continuation = Mutex(continuation)
-    }
-
-    func resume(_ value: Value) {
-        let taken = continuation.withLock { stored in
-            defer { stored = nil }
-            return stored
-        }
-        taken?.resume(returning: value)
+        return await once.value()
     }
 }

@@ -1,4 +1,5 @@
 import NIOCore
+import StatusRelayCore
 import Synchronization
 
 /// Times out pending Kafka publishes with one repeating sweep instead of a timer per request: a timer per

@@ -44,8 +44,6 @@ extension KafkaProducer {
             self.stallWindow = stallWindow
         }
 
-        var pendingCount: Int { pending.count }
-
         mutating func register(_ handler: @escaping DeliveryHandler, generation: Int) -> RegisterAction {
             guard case .running = lifecycle else { return .fail(.closed("producer")) }
             let id = nextID

@@ -1,6 +1,7 @@
 public import Kafka
 public import Logging
 import StatusEvents
+import StatusRelayCore
 
 /// Fills a topic with realistic status events for the consumer benchmark: `messages` messages times
 /// `statuses.count` lifecycle statuses, each message's statuses arriving shuffled within `spread`
@@ -25,7 +26,7 @@ public struct TopicPrefill: Sendable {
         public var inFlight: Int = 20_000
         /// Batch compression of the produced records. Default lz4, as the ingress produces them
         /// (its `--kafka-compression` default).
-        public var compression: KafkaProducerConfiguration.Compression = .lz4
+        public var compression = KafkaSettings.defaultCompression
 
         public init(bootstrapServers: [String], topic: String) {
             self.bootstrapServers = bootstrapServers

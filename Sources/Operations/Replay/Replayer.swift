@@ -37,7 +37,7 @@ public struct Replayer: Sendable {
                 bootstrapServers: configuration.bootstrapServers, additional: configuration.kafkaAdditional, logger: logger
             )
         } catch {
-            throw ReplayError(code: .kafka, message: "admin client: \(error)")
+            throw ReplayError(code: .kafka, message: "admin client: \(error)", underlying: error)
         }
         do {
             let watermarks = try await admin.watermarks(topic: configuration.topic)
@@ -59,7 +59,7 @@ public struct Replayer: Sendable {
         } catch let error as ReplayError {
             throw error
         } catch {
-            throw ReplayError(code: .kafka, message: "offsets of \(configuration.topic): \(error)")
+            throw ReplayError(code: .kafka, message: "offsets of \(configuration.topic): \(error)", underlying: error)
         }
     }
 
@@ -239,7 +239,7 @@ public struct Replayer: Sendable {
         do {
             session = try await DeliveryReportGenerator.openSession(sink: database, logger: logger)
         } catch {
-            throw ReplayError(code: .database, message: "\(redacted): \(error.message)")
+            throw ReplayError(code: .database, message: "\(redacted): \(error.message)", underlying: error)
         }
         do {
             var existing: Set<String> = []
@@ -277,7 +277,7 @@ public struct Replayer: Sendable {
                     existingEventIDs: [], current: [:], sampleSize: configuration.dryRunSampleSize, comparedWith: redacted
                 )
             }
-            throw ReplayError(code: .database, message: "\(redacted): \(error.message)")
+            throw ReplayError(code: .database, message: "\(redacted): \(error.message)", underlying: error)
         }
     }
 

@@ -44,7 +44,7 @@ public enum DeliveryReportGenerator {
             try await migrator.start()
             try await migrator.shutdown()
         } catch {
-            throw ReportError(code: .queryFailed, message: "migrating the sink's schema failed: \(error)")
+            throw ReportError(code: .queryFailed, message: "migrating the sink's schema failed: \(error)", underlying: error)
         }
         return "migrated the sink's schema: the report's columns and indexes are in place"
     }

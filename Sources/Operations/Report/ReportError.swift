@@ -6,16 +6,12 @@ public struct ReportError: Error, Sendable, CustomStringConvertible {
 
         /// The `--sink` URL is not `sqlite:PATH` or `postgres://…`.
         public static let invalidSink = Code("invalid_sink")
-        /// A flag value (`--since`, `--bucket`, `--stuck-after`, …) cannot be parsed.
-        public static let invalidArgument = Code("invalid_argument")
         /// The database cannot be opened or reached.
         public static let unavailable = Code("unavailable")
         /// The database has no StatusRelay tables (no sink ever wrote to it).
         public static let missingTables = Code("missing_tables")
         /// A query failed.
         public static let queryFailed = Code("query_failed")
-        /// The HTML file cannot be written.
-        public static let outputFailed = Code("output_failed")
 
         public var description: String { value }
     }
@@ -23,10 +19,13 @@ public struct ReportError: Error, Sendable, CustomStringConvertible {
     public var code: Code
     /// Human-readable detail; never contains a password.
     public var message: String
+    /// The error the database, its client library or the file system raised.
+    public var underlying: (any Error)?
 
-    public init(code: Code, message: String) {
+    public init(code: Code, message: String, underlying: (any Error)? = nil) {
         self.code = code
         self.message = message
+        self.underlying = underlying
     }
 
     public var description: String { "\(code): \(message)" }

@@ -19,11 +19,14 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
     /// The setting's name (flag without dashes, also its YAML key), when the error is about one.
     public var setting: String?
     public var message: String
+    /// The error behind it (a YAML parser's, a sink URL's), when there is one.
+    public var underlying: (any Error)?
 
-    public init(code: Code, setting: String? = nil, message: String) {
+    public init(code: Code, setting: String? = nil, message: String, underlying: (any Error)? = nil) {
         self.code = code
         self.setting = setting
         self.message = message
+        self.underlying = underlying
     }
 
     public var description: String {

@@ -21,7 +21,7 @@ public enum ConfigurationFile {
         do {
             root = try Yams.compose(yaml: text)
         } catch {
-            throw ConfigurationError(code: .invalidFile, message: "\(origin) is not valid YAML: \(error)")
+            throw ConfigurationError(code: .invalidFile, message: "\(origin) is not valid YAML: \(error)", underlying: error)
         }
         guard let root else { return [:] }
         guard let mapping = root.mapping else {

@@ -5,6 +5,11 @@ import Synchronization
 public enum LoggingBootstrap {
     private static let done = Mutex(false)
 
+    /// `text`, the default of `--log-format` in every executable.
+    public static let defaultFormat = LogFormat.text
+    /// `info`, the default of `--log-level` in every executable.
+    public static let defaultLevel = Logger.Level.info
+
     /// Installs `LineLogHandler` as the logging backend. Only the first call has an effect
     /// (swift-log allows one bootstrap per process).
     public static func bootstrap(format: LogFormat, level: Logger.Level) {
@@ -20,13 +25,13 @@ public enum LoggingBootstrap {
 extension Logger.Level {
     /// Setting for `--log-level` / `STATUSRELAY_LOG_LEVEL`.
     public static let setting = Setting<Logger.Level>.choice(
-        "log-level", env: "STATUSRELAY_LOG_LEVEL", default: .info, "Log level: trace, debug, info, notice, warning, error, critical."
+        "log-level", env: "STATUSRELAY_LOG_LEVEL", default: LoggingBootstrap.defaultLevel, "Log level: trace, debug, info, notice, warning, error, critical."
     )
 }
 
 extension LogFormat {
     /// Setting for `--log-format` / `STATUSRELAY_LOG_FORMAT`.
     public static let setting = Setting<LogFormat>.choice(
-        "log-format", env: "STATUSRELAY_LOG_FORMAT", default: .text, "Log format: text or json (one JSON object per line)."
+        "log-format", env: "STATUSRELAY_LOG_FORMAT", default: LoggingBootstrap.defaultFormat, "Log format: text or json (one JSON object per line)."
     )
 }

@@ -300,6 +300,11 @@ struct ReconcileTests {
         let (_, after) = try await get("/metrics")
         #expect(after.contains(#"statusrelay_reconcile_runs_total{outcome="failed"}"#))
         #expect(after.contains("statusrelay_reconcile_unauthorized_total"))
+        // A refused pass lasts milliseconds: its duration keeps the fraction of a second.
+        let duration = after.split(separator: "\n")
+            .first { $0.hasPrefix("statusrelay_reconcile_last_run_duration_seconds ") }
+            .flatMap { Double($0.split(separator: " ").last ?? "") }
+        #expect(duration.map { $0 > 0 && $0 < 30 } == true, "last_run_duration_seconds \(duration.map { "\($0)" } ?? "missing")")
         process.terminate()
         #expect(try await process.waitForExit(timeout: .seconds(20)) == .exited(0), "\(process.output().suffix(2000))")
         #expect(!process.output().contains(standIn.authToken))

@@ -119,23 +119,16 @@ public final class HTTPForwardSink: EventSink {
         guard let client = client.withLock({ $0 }) else {
             throw SinkError(code: .notStarted, sink: name, message: "write before start")
         }
-        var order: [String] = []
-        var byMessage: [String: [ReleasedEvent]] = [:]
-        for released in batch {
-            let sid = released.summary.messageSid
-            if byMessage[sid] == nil { order.append(sid) }
-            byMessage[sid, default: []].append(released)
-        }
         let limit = max(1, configuration.maxConcurrency)
         try await withThrowingTaskGroup(of: Void.self) { group in
             var running = 0
-            for sid in order {
+            for message in MessageGroup.groups(of: batch) {
                 if running >= limit {
                     try await group.next()
                     running -= 1
                 }
-                let events = byMessage[sid]!
-                group.addTask { try await self.deliverInOrder(sid, events, client) }
+                let events = message.indices.map { batch[$0] }
+                group.addTask { try await self.deliverInOrder(message.messageSid, events, client) }
                 running += 1
             }
             try await group.waitForAll()

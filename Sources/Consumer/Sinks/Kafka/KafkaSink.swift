@@ -51,7 +51,7 @@ public final class KafkaSink: EventSink {
             do {
                 try await admin.createTopic(topic, partitions: max(1, configuration.partitions))
             } catch {
-                throw SinkError(code: .unavailable, sink: name, message: "cannot create topic \(topic): \(error)", isRetriable: true)
+                throw SinkError(code: .unavailable, sink: name, message: "cannot create topic \(topic): \(error)", isRetriable: true, underlying: error)
             }
         }
         logger.info("Kafka sink ready", metadata: ["topic": "\(topic)"])
@@ -59,13 +59,6 @@ public final class KafkaSink: EventSink {
 
     public func write(_ batch: [ReleasedEvent]) async throws {
         guard !batch.isEmpty else { return }
-        var order: [String] = []
-        var byMessage: [String: [Int]] = [:]
-        for (index, released) in batch.enumerated() {
-            let sid = released.summary.messageSid
-            if byMessage[sid] == nil { order.append(sid) }
-            byMessage[sid, default: []].append(index)
-        }
         let limit = max(1, configuration.maxConcurrency)
         // Records Kafka refuses (too large, invalid): the others are produced, these are reported.
         var rejected: [Int: String] = [:]
@@ -77,15 +70,14 @@ public final class KafkaSink: EventSink {
                     rejected.merge(refusals.reasons) { $1 }
                     firstRefusal = firstRefusal ?? refusals.first
                 }
-                for sid in order {
+                for message in MessageGroup.groups(of: batch) {
                     if running >= limit {
                         if let refusals = try await group.next() { collect(refusals) }
                         running -= 1
                     }
-                    let indices = byMessage[sid]!
                     group.addTask {
                         var refusals = Refusals()
-                        for index in indices {
+                        for index in message.indices {
                             do {
                                 _ = try await self.producer.send(self.message(for: batch[index]))
                             } catch let error as KafkaError where error.isPermanent {

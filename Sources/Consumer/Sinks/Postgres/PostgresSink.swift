@@ -48,13 +48,13 @@ public final class PostgresSink: EventSink {
 
     public let name = "postgres"
     public var recordsConfirmations: Bool { true }
-    private let url: PostgresSinkURL
+    private let url: PostgresURL
     private let configuration: Configuration
     private let logger: Logger
     private let state = Mutex<(client: PostgresClient, runner: Task<Void, Never>)?>(nil)
 
     public init(url: String, configuration: Configuration = Configuration(), logger: Logger) throws(SinkError) {
-        self.url = try PostgresSinkURL(url)
+        self.url = try PostgresURL(sinkURL: url)
         self.configuration = configuration
         self.logger = logger
     }
@@ -64,7 +64,7 @@ public final class PostgresSink: EventSink {
         guard state.withLock({ $0 == nil }) else { return }
         let client = PostgresClient(
             configuration: url.clientConfiguration(
-                maximumConnections: configuration.maximumConnections,
+                applicationName: "statusrelay-consumer", maximumConnections: configuration.maximumConnections,
                 connectTimeout: configuration.connectTimeout
             ),
             backgroundLogger: Self.backgroundLogger(logger)

@@ -23,37 +23,40 @@ struct MessageStatusUpdate: Sendable, Hashable {
     /// Folds `events` (already deduplicated against storage, in release order) per message, in order
     /// of each message's first appearance.
     static func fold(_ events: [ReleasedEvent]) -> [MessageStatusUpdate] {
-        var order: [String] = []
-        var updates: [String: MessageStatusUpdate] = [:]
-        for released in events {
-            // Read once: each read of `event` goes through the shared box.
-            let event = released.event
-            let sid = event.messageSid
-            guard var update = updates[sid] else {
-                order.append(sid)
-                updates[sid] = MessageStatusUpdate(
-                    messageSid: sid,
-                    accountSid: event.accountSid,
-                    channel: event.channel,
-                    sender: event.from,
-                    messagingServiceSid: event.messagingServiceSid,
-                    candidate: released,
-                    candidateKey: CurrentStatusRule.key(of: released.summary),
-                    eventCount: 1
-                )
-                continue
-            }
-            update.eventCount += 1
-            if let channel = event.channel { update.channel = channel }
-            if let sender = event.from { update.sender = sender }
-            if let service = event.messagingServiceSid { update.messagingServiceSid = service }
-            let key = CurrentStatusRule.key(of: released.summary)
-            if CurrentStatusRule.replaces(update.candidateKey, with: key) {
-                update.candidate = released
-                update.candidateKey = key
-            }
-            updates[sid] = update
+        MessageGroup.groups(of: events).map { group in
+            var update = MessageStatusUpdate(first: events[group.indices[0]])
+            for index in group.indices.dropFirst() { update.add(events[index]) }
+            return update
         }
-        return order.map { updates[$0]! }
+    }
+}
+
+extension MessageStatusUpdate {
+    private init(first released: ReleasedEvent) {
+        // Read once: each read of `event` goes through the shared box.
+        let event = released.event
+        self.init(
+            messageSid: event.messageSid,
+            accountSid: event.accountSid,
+            channel: event.channel,
+            sender: event.from,
+            messagingServiceSid: event.messagingServiceSid,
+            candidate: released,
+            candidateKey: CurrentStatusRule.key(of: released.summary),
+            eventCount: 1
+        )
+    }
+
+    private mutating func add(_ released: ReleasedEvent) {
+        let event = released.event
+        eventCount += 1
+        if let channel = event.channel { self.channel = channel }
+        if let sender = event.from { self.sender = sender }
+        if let service = event.messagingServiceSid { messagingServiceSid = service }
+        let key = CurrentStatusRule.key(of: released.summary)
+        if CurrentStatusRule.replaces(candidateKey, with: key) {
+            candidate = released
+            candidateKey = key
+        }
     }
 }

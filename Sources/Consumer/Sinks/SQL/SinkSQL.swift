@@ -36,13 +36,11 @@ enum SinkSQL {
         event_id, message_sid, sequence, status, status_rank, error_code, event_type, late, \
         received_at, raw_dlr_done_date, topic, "partition", "offset", payload, source, twilio_time
         """
-    static let historyColumnCount = 16
 
     static let statusColumns = """
         message_sid, account_sid, status, status_rank, error_code, channel, updated_at, \
         last_event_id, event_count, sender, messaging_service_sid, status_time
         """
-    static let statusColumnCount = 12
 
     /// The `ON CONFLICT` clause of the `message_status` upsert: counts add up, the status fields
     /// move only when ``advances(_:)`` holds (SET expressions read the row as it was before the update).

@@ -1,4 +1,4 @@
-import Synchronization
+import StatusRelayCore
 
 /// Runs `operation` in its own task and throws `onTimeout()` if it has not finished after
 /// `timeout`. On timeout the operation is cancelled but not awaited: a database query that ignores
@@ -8,22 +8,23 @@ func withDeadline<T: Sendable>(
     onTimeout: @escaping @Sendable () -> any Error,
     _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
-    let race = DeadlineRace<T>()
+    let outcome = ResumeOnce<Result<T, any Error>>()
+    let work = Task {
+        do { outcome.resume(.success(try await operation())) } catch { outcome.resume(.failure(error)) }
+    }
+    let timer = Task {
+        do { try await Task.sleep(for: timeout) } catch { return }
+        outcome.resume(.failure(onTimeout()))
+    }
+    // The loser is cancelled; the work, when the timer won, is not awaited.
+    defer {
+        work.cancel()
+        timer.cancel()
+    }
     return try await withTaskCancellationHandler {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            race.begin(continuation)
-            let work = Task {
-                do { race.finish(.success(try await operation())) } catch { race.finish(.failure(error)) }
-            }
-            let timer = Task {
-                do {
-                    try await Task.sleep(for: timeout)
-                    race.finish(.failure(onTimeout()))
-                } catch {}
-            }
-            race.track([work, timer])
-        }
+        try await outcome.value().get()
     } onCancel: {
-        race.cancel()
+        work.cancel()
+        timer.cancel()
     }
 }

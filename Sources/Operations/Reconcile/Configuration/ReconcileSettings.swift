@@ -6,6 +6,10 @@ public import StatusRelayCore
 /// resolved like the services' (flags > env > file > defaults). Twilio secrets have no flag: they
 /// come from the environment (or `*_FILE`), or the YAML file, never from a command line `ps` shows.
 public enum ReconcileSettings {
+    /// The defaults come from the configuration types, so each is written once.
+    private static let pass = ReconcileConfiguration(sink: nil, accounts: [])
+    private static let api = TwilioAPIClient.Configuration()
+
     /// Shown with its password redacted (`--check-config`, errors).
     public static let sink = Setting<String>(
         name: "sink", environmentVariable: "STATUSRELAY_RECONCILE_SINK", defaultValue: nil,
@@ -26,26 +30,26 @@ public enum ReconcileSettings {
         name: "twilio-api-secret", environmentVariable: "TWILIO_API_SECRET", defaultValue: nil,
         summary: "Twilio API key secret (env or file only). Secret.", isSecret: true, decode: scalar("twilio-api-secret"))
     public static let apiBaseURL = Setting<String>.string(
-        "api-base-url", env: "STATUSRELAY_TWILIO_API_BASE_URL", default: "https://api.twilio.com",
+        "api-base-url", env: "STATUSRELAY_TWILIO_API_BASE_URL", default: api.baseURL,
         "Twilio REST API base URL (a regional endpoint such as https://api.dublin.ie1.twilio.com).")
     public static let staleAfter = Setting<Duration>.duration(
-        "stale-after", env: "STATUSRELAY_RECONCILE_STALE_AFTER", default: .seconds(15 * 60),
+        "stale-after", env: "STATUSRELAY_RECONCILE_STALE_AFTER", default: pass.staleAfter,
         "A message is stuck when its status is not final and unchanged for longer than this.")
     public static let maxAge = Setting<Duration>.duration(
-        "max-age", env: "STATUSRELAY_RECONCILE_MAX_AGE", default: .seconds(7 * 86400),
+        "max-age", env: "STATUSRELAY_RECONCILE_MAX_AGE", default: pass.maxAge,
         "Ignore stuck messages whose status was set longer ago than this.")
     public static let concurrency = Setting<Int>.int(
-        "concurrency", env: "STATUSRELAY_RECONCILE_CONCURRENCY", default: 8, range: 1...256, "Twilio requests in flight at most.")
+        "concurrency", env: "STATUSRELAY_RECONCILE_CONCURRENCY", default: pass.concurrency, range: 1...256, "Twilio requests in flight at most.")
     public static let maxRequestsPerSecond = Setting<Double>.double(
         "max-requests-per-second", env: "STATUSRELAY_RECONCILE_MAX_REQUESTS_PER_SECOND", default: nil,
         "Twilio requests started per second at most (retries included); unset: no limit but --concurrency.")
     public static let requestTimeout = Setting<Duration>.duration(
-        "request-timeout", env: "STATUSRELAY_RECONCILE_REQUEST_TIMEOUT", default: .seconds(10), "Timeout of one Twilio request.")
+        "request-timeout", env: "STATUSRELAY_RECONCILE_REQUEST_TIMEOUT", default: api.requestTimeout, "Timeout of one Twilio request.")
     public static let maxAttempts = Setting<Int>.int(
-        "max-attempts", env: "STATUSRELAY_RECONCILE_MAX_ATTEMPTS", default: 4, range: 1...100,
+        "max-attempts", env: "STATUSRELAY_RECONCILE_MAX_ATTEMPTS", default: api.retry.maxAttempts, range: 1...100,
         "Attempts per request on 5xx, timeouts and unreadable answers before the message counts as failed (429/503 retry longer).")
     public static let pageSize = Setting<Int>.int(
-        "page-size", env: "STATUSRELAY_RECONCILE_PAGE_SIZE", default: 1000, range: 1...1000, "PageSize of --discover list requests.")
+        "page-size", env: "STATUSRELAY_RECONCILE_PAGE_SIZE", default: pass.pageSize, range: 1...1000, "PageSize of --discover list requests.")
     public static let every = Setting<Duration>.duration(
         "every", env: "STATUSRELAY_RECONCILE_EVERY", default: nil,
         "Run as a long-running service, one pass every DURATION (with /healthz, /readyz, /metrics on --admin-listen).")
@@ -54,9 +58,7 @@ public enum ReconcileSettings {
         "Admin HTTP address HOST:PORT of --every (port 0: any free port).")
     public static let brokers = KafkaSettings.brokers
     public static let topic = KafkaSettings.topic("The raw topic the ingress writes (and the consumer reads).")
-    public static let kafkaCompression = Setting<KafkaProducerConfiguration.Compression>.choice(
-        "kafka-compression", env: "STATUSRELAY_KAFKA_COMPRESSION", default: .lz4,
-        "Batch compression of the produced events, as the ingress: none, gzip, snappy, lz4 or zstd.")
+    public static let kafkaCompression = KafkaSettings.compression("Batch compression of the produced events, as the ingress")
     public static let kafkaConfig = Setting<[String: String]>.keyValues(
         "kafka-config", env: "STATUSRELAY_KAFKA_CONFIG", "librdkafka property KEY=VALUE, applied last; repeatable (env: comma-separated).")
     public static let logFormat = LogFormat.setting

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import StatusRelayCore
 public import ServiceLifecycle
 
 /// `statusrelay reconcile --every DURATION`: one reconciliation pass, then a wait, until shutdown.
@@ -47,7 +48,7 @@ public struct ReconcileService: Service {
                 )
             } catch let error as ReconcileError {
                 let elapsed = ContinuousClock.now - started
-                metrics.recordFailure(error, durationSeconds: Double(elapsed.components.seconds))
+                metrics.recordFailure(error, durationSeconds: elapsed.seconds)
                 health.passEnded(failure: error.description)
                 logger.error("reconciliation pass stopped", metadata: ["error": "\(error)"])
             } catch {

@@ -1,3 +1,4 @@
+import Consumer
 import Foundation
 import Logging
 import PostgresNIO
@@ -15,8 +16,18 @@ final class PostgresReportSession: ReportSession {
     }
 
     static func connect(url: String, logger: Logger) async throws(ReportError) -> PostgresReportSession {
-        let parsed = try PostgresReportURL(url)
-        let configuration = try parsed.connectionConfiguration()
+        let parsed: PostgresURL
+        let configuration: PostgresConnection.Configuration
+        do {
+            parsed = try PostgresURL(url)
+        } catch {
+            throw ReportError(code: .invalidSink, message: error.message, underlying: error)
+        }
+        do {
+            configuration = try parsed.connectionConfiguration(applicationName: "statusrelay-report", connectTimeout: .seconds(10))
+        } catch {
+            throw ReportError(code: .unavailable, message: "TLS setup failed: \(error)", underlying: error)
+        }
         do {
             let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
             let session = PostgresReportSession(connection: connection, logger: logger)
@@ -27,7 +38,7 @@ final class PostgresReportSession: ReportSession {
         } catch let error as ReportError {
             throw error
         } catch {
-            throw ReportError(code: .unavailable, message: "cannot connect to \(parsed.redacted): \(String(reflecting: error))")
+            throw ReportError(code: .unavailable, message: "cannot connect to \(parsed.redacted): \(String(reflecting: error))", underlying: error)
         }
     }
 
@@ -51,9 +62,9 @@ final class PostgresReportSession: ReportSession {
                     message: "the database has no StatusRelay tables (\(message)); point --sink at a database a sink wrote"
                 )
             }
-            throw ReportError(code: .queryFailed, message: message)
+            throw ReportError(code: .queryFailed, message: message, underlying: error)
         } catch {
-            throw ReportError(code: .queryFailed, message: "\(error)")
+            throw ReportError(code: .queryFailed, message: "\(error)", underlying: error)
         }
     }
 

@@ -25,7 +25,7 @@ final class SQLiteReportSession: ReportSession {
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
         } catch {
-            throw ReportError(code: .unavailable, message: "cannot open \(path): \(error)")
+            throw ReportError(code: .unavailable, message: "cannot open \(path): \(error)", underlying: error)
         }
     }
 
@@ -84,6 +84,6 @@ final class SQLiteReportSession: ReportSession {
                 message: "the database has no StatusRelay tables (\(error.message ?? "")); point --sink at a database a sink wrote"
             )
         }
-        return ReportError(code: .queryFailed, message: "\(error)")
+        return ReportError(code: .queryFailed, message: "\(error)", underlying: error)
     }
 }
