@@ -8,6 +8,8 @@ import StatusRelayCore
 /// `statusrelay-consumer`: reorders, deduplicates and writes status events to the sinks.
 @main
 struct ConsumerCommand: AsyncParsableCommand {
+    private typealias S = ConsumerSettings
+
     static let configuration = CommandConfiguration(
         commandName: "statusrelay-consumer",
         abstract: "Consume normalized Twilio status events, release each message's statuses in lifecycle order exactly once, and write them to the sinks.",
@@ -18,90 +20,90 @@ struct ConsumerCommand: AsyncParsableCommand {
         version: StatusRelayVersion.line(tool: "statusrelay-consumer")
     )
 
-    @Option(help: ArgumentHelp(ConsumerSettings.brokers.help, valueName: "LIST"))
+    @Option(name: .customLong(S.brokers.name), help: ArgumentHelp(S.brokers.help, valueName: "LIST"))
     var brokers: String?
-    @Option(help: ArgumentHelp(ConsumerSettings.topic.help, valueName: "NAME"))
+    @Option(name: .customLong(S.topic.name), help: ArgumentHelp(S.topic.help, valueName: "NAME"))
     var topic: String?
-    @Option(help: ArgumentHelp(ConsumerSettings.group.help, valueName: "NAME"))
+    @Option(name: .customLong(S.group.name), help: ArgumentHelp(S.group.help, valueName: "NAME"))
     var group: String?
-    @Option(name: .customLong("sink"), help: ArgumentHelp(ConsumerSettings.sink.help, valueName: "URL"))
+    @Option(name: .customLong(S.sink.name), help: ArgumentHelp(S.sink.help, valueName: "URL"))
     var sinks: [String] = []
-    @Option(name: .customLong("reorder-window"), help: ArgumentHelp(ConsumerSettings.reorderWindow.help, valueName: "DURATION"))
+    @Option(name: .customLong(S.reorderWindow.name), help: ArgumentHelp(S.reorderWindow.help, valueName: "DURATION"))
     var reorderWindow: String?
-    @Option(name: .customLong("max-buffered-events"), help: ArgumentHelp(ConsumerSettings.maxBufferedEvents.help, valueName: "N"))
+    @Option(name: .customLong(S.maxBufferedEvents.name), help: ArgumentHelp(S.maxBufferedEvents.help, valueName: "N"))
     var maxBufferedEvents: String?
-    @Option(name: .customLong("max-batch-size"), help: ArgumentHelp(ConsumerSettings.maxBatchSize.help, valueName: "N"))
+    @Option(name: .customLong(S.maxBatchSize.name), help: ArgumentHelp(S.maxBatchSize.help, valueName: "N"))
     var maxBatchSize: String?
-    @Option(name: .customLong("tick-interval"), help: ArgumentHelp(ConsumerSettings.tickInterval.help, valueName: "DURATION"))
+    @Option(name: .customLong(S.tickInterval.name), help: ArgumentHelp(S.tickInterval.help, valueName: "DURATION"))
     var tickInterval: String?
-    @Option(name: .customLong("state-retention"), help: ArgumentHelp(ConsumerSettings.stateRetention.help, valueName: "DURATION"))
+    @Option(name: .customLong(S.stateRetention.name), help: ArgumentHelp(S.stateRetention.help, valueName: "DURATION"))
     var stateRetention: String?
-    @Option(name: .customLong("max-event-time-ahead"), help: ArgumentHelp(ConsumerSettings.maxEventTimeAhead.help, valueName: "DURATION"))
+    @Option(name: .customLong(S.maxEventTimeAhead.name), help: ArgumentHelp(S.maxEventTimeAhead.help, valueName: "DURATION"))
     var maxEventTimeAhead: String?
-    @Option(name: .customLong("commit-interval"), help: ArgumentHelp(ConsumerSettings.commitInterval.help, valueName: "DURATION"))
+    @Option(name: .customLong(S.commitInterval.name), help: ArgumentHelp(S.commitInterval.help, valueName: "DURATION"))
     var commitInterval: String?
-    @Option(name: .customLong("state-topic"), help: ArgumentHelp(ConsumerSettings.stateTopic.help, valueName: "NAME"))
+    @Option(name: .customLong(S.stateTopic.name), help: ArgumentHelp(S.stateTopic.help, valueName: "NAME"))
     var stateTopic: String?
-    @Option(name: .customLong("dead-letter-topic"), help: ArgumentHelp(ConsumerSettings.deadLetterTopic.help, valueName: "NAME"))
+    @Option(name: .customLong(S.deadLetterTopic.name), help: ArgumentHelp(S.deadLetterTopic.help, valueName: "NAME"))
     var deadLetterTopic: String?
-    @Option(name: .customLong("dead-letter-max-bytes"), help: ArgumentHelp(ConsumerSettings.deadLetterMaxBytes.help, valueName: "BYTES"))
+    @Option(name: .customLong(S.deadLetterMaxBytes.name), help: ArgumentHelp(S.deadLetterMaxBytes.help, valueName: "BYTES"))
     var deadLetterMaxBytes: String?
-    @Option(name: .customLong("stall-timeout"), help: ArgumentHelp(ConsumerSettings.stallTimeout.help, valueName: "DURATION"))
+    @Option(name: .customLong(S.stallTimeout.name), help: ArgumentHelp(S.stallTimeout.help, valueName: "DURATION"))
     var stallTimeout: String?
-    @Flag(name: .customLong("create-topic"), help: ArgumentHelp(ConsumerSettings.createTopic.help))
+    @Flag(name: .customLong(S.createTopic.name), help: ArgumentHelp(S.createTopic.help))
     var createTopic = false
-    @Option(name: .customLong("topic-partitions"), help: ArgumentHelp(ConsumerSettings.topicPartitions.help, valueName: "N"))
+    @Option(name: .customLong(S.topicPartitions.name), help: ArgumentHelp(S.topicPartitions.help, valueName: "N"))
     var topicPartitions: String?
-    @Option(name: .customLong("admin-listen"), help: ArgumentHelp(ConsumerSettings.adminListen.help, valueName: "HOST:PORT"))
+    @Option(name: .customLong(S.adminListen.name), help: ArgumentHelp(S.adminListen.help, valueName: "HOST:PORT"))
     var adminListen: String?
-    @Option(name: .customLong("kafka-config"), help: ArgumentHelp(ConsumerSettings.kafkaConfig.help, valueName: "KEY=VALUE"))
+    @Option(name: .customLong(S.kafkaConfig.name), help: ArgumentHelp(S.kafkaConfig.help, valueName: "KEY=VALUE"))
     var kafkaConfig: [String] = []
-    @Option(name: .customLong("shutdown-timeout"), help: ArgumentHelp(ConsumerSettings.shutdownTimeout.help, valueName: "DURATION"))
+    @Option(name: .customLong(S.shutdownTimeout.name), help: ArgumentHelp(S.shutdownTimeout.help, valueName: "DURATION"))
     var shutdownTimeout: String?
     @Option(
-        name: [.customLong("forward-auth-token"), .customLong("http-sink-auth-token")],
-        help: ArgumentHelp(ConsumerSettings.forwardAuthToken.help, valueName: "TOKEN")
+        name: [.customLong(S.forwardAuthToken.name), .customLong("http-sink-auth-token")],
+        help: ArgumentHelp(S.forwardAuthToken.help, valueName: "TOKEN")
     )
     var forwardAuthToken: String?
-    @Option(name: .customLong("forward-auth-token-file"), help: ArgumentHelp(ConsumerSettings.forwardAuthToken.fileHelp, valueName: "PATH"))
+    @Option(name: .customLong(S.forwardAuthToken.fileName), help: ArgumentHelp(S.forwardAuthToken.fileHelp, valueName: "PATH"))
     var forwardAuthTokenFile: String?
-    @Option(name: .customLong("forward-concurrency"), help: ArgumentHelp(ConsumerSettings.forwardConcurrency.help, valueName: "N"))
+    @Option(name: .customLong(S.forwardConcurrency.name), help: ArgumentHelp(S.forwardConcurrency.help, valueName: "N"))
     var forwardConcurrency: String?
-    @Option(name: .customLong("forward-max-attempts"), help: ArgumentHelp(ConsumerSettings.forwardMaxAttempts.help, valueName: "N"))
+    @Option(name: .customLong(S.forwardMaxAttempts.name), help: ArgumentHelp(S.forwardMaxAttempts.help, valueName: "N"))
     var forwardMaxAttempts: String?
-    @Option(name: .customLong("forward-request-timeout"), help: ArgumentHelp(ConsumerSettings.forwardRequestTimeout.help, valueName: "DURATION"))
+    @Option(name: .customLong(S.forwardRequestTimeout.name), help: ArgumentHelp(S.forwardRequestTimeout.help, valueName: "DURATION"))
     var forwardRequestTimeout: String?
-    @Option(name: .customLong("forward-initial-backoff"), help: ArgumentHelp(ConsumerSettings.forwardInitialBackoff.help, valueName: "DURATION"))
+    @Option(name: .customLong(S.forwardInitialBackoff.name), help: ArgumentHelp(S.forwardInitialBackoff.help, valueName: "DURATION"))
     var forwardInitialBackoff: String?
-    @Option(name: .customLong("forward-max-backoff"), help: ArgumentHelp(ConsumerSettings.forwardMaxBackoff.help, valueName: "DURATION"))
+    @Option(name: .customLong(S.forwardMaxBackoff.name), help: ArgumentHelp(S.forwardMaxBackoff.help, valueName: "DURATION"))
     var forwardMaxBackoff: String?
-    @Option(name: .customLong("forward-max-retry-after"), help: ArgumentHelp(ConsumerSettings.forwardMaxRetryAfter.help, valueName: "DURATION"))
+    @Option(name: .customLong(S.forwardMaxRetryAfter.name), help: ArgumentHelp(S.forwardMaxRetryAfter.help, valueName: "DURATION"))
     var forwardMaxRetryAfter: String?
-    @Option(name: .customLong("forward-connect-timeout"), help: ArgumentHelp(ConsumerSettings.forwardConnectTimeout.help, valueName: "DURATION"))
+    @Option(name: .customLong(S.forwardConnectTimeout.name), help: ArgumentHelp(S.forwardConnectTimeout.help, valueName: "DURATION"))
     var forwardConnectTimeout: String?
-    @Option(name: .customLong("kafka-sink-concurrency"), help: ArgumentHelp(ConsumerSettings.kafkaSinkConcurrency.help, valueName: "N"))
+    @Option(name: .customLong(S.kafkaSinkConcurrency.name), help: ArgumentHelp(S.kafkaSinkConcurrency.help, valueName: "N"))
     var kafkaSinkConcurrency: String?
-    @Option(name: .customLong("kafka-sink-partitions"), help: ArgumentHelp(ConsumerSettings.kafkaSinkPartitions.help, valueName: "N"))
+    @Option(name: .customLong(S.kafkaSinkPartitions.name), help: ArgumentHelp(S.kafkaSinkPartitions.help, valueName: "N"))
     var kafkaSinkPartitions: String?
-    @Option(name: .customLong("postgres-write-timeout"), help: ArgumentHelp(ConsumerSettings.postgresWriteTimeout.help, valueName: "DURATION"))
+    @Option(name: .customLong(S.postgresWriteTimeout.name), help: ArgumentHelp(S.postgresWriteTimeout.help, valueName: "DURATION"))
     var postgresWriteTimeout: String?
-    @Option(name: .customLong("postgres-connect-timeout"), help: ArgumentHelp(ConsumerSettings.postgresConnectTimeout.help, valueName: "DURATION"))
+    @Option(name: .customLong(S.postgresConnectTimeout.name), help: ArgumentHelp(S.postgresConnectTimeout.help, valueName: "DURATION"))
     var postgresConnectTimeout: String?
-    @Option(name: .customLong("postgres-max-connections"), help: ArgumentHelp(ConsumerSettings.postgresMaxConnections.help, valueName: "N"))
+    @Option(name: .customLong(S.postgresMaxConnections.name), help: ArgumentHelp(S.postgresMaxConnections.help, valueName: "N"))
     var postgresMaxConnections: String?
-    @Option(name: .customLong("postgres-write-concurrency"), help: ArgumentHelp(ConsumerSettings.postgresWriteConcurrency.help, valueName: "N"))
+    @Option(name: .customLong(S.postgresWriteConcurrency.name), help: ArgumentHelp(S.postgresWriteConcurrency.help, valueName: "N"))
     var postgresWriteConcurrency: String?
-    @Option(name: .customLong("jsonl-fsync"), help: ArgumentHelp(ConsumerSettings.jsonlFsync.help, valueName: "BOOL"))
+    @Option(name: .customLong(S.jsonlFsync.name), help: ArgumentHelp(S.jsonlFsync.help, valueName: "BOOL"))
     var jsonlFsync: String?
-    @Option(name: .customLong("sqlite-synchronous"), help: ArgumentHelp(ConsumerSettings.sqliteSynchronous.help, valueName: "MODE"))
+    @Option(name: .customLong(S.sqliteSynchronous.name), help: ArgumentHelp(S.sqliteSynchronous.help, valueName: "MODE"))
     var sqliteSynchronous: String?
-    @Option(name: .customLong("sqlite-checkpoint-interval"), help: ArgumentHelp(ConsumerSettings.sqliteCheckpointInterval.help, valueName: "DURATION"))
+    @Option(name: .customLong(S.sqliteCheckpointInterval.name), help: ArgumentHelp(S.sqliteCheckpointInterval.help, valueName: "DURATION"))
     var sqliteCheckpointInterval: String?
-    @Option(name: .customLong("sqlite-busy-timeout"), help: ArgumentHelp(ConsumerSettings.sqliteBusyTimeout.help, valueName: "DURATION"))
+    @Option(name: .customLong(S.sqliteBusyTimeout.name), help: ArgumentHelp(S.sqliteBusyTimeout.help, valueName: "DURATION"))
     var sqliteBusyTimeout: String?
-    @Option(name: .customLong("log-format"), help: ArgumentHelp(ConsumerSettings.logFormat.help, valueName: "FORMAT"))
+    @Option(name: .customLong(S.logFormat.name), help: ArgumentHelp(S.logFormat.help, valueName: "FORMAT"))
     var logFormat: String?
-    @Option(name: .customLong("log-level"), help: ArgumentHelp(ConsumerSettings.logLevel.help, valueName: "LEVEL"))
+    @Option(name: .customLong(S.logLevel.name), help: ArgumentHelp(S.logLevel.help, valueName: "LEVEL"))
     var logLevel: String?
     @Option(help: ArgumentHelp("YAML configuration file (env: STATUSRELAY_CONFIG).", valueName: "FILE"))
     var config: String?
@@ -110,47 +112,47 @@ struct ConsumerCommand: AsyncParsableCommand {
 
     func flagValues() -> FlagValues {
         var flags = FlagValues()
-        flags.set("brokers", brokers)
-        flags.set("topic", topic)
-        flags.set("group", group)
-        flags.set("sink", sinks)
-        flags.set("reorder-window", reorderWindow)
-        flags.set("max-buffered-events", maxBufferedEvents)
-        flags.set("max-batch-size", maxBatchSize)
-        flags.set("tick-interval", tickInterval)
-        flags.set("commit-interval", commitInterval)
-        flags.set("state-retention", stateRetention)
-        flags.set("max-event-time-ahead", maxEventTimeAhead)
-        flags.set("state-topic", stateTopic)
-        flags.set("dead-letter-topic", deadLetterTopic)
-        flags.set("dead-letter-max-bytes", deadLetterMaxBytes)
-        flags.set("stall-timeout", stallTimeout)
-        flags.set("create-topic", createTopic)
-        flags.set("topic-partitions", topicPartitions)
-        flags.set("admin-listen", adminListen)
-        flags.set("kafka-config", kafkaConfig)
-        flags.set("shutdown-timeout", shutdownTimeout)
-        flags.set("forward-auth-token", forwardAuthToken)
-        flags.set("forward-auth-token-file", forwardAuthTokenFile)
-        flags.set("forward-concurrency", forwardConcurrency)
-        flags.set("forward-max-attempts", forwardMaxAttempts)
-        flags.set("forward-request-timeout", forwardRequestTimeout)
-        flags.set("forward-initial-backoff", forwardInitialBackoff)
-        flags.set("forward-max-backoff", forwardMaxBackoff)
-        flags.set("forward-max-retry-after", forwardMaxRetryAfter)
-        flags.set("forward-connect-timeout", forwardConnectTimeout)
-        flags.set("kafka-sink-concurrency", kafkaSinkConcurrency)
-        flags.set("kafka-sink-partitions", kafkaSinkPartitions)
-        flags.set("postgres-write-timeout", postgresWriteTimeout)
-        flags.set("postgres-connect-timeout", postgresConnectTimeout)
-        flags.set("postgres-max-connections", postgresMaxConnections)
-        flags.set("postgres-write-concurrency", postgresWriteConcurrency)
-        flags.set("jsonl-fsync", jsonlFsync)
-        flags.set("sqlite-synchronous", sqliteSynchronous)
-        flags.set("sqlite-busy-timeout", sqliteBusyTimeout)
-        flags.set("sqlite-checkpoint-interval", sqliteCheckpointInterval)
-        flags.set("log-format", logFormat)
-        flags.set("log-level", logLevel)
+        flags.set(S.brokers.name, brokers)
+        flags.set(S.topic.name, topic)
+        flags.set(S.group.name, group)
+        flags.set(S.sink.name, sinks)
+        flags.set(S.reorderWindow.name, reorderWindow)
+        flags.set(S.maxBufferedEvents.name, maxBufferedEvents)
+        flags.set(S.maxBatchSize.name, maxBatchSize)
+        flags.set(S.tickInterval.name, tickInterval)
+        flags.set(S.commitInterval.name, commitInterval)
+        flags.set(S.stateRetention.name, stateRetention)
+        flags.set(S.maxEventTimeAhead.name, maxEventTimeAhead)
+        flags.set(S.stateTopic.name, stateTopic)
+        flags.set(S.deadLetterTopic.name, deadLetterTopic)
+        flags.set(S.deadLetterMaxBytes.name, deadLetterMaxBytes)
+        flags.set(S.stallTimeout.name, stallTimeout)
+        flags.set(S.createTopic.name, createTopic)
+        flags.set(S.topicPartitions.name, topicPartitions)
+        flags.set(S.adminListen.name, adminListen)
+        flags.set(S.kafkaConfig.name, kafkaConfig)
+        flags.set(S.shutdownTimeout.name, shutdownTimeout)
+        flags.set(S.forwardAuthToken.name, forwardAuthToken)
+        flags.set(S.forwardAuthToken.fileName, forwardAuthTokenFile)
+        flags.set(S.forwardConcurrency.name, forwardConcurrency)
+        flags.set(S.forwardMaxAttempts.name, forwardMaxAttempts)
+        flags.set(S.forwardRequestTimeout.name, forwardRequestTimeout)
+        flags.set(S.forwardInitialBackoff.name, forwardInitialBackoff)
+        flags.set(S.forwardMaxBackoff.name, forwardMaxBackoff)
+        flags.set(S.forwardMaxRetryAfter.name, forwardMaxRetryAfter)
+        flags.set(S.forwardConnectTimeout.name, forwardConnectTimeout)
+        flags.set(S.kafkaSinkConcurrency.name, kafkaSinkConcurrency)
+        flags.set(S.kafkaSinkPartitions.name, kafkaSinkPartitions)
+        flags.set(S.postgresWriteTimeout.name, postgresWriteTimeout)
+        flags.set(S.postgresConnectTimeout.name, postgresConnectTimeout)
+        flags.set(S.postgresMaxConnections.name, postgresMaxConnections)
+        flags.set(S.postgresWriteConcurrency.name, postgresWriteConcurrency)
+        flags.set(S.jsonlFsync.name, jsonlFsync)
+        flags.set(S.sqliteSynchronous.name, sqliteSynchronous)
+        flags.set(S.sqliteBusyTimeout.name, sqliteBusyTimeout)
+        flags.set(S.sqliteCheckpointInterval.name, sqliteCheckpointInterval)
+        flags.set(S.logFormat.name, logFormat)
+        flags.set(S.logLevel.name, logLevel)
         return flags
     }
 

@@ -30,9 +30,9 @@ struct ReconcileCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp(S.sink.help, valueName: "URL"))
+    @Option(name: .customLong(S.sink.name), help: ArgumentHelp(S.sink.help, valueName: "URL"))
     var sink: String?
-    @Option(name: .customLong("account"), help: ArgumentHelp(S.account.help, valueName: "AC…"))
+    @Option(name: .customLong(S.account.name), help: ArgumentHelp(S.account.help, valueName: "AC…"))
     var accounts: [String] = []
     @Flag(help: "Also list every outbound message Twilio has for --since/--until and reconcile those (finds messages that never had a callback).")
     var discover = false
@@ -40,45 +40,45 @@ struct ReconcileCommand: AsyncParsableCommand {
     var since: String?
     @Option(help: "With --discover: end of the date_sent range (exclusive), ISO-8601 or a duration back from now; default now.")
     var until: String?
-    @Option(name: .customLong("stale-after"), help: ArgumentHelp(S.staleAfter.help, valueName: "DURATION"))
+    @Option(name: .customLong(S.staleAfter.name), help: ArgumentHelp(S.staleAfter.help, valueName: "DURATION"))
     var staleAfter: String?
-    @Option(name: .customLong("max-age"), help: ArgumentHelp(S.maxAge.help, valueName: "DURATION"))
+    @Option(name: .customLong(S.maxAge.name), help: ArgumentHelp(S.maxAge.help, valueName: "DURATION"))
     var maxAge: String?
-    @Option(help: ArgumentHelp(S.concurrency.help, valueName: "N"))
+    @Option(name: .customLong(S.concurrency.name), help: ArgumentHelp(S.concurrency.help, valueName: "N"))
     var concurrency: String?
-    @Option(name: .customLong("max-requests-per-second"), help: ArgumentHelp(S.maxRequestsPerSecond.help, valueName: "N"))
+    @Option(name: .customLong(S.maxRequestsPerSecond.name), help: ArgumentHelp(S.maxRequestsPerSecond.help, valueName: "N"))
     var maxRequestsPerSecond: String?
-    @Option(name: .customLong("request-timeout"), help: ArgumentHelp(S.requestTimeout.help, valueName: "DURATION"))
+    @Option(name: .customLong(S.requestTimeout.name), help: ArgumentHelp(S.requestTimeout.help, valueName: "DURATION"))
     var requestTimeout: String?
-    @Option(name: .customLong("max-attempts"), help: ArgumentHelp(S.maxAttempts.help, valueName: "N"))
+    @Option(name: .customLong(S.maxAttempts.name), help: ArgumentHelp(S.maxAttempts.help, valueName: "N"))
     var maxAttempts: String?
-    @Option(name: .customLong("page-size"), help: ArgumentHelp(S.pageSize.help, valueName: "N"))
+    @Option(name: .customLong(S.pageSize.name), help: ArgumentHelp(S.pageSize.help, valueName: "N"))
     var pageSize: String?
-    @Option(name: .customLong("api-base-url"), help: ArgumentHelp(S.apiBaseURL.help, valueName: "URL"))
+    @Option(name: .customLong(S.apiBaseURL.name), help: ArgumentHelp(S.apiBaseURL.help, valueName: "URL"))
     var apiBaseURL: String?
-    @Option(name: .customLong("twilio-account-sid"), help: ArgumentHelp(S.twilioAccountSid.help, valueName: "AC…"))
+    @Option(name: .customLong(S.twilioAccountSid.name), help: ArgumentHelp(S.twilioAccountSid.help, valueName: "AC…"))
     var twilioAccountSid: String?
-    @Option(name: .customLong("twilio-api-key"), help: ArgumentHelp(S.twilioApiKey.help, valueName: "SK…"))
+    @Option(name: .customLong(S.twilioApiKey.name), help: ArgumentHelp(S.twilioApiKey.help, valueName: "SK…"))
     var twilioApiKey: String?
-    @Option(name: .customLong("twilio-auth-token-file"), help: ArgumentHelp(S.twilioAuthToken.fileHelp, valueName: "PATH"))
+    @Option(name: .customLong(S.twilioAuthToken.fileName), help: ArgumentHelp(S.twilioAuthToken.fileHelp, valueName: "PATH"))
     var twilioAuthTokenFile: String?
-    @Option(name: .customLong("twilio-api-secret-file"), help: ArgumentHelp(S.twilioApiSecret.fileHelp, valueName: "PATH"))
+    @Option(name: .customLong(S.twilioApiSecret.fileName), help: ArgumentHelp(S.twilioApiSecret.fileHelp, valueName: "PATH"))
     var twilioApiSecretFile: String?
-    @Option(help: ArgumentHelp(S.every.help, valueName: "DURATION"))
+    @Option(name: .customLong(S.every.name), help: ArgumentHelp(S.every.help, valueName: "DURATION"))
     var every: String?
-    @Option(name: .customLong("admin-listen"), help: ArgumentHelp(S.adminListen.help, valueName: "HOST:PORT"))
+    @Option(name: .customLong(S.adminListen.name), help: ArgumentHelp(S.adminListen.help, valueName: "HOST:PORT"))
     var adminListen: String?
-    @Option(help: ArgumentHelp(S.brokers.help, valueName: "LIST"))
+    @Option(name: .customLong(S.brokers.name), help: ArgumentHelp(S.brokers.help, valueName: "LIST"))
     var brokers: String?
-    @Option(help: ArgumentHelp(S.topic.help, valueName: "NAME"))
+    @Option(name: .customLong(S.topic.name), help: ArgumentHelp(S.topic.help, valueName: "NAME"))
     var topic: String?
-    @Option(name: .customLong("kafka-compression"), help: ArgumentHelp(S.kafkaCompression.help, valueName: "CODEC"))
+    @Option(name: .customLong(S.kafkaCompression.name), help: ArgumentHelp(S.kafkaCompression.help, valueName: "CODEC"))
     var kafkaCompression: String?
-    @Option(name: .customLong("kafka-config"), help: ArgumentHelp(S.kafkaConfig.help, valueName: "KEY=VALUE"))
+    @Option(name: .customLong(S.kafkaConfig.name), help: ArgumentHelp(S.kafkaConfig.help, valueName: "KEY=VALUE"))
     var kafkaConfig: [String] = []
-    @Option(name: .customLong("log-format"), help: ArgumentHelp(S.logFormat.help, valueName: "FORMAT"))
+    @Option(name: .customLong(S.logFormat.name), help: ArgumentHelp(S.logFormat.help, valueName: "FORMAT"))
     var logFormat: String?
-    @Option(name: .customLong("log-level"), help: ArgumentHelp(S.logLevel.help, valueName: "LEVEL"))
+    @Option(name: .customLong(S.logLevel.name), help: ArgumentHelp(S.logLevel.help, valueName: "LEVEL"))
     var logLevel: String?
     @Flag(name: .customLong("dry-run"), help: "Ask Twilio and report what would change, with a sample; publish nothing.")
     var dryRun = false

@@ -29,16 +29,16 @@ struct ReplayCommand: AsyncParsableCommand {
 
     private typealias S = ReplaySettings
 
-    @Option(help: ArgumentHelp(S.from.help, valueName: "POSITION"))
+    @Option(name: .customLong(S.from.name), help: ArgumentHelp(S.from.help, valueName: "POSITION"))
     var from: String?
 
-    @Option(help: ArgumentHelp(S.to.help, valueName: "POSITION"))
+    @Option(name: .customLong(S.to.name), help: ArgumentHelp(S.to.help, valueName: "POSITION"))
     var to: String?
 
-    @Option(help: ArgumentHelp(S.topic.help, valueName: "NAME"))
+    @Option(name: .customLong(S.topic.name), help: ArgumentHelp(S.topic.help, valueName: "NAME"))
     var topic: String?
 
-    @Option(help: ArgumentHelp(S.brokers.help, valueName: "LIST"))
+    @Option(name: .customLong(S.brokers.name), help: ArgumentHelp(S.brokers.help, valueName: "LIST"))
     var brokers: String?
 
     @Option(name: .customLong(S.sink.name), help: ArgumentHelp(S.sink.help, valueName: "URL"))
