@@ -10,8 +10,8 @@ package struct PostgresSinkStatements: Encodable, Sendable {
     /// Run once per connection, before its first transaction.
     package var setup: [String]
     /// Per transaction: `COPY historyStaging (historyStagingColumns) FROM STDIN` (text format), then
-    /// `historyInsert` (returns the ids it stored), then the folded ``MessageStatusUpdate`` rows of
-    /// those events `COPY`-ed into `statusStaging`, then `statusUpsert`.
+    /// `historyInsert` (its row count says all rows were new), then the folded
+    /// ``MessageStatusUpdate`` rows of those events `COPY`-ed into `statusStaging`, then `statusUpsert`.
     package var historyStaging: String
     package var historyStagingColumns: [String]
     package var historyInsert: String
