@@ -5,9 +5,10 @@ TARGET is an empty database with the sink's schema. The history rows a consumer 
 in partition/offset order) are cut into the consumer's batches (its default largest batch), each
 batch split by MessageSid into the sink's lanes (same hash, same minimum part, the sink's default
 number of sessions), and every part is written the way the sink writes it, with the sink's own
-statements (`statusrelay bench sink-sql`): in one transaction, COPY into the staging table, the
-guarded history insert returning the stored ids, COPY of the part's folded message_status rows
-(one per message, the candidate by CurrentStatusRule's key) and the guarded upsert. One psql
+statements (`statusrelay bench sink-sql`): in one transaction, the staging tables' CREATE ... IF
+NOT EXISTS, COPY into the staging table, the guarded history insert, COPY of the part's folded
+message_status rows (one per message, the candidate by CurrentStatusRule's key) and the guarded
+upsert. One psql
 session per lane, all at once; the scripts are prepared before the clock starts. Prints one JSON
 object: rows, seconds, rows_per_s, sessions, batch.
 """
@@ -85,8 +86,9 @@ status_copy = (f'COPY {sql["status_staging"]} ({", ".join(sql["status_staging_co
 work = tempfile.mkdtemp(prefix="postgres-ceiling.")
 scripts = [open(os.path.join(work, f"lane-{n}.sql"), "w") for n in range(sessions)]
 for script in scripts:
-    # The sink reads the returned ids; psql reads them too, and drops them here.
-    script.write("\\o /dev/null\n" + "".join(s + ";\n" for s in sql["setup"]))
+    # Not the "already exists, skipping" notice of every transaction on stderr.
+    script.write("SET client_min_messages = warning;\n")
+setup = "".join(s + ";\n" for s in sql["setup"])
 
 
 def write_batch(rows):
@@ -97,7 +99,8 @@ def write_batch(rows):
     for script, part in zip(scripts, lanes):
         if not part:
             continue
-        script.write("BEGIN;\n" + history_copy + "\n")
+        # As the sink: staging tables made sure of in every transaction.
+        script.write("BEGIN;\n" + setup + history_copy + "\n")
         script.write("".join("\t".join(r[:extra]) + "\n" for r in part) + "\\.\n")
         script.write(sql["history_insert"] + ";\n" + status_copy + "\n")
         script.write("".join(line + "\n" for line in status_rows(part)) + "\\.\n")
