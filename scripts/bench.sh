@@ -365,8 +365,8 @@ if want consumer; then
   step "Consumer -> PostgreSQL"
   fresh_db bench_consumer
   # Counted by the sink's own metric (events in committed transactions): a `SELECT count(*)` five
-  # times a second scans the growing table and cost the server about 30 µs per event, which the
-  # ceiling does not pay. The count is checked once at the end.
+  # times a second scans the growing table, server CPU the ceiling does not pay (up to 30 µs per
+  # event in a slow run here). The count is checked once at the end.
   consumer_run postgres "$DB_URL" 'sink_events $admin'
   stored=$($PSQL -qAtc 'SELECT count(*) FROM message_status_events')
   [ "$stored" -ge "$EVENTS" ] || note "consumer postgres: the sink counted $EVENTS events but the table holds $stored"
