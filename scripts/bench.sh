@@ -446,7 +446,7 @@ if want consumer; then
   source_psql=$PSQL
   fresh_db bench_ceiling
   "$STATUSRELAY_PG_BIN/pg_dump" -h 127.0.0.1 -p "$PG_PORT" -U statusrelay -s bench_consumer | $PSQL -qX >/dev/null
-  "$PY" "$BENCH_DIR/postgres_ceiling.py" --source-psql "$source_psql" --psql "$PSQL" --sessions "$PG_SESSIONS" >"$RUN/postgres-ceiling-$PG_SESSIONS.json"
+  "$PY" "$BENCH_DIR/postgres_ceiling.py" --bin-dir "$BIN" --source-psql "$source_psql" --psql "$PSQL" --sessions "$PG_SESSIONS" >"$RUN/postgres-ceiling-$PG_SESSIONS.json"
   PG_CEILING=$(json_get rows_per_s <"$RUN/postgres-ceiling-$PG_SESSIONS.json")
   row "Ceiling: PostgreSQL alone moves the consumer's $EVENTS rows into the sink's tables (fresh database, jsonb payload, 20,000 per transaction split over $PG_SESSIONS sessions by MessageSid)" \
     "$PG_CEILING rows/s" "—" "scripts/bench/postgres_ceiling.py --sessions $PG_SESSIONS"

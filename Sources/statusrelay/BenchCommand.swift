@@ -12,7 +12,7 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Benchmark tools: webhook micro-benchmark, fixed-rate load, bare server, topic prefill.",
         discussion: "`make bench` runs all of them and writes bench-results/BENCHMARKS.md. Build in release mode.",
-        subcommands: [Webhook.self, Load.self, BareServerCommand.self, Prefill.self, SinkBenchCommand.self]
+        subcommands: [Webhook.self, Load.self, BareServerCommand.self, Prefill.self, SinkBenchCommand.self, SinkSQLCommand.self]
     )
 
     struct Webhook: ParsableCommand {

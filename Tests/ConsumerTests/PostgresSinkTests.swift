@@ -243,6 +243,26 @@ struct PostgresSinkTests {
         #expect(note == awkward)
     }
 
+    /// A redelivered batch overlapping what is stored (plus a repeat inside it): the sink learns
+    /// which events are new from the insert's row count only when all or none are; here it must ask,
+    /// and count each new event once.
+    @Test func partlyStoredBatchCountsOnlyTheNewEvents() async throws {
+        let url = try Self.uniqueURL()
+        let sink = try PostgresSink(url: url, logger: Logger(label: "test"))
+        try await sink.start()
+        let statuses = ["queued", "sent", "delivered", "read"]
+        let perMessage = (0..<30).map { _ in SinkTestFixtures.released(SinkTestFixtures.messageSid(), statuses) }
+        try await sink.write(perMessage.flatMap { $0.prefix(2) })
+        let batch = perMessage.flatMap { $0 }
+        try await sink.write(batch + [batch[3]])
+        try await sink.shutdown()
+        let inspector = Inspector(url: url)
+        #expect(try await inspector.history().count == batch.count)
+        let stored = try await inspector.statuses()
+        #expect(stored.count == perMessage.count)
+        #expect(stored.values.allSatisfy { $0.status == "read" && $0.eventCount == 4 })
+    }
+
     /// A private cluster is stopped for 20 s between writes, and again during a large write: writes
     /// fail with a retriable error within the configured timeout, a batch is committed whole or not at
     /// all, writes succeed once it is back, and nothing is lost or duplicated.

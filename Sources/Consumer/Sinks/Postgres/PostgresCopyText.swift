@@ -38,7 +38,18 @@ struct PostgresCopyText: SinkRowWriter {
             buffer.writeStaticString("\\N")
             return
         }
-        buffer.writeString(String(value))
+        // Digits straight into the buffer: `String(value)` allocates, seven times a row.
+        var magnitude = value.magnitude
+        if value < 0 { buffer.writeInteger(UInt8(ascii: "-")) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") &+ UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            buffer.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: digits[start...])))
+        }
     }
 
     mutating func boolean(_ value: Bool) {

@@ -8,7 +8,7 @@ import Synchronization
 ///
 /// Each batch (or part of one, below) is one transaction: the events are copied (`COPY … FROM
 /// STDIN`) into a temporary staging table, moved with `INSERT … SELECT … ON CONFLICT (event_id) DO
-/// NOTHING RETURNING event_id`, and the events that were new are folded into one guarded
+/// NOTHING` (its row count tells which events were new), and those are folded into one guarded
 /// `message_status` upsert per message (staged the same way). Connection problems, timeouts and
 /// transient server errors throw a retriable ``SinkError``; writing the batch again is safe. An error
 /// by which PostgreSQL refuses the data (see ``PostgresErrorClass``) throws ``SinkError/Code/rejected``:
@@ -136,12 +136,7 @@ public final class PostgresSink: EventSink {
             ) { writer in
                 try await writer.write(history)
             }
-            var stored: Set<String> = []
-            stored.reserveCapacity(batch.count)
-            let inserted = try await connection.query(PostgresQuery(unsafeSQL: Self.historyInsert), logger: self.logger)
-            for try await id in inserted.decode(String.self) { stored.insert(id) }
-            var seen: Set<String> = []
-            let new = batch.filter { stored.contains($0.summary.id) && seen.insert($0.summary.id).inserted }
+            let new = try await self.insertHistory(batch, connection)
             let updates = MessageStatusUpdate.fold(new)
             if !updates.isEmpty {
                 let status = Self.statusCopy(updates)
@@ -162,6 +157,27 @@ public final class PostgresSink: EventSink {
                 try await connection.query(PostgresQuery(unsafeSQL: Self.confirm, binds: bindings), logger: self.logger)
             }
         }
+    }
+
+    /// Moves the staged history rows into `message_status_events`; returns the events that were
+    /// new, in batch order, each once. The insert's row count settles the usual cases without
+    /// sending the stored ids back: all stored (every event new, so all distinct) or none. Only a
+    /// partial redelivery asks which rows this transaction stored.
+    private func insertHistory(_ batch: [ReleasedEvent], _ connection: PostgresConnection) async throws -> [ReleasedEvent] {
+        let result: EventLoopFuture<PostgresQueryResult> = connection.query(
+            PostgresQuery(unsafeSQL: Self.historyInsert), logger: logger
+        )
+        switch try await result.get().metadata.rows ?? -1 {
+        case batch.count: return batch
+        case 0: return []
+        default: break
+        }
+        var stored: Set<String> = []
+        for try await id in try await connection.query(PostgresQuery(unsafeSQL: Self.storedNow), logger: logger).decode(String.self) {
+            stored.insert(id)
+        }
+        var seen: Set<String> = []
+        return batch.filter { stored.contains($0.summary.id) && seen.insert($0.summary.id).inserted }
     }
 
     public func shutdown() async throws {
@@ -204,7 +220,7 @@ public final class PostgresSink: EventSink {
         """,
     ]
 
-    /// History rows in release order, new ones only; returns the ids that were inserted.
+    /// History rows in release order, new ones only.
     static let historyInsert = """
         INSERT INTO message_status_events (\(SinkSQL.historyColumns))
         SELECT event_id, message_sid, sequence, status, status_rank, error_code, event_type, late,
@@ -212,7 +228,12 @@ public final class PostgresSink: EventSink {
           twilio_time
         FROM \(historyStaging)
         ON CONFLICT (event_id) DO NOTHING
-        RETURNING event_id
+        """
+
+    /// The staged events whose history row this transaction inserted (its own transaction id).
+    static let storedNow = """
+        SELECT event_id FROM message_status_events
+        WHERE event_id IN (SELECT event_id FROM \(historyStaging)) AND xmin = pg_current_xact_id()::xid
         """
 
     /// One guarded upsert per message (the staging rows are folded, one per message).
