@@ -48,6 +48,11 @@ import Testing
         _ = machine.take(upTo: 1, into: &next)
         _ = machine.take(upTo: 1, into: &next)
         #expect(next.map(\.offset) == [4, 5])
+        // After the record a waiting reader got, the rest joins it in order.
+        _ = machine.received([message(7), message(8)])
+        var afterFirst = [message(6)]
+        _ = machine.take(upTo: 5, into: &afterFirst)
+        #expect(afterFirst.map(\.offset) == [6, 7, 8])
     }
 
     @Test func fetchingPausesOnlyAtTwiceTheLimitAndResumesAtHalf() {

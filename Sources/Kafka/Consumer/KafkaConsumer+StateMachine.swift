@@ -117,9 +117,13 @@ extension KafkaConsumer {
         /// what piled up in one lock round trip.
         mutating func take(upTo maxCount: Int, into batch: inout [KafkaConsumerMessage]) -> PauseChange {
             guard isRunning, maxCount > 0, bufferedCount > 0 else { return PauseChange() }
-            if batch.isEmpty, head == 0, buffer.count <= maxCount {
-                // All of it: hand over the array itself rather than copy each record out of it.
-                swap(&batch, &buffer)
+            if head == 0, buffer.count <= maxCount {
+                // All of it: hand over the array itself rather than copy each record out of it
+                // (`batch` holds at most the record a waiting reader was given).
+                var taken: [KafkaConsumerMessage] = []
+                swap(&taken, &buffer)
+                taken.insert(contentsOf: batch, at: 0)
+                batch = taken
                 return advance(to: 0)
             }
             let end = min(buffer.count, head + maxCount)
