@@ -13,10 +13,10 @@ import Testing
     @Test func pollerWaitsAtTheLimitAndIsWokenOnceTheReaderDrainedHalf() {
         var machine = KafkaConsumer.StateMachine(maxBufferedMessages: 4)
         _ = machine.assigned([partition])
-        for offset in 0..<3 { _ = machine.received(message(Int64(offset))) }
+        for offset in 0..<3 { _ = machine.received([message(Int64(offset))]) }
         let waitsAt3 = machine.pollerShouldWait()
         #expect(!waitsAt3)
-        _ = machine.received(message(3))
+        _ = machine.received([message(3)])
         let waitsAt4 = machine.pollerShouldWait()
         #expect(waitsAt4, "full at 4")
 
@@ -31,14 +31,38 @@ import Testing
         #expect(batch.map(\.offset) == [0, 1, 2, 3])
     }
 
+    @Test func aPolledBatchIsBufferedInOrderAndTakenWhole() {
+        var machine = KafkaConsumer.StateMachine(maxBufferedMessages: 4)
+        _ = machine.assigned([partition])
+        _ = machine.received((0..<4).map { message($0) })
+        let waits = machine.pollerShouldWait()
+        #expect(waits, "a batch counts toward the limit")
+        var batch: [KafkaConsumerMessage] = []
+        let change = machine.take(upTo: 10, into: &batch)
+        #expect(batch.map(\.offset) == [0, 1, 2, 3])
+        #expect(change.wakePoller, "drained")
+        let left = machine.bufferedCount
+        #expect(left == 0)
+        _ = machine.received([message(4), message(5)])
+        var next: [KafkaConsumerMessage] = []
+        _ = machine.take(upTo: 1, into: &next)
+        _ = machine.take(upTo: 1, into: &next)
+        #expect(next.map(\.offset) == [4, 5])
+        // After the record a waiting reader got, the rest joins it in order.
+        _ = machine.received([message(7), message(8)])
+        var afterFirst = [message(6)]
+        _ = machine.take(upTo: 5, into: &afterFirst)
+        #expect(afterFirst.map(\.offset) == [6, 7, 8])
+    }
+
     @Test func fetchingPausesOnlyAtTwiceTheLimitAndResumesAtHalf() {
         var machine = KafkaConsumer.StateMachine(maxBufferedMessages: 4)
         _ = machine.assigned([partition])
         for offset in 0..<7 {
-            let (_, change) = machine.received(message(Int64(offset)))
+            let (_, change) = machine.received([message(Int64(offset))])
             #expect(change.pause.isEmpty, "offset \(offset)")
         }
-        let (_, full) = machine.received(message(7))
+        let (_, full) = machine.received([message(7)])
         #expect(full.pause == [partition], "8 buffered: the reader stopped")
         var batch: [KafkaConsumerMessage] = []
         let threeLeft = machine.take(upTo: 5, into: &batch)
@@ -51,8 +75,8 @@ import Testing
         var machine = KafkaConsumer.StateMachine(maxBufferedMessages: 2)
         _ = machine.assigned([partition, KafkaTopicPartition(topic: "t", partition: 1)])
         _ = machine.pause([partition])
-        for offset in 0..<3 { _ = machine.received(message(Int64(offset))) }
-        let (_, full) = machine.received(message(3))
+        for offset in 0..<3 { _ = machine.received([message(Int64(offset))]) }
+        let (_, full) = machine.received([message(3)])
         #expect(full.pause == [KafkaTopicPartition(topic: "t", partition: 1)])
         var batch: [KafkaConsumerMessage] = []
         let drained = machine.take(upTo: 3, into: &batch)

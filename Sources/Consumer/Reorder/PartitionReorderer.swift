@@ -80,6 +80,8 @@ public struct PartitionReorderer: Sendable {
         var sid: String
         /// Restored from durable storage and updated on every release; nil before the first.
         var state: MessageState?
+        /// In release order (`Pending.releaseOrder`), which leads with the rank: what a release takes
+        /// is always a prefix.
         var buffered: [Pending] = []
         /// The state changed since `takeDirtyStates()`.
         var isDirty = false
@@ -393,7 +395,11 @@ public struct PartitionReorderer: Sendable {
     }
 
     private mutating func buffer(_ pending: Pending, slot: Int) {
-        messages[slot].buffered.append(pending)
+        // Kept sorted on the way in (a message has a few buffered events): releasing then needs no
+        // sort, whose element copies cost reference counting per event.
+        var index = messages[slot].buffered.endIndex
+        while index > 0, Pending.releaseOrder(pending, messages[slot].buffered[index - 1]) { index -= 1 }
+        messages[slot].buffered.insert(pending, at: index)
         byTime.insert(TimeEntry(time: pending.time, serial: pending.serial, slot: Int32(slot)))
         bufferedOffsets[pending.offset, default: 0] += 1
         offsetHeap.insert(pending.offset)
@@ -433,15 +439,11 @@ public struct PartitionReorderer: Sendable {
     @discardableResult
     private mutating func releaseMessage(slot: Int32, throughRank rank: Int, into released: inout [ReleasedEvent]) -> Int {
         let slot = Int(slot)
-        var going: [Pending] = []
-        swap(&going, &messages[slot].buffered)
-        guard !going.isEmpty else { return 0 }
-        if going.contains(where: { $0.rank > rank }) {
-            messages[slot].buffered = going.filter { $0.rank > rank }
-            going.removeAll { $0.rank > rank }
-        }
-        if going.count > 1 { going.sort(by: Pending.releaseOrder) }
-        for pending in going {
+        var buffered: [Pending] = []
+        swap(&buffered, &messages[slot].buffered)
+        // In release order, so the events ranked up to `rank` are a prefix.
+        let count = buffered.firstIndex { $0.rank > rank } ?? buffered.count
+        for pending in buffered[..<count] {
             if let count = bufferedOffsets[pending.offset] {
                 bufferedOffsets[pending.offset] = count > 1 ? count - 1 : nil
             }
@@ -449,7 +451,11 @@ public struct PartitionReorderer: Sendable {
             // Buffered events always rank above what was released before them, so none is late.
             emit(pending, slot: slot, into: &released)
         }
-        return going.count
+        if count < buffered.count {
+            buffered.removeFirst(count)
+            messages[slot].buffered = buffered
+        }
+        return count
     }
 
     /// Releases `pending`; it becomes the current status unless the rule ranks the current one higher,

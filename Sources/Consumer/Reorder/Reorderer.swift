@@ -15,19 +15,23 @@ public struct Reorderer: Sendable {
         self.configuration = configuration
     }
 
-    /// Events buffered across all partitions.
-    public var bufferedCount: Int { partitions.values.reduce(0) { $0 + $1.bufferedCount } }
+    /// Events buffered across all partitions. Kept in step by ``update(_:_:)``: summing it per event
+    /// copied every partition's state.
+    public private(set) var bufferedCount = 0
 
     /// Cumulative statistics across all partitions ever owned.
     public var statistics: ReorderStatistics {
         partitions.values.reduce(retiredStatistics) { $0 + $1.statistics }
     }
 
-    public func owns(_ partition: Int32) -> Bool { partitions[partition] != nil }
+    public func owns(_ partition: Int32) -> Bool { partitions.index(forKey: partition) != nil }
 
     /// Starts reordering a partition with its restored per-message states.
     public mutating func assign(_ partition: Int32, states: [String: MessageState]) {
-        if let old = partitions[partition] { retiredStatistics = retiredStatistics + old.statistics }
+        if let old = partitions[partition] {
+            retiredStatistics = retiredStatistics + old.statistics
+            bufferedCount -= old.bufferedCount
+        }
         partitions[partition] = PartitionReorderer(
             topic: topic, partition: partition, configuration: configuration, states: states
         )
@@ -39,6 +43,7 @@ public struct Reorderer: Sendable {
     public mutating func revoke(_ partition: Int32) -> Int {
         guard let old = partitions.removeValue(forKey: partition) else { return 0 }
         retiredStatistics = retiredStatistics + old.statistics
+        bufferedCount -= old.bufferedCount
         return old.bufferedCount
     }
 
@@ -62,16 +67,16 @@ public struct Reorderer: Sendable {
         _ box: StatusEventBox, from partition: Int32, offset: Int64, now: Int64, wallClock: Int64? = nil,
         into released: inout [ReleasedEvent]
     ) -> ReorderOutcome {
-        if partitions[partition] == nil { assign(partition, states: [:]) }
-        let outcome = partitions[partition]!.add(box, offset: offset, now: now, wallClock: wallClock, into: &released)
+        if !owns(partition) { assign(partition, states: [:]) }
+        let outcome = update(partition) { $0.add(box, offset: offset, now: now, wallClock: wallClock, into: &released) }
         enforceBound(into: &released)
         return outcome
     }
 
     /// Records that a record needs no release (undecodable), so offsets past it can be committed.
     public mutating func markDone(partition: Int32, offset: Int64) {
-        if partitions[partition] == nil { assign(partition, states: [:]) }
-        partitions[partition]!.markDone(offset: offset)
+        if !owns(partition) { assign(partition, states: [:]) }
+        update(partition) { $0.markDone(offset: offset) }
     }
 
     /// Advances every partition's watermark to `now` and releases what passed it.
@@ -79,7 +84,7 @@ public struct Reorderer: Sendable {
     ///   ``PartitionReorderer/advance(now:fetchedEnd:into:)``); missing partitions keep the idle grace.
     public mutating func advance(now: Int64, fetchedEnds: [Int32: Int64] = [:], into released: inout [ReleasedEvent]) {
         for key in partitions.keys.sorted() {
-            partitions[key]!.advance(now: now, fetchedEnd: fetchedEnds[key], into: &released)
+            update(key) { $0.advance(now: now, fetchedEnd: fetchedEnds[key], into: &released) }
         }
     }
 
@@ -91,7 +96,7 @@ public struct Reorderer: Sendable {
     /// Messages whose states expired since the last call, per partition.
     public mutating func takeEvictions() -> [Int32: [String]] {
         var result: [Int32: [String]] = [:]
-        for key in partitions.keys {
+        for key in Array(partitions.keys) {
             let sids = partitions[key]!.takeEvictions()
             if !sids.isEmpty { result[key] = sids }
         }
@@ -101,27 +106,40 @@ public struct Reorderer: Sendable {
     /// States changed since the last call, per partition.
     public mutating func takeDirtyStates() -> [Int32: [String: MessageState]] {
         var result: [Int32: [String: MessageState]] = [:]
-        for key in partitions.keys {
+        // Not `partitions.keys`: iterating it holds the dictionary's storage, so the mutation below
+        // would copy the dictionary and then every partition's message array.
+        for key in Array(partitions.keys) {
             let states = partitions[key]!.takeDirtyStates()
             if !states.isEmpty { result[key] = states }
         }
         return result
     }
 
+    /// Runs `body` on an owned partition in place (through the dictionary's modify accessor, so its
+    /// state is not copied) and keeps `bufferedCount` in step.
+    private mutating func update<Result>(_ partition: Int32, _ body: (inout PartitionReorderer) -> Result) -> Result {
+        var delta = 0
+        func run(_ reorderer: inout PartitionReorderer) -> Result {
+            let before = reorderer.bufferedCount
+            defer { delta = reorderer.bufferedCount - before }
+            return body(&reorderer)
+        }
+        let result = run(&partitions[partition]!)
+        bufferedCount += delta
+        return result
+    }
+
     private mutating func enforceBound(into released: inout [ReleasedEvent]) {
-        var total = bufferedCount
-        while total > configuration.maxBufferedEvents {
+        while bufferedCount > configuration.maxBufferedEvents {
             // The globally oldest event goes first.
             var oldest: (key: Int32, time: Int64)?
-            for key in partitions.keys {
+            for key in Array(partitions.keys) {
                 if let time = partitions[key]!.oldestBufferedTime(), oldest.map({ time < $0.time }) ?? true {
                     oldest = (key, time)
                 }
             }
             guard let oldest else { return }
-            let count = partitions[oldest.key]!.releaseOldest(into: &released)
-            if count == 0 { return }
-            total -= count
+            if update(oldest.key, { $0.releaseOldest(into: &released) }) == 0 { return }
         }
     }
 }

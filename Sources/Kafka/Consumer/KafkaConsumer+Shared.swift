@@ -43,27 +43,33 @@ extension KafkaConsumer {
 
         /// The next records, at least one (waits for it) and at most `maxCount`; nil at the end.
         func nextBatch(maxCount: Int) async throws(KafkaError) -> [KafkaConsumerMessage]? {
+            var batch: [KafkaConsumerMessage] = []
+            take(upTo: maxCount, into: &batch)
+            if !batch.isEmpty { return batch }
             guard let first = try await next() else { return nil }
-            var batch = [first]
-            if maxCount > 1 {
-                batch.reserveCapacity(min(maxCount, 1024))
-                let change = machine.withLock { machine in
-                    let change = machine.take(upTo: maxCount - 1, into: &batch)
-                    apply(change, machine: &machine)
-                    return change
-                }
-                if change.wakePoller { wakePoller() }
-            }
+            batch.append(first)
+            take(upTo: maxCount - 1, into: &batch)
             return batch
         }
 
-        func received(_ message: KafkaConsumerMessage) {
+        private func take(upTo maxCount: Int, into batch: inout [KafkaConsumerMessage]) {
+            guard maxCount > 0 else { return }
+            let change = machine.withLock { machine in
+                let change = machine.take(upTo: maxCount, into: &batch)
+                apply(change, machine: &machine)
+                return change
+            }
+            if change.wakePoller { wakePoller() }
+        }
+
+        /// Records from the poll thread, in order (at least one).
+        func received(_ messages: [KafkaConsumerMessage]) {
             let waiter = machine.withLock { machine in
-                let (waiter, change) = machine.received(message)
+                let (waiter, change) = machine.received(messages)
                 apply(change, machine: &machine)
                 return waiter
             }
-            waiter?.resume(returning: .success(message))
+            waiter?.resume(returning: .success(messages[0]))
         }
 
         func assigned(_ partitions: [KafkaTopicPartition]) {

@@ -66,17 +66,16 @@ extension KafkaConsumer {
             self.handle = handle
         }
 
-        /// A record from the poll thread. Returns a waiting iterator to hand it to directly, or buffers it.
-        mutating func received(_ message: KafkaConsumerMessage) -> (MessageWaiter?, PauseChange) {
-            guard isRunning else { return (nil, PauseChange()) }
-            if let waiter {
-                self.waiter = nil
-                return (waiter, PauseChange())
-            }
-            buffer.append(message)
-            guard !backpressurePaused, bufferedCount >= pauseThreshold else { return (nil, PauseChange()) }
+        /// Records from the poll thread, in order. Returns a waiting iterator to hand the first one to
+        /// directly; the others are buffered.
+        mutating func received(_ messages: [KafkaConsumerMessage]) -> (MessageWaiter?, PauseChange) {
+            guard isRunning, !messages.isEmpty else { return (nil, PauseChange()) }
+            let waiter = self.waiter
+            self.waiter = nil
+            buffer.append(contentsOf: messages[(waiter == nil ? 0 : 1)...])
+            guard !backpressurePaused, bufferedCount >= pauseThreshold else { return (waiter, PauseChange()) }
             backpressurePaused = true
-            return (nil, PauseChange(pause: Array(assigned.subtracting(userPaused))))
+            return (waiter, PauseChange(pause: Array(assigned.subtracting(userPaused))))
         }
 
         /// The poll thread asks whether to wait for room before taking more records. When it is told
@@ -114,10 +113,19 @@ extension KafkaConsumer {
             return .wait
         }
 
-        /// Moves up to `maxCount` buffered records into `batch` without waiting (after `next` delivered
-        /// the first one), so a busy reader takes what piled up in one lock round trip.
+        /// Moves up to `maxCount` buffered records into `batch` without waiting, so a busy reader takes
+        /// what piled up in one lock round trip.
         mutating func take(upTo maxCount: Int, into batch: inout [KafkaConsumerMessage]) -> PauseChange {
             guard isRunning, maxCount > 0, bufferedCount > 0 else { return PauseChange() }
+            if head == 0, buffer.count <= maxCount {
+                // All of it: hand over the array itself rather than copy each record out of it
+                // (`batch` holds at most the record a waiting reader was given).
+                var taken: [KafkaConsumerMessage] = []
+                swap(&taken, &buffer)
+                taken.insert(contentsOf: batch, at: 0)
+                batch = taken
+                return advance(to: 0)
+            }
             let end = min(buffer.count, head + maxCount)
             batch.append(contentsOf: buffer[head..<end])
             return advance(to: end)

@@ -54,6 +54,7 @@ public final class KafkaConsumer: Service, Sendable {
         self.shared = shared
         self.messages = KafkaConsumerMessages(shared: shared)
 
+        let pollThread = PollThreadState()
         let groupID: String
         let context: RDKafkaCallbackContext
         switch mode {
@@ -61,6 +62,8 @@ public final class KafkaConsumer: Service, Sendable {
             isManualAssignment = false
             groupID = configuration.groupID
             context = RDKafkaCallbackContext(logger: logger, onRebalance: { rebalance in
+                // Records polled before the rebalance reach the buffer before it does.
+                pollThread.handOver(to: shared)
                 Self.rebalanced(rebalance, shared: shared)
             })
         case .assign:
@@ -91,7 +94,7 @@ public final class KafkaConsumer: Service, Sendable {
         // The loop holds the client; the handle is closed and destroyed on that thread.
         self.pollLoop = RDKafkaPollLoop(
             name: "kafka-consumer-poll",
-            body: { Self.pollOnce(client: client, shared: shared) },
+            body: { Self.pollOnce(client: client, shared: shared, pollThread: pollThread) },
             onExit: { Self.closeClient(client, shared: shared) }
         )
     }
@@ -157,23 +160,35 @@ public final class KafkaConsumer: Service, Sendable {
 
     // MARK: - Poll thread
 
+    /// Most records the poll thread takes from librdkafka before it hands them to the buffer.
+    static let pollBatchSize = 500
+
+    /// Waits up to 100 ms for a record, then takes those already fetched without waiting, up to
+    /// ``pollBatchSize``, and hands them to the buffer at once: one lock round trip and at most one
+    /// wake-up of the reader per batch instead of per record.
     /// Returns false once the consumer failed and the loop should close it.
-    private static func pollOnce(client: RDKafkaClient, shared: Shared) -> Bool {
+    private static func pollOnce(client: RDKafkaClient, shared: Shared, pollThread: PollThreadState) -> Bool {
         shared.waitForRoom(timeout: .milliseconds(200))
-        switch client.consumerPoll(timeoutMs: 100) {
-        case .nothing:
-            return true
-        case .message(let message):
-            shared.received(message)
-            return true
-        case .transientError(let error, let topic):
-            shared.logger.warning("consumer error", metadata: ["error": "\(error)", "kafka.topic": "\(topic ?? "-")"])
-            return true
-        case .fatal(let failure):
-            shared.logger.error("consumer stopped by a fatal error", metadata: ["error": "\(failure)"])
-            shared.fail(failure)
-            return false
+        defer { pollThread.handOver(to: shared) }
+        var timeoutMs: Int32 = 100
+        while pollThread.polled.count < pollBatchSize {
+            switch client.consumerPoll(timeoutMs: timeoutMs, topicNames: &pollThread.topicNames) {
+            case .nothing:
+                return true
+            case .message(let message):
+                pollThread.polled.append(message)
+                timeoutMs = 0
+            case .transientError(let error, let topic):
+                shared.logger.warning("consumer error", metadata: ["error": "\(error)", "kafka.topic": "\(topic ?? "-")"])
+                return true
+            case .fatal(let failure):
+                pollThread.handOver(to: shared)
+                shared.logger.error("consumer stopped by a fatal error", metadata: ["error": "\(failure)"])
+                shared.fail(failure)
+                return false
+            }
         }
+        return true
     }
 
     private static func closeClient(_ client: RDKafkaClient, shared: Shared) {

@@ -1,4 +1,9 @@
 import CRdKafka
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 extension RDKafkaClient {
     /// What one `rd_kafka_consumer_poll` produced.
@@ -51,12 +56,26 @@ extension RDKafkaClient {
         return error == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : RDKafkaError.make(error, context: "close")
     }
 
+    /// The name of the topic a consumed record came from, made again only when it changes: a name
+    /// past 15 bytes is a heap-allocated `String`, and every record carries one. Compared by bytes,
+    /// not by handle, because a freed topic handle's address can come back for another topic.
+    struct TopicNames {
+        private var name = ""
+
+        mutating func name(of topic: OpaquePointer) -> String {
+            let cName = rd_kafka_topic_name(topic)!
+            let bytes = UnsafeRawBufferPointer(start: cName, count: strlen(cName))
+            if !name.utf8.elementsEqual(bytes) { name = String(decoding: bytes, as: UTF8.self) }
+            return name
+        }
+    }
+
     /// Blocking for up to `timeoutMs`; serves rebalance callbacks too.
-    func consumerPoll(timeoutMs: Int32) -> ConsumerPoll {
+    func consumerPoll(timeoutMs: Int32, topicNames: inout TopicNames) -> ConsumerPoll {
         guard let message = rd_kafka_consumer_poll(handle, timeoutMs) else { return .nothing }
         defer { rd_kafka_message_destroy(message) }
         let raw = message.pointee
-        let topic = raw.rkt.map { String(cString: rd_kafka_topic_name($0)) }
+        let topic = raw.rkt.map { topicNames.name(of: $0) }
         switch raw.err {
         case RD_KAFKA_RESP_ERR_NO_ERROR:
             var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE

@@ -32,6 +32,21 @@ import Testing
         #expect(r.committableOffset(2) == nil)
     }
 
+    @Test func bufferedCountFollowsAddsReleasesAndReassignment() {
+        var r = Reorderer(topic: "t", configuration: ReorderConfiguration(window: .seconds(60)))
+        var out: [ReleasedEvent] = []
+        r.add(TestEvents.make(sid: "SM1", status: "sent", at: 1_000), from: 0, offset: 0, now: 0, into: &out)
+        r.add(TestEvents.make(sid: "SM2", status: "sent", at: 1_000), from: 1, offset: 0, now: 0, into: &out)
+        r.add(TestEvents.make(sid: "SM3", status: "sent", at: 1_000), from: 1, offset: 1, now: 0, into: &out)
+        #expect(r.bufferedCount == 3)
+        // Assigned again (a rebalance gave it back): its buffered events are gone.
+        r.assign(1, states: [:])
+        #expect(r.bufferedCount == 1)
+        r.advance(now: .max, into: &out)
+        #expect(out.map(\.event.id) == ["SM1-sent"])
+        #expect(r.bufferedCount == 0)
+    }
+
     @Test func assignRestoresStates() {
         var r = Reorderer(topic: "t", configuration: ReorderConfiguration(window: .zero))
         r.assign(4, states: ["SM1": MessageState(lastRank: 60, lastStatus: "delivered", sequence: 2, recentEventIDs: [])])

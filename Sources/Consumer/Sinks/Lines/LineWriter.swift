@@ -14,8 +14,15 @@ enum LineWriter {
 
     static func appendLines(_ batch: [ReleasedEvent], to bytes: inout [UInt8]) {
         bytes.reserveCapacity(bytes.count + batch.count * 1000)
+        // A batch's events come from one topic: its name is escaped once, not per line.
+        var topic: String?
+        var quotedTopic: [UInt8] = []
         for released in batch {
-            ReleasedEventJSON.appendRecord(released, to: &bytes)
+            if released.topic != topic {
+                topic = released.topic
+                quotedTopic = Array(ReleasedEventJSON.quoted(released.topic).utf8)
+            }
+            ReleasedEventJSON.appendRecord(released, eventJSON: released.eventJSON, quotedTopic: quotedTopic, to: &bytes)
             bytes.append(UInt8(ascii: "\n"))
         }
     }

@@ -13,6 +13,14 @@ enum ReleasedEventJSON {
 
     /// Appends the released record to `out` without intermediate strings (it runs once per event).
     static func appendRecord(_ released: ReleasedEvent, eventJSON: [UInt8], to out: inout [UInt8]) {
+        appendRecord(released, eventJSON: eventJSON, quotedTopic: quoted(released.topic).utf8, to: &out)
+    }
+
+    /// - Parameter quotedTopic: `quoted(released.topic)`, which a caller writing many records of one
+    ///   topic makes once.
+    static func appendRecord(
+        _ released: ReleasedEvent, eventJSON: [UInt8], quotedTopic: some Collection<UInt8>, to out: inout [UInt8]
+    ) {
         var end = eventJSON.count
         while end > 0, eventJSON[end - 1] != UInt8(ascii: "}") { end -= 1 }
         guard end > 0 else {
@@ -26,7 +34,7 @@ enum ReleasedEventJSON {
         out.append(contentsOf: #""sequence":"#.utf8)
         appendInteger(Int64(released.sequence), to: &out)
         out.append(contentsOf: released.late ? #","late":true,"topic":"#.utf8 : #","late":false,"topic":"#.utf8)
-        out.append(contentsOf: quoted(released.topic).utf8)
+        out.append(contentsOf: quotedTopic)
         out.append(contentsOf: #","partition":"#.utf8)
         appendInteger(Int64(released.partition), to: &out)
         out.append(contentsOf: #","offset":"#.utf8)
@@ -39,10 +47,6 @@ enum ReleasedEventJSON {
         record(released, eventJSON: released.eventJSON)
     }
 
-    /// Appends the released record of `released` to `out`.
-    static func appendRecord(_ released: ReleasedEvent, to out: inout [UInt8]) {
-        appendRecord(released, eventJSON: released.eventJSON, to: &out)
-    }
 
     private static func isWhitespace(_ byte: UInt8) -> Bool {
         byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\t")
