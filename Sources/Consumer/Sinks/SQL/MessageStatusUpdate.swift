@@ -23,37 +23,50 @@ struct MessageStatusUpdate: Sendable, Hashable {
     /// Folds `events` (already deduplicated against storage, in release order) per message, in order
     /// of each message's first appearance.
     static func fold(_ events: [ReleasedEvent]) -> [MessageStatusUpdate] {
-        var order: [String] = []
-        var updates: [String: MessageStatusUpdate] = [:]
-        for released in events {
-            // Read once: each read of `event` goes through the shared box.
-            let event = released.event
-            let sid = event.messageSid
-            guard var update = updates[sid] else {
-                order.append(sid)
-                updates[sid] = MessageStatusUpdate(
-                    messageSid: sid,
-                    accountSid: event.accountSid,
-                    channel: event.channel,
-                    sender: event.from,
-                    messagingServiceSid: event.messagingServiceSid,
-                    candidate: released,
-                    candidateKey: CurrentStatusRule.key(of: released.summary),
-                    eventCount: 1
-                )
-                continue
-            }
-            update.eventCount += 1
-            if let channel = event.channel { update.channel = channel }
-            if let sender = event.from { update.sender = sender }
-            if let service = event.messagingServiceSid { update.messagingServiceSid = service }
-            let key = CurrentStatusRule.key(of: released.summary)
-            if CurrentStatusRule.replaces(update.candidateKey, with: key) {
-                update.candidate = released
-                update.candidateKey = key
-            }
-            updates[sid] = update
+        var folder = Folder(capacity: events.count)
+        for released in events { folder.add(released, event: released.event) }
+        return folder.updates
+    }
+
+    /// ``fold(_:)`` one event at a time, for a sink that learns event by event which ones were newly
+    /// stored. Updates in place: it runs once per event on the database's thread.
+    struct Folder {
+        private var positions: [String: Int] = [:]
+        private(set) var updates: [MessageStatusUpdate] = []
+
+        init(capacity: Int) {
+            positions.reserveCapacity(capacity)
+            updates.reserveCapacity(capacity)
         }
-        return order.map { updates[$0]! }
+
+        /// Adds `released`, whose event is `event` (passed in: each read of `released.event` copies it
+        /// out of the shared box).
+        mutating func add(_ released: ReleasedEvent, event: StatusEvent) {
+            let key = CurrentStatusRule.key(of: released.summary)
+            guard let position = positions[event.messageSid] else {
+                positions[event.messageSid] = updates.count
+                updates.append(
+                    MessageStatusUpdate(
+                        messageSid: event.messageSid,
+                        accountSid: event.accountSid,
+                        channel: event.channel,
+                        sender: event.from,
+                        messagingServiceSid: event.messagingServiceSid,
+                        candidate: released,
+                        candidateKey: key,
+                        eventCount: 1
+                    )
+                )
+                return
+            }
+            updates[position].eventCount += 1
+            if let channel = event.channel { updates[position].channel = channel }
+            if let sender = event.from { updates[position].sender = sender }
+            if let service = event.messagingServiceSid { updates[position].messagingServiceSid = service }
+            if CurrentStatusRule.replaces(updates[position].candidateKey, with: key) {
+                updates[position].candidate = released
+                updates[position].candidateKey = key
+            }
+        }
     }
 }
