@@ -36,7 +36,7 @@ subprocess.run(psql + ["-c", "CREATE INDEX ON ceiling_source (lane, n)", "-c", "
                check=True)
 total = int(subprocess.run(psql + ["-Atc", "SELECT count(*) FROM ceiling_source"], check=True,
                            capture_output=True, text=True).stdout)
-conflict = status_conflict_clause()
+conflict = status_conflict_clause("postgres")
 
 def script(lane):
     lines = []

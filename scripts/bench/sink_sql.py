@@ -185,10 +185,10 @@ def status_columns() -> str:
     return " ".join(match.group(1).replace("\\\n", " ").split())
 
 
-def status_conflict_clause(dialect: str = "sqlite") -> str:
+def status_conflict_clause(dialect: str) -> str:
     """`SinkSQL.statusConflictClause(.sqlite)` (or `.postgres`), as the sink sends it."""
     return _Swift(dialect).call("statusConflictClause", [dialect])
 
 
 if __name__ == "__main__":
-    print(status_conflict_clause(sys.argv[1] if len(sys.argv) > 1 else "sqlite"), end="")
+    print(status_conflict_clause(sys.argv[1]), end="")
