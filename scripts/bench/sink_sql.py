@@ -27,3 +27,14 @@ def statements(bin_dir=None) -> dict:
 def status_conflict_clause(dialect: str = "sqlite", bin_dir=None) -> str:
     """The sink's message_status ON CONFLICT clause (the guard generated from CurrentStatusRule's key)."""
     return statements(bin_dir)["status_conflict_clause"][dialect]
+
+
+def status_columns(bin_dir=None) -> str:
+    """`SinkSQL.statusColumns`: the message_status columns the sinks write, in their order."""
+    return statements(bin_dir)["status_columns"]
+
+
+if __name__ == "__main__":
+    # `sink_sql.py sqlite|postgres` prints that dialect's clause (SinkSQLScriptTests).
+    import sys
+    print(status_conflict_clause(sys.argv[1]), end="")

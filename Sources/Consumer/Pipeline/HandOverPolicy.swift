@@ -12,9 +12,13 @@ struct HandOverPolicy: Sendable {
         pending >= maxBatchSize
     }
 
-    /// At a tick: hand over when a checkpoint is due (it rides on the batch), or when something was
-    /// released and no batch is waiting for the writer.
+    /// At a tick: hand over when no batch is waiting for the writer and something was released or a
+    /// checkpoint is due (it rides on the batch). While one waits, a due checkpoint waits too: it
+    /// rides on the next batch handed over, which is then full. Handing it over at once cut a busy
+    /// writer's batches to the few events released since the last one, and a database's cost per
+    /// event grows steeply as its transactions shrink (SQLite: 17 µs per event in transactions of
+    /// 20,000, 28 µs in transactions of 5,000).
     func atTick(pending: Int, waitingBatches: Int, checkpointDue: Bool) -> Bool {
-        checkpointDue || pending >= maxBatchSize || (pending > 0 && waitingBatches == 0)
+        pending >= maxBatchSize || (waitingBatches == 0 && (pending > 0 || checkpointDue))
     }
 }

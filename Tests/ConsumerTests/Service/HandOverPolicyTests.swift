@@ -18,8 +18,14 @@ import Testing
     }
 
     @Test func aDueCheckpointIsHandedOverEvenWithNothingReleased() {
-        #expect(policy.atTick(pending: 0, waitingBatches: 1, checkpointDue: true))
         #expect(policy.atTick(pending: 0, waitingBatches: 0, checkpointDue: true))
+    }
+
+    /// A writer that is behind gets full batches: a due checkpoint waits for the next one.
+    @Test func aDueCheckpointRidesOnTheNextFullBatchWhileOneWaits() {
+        #expect(!policy.atTick(pending: 0, waitingBatches: 1, checkpointDue: true))
+        #expect(!policy.atTick(pending: 50, waitingBatches: 2, checkpointDue: true))
+        #expect(policy.atTick(pending: 100, waitingBatches: 2, checkpointDue: true))
     }
 
     @Test func theQueueCountsTheBatchesWaitingForTheReceiver() async {

@@ -18,6 +18,8 @@ package struct PostgresSinkStatements: Encodable, Sendable {
     package var statusStaging: String
     package var statusStagingColumns: [String]
     package var statusUpsert: String
+    /// `SinkSQL.statusColumns`: the `message_status` columns both SQL sinks write, in their order.
+    package var statusColumns: String
     /// `SinkSQL.statusConflictClause` in both dialects (the SQLite ceiling uses the other one).
     package var statusConflictClause: [String: String]
 
@@ -35,6 +37,7 @@ package struct PostgresSinkStatements: Encodable, Sendable {
             statusStaging: PostgresSink.statusStaging,
             statusStagingColumns: PostgresSink.statusStagingColumns,
             statusUpsert: PostgresSink.statusUpsert,
+            statusColumns: SinkSQL.statusColumns,
             statusConflictClause: [
                 "postgres": SinkSQL.statusConflictClause(.postgres),
                 "sqlite": SinkSQL.statusConflictClause(.sqlite),
@@ -52,6 +55,7 @@ package struct PostgresSinkStatements: Encodable, Sendable {
         case statusStaging = "status_staging"
         case statusStagingColumns = "status_staging_columns"
         case statusUpsert = "status_upsert"
+        case statusColumns = "status_columns"
         case statusConflictClause = "status_conflict_clause"
     }
 }

@@ -23,40 +23,50 @@ struct MessageStatusUpdate: Sendable, Hashable {
     /// Folds `events` (already deduplicated against storage, in release order) per message, in order
     /// of each message's first appearance.
     static func fold(_ events: [ReleasedEvent]) -> [MessageStatusUpdate] {
-        MessageGroup.groups(of: events).map { group in
-            var update = MessageStatusUpdate(first: events[group.indices[0]])
-            for index in group.indices.dropFirst() { update.add(events[index]) }
-            return update
+        var folder = Folder(capacity: events.count)
+        for released in events { folder.add(released, event: released.event) }
+        return folder.updates
+    }
+
+    /// ``fold(_:)`` one event at a time, for a sink that learns event by event which ones were newly
+    /// stored. Updates in place: it runs once per event on the database's thread.
+    struct Folder {
+        private var slots: MessageGroup.Slots
+        private(set) var updates: [MessageStatusUpdate] = []
+
+        init(capacity: Int) {
+            slots = MessageGroup.Slots(capacity: capacity)
+            updates.reserveCapacity(capacity)
         }
-    }
-}
 
-extension MessageStatusUpdate {
-    private init(first released: ReleasedEvent) {
-        // Read once: each read of `event` goes through the shared box.
-        let event = released.event
-        self.init(
-            messageSid: event.messageSid,
-            accountSid: event.accountSid,
-            channel: event.channel,
-            sender: event.from,
-            messagingServiceSid: event.messagingServiceSid,
-            candidate: released,
-            candidateKey: CurrentStatusRule.key(of: released.summary),
-            eventCount: 1
-        )
-    }
-
-    private mutating func add(_ released: ReleasedEvent) {
-        let event = released.event
-        eventCount += 1
-        if let channel = event.channel { self.channel = channel }
-        if let sender = event.from { self.sender = sender }
-        if let service = event.messagingServiceSid { messagingServiceSid = service }
-        let key = CurrentStatusRule.key(of: released.summary)
-        if CurrentStatusRule.replaces(candidateKey, with: key) {
-            candidate = released
-            candidateKey = key
+        /// Adds `released`, whose event is `event` (passed in: each read of `released.event` copies it
+        /// out of the shared box).
+        mutating func add(_ released: ReleasedEvent, event: StatusEvent) {
+            let key = CurrentStatusRule.key(of: released.summary)
+            let (position, isNew) = slots.slot(for: event.messageSid)
+            if isNew {
+                updates.append(
+                    MessageStatusUpdate(
+                        messageSid: event.messageSid,
+                        accountSid: event.accountSid,
+                        channel: event.channel,
+                        sender: event.from,
+                        messagingServiceSid: event.messagingServiceSid,
+                        candidate: released,
+                        candidateKey: key,
+                        eventCount: 1
+                    )
+                )
+                return
+            }
+            updates[position].eventCount += 1
+            if let channel = event.channel { updates[position].channel = channel }
+            if let sender = event.from { updates[position].sender = sender }
+            if let service = event.messagingServiceSid { updates[position].messagingServiceSid = service }
+            if CurrentStatusRule.replaces(updates[position].candidateKey, with: key) {
+                updates[position].candidate = released
+                updates[position].candidateKey = key
+            }
         }
     }
 }

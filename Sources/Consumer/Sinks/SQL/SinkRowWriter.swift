@@ -13,7 +13,11 @@ protocol SinkRowWriter {
 extension SinkRowWriter {
     /// A `message_status_events` row, in ``SinkSQL/historyColumns`` order.
     mutating func writeHistory(_ released: ReleasedEvent) {
-        let event = released.event
+        writeHistory(released, event: released.event)
+    }
+
+    /// The same, with `released.event` already read (each read copies it out of the shared box).
+    mutating func writeHistory(_ released: ReleasedEvent, event: StatusEvent) {
         text(event.id)
         text(event.messageSid)
         integer(Int64(released.sequence))

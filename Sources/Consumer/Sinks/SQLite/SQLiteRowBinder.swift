@@ -21,16 +21,19 @@ struct SQLiteRowBinder: SinkRowWriter {
         sql = statement.sql
     }
 
-    /// Starts a row: resets the statement, keeping no value of the previous row.
+    /// Starts a row: resets the statement. Every row writes every column (a nil as NULL), so no
+    /// value of the previous row is kept without clearing the bindings first.
     mutating func begin() {
         sqlite3_reset(handle)
-        sqlite3_clear_bindings(handle)
         index = 0
     }
 
     mutating func text(_ value: String?) {
         index += 1
-        guard var value else { return }
+        guard var value else {
+            sqlite3_bind_null(handle, index)
+            return
+        }
         value.withUTF8 { bytes in
             _ = sqlite3_bind_text(handle, index, bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }, Int32(bytes.count), Self.transient)
         }
@@ -45,7 +48,10 @@ struct SQLiteRowBinder: SinkRowWriter {
 
     mutating func integer(_ value: Int64?) {
         index += 1
-        guard let value else { return }
+        guard let value else {
+            sqlite3_bind_null(handle, index)
+            return
+        }
         sqlite3_bind_int64(handle, index, value)
     }
 

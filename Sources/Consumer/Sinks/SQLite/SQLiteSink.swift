@@ -183,19 +183,20 @@ public final class SQLiteSink: EventSink {
                         """
                 )
                 var row = SQLiteRowBinder(insert, db)
-                var stored: [ReleasedEvent] = []
-                stored.reserveCapacity(batch.count)
+                // Only newly stored events move a message's row: folded as the inserts tell.
+                var stored = MessageStatusUpdate.Folder(capacity: batch.count)
                 var reconciled: [ReleasedEvent] = []
                 for released in batch {
                     if released.isConfirmation {
                         reconciled.append(released)
                         continue
                     }
+                    let event = released.event
                     row.begin()
-                    row.writeHistory(released)
+                    row.writeHistory(released, event: event)
                     if try row.step() > 0 {
-                        stored.append(released)
-                        if released.summary.source == .reconciliation { reconciled.append(released) }
+                        stored.add(released, event: event)
+                        if event.source == .reconciliation { reconciled.append(released) }
                     }
                 }
                 let upsert = try db.cachedStatement(
@@ -206,7 +207,7 @@ public final class SQLiteSink: EventSink {
                         """
                 )
                 var status = SQLiteRowBinder(upsert, db)
-                for update in MessageStatusUpdate.fold(stored) {
+                for update in stored.updates {
                     status.begin()
                     status.writeStatus(update)
                     _ = try status.step()

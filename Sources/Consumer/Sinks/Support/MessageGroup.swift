@@ -8,16 +8,32 @@ struct MessageGroup: Sendable, Hashable {
     /// `batch` grouped by MessageSid, in order of each message's first event.
     static func groups(of batch: [ReleasedEvent]) -> [MessageGroup] {
         var groups: [MessageGroup] = []
-        var groupOf: [String: Int] = [:]
+        var slots = Slots(capacity: batch.count)
         for (index, released) in batch.enumerated() {
             let sid = released.summary.messageSid
-            if let group = groupOf[sid] {
-                groups[group].indices.append(index)
-            } else {
-                groupOf[sid] = groups.count
+            let slot = slots.slot(for: sid)
+            if slot.isNew {
                 groups.append(MessageGroup(messageSid: sid, indices: [index]))
+            } else {
+                groups[slot.index].indices.append(index)
             }
         }
         return groups
+    }
+
+    /// The grouping itself, one event at a time, for a sink that learns event by event which events
+    /// belong in a group: each MessageSid gets the next slot the first time it is seen.
+    struct Slots: Sendable {
+        private var slotOf: [String: Int] = [:]
+
+        init(capacity: Int) { slotOf.reserveCapacity(capacity) }
+
+        /// The slot of `messageSid`; `isNew` when this is its first event (its slot is the count so far).
+        mutating func slot(for messageSid: String) -> (index: Int, isNew: Bool) {
+            let next = slotOf.count
+            if let existing = slotOf[messageSid] { return (existing, false) }
+            slotOf[messageSid] = next
+            return (next, true)
+        }
     }
 }
