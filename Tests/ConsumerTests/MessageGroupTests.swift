@@ -41,4 +41,21 @@ struct MessageGroupTests {
             #expect(group.indices.allSatisfy { batch[$0].summary.messageSid == group.messageSid })
         }
     }
+
+    /// The SQL fold groups event by event through the same slots as `groups(of:)`.
+    @Test func slotsNumberMessagesInFirstAppearanceOrder() {
+        var slots = MessageGroup.Slots(capacity: 4)
+        let seen = ["SMb", "SMa", "SMb", "SMc", "SMa"].map { slots.slot(for: $0) }
+        #expect(seen.map(\.index) == [0, 1, 0, 2, 1])
+        #expect(seen.map(\.isNew) == [true, true, false, true, false])
+    }
+
+    @Test func theFoldGroupsLikeTheBatchGrouping() {
+        let a = SinkTestFixtures.released("SMa", ["queued", "sent", "delivered"])
+        let b = SinkTestFixtures.released("SMb", ["queued", "sent"])
+        let batch = [b[0], a[0], a[1], b[1], a[2]]
+        let folded = MessageStatusUpdate.fold(batch)
+        #expect(folded.map(\.messageSid) == MessageGroup.groups(of: batch).map(\.messageSid))
+        #expect(folded.map(\.eventCount) == MessageGroup.groups(of: batch).map(\.indices.count))
+    }
 }
