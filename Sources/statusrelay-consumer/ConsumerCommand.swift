@@ -99,6 +99,10 @@ struct ConsumerCommand: AsyncParsableCommand {
     var sqliteCheckpointInterval: String?
     @Option(name: .customLong("sqlite-busy-timeout"), help: ArgumentHelp(ConsumerSettings.sqliteBusyTimeout.help, valueName: "DURATION"))
     var sqliteBusyTimeout: String?
+    @Option(name: .customLong("malloc-arena-max"), help: ArgumentHelp(ConsumerSettings.mallocArenaMax.help, valueName: "N"))
+    var mallocArenaMax: String?
+    @Option(name: .customLong("malloc-trim-interval"), help: ArgumentHelp(ConsumerSettings.mallocTrimInterval.help, valueName: "DURATION"))
+    var mallocTrimInterval: String?
     @Option(name: .customLong("log-format"), help: ArgumentHelp(ConsumerSettings.logFormat.help, valueName: "FORMAT"))
     var logFormat: String?
     @Option(name: .customLong("log-level"), help: ArgumentHelp(ConsumerSettings.logLevel.help, valueName: "LEVEL"))
@@ -149,6 +153,8 @@ struct ConsumerCommand: AsyncParsableCommand {
         flags.set("sqlite-synchronous", sqliteSynchronous)
         flags.set("sqlite-busy-timeout", sqliteBusyTimeout)
         flags.set("sqlite-checkpoint-interval", sqliteCheckpointInterval)
+        flags.set("malloc-arena-max", mallocArenaMax)
+        flags.set("malloc-trim-interval", mallocTrimInterval)
         flags.set("log-format", logFormat)
         flags.set("log-level", logLevel)
         return flags

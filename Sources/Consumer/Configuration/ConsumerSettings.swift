@@ -124,6 +124,12 @@ public enum ConsumerSettings {
     public static let sqliteBusyTimeout = Setting<Duration>.duration(
         "sqlite-busy-timeout", env: "STATUSRELAY_SQLITE_BUSY_TIMEOUT", default: .seconds(5),
         "SQLite sink: how long a write waits for another process holding the database's write lock.")
+    public static let mallocArenaMax = Setting<Int>.int(
+        "malloc-arena-max", env: "STATUSRELAY_MALLOC_ARENA_MAX", default: 2, range: 0...1024,
+        "Most glibc malloc arenas: fewer cache less freed memory; 0 keeps glibc's default (8 per core).")
+    public static let mallocTrimInterval = Setting<Duration>.duration(
+        "malloc-trim-interval", env: "STATUSRELAY_MALLOC_TRIM_INTERVAL", default: .seconds(2),
+        "How often freed memory is returned to the system (malloc_trim); 0 never.")
     public static let logFormat = LogFormat.setting
     public static let logLevel = Logger.Level.setting
 }
