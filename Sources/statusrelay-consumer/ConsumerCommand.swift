@@ -101,6 +101,10 @@ struct ConsumerCommand: AsyncParsableCommand {
     var sqliteCheckpointInterval: String?
     @Option(name: .customLong(S.sqliteBusyTimeout.name), help: ArgumentHelp(S.sqliteBusyTimeout.help, valueName: "DURATION"))
     var sqliteBusyTimeout: String?
+    @Option(name: .customLong(S.mallocArenaMax.name), help: ArgumentHelp(S.mallocArenaMax.help, valueName: "N"))
+    var mallocArenaMax: String?
+    @Option(name: .customLong(S.mallocTrimInterval.name), help: ArgumentHelp(S.mallocTrimInterval.help, valueName: "DURATION"))
+    var mallocTrimInterval: String?
     @Option(name: .customLong(S.logFormat.name), help: ArgumentHelp(S.logFormat.help, valueName: "FORMAT"))
     var logFormat: String?
     @Option(name: .customLong(S.logLevel.name), help: ArgumentHelp(S.logLevel.help, valueName: "LEVEL"))
@@ -151,6 +155,8 @@ struct ConsumerCommand: AsyncParsableCommand {
         flags.set(S.sqliteSynchronous.name, sqliteSynchronous)
         flags.set(S.sqliteBusyTimeout.name, sqliteBusyTimeout)
         flags.set(S.sqliteCheckpointInterval.name, sqliteCheckpointInterval)
+        flags.set(S.mallocArenaMax.name, mallocArenaMax)
+        flags.set(S.mallocTrimInterval.name, mallocTrimInterval)
         flags.set(S.logFormat.name, logFormat)
         flags.set(S.logLevel.name, logLevel)
         return flags

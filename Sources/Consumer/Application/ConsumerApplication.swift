@@ -19,6 +19,8 @@ public enum ConsumerApplication {
         onAdminRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> ServiceGroup {
         try KafkaLibrary.requireMinimumVersion(major: 2, minor: 3)
+        // Before librdkafka's and the sinks' threads start, so they share the few arenas.
+        configuration.allocator.apply()
         // Fail fast, in one line each, on a busy admin port and on brokers that are all down.
         try ListenAddressCheck.check(configuration.adminListen, setting: ConsumerSettings.adminListen)
         try await BrokerProbe.waitForAny(configuration.brokers, logger: logger)
@@ -93,14 +95,18 @@ public enum ConsumerApplication {
             logger: logger,
             onServerRunning: onAdminRunning
         )
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: consumer, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
+            .init(service: producer),
+            .init(service: service, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
+            .init(service: adminServer),
+        ]
+        if let interval = configuration.allocator.trimInterval {
+            services.append(.init(service: MemoryTrimService(interval: interval), successTerminationBehavior: .ignore))
+        }
         return ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [
-                    .init(service: consumer, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
-                    .init(service: producer),
-                    .init(service: service, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
-                    .init(service: adminServer),
-                ],
+                services: services,
                 gracefulShutdownSignals: gracefulShutdownSignals,
                 logger: logger
             )

@@ -33,6 +33,8 @@ public struct ConsumerConfiguration: Sendable {
     /// The other sink settings (backoffs, timeouts, pool sizes, durability); the producer and admin
     /// client are left for the application to set.
     public var sinkSettings = SinkFactory.Configuration()
+    /// How freed memory is held and returned (`--malloc-arena-max`, `--malloc-trim-interval`).
+    public var allocator = AllocatorPolicy()
     /// `--log-format`, `--log-level`.
     public var logFormat = LoggingBootstrap.defaultFormat
     public var logLevel = LoggingBootstrap.defaultLevel
@@ -135,6 +137,10 @@ public struct ConsumerConfiguration: Sendable {
         ] where value <= .zero {
             throw ConfigurationError(code: .invalidValue, setting: name, message: "must be positive")
         }
+        allocator = AllocatorPolicy(
+            arenaMax: try resolver.required(ConsumerSettings.mallocArenaMax),
+            trimInterval: try resolver.required(ConsumerSettings.mallocTrimInterval)
+        )
         logFormat = try resolver.required(ConsumerSettings.logFormat)
         logLevel = try resolver.required(ConsumerSettings.logLevel)
     }

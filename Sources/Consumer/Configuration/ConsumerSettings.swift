@@ -128,6 +128,12 @@ public enum ConsumerSettings {
     public static let sqliteBusyTimeout = Setting<Duration>.duration(
         "sqlite-busy-timeout", env: "STATUSRELAY_SQLITE_BUSY_TIMEOUT", default: defaults.sinkSettings.sqlite.busyTimeout,
         "SQLite sink: how long a write waits for another process holding the database's write lock.")
+    public static let mallocArenaMax = Setting<Int>.int(
+        "malloc-arena-max", env: "STATUSRELAY_MALLOC_ARENA_MAX", default: defaults.allocator.arenaMax, range: 0...1024,
+        "Most malloc arenas when built with glibc's malloc (STATUSRELAY_SYSTEM_MALLOC=1): fewer cache less freed memory; 0 keeps glibc's default (8 per core). jemalloc builds: MALLOC_CONF=narenas:N.")
+    public static let mallocTrimInterval = Setting<Duration>.duration(
+        "malloc-trim-interval", env: "STATUSRELAY_MALLOC_TRIM_INTERVAL", default: defaults.allocator.trimInterval,
+        "How often memory the allocator holds free is returned to the system (jemalloc: purge every arena; glibc: malloc_trim); 0 never.")
     public static let logFormat = LogFormat.setting
     public static let logLevel = Logger.Level.setting
 }

@@ -158,6 +158,7 @@ extension EventPipeline {
     /// message changed since the last checkpoint, not one per event.
     private func flush(_ state: inout LoopState, jobs: BoundedAsyncQueue<WriteJob>, checkpoint force: Bool = false) async throws {
         let now = clock.now
+        if sinksReadEvents { await Self.materialize(state.pending) }
         var job = WriteJob(batch: state.pending, checkpoint: nil, completion: nil)
         state.summary.released += Int64(state.pending.count { !$0.isConfirmation })
         state.pending.removeAll(keepingCapacity: true)

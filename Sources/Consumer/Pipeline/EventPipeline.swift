@@ -46,8 +46,11 @@ package final class EventPipeline: Sendable {
     /// Partitions the loop owns, for pausing the source while sinks fail (read by the writer).
     let owned = Mutex<[Int32]>([])
     let clock = ContinuousClock()
-    /// Decoding every field is the loop's main cost; sinks that write the JSON need none of it.
-    private let summaryOnly: Bool
+    /// Whether a sink reads whole events (`EventSink.readsEvents`). Records are decoded to their
+    /// summary either way, so an event held for reordering keeps its JSON and summary only, not a
+    /// dozen strings and its params; whole events are decoded when released events are handed to
+    /// the writer (``materialize(_:)``), so only batches on their way to the sinks hold them.
+    let sinksReadEvents: Bool
 
     /// - Parameter producer: for the dead-letter topic; nil disables dead-lettering.
     package convenience init(
@@ -89,7 +92,7 @@ package final class EventPipeline: Sendable {
         )
         // Capacity in batches: read-ahead is bounded in records.
         self.inputs = BoundedAsyncQueue(capacity: max(2, configuration.readAhead / Self.readBatchSize))
-        self.summaryOnly = !sinks.contains { $0.readsEvents }
+        self.sinksReadEvents = sinks.contains { $0.readsEvents }
     }
 
     // MARK: - Driver API
@@ -98,7 +101,7 @@ package final class EventPipeline: Sendable {
     /// (backpressure); false once it stopped.
     package func send(_ messages: [KafkaConsumerMessage]) async -> Bool {
         metrics.consumed.increment(by: messages.count)
-        let records = await Self.decode(messages, topic: configuration.topic, summaryOnly: summaryOnly)
+        let records = await Self.decode(messages, topic: configuration.topic, summaryOnly: true)
         if records.isEmpty { return !inputs.isFinished }
         return await inputs.send(.records(records))
     }
@@ -168,5 +171,18 @@ package final class EventPipeline: Sendable {
         var records = decode(messages[..<half])
         records += await tail
         return records
+    }
+
+    /// Decodes the whole events of a batch of released events (see `sinksReadEvents`), half in a
+    /// child task like `decode`.
+    static func materialize(_ batch: [ReleasedEvent]) async {
+        func materialize(_ slice: ArraySlice<ReleasedEvent>) {
+            for released in slice { released.materialize() }
+        }
+        guard batch.count >= 256 else { return materialize(batch[...]) }
+        let half = batch.count / 2
+        async let tail: Void = materialize(batch[half...])
+        materialize(batch[..<half])
+        await tail
     }
 }

@@ -34,6 +34,12 @@ public struct ReleasedEvent: Sendable, Hashable {
 
     private var box: StatusEventBox
 
+    /// Decodes the whole event now if only its summary was (see `StatusEventBox`).
+    func materialize() { _ = box.event }
+
+    /// Whether the whole event is in memory (see `materialize()`).
+    var isMaterialized: Bool { box.isDecoded }
+
     /// The event's JSON object (schema v1): the record's own bytes when it was read from Kafka.
     var eventJSON: [UInt8] { box.encoded ?? StatusEventCodec.encode(box.event) }
 

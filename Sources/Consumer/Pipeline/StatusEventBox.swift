@@ -11,13 +11,20 @@ final class StatusEventBox: Sendable {
     /// The event's JSON as read from Kafka, reused by the sinks instead of encoding the event again.
     /// Nil when the event did not come from a record (or the record's JSON spans lines).
     let encoded: [UInt8]?
-    /// The full event: set at init, or on first use when only the summary was decoded.
-    private let decoded: Mutex<StatusEvent?>
+    /// The full event: set at init, or on first use when only the summary was decoded. Behind a
+    /// reference, so a box holding only the summary (most of those buffered for reordering) does
+    /// not carry a `StatusEvent`'s size inline.
+    private let decoded: Mutex<Decoded?>
+
+    private final class Decoded: Sendable {
+        let event: StatusEvent
+        init(_ event: StatusEvent) { self.event = event }
+    }
 
     init(_ event: StatusEvent, encoded: [UInt8]? = nil) {
         self.summary = StatusEventSummary(event)
         self.encoded = encoded
-        self.decoded = Mutex(event)
+        self.decoded = Mutex(Decoded(event))
     }
 
     /// A box for a record whose summary was decoded: `StatusEventCodec.decodeSummary(encoded)`.
@@ -27,12 +34,15 @@ final class StatusEventBox: Sendable {
         self.decoded = Mutex(nil)
     }
 
+    /// Whether the whole event is in memory (decoded, or given at init).
+    var isDecoded: Bool { decoded.withLock { $0 != nil } }
+
     var event: StatusEvent {
         decoded.withLock { decoded in
-            if let decoded { return decoded }
+            if let decoded { return decoded.event }
             do {
                 let event = try StatusEventCodec.decode(encoded ?? [])
-                decoded = event
+                decoded = Decoded(event)
                 return event
             } catch {
                 // decodeSummary accepted these bytes, and it applies every check decode does.
