@@ -1,7 +1,7 @@
-public import Hummingbird
-public import Logging
+package import Hummingbird
+package import Logging
 import NIOCore
-public import Prometheus
+package import Prometheus
 import StatusRelayCore
 
 /// The consumer's admin HTTP endpoints (`--admin-listen`):
@@ -10,9 +10,9 @@ import StatusRelayCore
 ///   read but no committed progress for `--stall-timeout`), else 503 with the reason;
 ///   both answer JSON in the ingress's format (`liveness`, `readiness`);
 /// - `GET /metrics`: Prometheus text exposition.
-public enum ConsumerAdminServer {
+package enum ConsumerAdminServer {
     /// Builds the admin server as a `Service` for the consumer's `ServiceGroup`.
-    public static func make(
+    package static func make(
         host: String,
         port: Int,
         health: ConsumerHealth,

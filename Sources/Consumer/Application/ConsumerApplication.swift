@@ -1,7 +1,7 @@
 import Kafka
-public import Logging
-public import ServiceLifecycle
-public import UnixSignals
+package import Logging
+package import ServiceLifecycle
+package import UnixSignals
 import StatusRelayCore
 
 /// Wires `statusrelay-consumer`: Kafka consumer, producer (dead letters, state changelog, kafka
@@ -10,9 +10,9 @@ import StatusRelayCore
 /// Order matters: the group stops services in reverse order, so the admin server goes first, then
 /// the pipeline flushes and commits, then the producer flushes, and the Kafka consumer leaves the
 /// group last.
-public enum ConsumerApplication {
+package enum ConsumerApplication {
     /// Builds every service. `onAdminRunning` receives the admin server's bound port.
-    public static func makeServiceGroup(
+    package static func makeServiceGroup(
         configuration: ConsumerConfiguration,
         logger: Logger,
         gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint],

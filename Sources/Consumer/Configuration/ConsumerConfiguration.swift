@@ -1,45 +1,45 @@
-public import Logging
-public import StatusRelayCore
+package import Logging
+package import StatusRelayCore
 
 /// Everything `statusrelay-consumer` needs, resolved from flags > env > YAML file > defaults.
-public struct ConsumerConfiguration: Sendable {
+package struct ConsumerConfiguration: Sendable {
     /// `--brokers`, `STATUSRELAY_BROKERS`; default `127.0.0.1:9092`.
-    public var brokers: [String] = KafkaSettings.defaultBrokers
+    package var brokers: [String] = KafkaSettings.defaultBrokers
     /// `--group`, `STATUSRELAY_GROUP`; default `statusrelay`.
-    public var group = "statusrelay"
+    package var group = "statusrelay"
     /// `--sink` (repeatable), `STATUSRELAY_SINKS`; default `sqlite:./data/statusrelay.sqlite`.
-    public var sinks: [String] = ["sqlite:./data/statusrelay.sqlite"]
+    package var sinks: [String] = ["sqlite:./data/statusrelay.sqlite"]
     /// `--state-topic`, `STATUSRELAY_STATE_TOPIC`; default `<topic>.state.<group>`: the state belongs to
     /// one consumer group (two groups release the same events independently), like a Kafka Streams changelog.
-    public var stateTopic: String {
+    package var stateTopic: String {
         get { explicitStateTopic ?? Self.defaultStateTopic(topic: topic, group: group) }
         set { explicitStateTopic = newValue }
     }
     private var explicitStateTopic: String?
     /// `--create-topic` / `--topic-partitions`: create the source topic if missing (default off, 3).
-    public var createTopic = false
-    public var topicPartitions: Int32 = 3
+    package var createTopic = false
+    package var topicPartitions: Int32 = 3
     /// `--admin-listen`, `STATUSRELAY_ADMIN_LISTEN`; default `127.0.0.1:9464`.
-    public var adminListen = HostPort(host: "127.0.0.1", port: 9464)
+    package var adminListen = HostPort(host: "127.0.0.1", port: 9464)
     /// `--kafka-config KEY=VALUE` (repeatable), `STATUSRELAY_KAFKA_CONFIG`: raw librdkafka settings.
-    public var kafkaConfig: [String: String] = [:]
+    package var kafkaConfig: [String: String] = [:]
     /// The pipeline (topic, reorder window, batch size, dead-letter topic, ...).
-    public var service: ConsumerServiceConfiguration
+    package var service: ConsumerServiceConfiguration
     /// Sink settings (HTTP forwarding token, ...).
-    public var forwardAuthToken: String?
-    public var forwardConcurrency = HTTPForwardSink.Configuration().maxConcurrency
-    public var forwardMaxAttempts = HTTPForwardSink.Configuration().maxAttempts
-    public var forwardRequestTimeout = HTTPForwardSink.Configuration().requestTimeout
+    package var forwardAuthToken: String?
+    package var forwardConcurrency = HTTPForwardSink.Configuration().maxConcurrency
+    package var forwardMaxAttempts = HTTPForwardSink.Configuration().maxAttempts
+    package var forwardRequestTimeout = HTTPForwardSink.Configuration().requestTimeout
     /// The other sink settings (backoffs, timeouts, pool sizes, durability); the producer and admin
     /// client are left for the application to set.
-    public var sinkSettings = SinkFactory.Configuration()
+    package var sinkSettings = SinkFactory.Configuration()
     /// How freed memory is held and returned (`--malloc-arena-max`, `--malloc-trim-interval`).
-    public var allocator = AllocatorPolicy()
+    package var allocator = AllocatorPolicy()
     /// `--log-format`, `--log-level`.
-    public var logFormat = LoggingBootstrap.defaultFormat
-    public var logLevel = LoggingBootstrap.defaultLevel
+    package var logFormat = LoggingBootstrap.defaultFormat
+    package var logLevel = LoggingBootstrap.defaultLevel
 
-    public init(topic: String = KafkaSettings.defaultTopic) {
+    package init(topic: String = KafkaSettings.defaultTopic) {
         service = ConsumerServiceConfiguration(topic: topic)
     }
 
@@ -47,9 +47,9 @@ public struct ConsumerConfiguration: Sendable {
         "\(topic).state.\(group)"
     }
 
-    public var topic: String { service.topic }
+    package var topic: String { service.topic }
 
-    public init(resolving resolver: inout ConfigurationResolver) throws(ConfigurationError) {
+    package init(resolving resolver: inout ConfigurationResolver) throws(ConfigurationError) {
         let topic = try resolver.required(ConsumerSettings.topic)
         self.init(topic: topic)
         brokers = try resolver.required(ConsumerSettings.brokers)

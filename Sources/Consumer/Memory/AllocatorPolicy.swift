@@ -10,16 +10,16 @@ import Glibc
 ///   count is fixed when it starts (`MALLOC_CONF=narenas:N`), so `arenaMax` does not apply.
 /// - glibc: `arenaMax` is `mallopt(M_ARENA_MAX)`, a trim is `malloc_trim(0)`.
 /// With another allocator both do nothing.
-public struct AllocatorPolicy: Sendable, Hashable {
+package struct AllocatorPolicy: Sendable, Hashable {
     /// glibc only: most malloc arenas (`mallopt(M_ARENA_MAX)`): fewer arenas cache less freed
     /// memory, at the cost of lock contention between threads that allocate at once. 0 leaves
     /// glibc's default (8 per core). Default 2. Flag `--malloc-arena-max`, env `STATUSRELAY_MALLOC_ARENA_MAX`.
-    public var arenaMax: Int
+    package var arenaMax: Int
     /// How often freed memory is given back to the system (off the cooperative pool). Nil never
     /// trims. Default 2 s. Flag `--malloc-trim-interval` (0 = never), env `STATUSRELAY_MALLOC_TRIM_INTERVAL`.
-    public var trimInterval: Duration?
+    package var trimInterval: Duration?
 
-    public init(arenaMax: Int = 2, trimInterval: Duration? = .seconds(2)) {
+    package init(arenaMax: Int = 2, trimInterval: Duration? = .seconds(2)) {
         self.arenaMax = max(0, arenaMax)
         self.trimInterval = trimInterval.flatMap { $0 > .zero ? $0 : nil }
     }
@@ -34,7 +34,7 @@ public struct AllocatorPolicy: Sendable, Hashable {
     }
 
     /// Applies `arenaMax` (glibc). Call it early: arenas that threads already use stay.
-    public func apply() {
+    package func apply() {
         guard arenaMax > 0, Self.linked == .glibc, let mallopt = Self.function("mallopt", as: Mallopt.self) else { return }
         _ = mallopt(Self.arenaMaxParameter, Int32(clamping: arenaMax))
     }

@@ -1,17 +1,17 @@
-public import ServiceLifecycle
+import ServiceLifecycle
 import StatusRelayCore
 
 /// Trims the allocator every ``AllocatorPolicy/trimInterval`` (see ``AllocatorPolicy``), on a queue
 /// of its own, until graceful shutdown. Last in the service group, so it stops first.
-public struct MemoryTrimService: Service {
-    public let interval: Duration
+package struct MemoryTrimService: Service {
+    package let interval: Duration
     private let blocking = BlockingIO(label: "statusrelay.malloc-trim")
 
-    public init(interval: Duration) {
+    package init(interval: Duration) {
         self.interval = interval
     }
 
-    public func run() async throws {
+    package func run() async throws {
         do {
             try await cancelWhenGracefulShutdown {
                 while true {

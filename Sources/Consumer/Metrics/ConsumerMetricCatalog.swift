@@ -1,10 +1,10 @@
-public import StatusRelayCore
+package import StatusRelayCore
 
 /// Every metric family the consumer exports, with its help text: the one place to declare one.
 /// Series whose label values are listed exist at 0 from start; a sink's series from the moment
 /// the sink is made (``SinkMetrics``). See ``MetricCatalog``.
-public enum ConsumerMetricCatalog {
-    public static let catalog = MetricCatalog([
+package enum ConsumerMetricCatalog {
+    package static let catalog = MetricCatalog([
         .counter("statusrelay_consumer_messages_total", "Records read from the topic."),
         .counter("statusrelay_consumer_released_events_total", "Events the reorderer released to the sinks (late ones included)."),
         .counter(

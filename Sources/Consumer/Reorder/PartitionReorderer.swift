@@ -1,4 +1,4 @@
-public import StatusEvents
+package import StatusEvents
 import HeapModule
 
 /// The reordering state machine of one partition. Pure: no I/O, no clock (callers pass `now`).
@@ -30,7 +30,7 @@ import HeapModule
 /// ordered as if it carried the partition's newest plausible event time (released at once when
 /// there is none yet), flagged and counted, so it can neither move the watermark nor keep or expire
 /// state.
-public struct PartitionReorderer: Sendable {
+package struct PartitionReorderer: Sendable {
     struct Pending: Sendable {
         var box: StatusEventBox
         /// The event's key under `CurrentStatusRule`.
@@ -87,9 +87,9 @@ public struct PartitionReorderer: Sendable {
         var isDirty = false
     }
 
-    public let topic: String
-    public let partition: Int32
-    public let configuration: ReorderConfiguration
+    package let topic: String
+    package let partition: Int32
+    package let configuration: ReorderConfiguration
     /// The configuration's durations in milliseconds, converted once (they are read per event).
     private let windowMilliseconds: Int64
     private let idleGraceMilliseconds: Int64
@@ -109,8 +109,8 @@ public struct PartitionReorderer: Sendable {
     private var bufferedOffsets: [Int64: Int] = [:]
     private var offsetHeap = Heap<Int64>()
     private var nextSerial: Int64 = 0
-    public private(set) var bufferedCount = 0
-    public private(set) var statistics = ReorderStatistics()
+    package private(set) var bufferedCount = 0
+    package private(set) var statistics = ReorderStatistics()
 
     /// Highest event time seen, and the caller's clock when it was first seen.
     private var maxEventTime: Int64?
@@ -118,9 +118,9 @@ public struct PartitionReorderer: Sendable {
     /// The caller's clock at the last `add`.
     private var lastArrivalAt: Int64 = 0
     /// Monotonic watermark in event time; nil before the first event.
-    public private(set) var watermark: Int64?
+    package private(set) var watermark: Int64?
     /// Highest offset handed to `add`, for commits when nothing is buffered.
-    public private(set) var highestOffset: Int64?
+    package private(set) var highestOffset: Int64?
     /// The log end the caller last reported (`advance(now:fetchedEnd:)`); cleared once an offset at or
     /// past it arrives, because the end has moved since and is unknown until the next report.
     private var fetchedEnd: Int64?
@@ -133,7 +133,7 @@ public struct PartitionReorderer: Sendable {
         return highestOffset.saturatingAdd(1) >= fetchedEnd
     }
 
-    public init(topic: String, partition: Int32, configuration: ReorderConfiguration, states: [String: MessageState] = [:]) {
+    package init(topic: String, partition: Int32, configuration: ReorderConfiguration, states: [String: MessageState] = [:]) {
         self.topic = topic
         self.partition = partition
         self.configuration = configuration
@@ -150,14 +150,14 @@ public struct PartitionReorderer: Sendable {
     }
 
     /// Per-message state, by MessageSid. Builds a dictionary of every message: for tests and tools.
-    public var states: [String: MessageState] {
+    package var states: [String: MessageState] {
         var result: [String: MessageState] = [:]
         for message in messages { if let state = message.state { result[message.sid] = state } }
         return result
     }
 
     /// The lowest offset of an event still buffered: offsets at or after it must not be committed.
-    public mutating func lowestBufferedOffset() -> Int64? {
+    package mutating func lowestBufferedOffset() -> Int64? {
         while let top = offsetHeap.min, bufferedOffsets[top] == nil {
             _ = offsetHeap.removeMin()
         }
@@ -165,19 +165,19 @@ public struct PartitionReorderer: Sendable {
     }
 
     /// The offset to commit (next offset to read) once every released event was accepted by the sinks.
-    public mutating func committableOffset() -> Int64? {
+    package mutating func committableOffset() -> Int64? {
         if let lowest = lowestBufferedOffset() { return lowest }
         return highestOffset.map { $0.saturatingAdd(1) }
     }
 
     /// Event time of the oldest buffered event.
-    public mutating func oldestBufferedTime() -> Int64? {
+    package mutating func oldestBufferedTime() -> Int64? {
         cleanTimeHeap()
         return byTime.min?.time
     }
 
     /// How far the watermark trails the highest event time seen, in ms (the effective hold time).
-    public var watermarkDelay: Int64 {
+    package var watermarkDelay: Int64 {
         guard let maxEventTime, let watermark else { return 0 }
         return max(0, maxEventTime.saturatingSubtract(watermark))
     }
@@ -185,7 +185,7 @@ public struct PartitionReorderer: Sendable {
     /// Adds an event read at `offset`; appends every event this releases to `released`.
     /// - Parameter encoded: the event's JSON as read, which the sinks then reuse (see `StatusEventBox`).
     @discardableResult
-    public mutating func add(
+    package mutating func add(
         _ event: StatusEvent,
         encoded: [UInt8]? = nil,
         offset: Int64,
@@ -277,7 +277,7 @@ public struct PartitionReorderer: Sendable {
 
     /// Records that the record at `offset` needs no release (undecodable, dead-lettered), so offsets
     /// past it can be committed.
-    public mutating func markDone(offset: Int64) {
+    package mutating func markDone(offset: Int64) {
         noteOffset(offset)
     }
 
@@ -285,7 +285,7 @@ public struct PartitionReorderer: Sendable {
     /// - Parameter fetchedEnd: the partition's log end (high watermark) as of the consumer's last fetch,
     ///   if known. When every record before it was added, the partition is live and its watermark
     ///   follows the clock at once instead of after `idleGrace`.
-    public mutating func advance(now: Int64, fetchedEnd: Int64? = nil, into released: inout [ReleasedEvent]) {
+    package mutating func advance(now: Int64, fetchedEnd: Int64? = nil, into released: inout [ReleasedEvent]) {
         if let fetchedEnd { self.fetchedEnd = fetchedEnd }
         releaseEligible(now: now, into: &released)
         if let last = lastRetentionScanAt, now.saturatingSubtract(last) < Self.retentionScanInterval { return }
@@ -299,7 +299,7 @@ public struct PartitionReorderer: Sendable {
     /// Drops the states of messages with nothing buffered whose last event is older, in event time,
     /// than the retention. This only frees memory and writes tombstones: `add` treats such a state as
     /// gone whether or not a scan ran (`isStale`), so what expires is decided by event time alone.
-    public mutating func expireStates() {
+    package mutating func expireStates() {
         guard let cutoff = retentionCutoff else { return }
         var expired = 0
         for index in messages.indices {
@@ -315,7 +315,7 @@ public struct PartitionReorderer: Sendable {
     }
 
     /// Messages whose states were dropped since the last call: their changelog records get tombstones.
-    public mutating func takeEvictions() -> [String] {
+    package mutating func takeEvictions() -> [String] {
         defer { evicted.removeAll(keepingCapacity: true) }
         return Array(evicted)
     }
@@ -323,7 +323,7 @@ public struct PartitionReorderer: Sendable {
     /// Releases the oldest buffered event (and its message's lower-ranked buffered events) before the
     /// watermark passed it, because the buffer is full. Returns how many were released.
     @discardableResult
-    public mutating func releaseOldest(into released: inout [ReleasedEvent]) -> Int {
+    package mutating func releaseOldest(into released: inout [ReleasedEvent]) -> Int {
         cleanTimeHeap()
         guard let top = byTime.min, let pending = messages[Int(top.slot)].buffered.first(where: { $0.serial == top.serial })
         else { return 0 }
@@ -334,7 +334,7 @@ public struct PartitionReorderer: Sendable {
 
     /// The states changed since the last call, to be written durably after the sinks accepted the
     /// events that changed them.
-    public mutating func takeDirtyStates() -> [String: MessageState] {
+    package mutating func takeDirtyStates() -> [String: MessageState] {
         var result: [String: MessageState] = [:]
         result.reserveCapacity(dirtySlots.count)
         for slot in dirtySlots where messages[Int(slot)].isDirty {

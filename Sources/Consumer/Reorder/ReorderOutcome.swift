@@ -1,5 +1,5 @@
 /// What the reorderer did with one added event.
-public enum ReorderOutcome: Sendable, Hashable {
+package enum ReorderOutcome: Sendable, Hashable {
     /// Held until the watermark passes it (it may already have been released by the same call).
     case buffered
     /// Released at once: unranked, or reordering disabled.

@@ -1,24 +1,24 @@
 /// Cumulative counters of a reorderer, for metrics. They only grow (per instance).
-public struct ReorderStatistics: Sendable, Hashable {
+package struct ReorderStatistics: Sendable, Hashable {
     /// Events handed out for the sinks (including late and early ones).
-    public var released: Int = 0
+    package var released: Int = 0
     /// Released with `late: true`: `CurrentStatusRule` ranks an already released event of their message higher.
-    public var late: Int = 0
+    package var late: Int = 0
     /// Dropped because their event id was buffered or recently released for the message.
-    public var duplicates: Int = 0
+    package var duplicates: Int = 0
     /// Dropped because the message already had their status from another source.
-    public var crossSourceDuplicates: Int = 0
+    package var crossSourceDuplicates: Int = 0
     /// Released before the watermark passed them because the buffer was full.
-    public var earlyReleased: Int = 0
+    package var earlyReleased: Int = 0
     /// Unranked events passed straight through.
-    public var unranked: Int = 0
+    package var unranked: Int = 0
     /// Message states dropped because their retention ran out.
-    public var expiredStates: Int = 0
+    package var expiredStates: Int = 0
     /// Events whose time lay beyond `maxEventTimeAhead` of the consumer's clock (released with
     /// `eventTimeImplausible`).
-    public var implausibleTimes: Int = 0
+    package var implausibleTimes: Int = 0
 
-    public init() {}
+    package init() {}
 
     static func + (lhs: ReorderStatistics, rhs: ReorderStatistics) -> ReorderStatistics {
         var sum = lhs

@@ -1,33 +1,33 @@
-public import StatusEvents
+package import StatusEvents
 
 /// Reordering for every partition this consumer owns, with one bound on buffered events across them.
 /// Pure: no I/O, no clock (callers pass `now`, milliseconds on one consistent clock).
-public struct Reorderer: Sendable {
-    public let configuration: ReorderConfiguration
+package struct Reorderer: Sendable {
+    package let configuration: ReorderConfiguration
     /// The source topic (the consumer reads one).
-    public let topic: String
-    public private(set) var partitions: [Int32: PartitionReorderer] = [:]
+    package let topic: String
+    package private(set) var partitions: [Int32: PartitionReorderer] = [:]
     /// Statistics of partitions that were revoked, so totals never go backwards.
     private var retiredStatistics = ReorderStatistics()
 
-    public init(topic: String, configuration: ReorderConfiguration) {
+    package init(topic: String, configuration: ReorderConfiguration) {
         self.topic = topic
         self.configuration = configuration
     }
 
     /// Events buffered across all partitions. Kept in step by ``update(_:_:)``: summing it per event
     /// copied every partition's state.
-    public private(set) var bufferedCount = 0
+    package private(set) var bufferedCount = 0
 
     /// Cumulative statistics across all partitions ever owned.
-    public var statistics: ReorderStatistics {
+    package var statistics: ReorderStatistics {
         partitions.values.reduce(retiredStatistics) { $0 + $1.statistics }
     }
 
-    public func owns(_ partition: Int32) -> Bool { partitions.index(forKey: partition) != nil }
+    package func owns(_ partition: Int32) -> Bool { partitions.index(forKey: partition) != nil }
 
     /// Starts reordering a partition with its restored per-message states.
-    public mutating func assign(_ partition: Int32, states: [String: MessageState]) {
+    package mutating func assign(_ partition: Int32, states: [String: MessageState]) {
         if let old = partitions[partition] {
             retiredStatistics = retiredStatistics + old.statistics
             bufferedCount -= old.bufferedCount
@@ -40,7 +40,7 @@ public struct Reorderer: Sendable {
     /// Forgets a partition: its buffered events are dropped unreleased (the next owner reads them
     /// again from the committed offset). Returns how many were dropped.
     @discardableResult
-    public mutating func revoke(_ partition: Int32) -> Int {
+    package mutating func revoke(_ partition: Int32) -> Int {
         guard let old = partitions.removeValue(forKey: partition) else { return 0 }
         retiredStatistics = retiredStatistics + old.statistics
         bufferedCount -= old.bufferedCount
@@ -49,7 +49,7 @@ public struct Reorderer: Sendable {
 
     /// Adds an event read from an owned partition; appends what it releases to `released`.
     @discardableResult
-    public mutating func add(
+    package mutating func add(
         _ event: StatusEvent,
         encoded: [UInt8]? = nil,
         from partition: Int32,
@@ -74,7 +74,7 @@ public struct Reorderer: Sendable {
     }
 
     /// Records that a record needs no release (undecodable), so offsets past it can be committed.
-    public mutating func markDone(partition: Int32, offset: Int64) {
+    package mutating func markDone(partition: Int32, offset: Int64) {
         if !owns(partition) { assign(partition, states: [:]) }
         update(partition) { $0.markDone(offset: offset) }
     }
@@ -82,19 +82,19 @@ public struct Reorderer: Sendable {
     /// Advances every partition's watermark to `now` and releases what passed it.
     /// - Parameter fetchedEnds: per partition, the log end as of the consumer's last fetch (see
     ///   ``PartitionReorderer/advance(now:fetchedEnd:into:)``); missing partitions keep the idle grace.
-    public mutating func advance(now: Int64, fetchedEnds: [Int32: Int64] = [:], into released: inout [ReleasedEvent]) {
+    package mutating func advance(now: Int64, fetchedEnds: [Int32: Int64] = [:], into released: inout [ReleasedEvent]) {
         for key in partitions.keys.sorted() {
             update(key) { $0.advance(now: now, fetchedEnd: fetchedEnds[key], into: &released) }
         }
     }
 
     /// Offset to commit for a partition once all released events were accepted by the sinks.
-    public mutating func committableOffset(_ partition: Int32) -> Int64? {
+    package mutating func committableOffset(_ partition: Int32) -> Int64? {
         partitions[partition]?.committableOffset()
     }
 
     /// Messages whose states expired since the last call, per partition.
-    public mutating func takeEvictions() -> [Int32: [String]] {
+    package mutating func takeEvictions() -> [Int32: [String]] {
         var result: [Int32: [String]] = [:]
         for key in Array(partitions.keys) {
             let sids = partitions[key]!.takeEvictions()
@@ -104,7 +104,7 @@ public struct Reorderer: Sendable {
     }
 
     /// States changed since the last call, per partition.
-    public mutating func takeDirtyStates() -> [Int32: [String: MessageState]] {
+    package mutating func takeDirtyStates() -> [Int32: [String: MessageState]] {
         var result: [Int32: [String: MessageState]] = [:]
         // Not `partitions.keys`: iterating it holds the dictionary's storage, so the mutation below
         // would copy the dictionary and then every partition's message array.

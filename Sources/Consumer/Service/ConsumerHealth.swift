@@ -2,22 +2,22 @@ import StatusRelayCore
 import Synchronization
 
 /// Liveness and readiness of the consumer, shared between the pipeline and the admin server.
-public final class ConsumerHealth: Sendable {
-    public struct Snapshot: Sendable, Hashable {
+package final class ConsumerHealth: Sendable {
+    package struct Snapshot: Sendable, Hashable {
         /// The pipeline started its sinks and the state store.
-        public var started = false
+        package var started = false
         /// The last sink/state write succeeded (false while retrying through an outage).
-        public var sinksHealthy = true
+        package var sinksHealthy = true
         /// Source partitions currently owned.
-        public var assignedPartitions: [Int32] = []
+        package var assignedPartitions: [Int32] = []
         /// The pipeline loop ended (shutdown or failure).
-        public var stopped = false
-        public var lastError: String?
+        package var stopped = false
+        package var lastError: String?
         /// Owned partitions with records read but no committed progress for the stall timeout.
-        public var stalledPartitions: [Int32] = []
+        package var stalledPartitions: [Int32] = []
 
-        public var isReady: Bool { started && sinksHealthy && !stopped && stalledPartitions.isEmpty }
-        public var isLive: Bool { !stopped }
+        package var isReady: Bool { started && sinksHealthy && !stopped && stalledPartitions.isEmpty }
+        package var isLive: Bool { !stopped }
     }
 
     private let state = Mutex(Snapshot())
@@ -26,11 +26,11 @@ public final class ConsumerHealth: Sendable {
     private let clock = ContinuousClock()
     private let epoch: ContinuousClock.Instant
 
-    public init() {
+    package init() {
         epoch = clock.now
     }
 
-    public var snapshot: Snapshot {
+    package var snapshot: Snapshot {
         var snapshot = state.withLock { $0 }
         let now = nowMilliseconds
         let timeout = stallTimeoutMilliseconds.load(ordering: .relaxed)

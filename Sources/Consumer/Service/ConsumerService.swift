@@ -1,7 +1,7 @@
 import Foundation
-public import Kafka
-public import Logging
-public import ServiceLifecycle
+package import Kafka
+package import Logging
+import ServiceLifecycle
 import StatusEvents
 import StatusRelayCore
 
@@ -15,9 +15,9 @@ import StatusRelayCore
 ///
 /// Run it in a `ServiceGroup` after the `KafkaConsumer` and `KafkaProducer` it uses (the group stops
 /// services in reverse order, so this one flushes and commits before the consumer leaves the group).
-public final class ConsumerService: Service, Sendable {
-    public let configuration: ConsumerServiceConfiguration
-    public let health: ConsumerHealth
+package final class ConsumerService: Service, Sendable {
+    package let configuration: ConsumerServiceConfiguration
+    package let health: ConsumerHealth
     private let consumer: KafkaConsumer
     private let producer: KafkaProducer?
     private let admin: KafkaAdminClient?
@@ -31,7 +31,7 @@ public final class ConsumerService: Service, Sendable {
     /// - Parameters:
     ///   - producer: for the dead-letter topic; nil disables dead-lettering.
     ///   - admin: for the source topic's partition count (state store set-up) and lag; nil disables lag.
-    public init(
+    package init(
         configuration: ConsumerServiceConfiguration,
         consumer: KafkaConsumer,
         producer: KafkaProducer?,
@@ -59,7 +59,7 @@ public final class ConsumerService: Service, Sendable {
         health.setStallTimeout(configuration.stallTimeout)
     }
 
-    public func run() async throws {
+    package func run() async throws {
         do {
             for sink in sinks { try await sink.start() }
             let partitions = try await admin?.partitions(of: configuration.topic) ?? []

@@ -6,7 +6,7 @@
 /// its I/O with the next batch finishes it in `flush`. Writes must be idempotent by event id: after
 /// a crash the same events can be written again, and a state sink must never move a message's
 /// current status to a lower rank.
-public protocol EventSink: Sendable {
+package protocol EventSink: Sendable {
     /// A short name for logs and metrics labels, e.g. `sqlite`, `postgres`, `http`.
     var name: String { get }
     /// Whether `write` reads `ReleasedEvent.event`, not only its summary and JSON. When no sink
@@ -28,9 +28,9 @@ public protocol EventSink: Sendable {
 }
 
 extension EventSink {
-    public var readsEvents: Bool { true }
-    public var recordsConfirmations: Bool { false }
+    package var readsEvents: Bool { true }
+    package var recordsConfirmations: Bool { false }
 
     /// For sinks whose `write` returns only once the batch is durable.
-    public func flush() async throws {}
+    package func flush() async throws {}
 }

@@ -4,8 +4,8 @@
 /// pause consumption meanwhile). ``Code/rejected`` says the destination refuses the data itself:
 /// the service then isolates the refused events (``rejectedEvents``, or by splitting the batch) and
 /// dead-letters them, and the rest of the batch goes on.
-public struct SinkError: Error, Sendable, CustomStringConvertible {
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+package struct SinkError: Error, Sendable, CustomStringConvertible {
+    package struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable, CaseIterable {
             case invalidURL = "invalid_url"
             case invalidConfiguration = "invalid_configuration"
@@ -23,48 +23,48 @@ public struct SinkError: Error, Sendable, CustomStringConvertible {
         private init(_ base: Base) { self.base = base }
 
         /// The sink URL cannot be parsed or names an unknown scheme.
-        public static let invalidURL = Code(.invalidURL)
+        package static let invalidURL = Code(.invalidURL)
         /// A setting the sink needs is missing or invalid (e.g. no dead-letter producer for HTTP).
-        public static let invalidConfiguration = Code(.invalidConfiguration)
+        package static let invalidConfiguration = Code(.invalidConfiguration)
         /// The destination cannot be reached (connection refused or lost). Retriable.
-        public static let unavailable = Code(.unavailable)
+        package static let unavailable = Code(.unavailable)
         /// The destination did not answer in time. Retriable.
-        public static let timedOut = Code(.timedOut)
+        package static let timedOut = Code(.timedOut)
         /// The destination rejected the write.
-        public static let writeFailed = Code(.writeFailed)
+        package static let writeFailed = Code(.writeFailed)
         /// The destination refuses the data itself (a PostgreSQL data or constraint error, a record
         /// Kafka will not take): writing the same events again can never succeed. Not retriable.
-        public static let rejected = Code(.rejected)
+        package static let rejected = Code(.rejected)
         /// The schema migrations failed.
-        public static let migrationFailed = Code(.migrationFailed)
+        package static let migrationFailed = Code(.migrationFailed)
         /// An event had to be dead-lettered but the dead-letter topic did not accept it. Retriable.
-        public static let deadLetterFailed = Code(.deadLetterFailed)
+        package static let deadLetterFailed = Code(.deadLetterFailed)
         /// `write` was called before `start`.
-        public static let notStarted = Code(.notStarted)
+        package static let notStarted = Code(.notStarted)
         /// `write` was called after `shutdown`.
-        public static let shutDown = Code(.shutDown)
+        package static let shutDown = Code(.shutDown)
 
-        public var description: String { base.rawValue }
+        package var description: String { base.rawValue }
 
         /// Every code (the `code` label values of `statusrelay_sink_errors_total`).
         static var allCases: [Code] { Base.allCases.map(Code.init) }
     }
 
-    public var code: Code
+    package var code: Code
     /// The sink's name (`sqlite`, `postgres`, `http`, ...).
-    public var sink: String
+    package var sink: String
     /// What went wrong, without secrets.
-    public var message: String
+    package var message: String
     /// Whether writing the same batch again may succeed.
-    public var isRetriable: Bool
+    package var isRetriable: Bool
     /// With ``Code/rejected``: the positions in the batch of the events the destination refused, each
     /// with its reason, when the sink knows them (every other event of the batch was stored). Empty
     /// when the sink cannot tell which events it refused: the consumer then splits the batch.
-    public var rejectedEvents: [Int: String]
+    package var rejectedEvents: [Int: String]
     /// The error the destination or its client library raised (e.g. a `PSQLError`, a `KafkaError`).
-    public var underlying: (any Error)?
+    package var underlying: (any Error)?
 
-    public init(
+    package init(
         code: Code, sink: String, message: String, isRetriable: Bool? = nil, rejectedEvents: [Int: String] = [:],
         underlying: (any Error)? = nil
     ) {
@@ -77,7 +77,7 @@ public struct SinkError: Error, Sendable, CustomStringConvertible {
         self.underlying = underlying
     }
 
-    public var description: String {
+    package var description: String {
         "SinkError(\(code), sink: \(sink), retriable: \(isRetriable)): \(message)"
     }
 }

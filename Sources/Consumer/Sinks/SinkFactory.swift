@@ -1,5 +1,5 @@
 import Kafka
-public import Logging
+package import Logging
 
 /// Makes sinks from the URLs given with `--sink` (repeatable):
 ///
@@ -14,8 +14,8 @@ public import Logging
 ///
 /// Every sink it returns records the `statusrelay_sink_*` metrics labelled with its name.
 /// The caller starts (`start()`), writes to and shuts down the sinks.
-public enum SinkFactory {
-    public static func makeSink(url: String, configuration: Configuration, logger: Logger) throws -> any EventSink {
+package enum SinkFactory {
+    package static func makeSink(url: String, configuration: Configuration, logger: Logger) throws -> any EventSink {
         try InstrumentedSink(makeUninstrumentedSink(url: url, configuration: configuration, logger: logger))
     }
 
@@ -70,7 +70,7 @@ public enum SinkFactory {
 
     /// Checks `url` as ``makeSink(url:configuration:logger:)`` reads it, without creating anything
     /// (`--check-config`, and before start so that a bad URL fails as configuration).
-    public static func validate(url: String) throws(SinkError) {
+    package static func validate(url: String) throws(SinkError) {
         let trimmed = url.trimmingCharacters(in: .whitespaces)
         let lowered = trimmed.lowercased()
         if lowered == "stdout" || lowered == "stdout:" || lowered == "-" { return }
@@ -93,7 +93,7 @@ public enum SinkFactory {
     }
 
     /// Whether `url` names an HTTP forwarding sink (which needs an auth token to re-sign).
-    public static func isHTTP(_ url: String) -> Bool {
+    package static func isHTTP(_ url: String) -> Bool {
         let lowered = url.trimmingCharacters(in: .whitespaces).lowercased()
         return lowered.hasPrefix("http://") || lowered.hasPrefix("https://")
     }

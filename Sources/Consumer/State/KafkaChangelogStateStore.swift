@@ -1,6 +1,6 @@
 import Foundation
-public import Kafka
-public import Logging
+package import Kafka
+package import Logging
 import StatusRelayCore
 
 /// Keeps message states in a compacted changelog topic (`<topic>.state.<group>` by default), keyed by
@@ -11,20 +11,20 @@ import StatusRelayCore
 /// Why a changelog rather than the database sink's transaction: it works with every sink
 /// combination (JSONL, HTTP and Kafka sinks have no transactions), keeps sinks independent of the
 /// reorderer, and restore cost is bounded by compaction (one record per message).
-public struct KafkaChangelogStateStore: StateStore {
-    public struct Configuration: Sendable {
+package struct KafkaChangelogStateStore: StateStore {
+    package struct Configuration: Sendable {
         /// The changelog topic. Default `<source topic>.state.<group>`. Flag `--state-topic`, env `STATUSRELAY_STATE_TOPIC`.
-        public var topic: String
+        package var topic: String
         /// Broker list for the restore reader. Same as `--brokers`.
-        public var bootstrapServers: [String]
+        package var bootstrapServers: [String]
         /// Raw librdkafka settings for the restore reader (`--kafka-config`).
-        public var additional: [String: String]
+        package var additional: [String: String]
         /// Replication factor when the topic is created (-1: broker default).
-        public var replicationFactor: Int16
+        package var replicationFactor: Int16
         /// Give up a restore that has not reached the high watermark after this long. Default 120 s.
-        public var restoreTimeout: Duration
+        package var restoreTimeout: Duration
 
-        public init(
+        package init(
             topic: String,
             bootstrapServers: [String],
             additional: [String: String] = [:],
@@ -39,19 +39,19 @@ public struct KafkaChangelogStateStore: StateStore {
         }
     }
 
-    public let configuration: Configuration
+    package let configuration: Configuration
     private let producer: KafkaProducer
     private let admin: KafkaAdminClient
     private let logger: Logger
 
-    public init(configuration: Configuration, producer: KafkaProducer, admin: KafkaAdminClient, logger: Logger) {
+    package init(configuration: Configuration, producer: KafkaProducer, admin: KafkaAdminClient, logger: Logger) {
         self.configuration = configuration
         self.producer = producer
         self.admin = admin
         self.logger = logger
     }
 
-    public func start(sourcePartitions: [Int32]) async throws {
+    package func start(sourcePartitions: [Int32]) async throws {
         let count = Int32(sourcePartitions.count)
         try await admin.createTopic(
             configuration.topic, partitions: max(1, count), replicationFactor: configuration.replicationFactor,
@@ -66,7 +66,7 @@ public struct KafkaChangelogStateStore: StateStore {
         }
     }
 
-    public func restore(partitions: [Int32]) async throws -> [Int32: [String: MessageState]] {
+    package func restore(partitions: [Int32]) async throws -> [Int32: [String: MessageState]] {
         var result: [Int32: [String: MessageState]] = [:]
         var start: [KafkaTopicPartitionOffset] = []
         var ends: [Int32: Int64] = [:]
@@ -140,7 +140,7 @@ public struct KafkaChangelogStateStore: StateStore {
         return outcome
     }
 
-    public func write(_ states: [Int32: [String: MessageState]], deleting: [Int32: [String]]) async throws {
+    package func write(_ states: [Int32: [String: MessageState]], deleting: [Int32: [String]]) async throws {
         // One record per message; their order does not matter (each message has one per write).
         var records: [KafkaProducerMessage] = []
         records.reserveCapacity(states.values.reduce(0) { $0 + $1.count } + deleting.values.reduce(0) { $0 + $1.count })

@@ -1,31 +1,31 @@
 /// What StatusRelay remembers about one message between events: enough to drop duplicates, flag late
 /// events and continue the per-message sequence. Kept durably (see `StateStore`), so a restarted or
 /// newly assigned consumer neither re-emits nor regresses.
-public struct MessageState: Sendable, Hashable, Codable {
+package struct MessageState: Sendable, Hashable, Codable {
     /// Rank of the current status (see `CurrentStatusRule`), nil when it is unranked or none.
-    public var lastRank: Int?
+    package var lastRank: Int?
     /// The current status: that of the released event the rule ranks highest; nil before one.
-    public var lastStatus: String?
+    package var lastStatus: String?
     /// `statusTime` of the event that set the current status. Nil in states written before it
     /// existed: the rule then treats that status as the latest of its rank.
-    public var lastStatusTime: Int64?
+    package var lastStatusTime: Int64?
     /// Id of the event that set the current status (the rule's tie-break); nil in older states.
-    public var lastStatusEventID: String?
+    package var lastStatusEventID: String?
     /// Sequence number of the last released event (0 before the first).
-    public var sequence: Int
+    package var sequence: Int
     /// The most recently released event ids, oldest first, bounded by
     /// `ReorderConfiguration.recentEventIDLimit`. Ids longer than 15 bytes are kept as their
     /// `idDigest`, which Swift stores inline: a state then costs one allocation, not one per id.
-    public var recentEventIDs: [String]
+    package var recentEventIDs: [String]
     /// The partition's newest event time when the message's latest released event arrived (at least
     /// that event's own `receivedAt`); drives state retention. Nil in states written before it
     /// existed (they are kept until a new event sets it).
-    public var lastEventTime: Int64?
+    package var lastEventTime: Int64?
     /// The sources of the released copies of each status: the same status from another source is
     /// a cross-source duplicate. Empty in states written before it existed.
-    public var releasedSources: ReleasedSources
+    package var releasedSources: ReleasedSources
 
-    public init(
+    package init(
         lastRank: Int? = nil, lastStatus: String? = nil, sequence: Int = 0, recentEventIDs: [String] = [],
         lastEventTime: Int64? = nil, lastStatusTime: Int64? = nil, lastStatusEventID: String? = nil,
         releasedSources: ReleasedSources = ReleasedSources()
@@ -51,7 +51,7 @@ public struct MessageState: Sendable, Hashable, Codable {
         case lastStatusEventID = "sid"
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         lastRank = try container.decodeIfPresent(Int.self, forKey: .lastRank)
         lastStatus = try container.decodeIfPresent(String.self, forKey: .lastStatus)
@@ -64,7 +64,7 @@ public struct MessageState: Sendable, Hashable, Codable {
     }
 
     /// As `jsonBytes()` writes it: `rel` only when there are released statuses.
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeIfPresent(lastRank, forKey: .lastRank)
         try container.encodeIfPresent(lastStatus, forKey: .lastStatus)
@@ -79,7 +79,7 @@ public struct MessageState: Sendable, Hashable, Codable {
     /// The form an event id takes in `recentEventIDs`: the id itself when it fits a small string
     /// (15 UTF-8 bytes), otherwise `~` + base-36 FNV-1a-64 of it. A false duplicate needs two of a
     /// message's ids to collide in 64 bits.
-    public static func idDigest(_ id: String) -> String {
+    package static func idDigest(_ id: String) -> String {
         var id = id
         let hash: UInt64? = id.withUTF8 { bytes in bytes.count > 15 ? FNV1a.hash(bytes) : nil }
         guard let hash else { return id }

@@ -1,10 +1,10 @@
-public import StatusEvents
+import StatusEvents
 
 /// Which sources' copies of each status were released for a message: what tells a cross-source
 /// duplicate (the same status again from another source) from a new event. Three bits per status
 /// of ``statuses`` in one integer, so it costs a message's state no allocation; kept in
 /// ``MessageState`` and the changelog as `"rel":<integer>`.
-public struct ReleasedSources: Sendable, Hashable, Codable {
+package struct ReleasedSources: Sendable, Hashable, Codable {
     /// The statuses tracked, by bit position. Append only: the positions are stored in the
     /// changelog. Other statuses (unknown to Twilio's documentation) are not tracked.
     static let statuses = [
@@ -13,9 +13,9 @@ public struct ReleasedSources: Sendable, Hashable, Codable {
     ]
     private static let index: [String: Int] = Dictionary(uniqueKeysWithValues: statuses.enumerated().map { ($1, $0) })
 
-    public private(set) var bits: UInt64
+    package private(set) var bits: UInt64
 
-    public init(bits: UInt64 = 0) { self.bits = bits }
+    package init(bits: UInt64 = 0) { self.bits = bits }
 
     /// The bit of a source within a status's three.
     static func bit(_ source: StatusEvent.Source) -> UInt64 {
@@ -41,11 +41,11 @@ public struct ReleasedSources: Sendable, Hashable, Codable {
         bits |= Self.bit(source) << UInt64(3 * position)
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         bits = try decoder.singleValueContainer().decode(UInt64.self)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(bits)
     }

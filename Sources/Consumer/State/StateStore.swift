@@ -5,7 +5,7 @@
 /// the batch's offsets. So after a crash, the restored state is never ahead of the committed offsets
 /// by more than events the sinks already hold (re-reads of those are dropped as duplicates), and never
 /// behind what was committed.
-public protocol StateStore: Sendable {
+package protocol StateStore: Sendable {
     /// Prepares the store (creates the changelog topic, ...). Called once before `restore`.
     func start(sourcePartitions: [Int32]) async throws
     /// Loads every message state of the given source partitions.

@@ -1,7 +1,7 @@
-public import Hummingbird
+package import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
-public import Logging
+package import Logging
 import NIOCore
 import NIOSSL
 import StatusEvents
@@ -9,19 +9,19 @@ import StatusRelayCore
 
 /// The ingress's HTTP application, built apart from running it: `IngressServer` runs it in its
 /// `ServiceGroup`; tests drive it through `app.test(.router)` with an in-memory publisher, no broker.
-public enum IngressApplication {
+package enum IngressApplication {
     /// What the application uses but does not own.
-    public struct Dependencies: Sendable {
-        public var publisher: any EventPublishing
-        public var metrics: IngressMetrics
+    package struct Dependencies: Sendable {
+        package var publisher: any EventPublishing
+        package var metrics: IngressMetrics
         /// Whether Kafka answers (cached briefly by `/readyz`).
-        public var brokerReachable: @Sendable () async -> Bool
+        package var brokerReachable: @Sendable () async -> Bool
         /// Whether the spool can take another record.
-        public var spoolHasRoom: @Sendable () -> Bool
+        package var spoolHasRoom: @Sendable () -> Bool
         /// Refreshes gauges (spool, producer queue) right before `/metrics` renders.
-        public var refreshGauges: @Sendable () -> Void
+        package var refreshGauges: @Sendable () -> Void
 
-        public init(
+        package init(
             publisher: any EventPublishing, metrics: IngressMetrics, brokerReachable: @escaping @Sendable () async -> Bool,
             spoolHasRoom: @escaping @Sendable () -> Bool, refreshGauges: @escaping @Sendable () -> Void = {}
         ) {
@@ -36,7 +36,7 @@ public enum IngressApplication {
     /// The HTTP/1.1 (or, with `tlsCertificatePath`, HTTPS) application on `configuration.listen`.
     ///
     /// - Throws: `WebhookError` for an invalid public URL or trusted proxy; TLS file errors.
-    public static func buildApplication(
+    package static func buildApplication(
         configuration: IngressConfiguration,
         dependencies: Dependencies,
         logger: Logger,

@@ -1,11 +1,11 @@
 import Foundation
 import Hummingbird
 import Kafka
-public import Logging
+package import Logging
 import NIOCore
-public import Prometheus
+package import Prometheus
 import ServiceLifecycle
-public import UnixSignals
+package import UnixSignals
 import StatusEvents
 import StatusRelayCore
 import Synchronization
@@ -17,16 +17,16 @@ import Synchronization
 /// reverse start order: the HTTP server stops accepting and finishes in-flight requests, the
 /// drainer stops after its current wave, the producer flushes; the spool is closed last. Every
 /// request answered 200 was durable (Kafka ack or spool fsync) before its response was written.
-public final class IngressServer: Sendable {
-    public let configuration: IngressConfiguration
+package final class IngressServer: Sendable {
+    package let configuration: IngressConfiguration
     private let logger: Logger
     private let registry: PrometheusCollectorRegistry
     private let group = Mutex<ServiceGroup?>(nil)
     private let listening: AsyncStream<Int>.Continuation
     /// Yields the bound port once the HTTP server listens (useful with port 0).
-    public let listeningPorts: AsyncStream<Int>
+    package let listeningPorts: AsyncStream<Int>
 
-    public init(configuration: IngressConfiguration, registry: PrometheusCollectorRegistry, logger: Logger) {
+    package init(configuration: IngressConfiguration, registry: PrometheusCollectorRegistry, logger: Logger) {
         self.configuration = configuration
         self.registry = registry
         self.logger = logger
@@ -34,18 +34,18 @@ public final class IngressServer: Sendable {
     }
 
     /// Waits until the server listens and returns its port.
-    public func waitUntilListening() async -> Int? {
+    package func waitUntilListening() async -> Int? {
         for await port in listeningPorts { return port }
         return nil
     }
 
     /// Starts a graceful shutdown of a running server.
-    public func triggerGracefulShutdown() async {
+    package func triggerGracefulShutdown() async {
         await group.withLock { $0 }?.triggerGracefulShutdown()
     }
 
     /// Runs until graceful shutdown (or a service fails). `signals` trigger graceful shutdown.
-    public func run(gracefulShutdownSignals signals: [UnixSignal] = []) async throws {
+    package func run(gracefulShutdownSignals signals: [UnixSignal] = []) async throws {
         defer { listening.finish() }
         let configuration = self.configuration
         if configuration.createTopic { await createTopics() }

@@ -1,85 +1,85 @@
 import Foundation
-public import Kafka
-public import Logging
-public import StatusEvents
-public import StatusRelayCore
+package import Kafka
+package import Logging
+package import StatusEvents
+package import StatusRelayCore
 
 /// The resolved configuration of one ingress. Each field's flag, env var and default are in
 /// `IngressSettings` (and `--help`); tests build it directly.
-public struct IngressConfiguration: Sendable {
-    public var listen: HostPort = HostPort(host: "127.0.0.1", port: 8080)
-    public var brokers: [String] = KafkaSettings.defaultBrokers
-    public var topic: String = KafkaSettings.defaultTopic
+package struct IngressConfiguration: Sendable {
+    package var listen: HostPort = HostPort(host: "127.0.0.1", port: 8080)
+    package var brokers: [String] = KafkaSettings.defaultBrokers
+    package var topic: String = KafkaSettings.defaultTopic
     /// nil: `<topic>.rejected`.
-    public var deadLetterTopic: String?
+    package var deadLetterTopic: String?
     /// May carry `user:password@` (basic auth), but only from the environment or the file.
-    public var publicURL: String?
-    public var authTokens: [Secret] = []
-    public var sharedKeys: [String: Secret] = [:]
-    public var trustedProxies: [String] = []
-    public var spool: Spool.Configuration = .init(directory: defaultSpoolDirectory)
-    public var kafkaConfig: [String: String] = [:]
+    package var publicURL: String?
+    package var authTokens: [Secret] = []
+    package var sharedKeys: [String: Secret] = [:]
+    package var trustedProxies: [String] = []
+    package var spool: Spool.Configuration = .init(directory: defaultSpoolDirectory)
+    package var kafkaConfig: [String: String] = [:]
     /// Producer `linger.ms`. Default 2 ms: at a few thousand callbacks/s, one produce request per
     /// callback costs the ingress and the broker about a third more CPU than batching for 2 ms, and
     /// the queueing that CPU causes outweighs the 2 ms. Flag `--kafka-linger`, env `STATUSRELAY_KAFKA_LINGER`.
-    public var kafkaLinger: Duration = .milliseconds(2)
+    package var kafkaLinger: Duration = .milliseconds(2)
     /// Producer `compression.type`. Default lz4: the event JSON shrinks to about a third, and the
     /// broker and every consumer of the topic then move a third of the bytes; lz4 costs the ingress
     /// little, and consumers decompress it for less than they save in reading (see README,
     /// Benchmarks). Flag `--kafka-compression`, env `STATUSRELAY_KAFKA_COMPRESSION`.
-    public var kafkaCompression = KafkaSettings.defaultCompression
-    public var nodeID: String = IngressConfiguration.defaultNodeID
-    public var publisher: EventPublisher.Configuration = .init()
-    public var maxBodySize: Int = 64 << 10
-    public var maxHeaderSize: Int = 16 << 10
+    package var kafkaCompression = KafkaSettings.defaultCompression
+    package var nodeID: String = IngressConfiguration.defaultNodeID
+    package var publisher: EventPublisher.Configuration = .init()
+    package var maxBodySize: Int = 64 << 10
+    package var maxHeaderSize: Int = 16 << 10
     /// What one request may cost before its signature is checked (`--max-form-parameters`,
     /// `--max-batch-events`).
-    public var webhookLimits: WebhookLimits = WebhookLimits()
-    public var maxConcurrentRequests: Int = 0
+    package var webhookLimits: WebhookLimits = WebhookLimits()
+    package var maxConcurrentRequests: Int = 0
     /// Callbacks per second across the process before 429; 0 disables (default).
-    public var maxRequestsPerSecond: Double = 0
+    package var maxRequestsPerSecond: Double = 0
     /// Token-bucket size for `maxRequestsPerSecond`; 0 means one second's worth.
-    public var rateLimitBurst: Int = 0
-    public var maxRequestsPerConnection: Int = 10_000
-    public var requestTimeout: Duration = .seconds(10)
-    public var idleTimeout: Duration = .seconds(60)
-    public var shutdownTimeout: Duration = .seconds(10)
-    public var tlsCertificatePath: String?
-    public var tlsKeyPath: String?
-    public var routes: Routes = .init()
-    public var createTopic: Bool = false
-    public var topicPartitions: Int = 3
-    public var logFormat = LoggingBootstrap.defaultFormat
-    public var logLevel = LoggingBootstrap.defaultLevel
+    package var rateLimitBurst: Int = 0
+    package var maxRequestsPerConnection: Int = 10_000
+    package var requestTimeout: Duration = .seconds(10)
+    package var idleTimeout: Duration = .seconds(60)
+    package var shutdownTimeout: Duration = .seconds(10)
+    package var tlsCertificatePath: String?
+    package var tlsKeyPath: String?
+    package var routes: Routes = .init()
+    package var createTopic: Bool = false
+    package var topicPartitions: Int = 3
+    package var logFormat = LoggingBootstrap.defaultFormat
+    package var logLevel = LoggingBootstrap.defaultLevel
 
-    public struct Routes: Sendable, Hashable {
-        public var form = "/twilio/message-status"
-        public var eventStreams = "/twilio/event-streams"
-        public var health = "/healthz"
-        public var ready = "/readyz"
-        public var metrics = "/metrics"
-        public init() {}
+    package struct Routes: Sendable, Hashable {
+        package var form = "/twilio/message-status"
+        package var eventStreams = "/twilio/event-streams"
+        package var health = "/healthz"
+        package var ready = "/readyz"
+        package var metrics = "/metrics"
+        package init() {}
     }
 
-    public init(spoolDirectory: String, brokers: [String], topic: String, authTokens: [String]) {
+    package init(spoolDirectory: String, brokers: [String], topic: String, authTokens: [String]) {
         self.spool = .init(directory: spoolDirectory)
         self.brokers = brokers
         self.topic = topic
         self.authTokens = authTokens.map(Secret.init)
     }
 
-    public var effectiveDeadLetterTopic: String { deadLetterTopic ?? Self.defaultDeadLetterTopic(topic: topic) }
+    package var effectiveDeadLetterTopic: String { deadLetterTopic ?? Self.defaultDeadLetterTopic(topic: topic) }
 
     /// `./data/spool`.
-    public static let defaultSpoolDirectory = "./data/spool"
+    package static let defaultSpoolDirectory = "./data/spool"
 
     /// `<topic>.rejected`, the dead-letter topic when none is set.
-    public static func defaultDeadLetterTopic(topic: String) -> String { "\(topic).rejected" }
+    package static func defaultDeadLetterTopic(topic: String) -> String { "\(topic).rejected" }
 
-    public static var defaultNodeID: String { ProcessInfo.processInfo.hostName }
+    package static var defaultNodeID: String { ProcessInfo.processInfo.hostName }
 
     /// Resolves every setting through the layers and validates the result.
-    public init(resolving resolver: inout ConfigurationResolver) throws(ConfigurationError) {
+    package init(resolving resolver: inout ConfigurationResolver) throws(ConfigurationError) {
         typealias S = IngressSettings
         listen = try resolver.required(S.listen)
         brokers = try resolver.required(S.brokers)
@@ -141,7 +141,7 @@ public struct IngressConfiguration: Sendable {
     }
 
     /// Checks cross-field rules; `--check-config` reports these.
-    public func validate() throws(ConfigurationError) {
+    package func validate() throws(ConfigurationError) {
         if authTokens.isEmpty && sharedKeys.isEmpty {
             throw ConfigurationError(
                 code: .missingValue, setting: "auth-token",

@@ -1,10 +1,10 @@
-public import Hummingbird
+package import Hummingbird
 import NIOCore
 import StatusEvents
 import StatusRelayCore
 
 /// The responder `IngressApplication.buildApplication` runs: the router below.
-public typealias IngressResponder = RouterResponder<IngressRequestContext>
+package typealias IngressResponder = RouterResponder<IngressRequestContext>
 
 /// The ingress's routes and middleware. Every request passes `RequestOutcomeMiddleware` (404/405,
 /// request metrics, error mapping); the callback routes also basic auth, then the rate and

@@ -1,9 +1,9 @@
-public import StatusRelayCore
+package import StatusRelayCore
 import StatusEvents
 
 /// Every metric family the ingress exports, with its help text: the one place to declare one.
 /// Series whose label values are listed here exist at 0 from start (see ``MetricCatalog``).
-public enum IngressMetricCatalog {
+package enum IngressMetricCatalog {
     /// Reasons counted in `statusrelay_ingress_signature_failures_total` (`WebhookError` reasons).
     static let signatureFailureReasons = [
         "missing_signature", "invalid_signature", "unknown_signing_key", "unsupported_signature_algorithm",
@@ -20,7 +20,7 @@ public enum IngressMetricCatalog {
     /// Reasons counted in `statusrelay_ingress_basic_auth_failures_total` (`IngressError` reasons).
     static let basicAuthFailureReasons = [IngressError.Code.missingCredentials.reason, IngressError.Code.invalidCredentials.reason]
 
-    public static let catalog = MetricCatalog([
+    package static let catalog = MetricCatalog([
         .counter(
             "statusrelay_ingress_published_total",
             "Records made durable (events and dead letters), by path: kafka (acked) or spool (fsynced).",

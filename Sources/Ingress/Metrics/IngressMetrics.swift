@@ -1,12 +1,12 @@
-public import Prometheus
+package import Prometheus
 import StatusRelayCore
 
 /// Every metric the ingress exports, created once on a Prometheus registry (declared, with help
 /// texts, in ``IngressMetricCatalog``).
 ///
 /// Names: `statusrelay_ingress_*`. Labels are low-cardinality (route, outcome, reason, path).
-public final class IngressMetrics: Sendable {
-    public let registry: PrometheusCollectorRegistry
+package final class IngressMetrics: Sendable {
+    package let registry: PrometheusCollectorRegistry
 
     let publishedKafka: Counter
     let publishedSpool: Counter
@@ -23,7 +23,7 @@ public final class IngressMetrics: Sendable {
     let drainFailures: Counter
     let drainDropped: Counter
 
-    public init(registry: PrometheusCollectorRegistry, spoolMaxBytes: Int? = nil) {
+    package init(registry: PrometheusCollectorRegistry, spoolMaxBytes: Int? = nil) {
         self.registry = registry
         let catalog = IngressMetricCatalog.catalog
         func counter(_ name: String, _ labels: [(String, String)] = []) -> Counter {

@@ -1,7 +1,7 @@
 import Kafka
-public import Logging
-public import NIOCore
-public import NIOPosix
+package import Logging
+package import NIOCore
+import NIOPosix
 import StatusRelayCore
 import Synchronization
 
@@ -11,18 +11,18 @@ import Synchronization
 /// straight to the spool, so an outage costs callers one deadline, not one per request. A
 /// message that timed out stays queued in the producer and may reach Kafka too: its spooled
 /// copy carries the same event id.
-public final class EventPublisher: Sendable {
-    public struct Configuration: Sendable {
+package final class EventPublisher: Sendable {
+    package struct Configuration: Sendable {
         /// How long to wait for the Kafka ack before spooling instead.
         /// Flag `--publish-timeout`, env `STATUSRELAY_PUBLISH_TIMEOUT`; default 1 s.
-        public var kafkaDeadline: Duration
+        package var kafkaDeadline: Duration
         /// How long to bypass Kafka after it failed or timed out.
         /// Flag `--degraded-hold`, env `STATUSRELAY_DEGRADED_HOLD`; default 2 s.
-        public var degradedHold: Duration
+        package var degradedHold: Duration
         /// Never send to Kafka directly (benchmarks of the spool path). Default false.
-        public var forceSpool: Bool
+        package var forceSpool: Bool
 
-        public init(kafkaDeadline: Duration = .seconds(1), degradedHold: Duration = .seconds(2), forceSpool: Bool = false) {
+        package init(kafkaDeadline: Duration = .seconds(1), degradedHold: Duration = .seconds(2), forceSpool: Bool = false) {
             self.kafkaDeadline = kafkaDeadline
             self.degradedHold = degradedHold
             self.forceSpool = forceSpool
@@ -30,7 +30,7 @@ public final class EventPublisher: Sendable {
     }
 
     /// Where an event became durable.
-    public enum Path: String, Sendable {
+    package enum Path: String, Sendable {
         case kafka
         case spool
     }
@@ -44,7 +44,7 @@ public final class EventPublisher: Sendable {
     private let deadlines: PublishDeadlines
     private let kafkaDeadline: TimeAmount
 
-    public init(
+    package init(
         sender: any MessageSending, spool: Spool, configuration: Configuration, metrics: IngressMetrics, logger: Logger,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
@@ -58,7 +58,7 @@ public final class EventPublisher: Sendable {
     }
 
     /// Returns once the record is durable in Kafka or the spool; throws `unavailable` otherwise.
-    public func publish(_ record: SpoolRecord) async throws(IngressError) -> Path {
+    package func publish(_ record: SpoolRecord) async throws(IngressError) -> Path {
         let start = ContinuousClock.now
         if !configuration.forceSpool, !isDegraded(now: start) {
             switch await sendWithDeadline(record.kafkaMessage) {

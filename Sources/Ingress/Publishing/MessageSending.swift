@@ -1,8 +1,8 @@
-public import Kafka
+package import Kafka
 
 /// What the ingress needs from a Kafka producer. `KafkaProducer` conforms; the seam exists so
 /// spool draining can be exercised with a sender that fails on demand.
-public protocol MessageSending: Sendable {
+package protocol MessageSending: Sendable {
     /// Resumes when the message's delivery report arrives (acks=all).
     func send(_ message: KafkaProducerMessage) async throws -> KafkaDeliveryReport
 
@@ -12,7 +12,7 @@ public protocol MessageSending: Sendable {
 }
 
 extension MessageSending {
-    public func send(_ message: KafkaProducerMessage, completion: @escaping @Sendable (Result<KafkaDeliveryReport, any Error>) -> Void) {
+    package func send(_ message: KafkaProducerMessage, completion: @escaping @Sendable (Result<KafkaDeliveryReport, any Error>) -> Void) {
         Task {
             do {
                 completion(.success(try await send(message)))

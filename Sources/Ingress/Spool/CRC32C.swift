@@ -1,6 +1,6 @@
 /// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), slicing-by-8. Guards spool records
 /// against torn and corrupted writes; the same checksum iSCSI, ext4 and Kafka record batches use.
-public enum CRC32C {
+package enum CRC32C {
     /// 8 tables of 256 entries; table[0] is the classic byte-at-a-time table.
     private static let tables: [UInt32] = {
         var tables = [UInt32](repeating: 0, count: 8 * 256)
@@ -20,7 +20,7 @@ public enum CRC32C {
     }()
 
     /// CRC of `bytes`, continuing from `crc` (pass the previous result to checksum in pieces).
-    public static func checksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
+    package static func checksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
         var crc = ~crc
         var count = bytes.count
         guard var pointer = bytes.baseAddress else { return ~crc }
@@ -44,7 +44,7 @@ public enum CRC32C {
         return ~crc
     }
 
-    public static func checksum(_ bytes: some Sequence<UInt8>, continuing crc: UInt32 = 0) -> UInt32 {
+    package static func checksum(_ bytes: some Sequence<UInt8>, continuing crc: UInt32 = 0) -> UInt32 {
         if let result = bytes.withContiguousStorageIfAvailable({ checksum(UnsafeRawBufferPointer($0), continuing: crc) }) {
             return result
         }

@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-public import Logging
+package import Logging
 import StatusRelayCore
 import Synchronization
 
@@ -13,7 +13,7 @@ import Synchronization
 /// order and acknowledges them; a segment file is deleted only once every record in it has
 /// been acknowledged. All file I/O runs on two dedicated dispatch queues, never on the
 /// cooperative pool.
-public final class Spool: Sendable {
+package final class Spool: Sendable {
     static let magic: [UInt8] = Array("SRSPOOL1".utf8)
     static let segmentHeaderSize = 8
 
@@ -46,7 +46,7 @@ public final class Spool: Sendable {
         var failure: SpoolError?
     }
 
-    public let configuration: Configuration
+    package let configuration: Configuration
     private let logger: Logger
     private let state: Mutex<State>
     private let writeQueue = DispatchQueue(label: "statusrelay.spool.write")
@@ -71,7 +71,7 @@ public final class Spool: Sendable {
 
     /// Opens the spool directory, recovering existing segments (a torn tail record is truncated
     /// with a warning). Runs the blocking scan off the cooperative pool.
-    public static func open(configuration: Configuration, logger: Logger) async throws -> Spool {
+    package static func open(configuration: Configuration, logger: Logger) async throws -> Spool {
         try await open(configuration: configuration, logger: logger, afterGroupCommit: nil)
     }
 
@@ -86,7 +86,7 @@ public final class Spool: Sendable {
 
     /// Appends a record and returns once it is durable on disk.
     /// Throws `.full` when the size bound would be exceeded, `.io` on a disk error.
-    public func append(_ record: SpoolRecord) async throws(SpoolError) {
+    package func append(_ record: SpoolRecord) async throws(SpoolError) {
         guard record.encodedSizeEstimate <= configuration.maxRecordBytes else {
             throw SpoolError(code: .recordTooLarge, message: "record of \(record.encodedSizeEstimate) bytes exceeds the spool record limit")
         }
@@ -349,7 +349,7 @@ public final class Spool: Sendable {
 
     // MARK: Status
 
-    public var statistics: Statistics {
+    package var statistics: Statistics {
         state.withLock { state in
             Statistics(
                 records: state.records,
@@ -361,7 +361,7 @@ public final class Spool: Sendable {
     }
 
     /// True when a typical record would still fit and the spool has not failed.
-    public var hasRoom: Bool {
+    package var hasRoom: Bool {
         state.withLock { state in
             !state.closed && state.failure == nil
                 && state.diskBytes + state.reservedBytes + 64 * 1024 <= configuration.maxBytes
@@ -369,7 +369,7 @@ public final class Spool: Sendable {
     }
 
     /// Stops accepting appends (pending ones still complete), and closes files after the writer finishes.
-    public func close() async {
+    package func close() async {
         state.withLock { $0.closed = true }
         wakeup.finish()
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

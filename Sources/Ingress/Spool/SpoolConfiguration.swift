@@ -1,19 +1,19 @@
 extension Spool {
     /// Where and how much the spool may store.
-    public struct Configuration: Sendable {
+    package struct Configuration: Sendable {
         /// Directory of segment files; created if missing. One process per directory (locked).
         /// Flag `--spool-dir`, env `STATUSRELAY_SPOOL_DIR`; default `./data/spool`.
-        public var directory: String
+        package var directory: String
         /// Bound on the total size of all segments. When reached, appends fail with `.full` (HTTP 503).
         /// Flag `--spool-max-bytes`, env `STATUSRELAY_SPOOL_MAX_BYTES`; default 1 GiB.
-        public var maxBytes: Int
+        package var maxBytes: Int
         /// A segment is sealed and a new one started once it reaches this size.
         /// Flag `--spool-segment-bytes`, env `STATUSRELAY_SPOOL_SEGMENT_BYTES`; default 16 MiB.
-        public var segmentBytes: Int
+        package var segmentBytes: Int
         /// Largest accepted record payload; default 1 MiB (the HTTP body limit is far smaller).
-        public var maxRecordBytes: Int
+        package var maxRecordBytes: Int
 
-        public init(directory: String, maxBytes: Int = 1 << 30, segmentBytes: Int = 16 << 20, maxRecordBytes: Int = 1 << 20) {
+        package init(directory: String, maxBytes: Int = 1 << 30, segmentBytes: Int = 16 << 20, maxRecordBytes: Int = 1 << 20) {
             self.directory = directory
             self.maxBytes = maxBytes
             self.segmentBytes = segmentBytes
@@ -28,20 +28,20 @@ extension Spool {
     }
 
     /// A run of records read for draining, and the position just after the last one.
-    public struct Batch: Sendable {
-        public var records: [SpoolRecord]
+    package struct Batch: Sendable {
+        package var records: [SpoolRecord]
         let end: Position
     }
 
     /// Point-in-time figures for metrics and `/readyz`.
-    public struct Statistics: Sendable, Hashable {
+    package struct Statistics: Sendable, Hashable {
         /// Records stored and not yet acknowledged by the drainer.
-        public var records: Int
+        package var records: Int
         /// Bytes of all segment files.
-        public var bytes: Int
+        package var bytes: Int
         /// Spool time of the oldest unacknowledged record (ms since epoch), nil when empty.
-        public var oldestTimestampMs: Int64?
+        package var oldestTimestampMs: Int64?
         /// Bytes still available under the bound.
-        public var freeBytes: Int
+        package var freeBytes: Int
     }
 }

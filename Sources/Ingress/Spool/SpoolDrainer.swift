@@ -1,6 +1,6 @@
 import Kafka
-public import Logging
-public import ServiceLifecycle
+package import Logging
+import ServiceLifecycle
 
 /// Publishes spooled records to Kafka in spool order and acknowledges them to the spool, which
 /// then deletes fully published segments.
@@ -9,19 +9,19 @@ public import ServiceLifecycle
 /// (same key) reach Kafka in spool order even though a wave is sent concurrently. A failed wave
 /// is retried with backoff; waves already acked are not re-sent. On graceful shutdown the current
 /// wave finishes and the rest stays in the spool for the next start.
-public final class SpoolDrainer: Service {
+package final class SpoolDrainer: Service {
     /// Flag/env: none (tuning constants with documented defaults).
-    public struct Configuration: Sendable {
+    package struct Configuration: Sendable {
         /// Records read from the spool per batch; default 512.
-        public var batchSize: Int
+        package var batchSize: Int
         /// Poll interval while the spool is empty; default 100 ms.
-        public var idlePoll: Duration
+        package var idlePoll: Duration
         /// First retry delay after a failed wave, doubled up to `maxBackoff`; default 250 ms.
-        public var initialBackoff: Duration
+        package var initialBackoff: Duration
         /// Default 5 s.
-        public var maxBackoff: Duration
+        package var maxBackoff: Duration
 
-        public init(
+        package init(
             batchSize: Int = 512, idlePoll: Duration = .milliseconds(100),
             initialBackoff: Duration = .milliseconds(250), maxBackoff: Duration = .seconds(5)
         ) {
@@ -38,7 +38,7 @@ public final class SpoolDrainer: Service {
     private let metrics: IngressMetrics?
     private let logger: Logger
 
-    public init(spool: Spool, sender: any MessageSending, configuration: Configuration = .init(), metrics: IngressMetrics?, logger: Logger) {
+    package init(spool: Spool, sender: any MessageSending, configuration: Configuration = .init(), metrics: IngressMetrics?, logger: Logger) {
         self.spool = spool
         self.sender = sender
         self.configuration = configuration
@@ -46,7 +46,7 @@ public final class SpoolDrainer: Service {
         self.logger = logger
     }
 
-    public func run() async throws {
+    package func run() async throws {
         await cancelWhenGracefulShutdown {
             await self.drainLoop()
         }

@@ -1,22 +1,22 @@
 /// One spooled message: everything needed to publish it to Kafka later.
-public struct SpoolRecord: Sendable, Hashable {
-    public struct Header: Sendable, Hashable {
-        public var key: String
-        public var value: [UInt8]?
-        public init(key: String, value: [UInt8]?) {
+package struct SpoolRecord: Sendable, Hashable {
+    package struct Header: Sendable, Hashable {
+        package var key: String
+        package var value: [UInt8]?
+        package init(key: String, value: [UInt8]?) {
             self.key = key
             self.value = value
         }
     }
 
-    public var topic: String
-    public var key: [UInt8]?
-    public var value: [UInt8]
-    public var headers: [Header]
+    package var topic: String
+    package var key: [UInt8]?
+    package var value: [UInt8]
+    package var headers: [Header]
     /// When the record was spooled, milliseconds since the Unix epoch (oldest-age metric).
-    public var timestampMs: Int64
+    package var timestampMs: Int64
 
-    public init(topic: String, key: [UInt8]?, value: [UInt8], headers: [Header], timestampMs: Int64) {
+    package init(topic: String, key: [UInt8]?, value: [UInt8], headers: [Header], timestampMs: Int64) {
         self.topic = topic
         self.key = key
         self.value = value

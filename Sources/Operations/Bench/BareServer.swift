@@ -1,11 +1,11 @@
-public import Logging
+package import Logging
 import Hummingbird
 
 /// The ceiling for ingress benchmarks: a Hummingbird HTTP/1.1 server whose only route reads the whole
 /// request body and answers 200. No parsing, no signature, no Kafka. Run by `statusrelay bench bare-server`.
-public enum BareServer {
+package enum BareServer {
     /// Serves `POST path` on `host:port` until SIGTERM/SIGINT. Bodies above `bodyLimit` bytes get 413.
-    public static func run(
+    package static func run(
         host: String = "127.0.0.1",
         port: Int,
         path: String = "/twilio/message-status",

@@ -1,10 +1,10 @@
 /// A benchmark could not run (bad input file, server unreachable, ...).
-public struct BenchError: Error, Sendable, CustomStringConvertible {
-    public var message: String
+package struct BenchError: Error, Sendable, CustomStringConvertible {
+    package var message: String
 
-    public init(_ message: String) {
+    package init(_ message: String) {
         self.message = message
     }
 
-    public var description: String { message }
+    package var description: String { message }
 }

@@ -4,22 +4,22 @@ import NIOPosix
 /// An open-loop HTTP/1.1 load generator: sends pre-built requests at a fixed rate over a pool of
 /// keep-alive connections and records each latency from the request's intended send time. Debian has no
 /// wrk2, and wrk alone cannot hold a rate; this is what `statusrelay bench load` runs.
-public struct FixedRateLoadGenerator: Sendable {
-    public struct Configuration: Sendable {
-        public var host: String
-        public var port: Int
+package struct FixedRateLoadGenerator: Sendable {
+    package struct Configuration: Sendable {
+        package var host: String
+        package var port: Int
         /// Requests per second. Default 5,000.
-        public var rate: Double
+        package var rate: Double
         /// How long requests are scheduled. Default 20 s.
-        public var duration: Duration
+        package var duration: Duration
         /// Keep-alive connections; a request waits for an idle one. Default 64.
-        public var connections: Int
+        package var connections: Int
         /// After `duration`, how long outstanding requests may take before they count as errors. Default 10 s.
-        public var drainTimeout: Duration
+        package var drainTimeout: Duration
         /// Print a progress line to stderr every second.
-        public var showProgress: Bool
+        package var showProgress: Bool
 
-        public init(
+        package init(
             host: String = "127.0.0.1", port: Int, rate: Double = 5000, duration: Duration = .seconds(20),
             connections: Int = 64, drainTimeout: Duration = .seconds(10), showProgress: Bool = true
         ) {
@@ -33,14 +33,14 @@ public struct FixedRateLoadGenerator: Sendable {
         }
     }
 
-    public var configuration: Configuration
+    package var configuration: Configuration
 
-    public init(configuration: Configuration) {
+    package init(configuration: Configuration) {
         self.configuration = configuration
     }
 
     /// Runs once over `requests` (raw HTTP/1.1 request bytes, rotated) and reports.
-    public func run(requests: [[UInt8]]) async throws -> LoadReport {
+    package func run(requests: [[UInt8]]) async throws -> LoadReport {
         guard !requests.isEmpty, configuration.rate > 0, configuration.connections > 0 else {
             throw BenchError("need requests, a positive rate and at least one connection")
         }

@@ -1,23 +1,23 @@
 /// Every latency sample of a run, in microseconds. Runs are bounded (rate x duration), so keeping all
 /// samples is cheap (4 bytes each) and gives exact percentiles instead of histogram buckets.
-public struct LatencySamples: Sendable {
+package struct LatencySamples: Sendable {
     private var micros: [UInt32] = []
     private var sorted = true
 
-    public init(reservingCapacity capacity: Int = 0) {
+    package init(reservingCapacity capacity: Int = 0) {
         micros.reserveCapacity(capacity)
     }
 
-    public var count: Int { micros.count }
+    package var count: Int { micros.count }
 
-    public mutating func record(nanoseconds: Int64) {
+    package mutating func record(nanoseconds: Int64) {
         let value = UInt32(clamping: max(0, nanoseconds) / 1000)
         if let last = micros.last, value < last { sorted = false }
         micros.append(value)
     }
 
     /// The `p`th percentile (0...100) in microseconds, nearest-rank; 0 when empty.
-    public mutating func percentile(_ p: Double) -> UInt32 {
+    package mutating func percentile(_ p: Double) -> UInt32 {
         guard !micros.isEmpty else { return 0 }
         if !sorted {
             micros.sort()

@@ -1,24 +1,24 @@
 /// Outcome of one fixed-rate run of ``FixedRateLoadGenerator``. Latencies are measured from each request's
 /// *intended* send time (open loop), so a stalled server cannot hide its queueing (no coordinated omission).
-public struct LoadReport: Sendable, Codable, Hashable, CustomStringConvertible {
-    public var targetRate: Double
-    public var durationSeconds: Double
+package struct LoadReport: Sendable, Codable, Hashable, CustomStringConvertible {
+    package var targetRate: Double
+    package var durationSeconds: Double
     /// Requests scheduled by the rate.
-    public var scheduled: Int
+    package var scheduled: Int
     /// Requests that got a complete HTTP response.
-    public var completed: Int
+    package var completed: Int
     /// Responses by status code ("200": n).
-    public var statuses: [String: Int]
+    package var statuses: [String: Int]
     /// Connection failures, resets and requests without a response before the drain deadline.
-    public var errors: Int
-    public var achievedRate: Double
-    public var p50Micros: UInt32
-    public var p90Micros: UInt32
-    public var p99Micros: UInt32
-    public var p999Micros: UInt32
-    public var maxMicros: UInt32
+    package var errors: Int
+    package var achievedRate: Double
+    package var p50Micros: UInt32
+    package var p90Micros: UInt32
+    package var p99Micros: UInt32
+    package var p999Micros: UInt32
+    package var maxMicros: UInt32
 
-    public var description: String {
+    package var description: String {
         func ms(_ micros: UInt32) -> String {
             let value = Double(micros) / 1000
             return value < 10 ? String(format2(value)) : String(Int(value.rounded()))

@@ -2,20 +2,20 @@ import Foundation
 
 /// Requests pre-signed by `scripts/bench/sign_requests.py`: one `<signature>\t<form body>` per line.
 /// Turned into complete HTTP/1.1 request bytes for one target so the load generator only copies them.
-public struct SignedRequestFile: Sendable {
-    public struct Entry: Sendable, Hashable {
-        public var signature: String
-        public var body: String
+package struct SignedRequestFile: Sendable {
+    package struct Entry: Sendable, Hashable {
+        package var signature: String
+        package var body: String
     }
 
-    public var entries: [Entry]
+    package var entries: [Entry]
 
-    public init(entries: [Entry]) {
+    package init(entries: [Entry]) {
         self.entries = entries
     }
 
     /// Reads at most `limit` entries from `path`.
-    public init(contentsOf path: String, limit: Int = .max) throws {
+    package init(contentsOf path: String, limit: Int = .max) throws {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         var entries: [Entry] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
@@ -30,7 +30,7 @@ public struct SignedRequestFile: Sendable {
     }
 
     /// Raw HTTP/1.1 requests (keep-alive) for `host:port` + `path`, one per entry.
-    public func httpRequests(host: String, port: Int, path: String) -> [[UInt8]] {
+    package func httpRequests(host: String, port: Int, path: String) -> [[UInt8]] {
         entries.enumerated().map { index, entry in
             let head =
                 "POST \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\n"

@@ -1,5 +1,5 @@
-public import Kafka
-public import Logging
+package import Kafka
+package import Logging
 import StatusEvents
 import StatusRelayCore
 
@@ -7,43 +7,43 @@ import StatusRelayCore
 /// `statuses.count` lifecycle statuses, each message's statuses arriving shuffled within `spread`
 /// (less than the consumer's reorder window), so the consumer has real reordering to do.
 /// Events are normalized and encoded exactly as the ingress does (same JSON, key and CloudEvents headers).
-public struct TopicPrefill: Sendable {
-    public struct Configuration: Sendable {
-        public var bootstrapServers: [String]
-        public var topic: String
+package struct TopicPrefill: Sendable {
+    package struct Configuration: Sendable {
+        package var bootstrapServers: [String]
+        package var topic: String
         /// Partitions when the topic is created. Default 4.
-        public var partitions: Int32 = 4
-        public var messages: Int = 200_000
-        public var statuses: [String] = ["queued", "sending", "sent", "delivered", "read"]
+        package var partitions: Int32 = 4
+        package var messages: Int = 200_000
+        package var statuses: [String] = ["queued", "sending", "sent", "delivered", "read"]
         /// Virtual arrival rate (events per second of event time). Default 20,000.
-        public var eventsPerSecond: Int = 20_000
+        package var eventsPerSecond: Int = 20_000
         /// Max distance in event time between a message's first and last status. Default 2 s.
-        public var spread: Duration = .seconds(2)
-        public var seed: UInt64 = 1
+        package var spread: Duration = .seconds(2)
+        package var seed: UInt64 = 1
         /// Event time of the first event (ms since epoch). Default: now minus the span of the data.
-        public var startMs: Int64?
+        package var startMs: Int64?
         /// Records in flight at once.
-        public var inFlight: Int = 20_000
+        package var inFlight: Int = 20_000
         /// Batch compression of the produced records. Default lz4, as the ingress produces them
         /// (its `--kafka-compression` default).
-        public var compression = KafkaSettings.defaultCompression
+        package var compression = KafkaSettings.defaultCompression
 
-        public init(bootstrapServers: [String], topic: String) {
+        package init(bootstrapServers: [String], topic: String) {
             self.bootstrapServers = bootstrapServers
             self.topic = topic
         }
     }
 
-    public struct Report: Sendable, Codable {
-        public var events: Int
-        public var seconds: Double
-        public var outOfOrderPairs: Int
+    package struct Report: Sendable, Codable {
+        package var events: Int
+        package var seconds: Double
+        package var outOfOrderPairs: Int
     }
 
-    public var configuration: Configuration
-    public var logger: Logger
+    package var configuration: Configuration
+    package var logger: Logger
 
-    public init(configuration: Configuration, logger: Logger) {
+    package init(configuration: Configuration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
     }
@@ -92,7 +92,7 @@ public struct TopicPrefill: Sendable {
     }
 
     /// Creates the topic and produces every planned event; `progress` gets the count sent so far.
-    public func run(progress: @Sendable (Int) -> Void = { _ in }) async throws -> Report {
+    package func run(progress: @Sendable (Int) -> Void = { _ in }) async throws -> Report {
         let c = configuration
         let admin = try KafkaAdminClient(bootstrapServers: c.bootstrapServers, additional: [:], logger: logger)
         try await admin.createTopic(c.topic, partitions: c.partitions)

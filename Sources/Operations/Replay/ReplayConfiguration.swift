@@ -1,38 +1,38 @@
-public import Consumer
-public import StatusRelayCore
+package import Consumer
+package import StatusRelayCore
 
 /// What `statusrelay replay` reads and where it writes.
-public struct ReplayConfiguration: Sendable {
+package struct ReplayConfiguration: Sendable {
     /// Brokers. Flag `--brokers`, env `STATUSRELAY_BROKERS`; default `127.0.0.1:9092`.
-    public var bootstrapServers: [String]
+    package var bootstrapServers: [String]
     /// The raw event topic. Flag `--topic`, env `STATUSRELAY_TOPIC`; default `twilio.message-status`.
-    public var topic: String
+    package var topic: String
     /// Start. Flag `--from` (required).
-    public var from: ReplayPosition
+    package var from: ReplayPosition
     /// End; nil = each partition's end when the replay starts. Flag `--to`.
-    public var to: ReplayPosition?
+    package var to: ReplayPosition?
     /// Sink URLs, as for the consumer (`sqlite:PATH`, `postgres://…`, `kafka:TOPIC`, …). Flag `--sink` (repeatable).
-    public var sinks: [String]
+    package var sinks: [String]
     /// Reorder settings; the window should match the live consumer's. Flag `--reorder-window`; default 3 s.
-    public var reorder: ReorderConfiguration
+    package var reorder: ReorderConfiguration
     /// Only report what would change. Flag `--dry-run`.
-    public var dryRun: Bool
+    package var dryRun: Bool
     /// Raw librdkafka properties for the consumer, producer and admin client. Flag `--kafka-config K=V`.
-    public var kafkaAdditional: [String: String]
+    package var kafkaAdditional: [String: String]
     /// Where records that are not an event of their key, and events a sink refuses for good, go (as
     /// the live consumer's). Default `<topic>.dlq`. Flag `--dead-letter-topic`.
-    public var deadLetterTopic: String?
+    package var deadLetterTopic: String?
     /// Released events per sink write. Default 2,000.
-    public var batchSize: Int
+    package var batchSize: Int
     /// A partition that delivers nothing for this long before reaching its end offset is treated as
     /// finished (its remaining offsets are gaps, e.g. transaction markers). Default 10 s.
-    public var idleTimeout: Duration
+    package var idleTimeout: Duration
     /// How many changing messages the dry run lists. Default 20.
-    public var dryRunSampleSize: Int
+    package var dryRunSampleSize: Int
     /// Draw the progress bar on stderr. Default true.
-    public var showProgress: Bool
+    package var showProgress: Bool
 
-    public init(
+    package init(
         bootstrapServers: [String] = ReplaySettings.brokers.defaultValue ?? [],
         topic: String = ReplaySettings.topic.defaultValue ?? "",
         from: ReplayPosition, to: ReplayPosition? = nil, sinks: [String],
@@ -57,7 +57,7 @@ public struct ReplayConfiguration: Sendable {
 
     /// Resolves the settings of ``ReplaySettings`` (flags > env > file > defaults).
     /// - Parameters: `dryRun`, `showProgress`: command-line only.
-    public init(resolving resolver: inout ConfigurationResolver, dryRun: Bool, showProgress: Bool) throws(ConfigurationError) {
+    package init(resolving resolver: inout ConfigurationResolver, dryRun: Bool, showProgress: Bool) throws(ConfigurationError) {
         typealias S = ReplaySettings
         let fromText = try resolver.required(S.from)
         let from: ReplayPosition

@@ -1,10 +1,10 @@
-public import Consumer
-public import StatusEvents
+package import Consumer
+package import StatusEvents
 
 /// Collects released events of a dry run and works out, against a sink's current rows, which
 /// messages would change, as the sinks decide it: a history row is added when its event id is new;
 /// the current status follows `CurrentStatusRule`. Pure; the lookups are passed in.
-public struct ReplayDryRun: Sendable {
+package struct ReplayDryRun: Sendable {
     struct Entry: Sendable {
         var eventID: String
         var status: String
@@ -13,9 +13,9 @@ public struct ReplayDryRun: Sendable {
 
     private(set) var messages: [String: [Entry]] = [:]
 
-    public init() {}
+    package init() {}
 
-    public mutating func add(_ batch: [ReleasedEvent]) {
+    package mutating func add(_ batch: [ReleasedEvent]) {
         // A confirmation adds no history row and moves no status.
         for released in batch where !released.isConfirmation {
             let event = released.event
@@ -25,13 +25,13 @@ public struct ReplayDryRun: Sendable {
         }
     }
 
-    public var messageSids: [String] { messages.keys.sorted() }
-    public var eventIDs: [String] { messages.values.flatMap { $0.map(\.eventID) } }
+    package var messageSids: [String] { messages.keys.sorted() }
+    package var eventIDs: [String] { messages.values.flatMap { $0.map(\.eventID) } }
 
     /// - Parameters:
     ///   - existingEventIDs: those of ``eventIDs`` the sink already has.
     ///   - current: current status and its key under the rule per message the sink has.
-    public func summarize(
+    package func summarize(
         existingEventIDs: Set<String>, current: [String: (status: String, key: CurrentStatusRule.Key)], sampleSize: Int,
         comparedWith: String?
     ) -> ReplayDryRunSummary {

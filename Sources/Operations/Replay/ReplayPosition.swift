@@ -1,5 +1,5 @@
 /// Where a replay starts (`--from`) or stops (`--to`).
-public enum ReplayPosition: Sendable, Hashable {
+package enum ReplayPosition: Sendable, Hashable {
     /// The first record still on the broker.
     case earliest
     /// The end of each partition as it is when the replay starts.
@@ -13,7 +13,7 @@ public enum ReplayPosition: Sendable, Hashable {
     case offsets([Int32: Int64])
 
     /// Parses `earliest`, `latest`, `beginning`, `end`, an ISO-8601 time, or `P:O,P:O`.
-    public static func parse(_ text: String) throws(ReplayError) -> ReplayPosition {
+    package static func parse(_ text: String) throws(ReplayError) -> ReplayPosition {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         switch trimmed.lowercased() {
         case "earliest", "beginning": return .earliest

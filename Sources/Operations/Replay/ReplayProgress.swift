@@ -2,14 +2,14 @@ import Foundation
 
 /// The progress line of a replay: `[#######.......]  45,000/100,000 events  12,300/s  ETA 4s`.
 /// Formatting is pure; ``ReplayProgressReporter`` decides when to draw it.
-public struct ReplayProgress: Sendable, Hashable {
-    public var done: Int64
-    public var total: Int64
-    public var elapsedSeconds: Double
+package struct ReplayProgress: Sendable, Hashable {
+    package var done: Int64
+    package var total: Int64
+    package var elapsedSeconds: Double
     /// What is counted: `events`, `messages`.
-    public var unit: String
+    package var unit: String
 
-    public init(done: Int64, total: Int64, elapsedSeconds: Double, unit: String = "events") {
+    package init(done: Int64, total: Int64, elapsedSeconds: Double, unit: String = "events") {
         self.done = done
         self.total = total
         self.elapsedSeconds = elapsedSeconds
@@ -17,15 +17,15 @@ public struct ReplayProgress: Sendable, Hashable {
     }
 
     /// Events per second so far.
-    public var rate: Double { elapsedSeconds > 0 ? Double(done) / elapsedSeconds : 0 }
+    package var rate: Double { elapsedSeconds > 0 ? Double(done) / elapsedSeconds : 0 }
 
     /// Seconds left at the current rate; nil before there is a rate.
-    public var etaSeconds: Double? {
+    package var etaSeconds: Double? {
         guard rate > 0 else { return nil }
         return Double(max(0, total - done)) / rate
     }
 
-    public func render(width: Int = 30) -> String {
+    package func render(width: Int = 30) -> String {
         let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 1
         let filled = Int((fraction * Double(width)).rounded(.down))
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)

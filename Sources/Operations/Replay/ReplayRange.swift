@@ -1,23 +1,23 @@
 /// The records of one partition a replay reads: offsets `start ..< end`.
-public struct ReplayRange: Sendable, Hashable, CustomStringConvertible {
-    public var partition: Int32
-    public var start: Int64
+package struct ReplayRange: Sendable, Hashable, CustomStringConvertible {
+    package var partition: Int32
+    package var start: Int64
     /// Exclusive; captured when the replay starts, so the replay terminates.
-    public var end: Int64
+    package var end: Int64
 
-    public init(partition: Int32, start: Int64, end: Int64) {
+    package init(partition: Int32, start: Int64, end: Int64) {
         self.partition = partition
         self.start = start
         self.end = end
     }
 
-    public var count: Int64 { max(0, end - start) }
+    package var count: Int64 { max(0, end - start) }
 
-    public var description: String { "\(partition):\(start)..<\(end)" }
+    package var description: String { "\(partition):\(start)..<\(end)" }
 
     /// The ranges for `from`/`to`, given each partition's watermarks and the offsets-for-times
     /// answers (`-1` = no record at or after the time: the end). Pure, so it is unit-tested.
-    public static func plan(
+    package static func plan(
         from: ReplayPosition, to: ReplayPosition?, watermarks: [Int32: (low: Int64, high: Int64)],
         fromTimeOffsets: [Int32: Int64] = [:], toTimeOffsets: [Int32: Int64] = [:]
     ) throws(ReplayError) -> [ReplayRange] {

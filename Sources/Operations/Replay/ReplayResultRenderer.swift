@@ -1,6 +1,6 @@
 /// The summary `statusrelay replay` prints on stdout.
-public enum ReplayResultRenderer {
-    public static func render(_ result: ReplayResult) -> String {
+package enum ReplayResultRenderer {
+    package static func render(_ result: ReplayResult) -> String {
         var lines: [String] = []
         let ranges = result.ranges.isEmpty ? "nothing to read" : result.ranges.map(\.description).joined(separator: " ")
         lines.append("ranges (partition:start..<end): \(ranges)")

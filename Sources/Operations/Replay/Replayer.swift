@@ -1,7 +1,7 @@
 import Consumer
 import Foundation
 import Kafka
-public import Logging
+package import Logging
 import StatusEvents
 import StatusRelayCore
 
@@ -20,17 +20,17 @@ import StatusRelayCore
 ///   a status backwards: replaying twice, or over what the live consumer wrote, changes nothing.
 ///   (Sequences restart at 1 for the range: replay from `earliest` to get the live numbering for
 ///   messages whose earlier events precede the range.)
-public struct Replayer: Sendable {
-    public let configuration: ReplayConfiguration
-    public let logger: Logger
+package struct Replayer: Sendable {
+    package let configuration: ReplayConfiguration
+    package let logger: Logger
 
-    public init(configuration: ReplayConfiguration, logger: Logger) {
+    package init(configuration: ReplayConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
     }
 
     /// Works out the ranges without reading anything.
-    public func plan() async throws(ReplayError) -> [ReplayRange] {
+    package func plan() async throws(ReplayError) -> [ReplayRange] {
         let admin: KafkaAdminClient
         do {
             admin = try KafkaAdminClient(
@@ -63,7 +63,7 @@ public struct Replayer: Sendable {
         }
     }
 
-    public func run() async throws(ReplayError) -> ReplayResult {
+    package func run() async throws(ReplayError) -> ReplayResult {
         guard !configuration.sinks.isEmpty else {
             throw ReplayError(code: .invalidConfiguration, message: "at least one --sink is needed")
         }

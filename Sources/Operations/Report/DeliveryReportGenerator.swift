@@ -1,11 +1,11 @@
 import Consumer
-public import Logging
+package import Logging
 import StatusRelayCore
 
 /// Computes a ``DeliveryReport`` from a sink's database (see ``ReportQueries`` for the SQL and the
 /// indexes it relies on).
-public enum DeliveryReportGenerator {
-    public static func generate(configuration: ReportConfiguration, logger: Logger) async throws(ReportError) -> DeliveryReport {
+package enum DeliveryReportGenerator {
+    package static func generate(configuration: ReportConfiguration, logger: Logger) async throws(ReportError) -> DeliveryReport {
         let session = try await openSession(sink: configuration.sink, logger: logger)
         do {
             let report = try await generate(configuration: configuration, session: session, logger: logger)
@@ -22,7 +22,7 @@ public enum DeliveryReportGenerator {
     /// `messaging_service_sid`, and on SQLite the covering window index). A no-op on a current
     /// database. Takes seconds per million events, once; a running consumer of this version does
     /// the same at start. Returns what it did.
-    public static func prepare(sink: String, logger: Logger) async throws(ReportError) -> String {
+    package static func prepare(sink: String, logger: Logger) async throws(ReportError) -> String {
         let session = try await openSession(sink: sink, logger: logger)
         let columns: Set<String>
         do {

@@ -1,24 +1,24 @@
 /// What `statusrelay report` computes.
-public struct ReportConfiguration: Sendable {
+package struct ReportConfiguration: Sendable {
     /// `sqlite:PATH` or `postgres://…`, the database a sink writes. Flag `--sink`.
-    public var sink: String
+    package var sink: String
     /// Window start, milliseconds since the Unix epoch. Flag `--since` (ISO time or `24h`, `7d`);
     /// default 24 hours before `now`.
-    public var since: Int64
+    package var since: Int64
     /// Window end (exclusive). Flag `--until`; default `now`.
-    public var until: Int64
+    package var until: Int64
     /// Period of the rows. Flag `--bucket hour|day`; default `hour`.
-    public var bucket: ReportBucket
+    package var bucket: ReportBucket
     /// A non-final status older than this is stuck. Flag `--stuck-after`; default 24 h.
-    public var stuckAfter: Duration
+    package var stuckAfter: Duration
     /// How many error codes to list. Default 10.
-    public var topErrorLimit: Int
+    package var topErrorLimit: Int
     /// How many stuck messages to list. Default 20.
-    public var stuckSampleLimit: Int
+    package var stuckSampleLimit: Int
     /// The clock, milliseconds since the Unix epoch (the stuck threshold is relative to it).
-    public var now: Int64
+    package var now: Int64
 
-    public init(
+    package init(
         sink: String, since: Int64? = nil, until: Int64? = nil, bucket: ReportBucket = .hour,
         stuckAfter: Duration = .seconds(86_400), topErrorLimit: Int = 10, stuckSampleLimit: Int = 20, now: Int64
     ) {

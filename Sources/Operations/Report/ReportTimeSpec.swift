@@ -3,9 +3,9 @@ import StatusRelayCore
 
 /// Parses `--since`/`--until` values: an ISO-8601 time (`2026-11-29T13:00:00Z`, `2026-11-29`) or a
 /// duration back from now (`24h`, `7d`, `90m`).
-public enum ReportTimeSpec {
+package enum ReportTimeSpec {
     /// Milliseconds since the Unix epoch, or nil when `text` is neither form.
-    public static func parse(_ text: String, now: Int64) -> Int64? {
+    package static func parse(_ text: String, now: Int64) -> Int64? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if let days = parseDays(trimmed) {
             // `--since 99999999999999d` must be an error, not an overflow.
@@ -24,7 +24,7 @@ public enum ReportTimeSpec {
     }
 
     /// An ISO-8601 time in milliseconds since the Unix epoch; a time without an offset is UTC.
-    public static func parseISO(_ text: String) -> Int64? {
+    package static func parseISO(_ text: String) -> Int64? {
         let full = ISO8601DateFormatter()
         full.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let plain = ISO8601DateFormatter()
@@ -42,7 +42,7 @@ public enum ReportTimeSpec {
     }
 
     /// Formats milliseconds since the Unix epoch as `2026-11-29T13:00:00Z`.
-    public static func formatISO(_ milliseconds: Int64) -> String {
+    package static func formatISO(_ milliseconds: Int64) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))

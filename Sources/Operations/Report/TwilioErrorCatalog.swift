@@ -1,7 +1,7 @@
 /// Short meanings of the Twilio error codes that message status callbacks carry, after Twilio's
 /// error dictionary (https://www.twilio.com/docs/api/errors). Codes not listed show without one.
-public enum TwilioErrorCatalog {
-    public static let meanings: [String: String] = [
+package enum TwilioErrorCatalog {
+    package static let meanings: [String: String] = [
         "30001": "queue overflow",
         "30002": "account suspended",
         "30003": "unreachable destination handset",
@@ -35,7 +35,7 @@ public enum TwilioErrorCatalog {
         "63049": "WhatsApp: Meta chose not to deliver this marketing message",
     ]
 
-    public static func meaning(of code: String) -> String? {
+    package static func meaning(of code: String) -> String? {
         meanings[code.trimmingCharacters(in: .whitespaces)]
     }
 }

@@ -5,13 +5,13 @@ import NIOPosix
 /// Opens (and closes) one TCP connection to a callback URL's host and port before sending.
 /// AsyncHTTPClient retries a refused connection until the request deadline (10 s) and then reports
 /// a chain of NIO errors; this answers at once with the address that could not be reached.
-public enum EndpointProbe {
+package enum EndpointProbe {
     /// The URL's host and port could not be connected to.
-    public struct Unreachable: Error, CustomStringConvertible {
-        public var address: String
-        public var underlying: any Error
+    package struct Unreachable: Error, CustomStringConvertible {
+        package var address: String
+        package var underlying: any Error
 
-        public var description: String {
+        package var description: String {
             let reason = (underlying as? IOError).map { String(cString: strerror($0.errnoCode)).lowercased() } ?? "\(underlying)"
             return "cannot connect to \(address): \(reason)"
         }
@@ -19,7 +19,7 @@ public enum EndpointProbe {
 
     /// Throws `Unreachable` if nothing accepts a TCP connection at the host and port of `url`
     /// (URLs it cannot parse are left for the HTTP client to reject).
-    public static func check(url: String) async throws {
+    package static func check(url: String) async throws {
         guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else { return }
         let port = components.port ?? (components.scheme?.lowercased() == "https" ? 443 : 80)
         let address = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"

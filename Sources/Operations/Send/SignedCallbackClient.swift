@@ -1,25 +1,25 @@
-public import AsyncHTTPClient
+package import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
-public import StatusEvents
+package import StatusEvents
 import StatusRelayCore
 
 /// Posts Twilio-style status callbacks signed exactly as Twilio signs them
 /// (`X-Twilio-Signature` = base64 HMAC-SHA1 of URL + sorted parameters). The seed of test and
 /// load clients and of `statusrelay send`.
-public struct SignedCallbackClient: Sendable {
+package struct SignedCallbackClient: Sendable {
     /// The server's answer to one callback.
-    public struct Response: Sendable {
-        public var status: Int
-        public var headers: [(name: String, value: String)]
-        public var body: String
+    package struct Response: Sendable {
+        package var status: Int
+        package var headers: [(name: String, value: String)]
+        package var body: String
     }
 
     private let httpClient: HTTPClient
     private let timeout: Duration
 
-    public init(httpClient: HTTPClient = .shared, timeout: Duration = .seconds(10)) {
+    package init(httpClient: HTTPClient = .shared, timeout: Duration = .seconds(10)) {
         self.httpClient = httpClient
         self.timeout = timeout
     }
@@ -28,7 +28,7 @@ public struct SignedCallbackClient: Sendable {
     /// differs when the server sits behind a proxy and verifies against its public URL).
     /// When the URL signed over carries `user:password@`, the request carries them as basic auth,
     /// as Twilio's repeat after a 401 does.
-    public func send(url: String, parameters: FormParameters, authToken: String, signingURL: String? = nil) async throws -> Response {
+    package func send(url: String, parameters: FormParameters, authToken: String, signingURL: String? = nil) async throws -> Response {
         var request = HTTPClientRequest(url: Self.withoutUserinfo(url))
         request.method = .POST
         if let authorization = Self.basicAuthorization(signingURL ?? url) {
@@ -67,7 +67,7 @@ public struct SignedCallbackClient: Sendable {
     /// The parameters of a typical status callback. The first `extra` value of a name replaces the
     /// default of that name (`MessageStatus`, `From`, …); a later one of the same name is appended,
     /// so a callback with a repeated parameter can still be built.
-    public static func statusCallbackParameters(
+    package static func statusCallbackParameters(
         messageSid: String, status: String, accountSid: String, from: String? = nil, to: String? = nil,
         extra: [(String, String)] = []
     ) -> FormParameters {
@@ -91,7 +91,7 @@ public struct SignedCallbackClient: Sendable {
     }
 
     /// `application/x-www-form-urlencoded` body (space as `+`, everything but unreserved escaped).
-    public static func encodeForm(_ parameters: FormParameters) -> String {
+    package static func encodeForm(_ parameters: FormParameters) -> String {
         parameters.map { "\(escape($0.name))=\(escape($0.value))" }.joined(separator: "&")
     }
 
@@ -116,7 +116,7 @@ public struct SignedCallbackClient: Sendable {
     }
 
     /// A random, well-formed MessageSid (`SM` + 32 hex digits).
-    public static func randomMessageSid() -> String {
+    package static func randomMessageSid() -> String {
         "SM" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
     }
 }

@@ -5,8 +5,8 @@ import Yams
 ///
 /// Top-level keys are setting names (the flag without dashes). Values may be scalars, sequences
 /// of scalars, or mappings of scalars (for `KEY=VALUE` settings such as `kafka-config`).
-public enum ConfigurationFile {
-    public static func load(path: String) throws(ConfigurationError) -> [String: ConfigurationValue] {
+package enum ConfigurationFile {
+    package static func load(path: String) throws(ConfigurationError) -> [String: ConfigurationValue] {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -16,7 +16,7 @@ public enum ConfigurationFile {
         return try parse(yaml: text, origin: path)
     }
 
-    public static func parse(yaml text: String, origin: String = "configuration") throws(ConfigurationError) -> [String: ConfigurationValue] {
+    package static func parse(yaml text: String, origin: String = "configuration") throws(ConfigurationError) -> [String: ConfigurationValue] {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)

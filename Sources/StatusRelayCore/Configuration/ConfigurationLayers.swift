@@ -1,16 +1,16 @@
 import Foundation
 
 /// The raw inputs of configuration, highest precedence first: flags > environment > file > defaults.
-public struct ConfigurationLayers: Sendable {
+package struct ConfigurationLayers: Sendable {
     /// Values given on the command line, by setting name (the flag without `--`).
-    public var flags: [String: ConfigurationValue]
+    package var flags: [String: ConfigurationValue]
     /// The process environment (or a test's stand-in).
-    public var environment: [String: String]
+    package var environment: [String: String]
     /// The parsed YAML file, by setting name; empty when no file was given.
-    public var file: [String: ConfigurationValue]
-    public var filePath: String?
+    package var file: [String: ConfigurationValue]
+    package var filePath: String?
 
-    public init(
+    package init(
         flags: [String: ConfigurationValue] = [:],
         environment: [String: String] = [:],
         file: [String: ConfigurationValue] = [:],
@@ -25,14 +25,14 @@ public struct ConfigurationLayers: Sendable {
     /// The layers of a command run by this process: its flags, the process environment, and the
     /// YAML file given with `--config` (`configFlag`) or else `STATUSRELAY_CONFIG`. The one place a
     /// command's settings meet the environment.
-    public static func process(flags: FlagValues, configFlag: String?) throws(ConfigurationError) -> ConfigurationLayers {
+    package static func process(flags: FlagValues, configFlag: String?) throws(ConfigurationError) -> ConfigurationLayers {
         let environment = ProcessInfo.processInfo.environment
         let path = configFlag ?? environment["STATUSRELAY_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
         return try ConfigurationLayers(flags: flags.values, environment: environment, configPath: path)
     }
 
     /// Builds layers, loading the YAML file at `configPath` when given.
-    public init(flags: [String: ConfigurationValue], environment: [String: String], configPath: String?) throws(ConfigurationError) {
+    package init(flags: [String: ConfigurationValue], environment: [String: String], configPath: String?) throws(ConfigurationError) {
         self.init(
             flags: flags,
             environment: environment,
@@ -43,20 +43,20 @@ public struct ConfigurationLayers: Sendable {
 }
 
 /// Collects flag values for `ConfigurationLayers.flags` from ArgumentParser optionals.
-public struct FlagValues: Sendable {
-    public private(set) var values: [String: ConfigurationValue] = [:]
+package struct FlagValues: Sendable {
+    package private(set) var values: [String: ConfigurationValue] = [:]
 
-    public init() {}
+    package init() {}
 
-    public mutating func set(_ name: String, _ value: String?) {
+    package mutating func set(_ name: String, _ value: String?) {
         if let value { values[name] = .scalar(value) }
     }
 
-    public mutating func set(_ name: String, _ value: Bool) {
+    package mutating func set(_ name: String, _ value: Bool) {
         if value { values[name] = .scalar("true") }
     }
 
-    public mutating func set(_ name: String, _ list: [String]) {
+    package mutating func set(_ name: String, _ list: [String]) {
         if !list.isEmpty { values[name] = .list(list) }
     }
 }

@@ -2,17 +2,17 @@ import Foundation
 
 /// Resolves settings through the layers (flags > env > file > defaults) and records where each
 /// value came from, so `--check-config` can print the effective configuration without secrets.
-public struct ConfigurationResolver: Sendable {
-    public let layers: ConfigurationLayers
-    public private(set) var resolved: [ResolvedSetting] = []
+package struct ConfigurationResolver: Sendable {
+    package let layers: ConfigurationLayers
+    package private(set) var resolved: [ResolvedSetting] = []
     private var knownNames: Set<String> = []
 
-    public init(layers: ConfigurationLayers) {
+    package init(layers: ConfigurationLayers) {
         self.layers = layers
     }
 
     /// The setting's value, or its default; nil when neither exists.
-    public mutating func optional<Value>(_ setting: Setting<Value>) throws(ConfigurationError) -> Value? {
+    package mutating func optional<Value>(_ setting: Setting<Value>) throws(ConfigurationError) -> Value? {
         knownNames.insert(setting.name)
         if setting.isSecret { knownNames.insert(setting.fileName) }
         guard let (raw, source) = try rawValue(for: setting) else {
@@ -28,7 +28,7 @@ public struct ConfigurationResolver: Sendable {
 
     /// The setting's value, or `derived()` (computed from other settings, e.g. `<topic>.dlq`) when
     /// it is not set; `--check-config` then shows the derived value, marked `(derived)`.
-    public mutating func value<Value>(_ setting: Setting<Value>, derived: () -> Value) throws(ConfigurationError) -> Value {
+    package mutating func value<Value>(_ setting: Setting<Value>, derived: () -> Value) throws(ConfigurationError) -> Value {
         if let value = try optional(setting) { return value }
         let value = derived()
         record(setting, source: .derived, display: setting.isSecret ? "<redacted>" : setting.describe(value))
@@ -36,7 +36,7 @@ public struct ConfigurationResolver: Sendable {
     }
 
     /// The setting's value or default; throws `missingValue` when neither exists.
-    public mutating func required<Value>(_ setting: Setting<Value>) throws(ConfigurationError) -> Value {
+    package mutating func required<Value>(_ setting: Setting<Value>) throws(ConfigurationError) -> Value {
         guard let value = try optional(setting) else {
             var places = [setting.flag]
             if let env = setting.environmentVariable { places.append(env) }
@@ -47,7 +47,7 @@ public struct ConfigurationResolver: Sendable {
     }
 
     /// Throws when the YAML file has keys no resolved setting knows (typos). Call after resolving.
-    public func rejectUnknownFileKeys() throws(ConfigurationError) {
+    package func rejectUnknownFileKeys() throws(ConfigurationError) {
         let unknown = layers.file.keys.filter { !knownNames.contains($0) }.sorted()
         if !unknown.isEmpty {
             throw ConfigurationError(
@@ -58,7 +58,7 @@ public struct ConfigurationResolver: Sendable {
     }
 
     /// The effective configuration as `name = value  (source)` lines, secrets redacted.
-    public func report() -> String {
+    package func report() -> String {
         let width = resolved.map(\.name.count).max() ?? 0
         return resolved.map { setting in
             let padded = setting.name.padding(toLength: width, withPad: " ", startingAt: 0)

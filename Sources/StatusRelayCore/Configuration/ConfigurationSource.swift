@@ -1,5 +1,5 @@
 /// The layer a resolved setting came from, in precedence order.
-public enum ConfigurationSource: String, Sendable, Hashable, CustomStringConvertible {
+package enum ConfigurationSource: String, Sendable, Hashable, CustomStringConvertible {
     case flag
     case environment
     case file
@@ -7,5 +7,5 @@ public enum ConfigurationSource: String, Sendable, Hashable, CustomStringConvert
     /// Computed from other settings when not set (`<topic>.dlq`, the host name).
     case derived
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 }

@@ -2,7 +2,7 @@
 ///
 /// Flags and environment variables produce `.scalar` (repeatable flags `.list`); a YAML file may
 /// also produce `.list` (sequence) or `.mapping` (e.g. `kafka-config: {session.timeout.ms: 6000}`).
-public enum ConfigurationValue: Sendable, Hashable {
+package enum ConfigurationValue: Sendable, Hashable {
     case scalar(String)
     case list([String])
     case mapping([String: String])
@@ -17,7 +17,7 @@ public enum ConfigurationValue: Sendable, Hashable {
     }
 
     /// The value as a list: a scalar is split on commas (env vars carry lists that way).
-    public var listItems: [String] {
+    package var listItems: [String] {
         switch self {
         case .scalar(let value):
             value.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }

@@ -1,7 +1,7 @@
 /// One resolved setting, for `--check-config` and start-up logs. Secret values are redacted.
-public struct ResolvedSetting: Sendable, Hashable {
-    public var name: String
-    public var source: ConfigurationSource
+package struct ResolvedSetting: Sendable, Hashable {
+    package var name: String
+    package var source: ConfigurationSource
     /// The value as text; `<redacted>` for secrets, `<unset>` when absent.
-    public var displayValue: String
+    package var displayValue: String
 }

@@ -1,5 +1,5 @@
 extension Setting where Value == String {
-    public static func string(_ name: String, env: String?, default defaultValue: String?, _ summary: String) -> Self {
+    package static func string(_ name: String, env: String?, default defaultValue: String?, _ summary: String) -> Self {
         Self(name: name, environmentVariable: env, defaultValue: defaultValue, summary: summary) { value throws(ConfigurationError) in
             guard case .scalar(let text) = value else {
                 throw ConfigurationError(code: .invalidValue, setting: name, message: "expected a single value")
@@ -11,7 +11,7 @@ extension Setting where Value == String {
 
 extension Setting where Value == String {
     /// A URL, shown through ``SecretRedaction/redact(url:)`` (userinfo and query values hidden).
-    public static func url(_ name: String, env: String?, default defaultValue: String?, _ summary: String) -> Self {
+    package static func url(_ name: String, env: String?, default defaultValue: String?, _ summary: String) -> Self {
         let text = string(name, env: env, default: defaultValue, summary)
         return Self(
             name: name, environmentVariable: env, defaultValue: defaultValue, summary: summary,
@@ -21,7 +21,7 @@ extension Setting where Value == String {
 }
 
 extension Setting where Value == Int {
-    public static func int(
+    package static func int(
         _ name: String, env: String?, default defaultValue: Int?, range: ClosedRange<Int> = 0...Int.max, _ summary: String
     ) -> Self {
         Self(name: name, environmentVariable: env, defaultValue: defaultValue, summary: summary) { value throws(ConfigurationError) in
@@ -33,7 +33,7 @@ extension Setting where Value == Int {
     }
 
     /// A byte size: `65536`, `64KiB`, `16MiB`, `1GiB` (also `KB`/`MB`/`GB` as powers of 1000).
-    public static func byteSize(_ name: String, env: String?, default defaultValue: Int?, _ summary: String) -> Self {
+    package static func byteSize(_ name: String, env: String?, default defaultValue: Int?, _ summary: String) -> Self {
         Self(
             name: name, environmentVariable: env, defaultValue: defaultValue, summary: summary,
             describe: ByteSizeFormat.format
@@ -47,7 +47,7 @@ extension Setting where Value == Int {
 }
 
 extension Setting where Value == Double {
-    public static func double(_ name: String, env: String?, default defaultValue: Double?, _ summary: String) -> Self {
+    package static func double(_ name: String, env: String?, default defaultValue: Double?, _ summary: String) -> Self {
         Self(name: name, environmentVariable: env, defaultValue: defaultValue, summary: summary) { value throws(ConfigurationError) in
             guard case .scalar(let text) = value, let number = Double(text.trimmingWhitespace()), number >= 0 else {
                 throw ConfigurationError(code: .invalidValue, setting: name, message: "expected a non-negative number, got \(value.quoted)")
@@ -58,7 +58,7 @@ extension Setting where Value == Double {
 }
 
 extension Setting where Value == Bool {
-    public static func bool(_ name: String, env: String?, default defaultValue: Bool, _ summary: String) -> Self {
+    package static func bool(_ name: String, env: String?, default defaultValue: Bool, _ summary: String) -> Self {
         Self(name: name, environmentVariable: env, defaultValue: defaultValue, summary: summary) { value throws(ConfigurationError) in
             guard case .scalar(let text) = value else {
                 throw ConfigurationError(code: .invalidValue, setting: name, message: "expected true or false, got \(value.quoted)")
@@ -73,7 +73,7 @@ extension Setting where Value == Bool {
 }
 
 extension Setting where Value == Duration {
-    public static func duration(_ name: String, env: String?, default defaultValue: Duration?, _ summary: String) -> Self {
+    package static func duration(_ name: String, env: String?, default defaultValue: Duration?, _ summary: String) -> Self {
         Self(
             name: name, environmentVariable: env, defaultValue: defaultValue, summary: summary,
             describe: DurationFormat.format
@@ -87,7 +87,7 @@ extension Setting where Value == Duration {
 }
 
 extension Setting where Value == HostPort {
-    public static func hostPort(_ name: String, env: String?, default defaultValue: HostPort?, _ summary: String) -> Self {
+    package static func hostPort(_ name: String, env: String?, default defaultValue: HostPort?, _ summary: String) -> Self {
         Self(name: name, environmentVariable: env, defaultValue: defaultValue, summary: summary) { value throws(ConfigurationError) in
             guard case .scalar(let text) = value, let address = HostPort(parsing: text) else {
                 throw ConfigurationError(code: .invalidValue, setting: name, message: "expected HOST:PORT, got \(value.quoted)")
@@ -99,7 +99,7 @@ extension Setting where Value == HostPort {
 
 extension Setting where Value == [String] {
     /// A list: repeated flags, a YAML sequence, or a comma-separated string (env var).
-    public static func list(_ name: String, env: String?, default defaultValue: [String]?, _ summary: String) -> Self {
+    package static func list(_ name: String, env: String?, default defaultValue: [String]?, _ summary: String) -> Self {
         Self(
             name: name, environmentVariable: env, defaultValue: defaultValue,
             defaultDescription: defaultValue?.isEmpty == true ? "none" : nil, summary: summary,
@@ -108,7 +108,7 @@ extension Setting where Value == [String] {
     }
 
     /// A list of URLs, shown through ``SecretRedaction/redact(url:)`` (userinfo and query values hidden).
-    public static func urlList(_ name: String, env: String?, default defaultValue: [String]?, _ summary: String) -> Self {
+    package static func urlList(_ name: String, env: String?, default defaultValue: [String]?, _ summary: String) -> Self {
         Self(
             name: name, environmentVariable: env, defaultValue: defaultValue,
             defaultDescription: defaultValue?.isEmpty == true ? "none" : nil, summary: summary,
@@ -117,7 +117,7 @@ extension Setting where Value == [String] {
     }
 
     /// A comma-separated list of secrets (e.g. auth tokens under rotation); never printed.
-    public static func secretList(_ name: String, env: String?, _ summary: String) -> Self {
+    package static func secretList(_ name: String, env: String?, _ summary: String) -> Self {
         var setting = list(name, env: env, default: nil, summary)
         setting.isSecret = true
         return setting
@@ -126,7 +126,7 @@ extension Setting where Value == [String] {
 
 extension Setting where Value == [String: String] {
     /// `KEY=VALUE` pairs: repeated flags, a YAML mapping/list, or comma-separated env var.
-    public static func keyValues(_ name: String, env: String?, secret: Bool = false, _ summary: String) -> Self {
+    package static func keyValues(_ name: String, env: String?, secret: Bool = false, _ summary: String) -> Self {
         var setting = Self(
             name: name, environmentVariable: env, defaultValue: [:], defaultDescription: "none", summary: summary,
             describe: { SecretRedaction.describe(keyValues: $0) }
@@ -137,7 +137,7 @@ extension Setting where Value == [String: String] {
 }
 
 extension Setting where Value: RawRepresentable & CaseIterable & Sendable, Value.RawValue == String {
-    public static func choice(_ name: String, env: String?, default defaultValue: Value?, _ summary: String) -> Self {
+    package static func choice(_ name: String, env: String?, default defaultValue: Value?, _ summary: String) -> Self {
         Self(
             name: name, environmentVariable: env, defaultValue: defaultValue, summary: summary,
             describe: { $0.rawValue }

@@ -3,18 +3,18 @@
 /// The same `name` is the flag (`--name`) and the YAML key (`name:`); `environmentVariable` is
 /// its env var. Secret settings also accept `--name-file`, `NAME_FILE` and `name-file:` holding
 /// a path whose content is the value, and are never printed.
-public struct Setting<Value: Sendable>: Sendable {
-    public var name: String
-    public var environmentVariable: String?
-    public var defaultValue: Value?
+package struct Setting<Value: Sendable>: Sendable {
+    package var name: String
+    package var environmentVariable: String?
+    package var defaultValue: Value?
     /// How the default is shown in help and `--check-config` (nil: no default).
-    public var defaultDescription: String?
-    public var summary: String
-    public var isSecret: Bool
+    package var defaultDescription: String?
+    package var summary: String
+    package var isSecret: Bool
     let decode: @Sendable (ConfigurationValue) throws(ConfigurationError) -> Value
     let describe: @Sendable (Value) -> String
 
-    public init(
+    package init(
         name: String,
         environmentVariable: String?,
         defaultValue: Value?,
@@ -35,13 +35,13 @@ public struct Setting<Value: Sendable>: Sendable {
     }
 
     /// `--name`
-    public var flag: String { "--\(name)" }
+    package var flag: String { "--\(name)" }
     /// For secrets: the name of the companion "read it from this file" setting.
-    public var fileName: String { "\(name)-file" }
-    public var fileEnvironmentVariable: String? { environmentVariable.map { "\($0)_FILE" } }
+    package var fileName: String { "\(name)-file" }
+    package var fileEnvironmentVariable: String? { environmentVariable.map { "\($0)_FILE" } }
 
     /// Help text for `--help`: summary, env var and default.
-    public var help: String {
+    package var help: String {
         var parts: [String] = []
         if let environmentVariable { parts.append("env: \(environmentVariable)") }
         if let defaultDescription, !isSecret { parts.append("default: \(defaultDescription)") }
@@ -49,7 +49,7 @@ public struct Setting<Value: Sendable>: Sendable {
     }
 
     /// Help text for a secret's `--name-file` companion.
-    public var fileHelp: String {
+    package var fileHelp: String {
         let env = fileEnvironmentVariable.map { " (env: \($0))" } ?? ""
         return "Read \(flag) from this file instead\(env)."
     }

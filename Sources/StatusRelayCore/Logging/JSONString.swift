@@ -1,7 +1,7 @@
 /// Minimal JSON string escaping for hand-written JSON (log lines, error bodies): avoids creating
 /// Foundation encoders on hot paths.
-public enum JSONString {
-    public static func append(_ string: String, to buffer: inout String) {
+package enum JSONString {
+    package static func append(_ string: String, to buffer: inout String) {
         buffer.append("\"")
         for scalar in string.unicodeScalars {
             switch scalar {
@@ -21,7 +21,7 @@ public enum JSONString {
         buffer.append("\"")
     }
 
-    public static func quoted(_ string: String) -> String {
+    package static func quoted(_ string: String) -> String {
         var buffer = ""
         buffer.reserveCapacity(string.utf8.count + 2)
         append(string, to: &buffer)

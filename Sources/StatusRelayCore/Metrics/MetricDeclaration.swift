@@ -2,42 +2,42 @@
 ///
 /// Declared once per service in its catalog (``MetricCatalog``); the `/metrics` registry takes the
 /// help text from there, whichever API (swift-metrics or the registry) creates the series.
-public struct MetricDeclaration: Sendable {
-    public enum Kind: Sendable { case counter, gauge, histogram }
+package struct MetricDeclaration: Sendable {
+    package enum Kind: Sendable { case counter, gauge, histogram }
 
     /// One label, in the order the code passes it. `values` lists every value known in advance;
     /// nil means the value is known only when a component starts (a sink's name, a partition).
-    public struct Label: Sendable {
-        public var name: String
-        public var values: [String]?
+    package struct Label: Sendable {
+        package var name: String
+        package var values: [String]?
 
-        public init(_ name: String, values: [String]? = nil) {
+        package init(_ name: String, values: [String]? = nil) {
             self.name = name
             self.values = values
         }
     }
 
-    public var name: String
-    public var kind: Kind
-    public var help: String
-    public var labels: [Label]
+    package var name: String
+    package var kind: Kind
+    package var help: String
+    package var labels: [Label]
 
-    public init(_ name: String, _ kind: Kind, _ help: String, labels: [Label] = []) {
+    package init(_ name: String, _ kind: Kind, _ help: String, labels: [Label] = []) {
         self.name = name
         self.kind = kind
         self.help = help
         self.labels = labels
     }
 
-    public static func counter(_ name: String, _ help: String, labels: [Label] = []) -> Self {
+    package static func counter(_ name: String, _ help: String, labels: [Label] = []) -> Self {
         Self(name, .counter, help, labels: labels)
     }
 
-    public static func gauge(_ name: String, _ help: String, labels: [Label] = []) -> Self {
+    package static func gauge(_ name: String, _ help: String, labels: [Label] = []) -> Self {
         Self(name, .gauge, help, labels: labels)
     }
 
-    public static func histogram(_ name: String, _ help: String, labels: [Label] = []) -> Self {
+    package static func histogram(_ name: String, _ help: String, labels: [Label] = []) -> Self {
         Self(name, .histogram, help, labels: labels)
     }
 

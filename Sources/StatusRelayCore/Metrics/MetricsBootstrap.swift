@@ -1,11 +1,11 @@
 import Kafka
 import Metrics
-public import Prometheus
+package import Prometheus
 import Synchronization
 
 /// Process-wide Prometheus set-up: one registry, also installed as the swift-metrics backend so
 /// libraries that use swift-metrics land in the same `/metrics` output.
-public enum MetricsBootstrap {
+package enum MetricsBootstrap {
     private struct State {
         var registry: PrometheusCollectorRegistry
         var process: ProcessMetrics
@@ -14,7 +14,7 @@ public enum MetricsBootstrap {
     private static let state = Mutex<State?>(nil)
 
     /// Declared for every service: build information and the `process_*` metrics.
-    public static let commonCatalog = MetricCatalog([
+    package static let commonCatalog = MetricCatalog([
         .gauge(
             "statusrelay_build_info", "Always 1; the labels name this build: service, version, librdkafka and malloc.",
             labels: [.init("service"), .init("version"), .init("librdkafka"), .init("malloc")]
@@ -24,7 +24,7 @@ public enum MetricsBootstrap {
     /// The process registry. On the first call it bootstraps swift-metrics with it (help texts from
     /// `catalog`), creates every series of `catalog` whose labels are known at 0, and exports
     /// `statusrelay_build_info` and the `process_*` metrics.
-    public static func bootstrap(service: String, catalog: MetricCatalog) -> PrometheusCollectorRegistry {
+    package static func bootstrap(service: String, catalog: MetricCatalog) -> PrometheusCollectorRegistry {
         let (registry, isNew) = Self.state.withLock { stored in
             if let stored { return (stored.registry, false) }
             let created = PrometheusCollectorRegistry()
@@ -54,11 +54,11 @@ public enum MetricsBootstrap {
 }
 
 /// Rendering of a registry for a `GET /metrics` response.
-public enum PrometheusExposition {
+package enum PrometheusExposition {
     /// Content type of the Prometheus text exposition format.
-    public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
+    package static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
-    public static func render(_ registry: PrometheusCollectorRegistry) -> [UInt8] {
+    package static func render(_ registry: PrometheusCollectorRegistry) -> [UInt8] {
         MetricsBootstrap.refresh()
         var buffer: [UInt8] = []
         buffer.reserveCapacity(8192)

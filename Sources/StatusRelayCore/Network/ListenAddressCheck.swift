@@ -7,17 +7,17 @@ import Darwin
 /// Before a service starts anything else: can it listen on its address? A busy port is then
 /// reported at once, naming the address and the setting to change, instead of after the Kafka
 /// clients started (and, for the consumer, behind a `writer_stopped` from the stopping pipeline).
-public enum ListenAddressCheck {
+package enum ListenAddressCheck {
     /// The address cannot be bound (in use, not a local address, no permission).
-    public struct Failure: Error, Sendable, CustomStringConvertible {
-        public var address: HostPort
+    package struct Failure: Error, Sendable, CustomStringConvertible {
+        package var address: HostPort
         /// The setting that chose the address (its flag and env var are named in the message).
-        public var setting: String
-        public var environmentVariable: String?
+        package var setting: String
+        package var environmentVariable: String?
         /// The `errno` of the failed `bind` (or `getaddrinfo`'s error text).
-        public var reason: String
+        package var reason: String
 
-        public var description: String {
+        package var description: String {
             let places = ["--\(setting)"] + (environmentVariable.map { [$0] } ?? [])
             return "cannot listen on \(address): \(reason); stop what holds it or set \(places.joined(separator: " / ")) to a free HOST:PORT"
         }
@@ -25,7 +25,7 @@ public enum ListenAddressCheck {
 
     /// Binds a socket to `address` (with `SO_REUSEADDR`, as the server does) and closes it again.
     /// Port 0 (any free port) is not checked.
-    public static func check(_ address: HostPort, setting: Setting<HostPort>) throws(Failure) {
+    package static func check(_ address: HostPort, setting: Setting<HostPort>) throws(Failure) {
         guard address.port != 0 else { return }
         func failure(_ reason: String) -> Failure {
             Failure(address: address, setting: setting.name, environmentVariable: setting.environmentVariable, reason: reason)

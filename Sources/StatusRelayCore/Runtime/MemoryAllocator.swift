@@ -6,12 +6,12 @@ import Darwin
 
 /// The `malloc` this process ended up with. Package.swift links jemalloc into the executables on
 /// Linux; a build with `STATUSRELAY_SYSTEM_MALLOC=1`, or a test binary, keeps the C library's.
-public enum MemoryAllocator: String, Sendable, CustomStringConvertible {
+package enum MemoryAllocator: String, Sendable, CustomStringConvertible {
     case jemalloc
     case system
 
     /// Looked up once: jemalloc, when it provides `malloc`, also exports `mallctl`.
-    public static let current: MemoryAllocator = {
+    package static let current: MemoryAllocator = {
         #if os(Linux)
         guard let handle = dlopen(nil, RTLD_NOW) else { return .system }
         defer { dlclose(handle) }
@@ -21,5 +21,5 @@ public enum MemoryAllocator: String, Sendable, CustomStringConvertible {
         #endif
     }()
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 }

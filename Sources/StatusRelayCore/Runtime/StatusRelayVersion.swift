@@ -1,12 +1,12 @@
 import Kafka
 
 /// Version strings for `--version` and `statusrelay version`.
-public enum StatusRelayVersion {
+package enum StatusRelayVersion {
     /// This build's version.
-    public static let current = "0.1.0"
+    package static let current = "0.1.0"
 
     /// `<tool> 0.1.0 (librdkafka 2.8.0, malloc jemalloc)`
-    public static func line(tool: String) -> String {
+    package static func line(tool: String) -> String {
         "\(tool) \(current) (librdkafka \(KafkaLibrary.versionString), malloc \(MemoryAllocator.current))"
     }
 }

@@ -2,7 +2,7 @@ import Kafka
 
 /// Redaction of values that embed credentials, for logs, errors, headers, metrics and `--check-config`.
 /// The one place that decides what of a URL may be shown.
-public enum SecretRedaction {
+package enum SecretRedaction {
     static let redacted = "<redacted>"
 
     /// Query parameters whose values are shown: our own documented, non-secret connection options.
@@ -10,7 +10,7 @@ public enum SecretRedaction {
     static let visibleQueryParameters: Set<String> = ["sslmode", "schema", "application_name"]
 
     /// `key=value` pairs (e.g. `--kafka-config`): values of credential keys become `<redacted>`.
-    public static func describe(keyValues: [String: String]) -> String {
+    package static func describe(keyValues: [String: String]) -> String {
         keyValues.sorted { $0.key < $1.key }
             .map { "\($0.key)=\(KafkaConfigurationKeys.isSensitive($0.key) ? redacted : $0.value)" }
             .joined(separator: ",")
@@ -19,7 +19,7 @@ public enum SecretRedaction {
     /// `url` with its userinfo (`user:password@`, or a token given as the user), every query value
     /// (except the options in ``visibleQueryParameters``) and any fragment replaced by `<redacted>`.
     /// Works on text that does not parse as a URL too (it never fails, and never shows more).
-    public static func redact(url: String) -> String {
+    package static func redact(url: String) -> String {
         var text = Substring(url)
         var result = ""
         if let schemeEnd = text.range(of: "://") {

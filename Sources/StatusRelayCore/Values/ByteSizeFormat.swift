@@ -1,6 +1,6 @@
 /// Byte sizes in configuration: `65536`, `64KiB`, `16MiB`, `1GiB`, `10MB`.
-public enum ByteSizeFormat {
-    public static func parse(_ text: String) -> Int? {
+package enum ByteSizeFormat {
+    package static func parse(_ text: String) -> Int? {
         let input = text.trimmingWhitespace()
         let digits = input.prefix { $0.isNumber }
         guard let number = Int(digits), number >= 0 else { return nil }
@@ -19,7 +19,7 @@ public enum ByteSizeFormat {
         return overflow ? nil : bytes
     }
 
-    public static func format(_ bytes: Int) -> String {
+    package static func format(_ bytes: Int) -> String {
         for (unit, size) in [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] where bytes >= size && bytes % size == 0 {
             return "\(bytes / size)\(unit)"
         }

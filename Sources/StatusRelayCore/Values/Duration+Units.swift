@@ -2,13 +2,13 @@ extension Duration {
     /// Whole milliseconds, rounded toward zero and clamped to `Int64`: a setting may be any duration
     /// the parser accepts, and converting it must never trap. The one Duration-to-integer rule
     /// (`Kafka` keeps its own `Int32` one, as it cannot import this module).
-    public var milliseconds: Int64 { Self.saturating(components, unit: 1000, attosecondsPerUnit: 1_000_000_000_000_000) }
+    package var milliseconds: Int64 { Self.saturating(components, unit: 1000, attosecondsPerUnit: 1_000_000_000_000_000) }
 
     /// Whole nanoseconds, rounded toward zero and clamped to `Int64` (NIO `TimeAmount`s, about 292 years).
-    public var nanoseconds: Int64 { Self.saturating(components, unit: 1_000_000_000, attosecondsPerUnit: 1_000_000_000) }
+    package var nanoseconds: Int64 { Self.saturating(components, unit: 1_000_000_000, attosecondsPerUnit: 1_000_000_000) }
 
     /// Seconds as a floating-point number (metrics, progress, `Retry-After`).
-    public var seconds: Double {
+    package var seconds: Double {
         let (seconds, attoseconds) = components
         return Double(seconds) + Double(attoseconds) / 1e18
     }

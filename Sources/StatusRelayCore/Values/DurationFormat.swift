@@ -1,8 +1,8 @@
 /// Human durations as used in flags, env vars and YAML: `250ms`, `3s`, `1.5s`, `1m`, `2h`,
 /// `7d`, `500us`, `0`. Several terms may be combined (`1m30s`).
-public enum DurationFormat {
+package enum DurationFormat {
     /// Parses a duration; nil when the text is not a valid non-negative duration.
-    public static func parse(_ text: String) -> Duration? {
+    package static func parse(_ text: String) -> Duration? {
         let input = text.trimmingWhitespace()
         if input == "0" { return .zero }
         guard !input.isEmpty else { return nil }
@@ -38,7 +38,7 @@ public enum DurationFormat {
 
     /// Formats a duration in the largest unit that divides it (`250ms`, `3s`, `1m`, `7d`), the form
     /// the README and the flags use; the one duration-to-text rule (`--check-config`, logs).
-    public static func format(_ duration: Duration) -> String {
+    package static func format(_ duration: Duration) -> String {
         let nanos = duration.nanoseconds
         if nanos == 0 { return "0s" }
         for (unit, size) in [("d", Int64(86400e9)), ("h", Int64(3600e9)), ("m", Int64(60e9)), ("s", Int64(1e9)), ("ms", Int64(1e6)), ("us", Int64(1e3))]

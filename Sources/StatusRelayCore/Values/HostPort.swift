@@ -1,15 +1,15 @@
 /// A `HOST:PORT` listen or connect address. IPv6 hosts are written in brackets (`[::1]:8080`).
-public struct HostPort: Sendable, Hashable, CustomStringConvertible {
-    public var host: String
-    public var port: Int
+package struct HostPort: Sendable, Hashable, CustomStringConvertible {
+    package var host: String
+    package var port: Int
 
-    public init(host: String, port: Int) {
+    package init(host: String, port: Int) {
         self.host = host
         self.port = port
     }
 
     /// Parses `host:port`, `[v6]:port` or `:port` (all interfaces); nil when invalid.
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         let input = text.trimmingWhitespace()
         guard let colon = input.lastIndex(of: ":") else { return nil }
         var host = String(input[..<colon])
@@ -19,5 +19,5 @@ public struct HostPort: Sendable, Hashable, CustomStringConvertible {
         self.init(host: host, port: port)
     }
 
-    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    package var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }

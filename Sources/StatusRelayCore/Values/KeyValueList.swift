@@ -1,9 +1,9 @@
 /// Parses `KEY=VALUE` items (`--kafka-config`, `--shared-key`).
-public enum KeyValueList {
+package enum KeyValueList {
     /// Items come from repeated flags, a YAML list/mapping, or a comma-separated env var. In the
     /// comma-separated form a piece without `=` continues the previous value, so
     /// `bootstrap.servers=a:1,b:2` keeps its comma.
-    public static func parse(_ value: ConfigurationValue, setting: String) throws(ConfigurationError) -> [String: String] {
+    package static func parse(_ value: ConfigurationValue, setting: String) throws(ConfigurationError) -> [String: String] {
         if case .mapping(let pairs) = value { return pairs }
         let items: [String]
         switch value {

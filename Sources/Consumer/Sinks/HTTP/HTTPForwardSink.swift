@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import Foundation
-public import Kafka
-public import Logging
+package import Kafka
+package import Logging
 import NIOCore
 import NIOHTTP1
 import StatusEvents
@@ -24,31 +24,31 @@ import Synchronization
 /// `<source topic>.dlq` keyed by MessageSid, with the reason in the `statusrelay-dlq-*` headers.
 /// `write` returns once every event of the batch was delivered or dead-lettered; it throws a retriable
 /// error only when the dead-letter topic cannot take an event.
-public final class HTTPForwardSink: EventSink {
-    public struct Configuration: Sendable {
+package final class HTTPForwardSink: EventSink {
+    package struct Configuration: Sendable {
         /// Auth token the forwarded requests are signed with (HMAC-SHA1, Twilio's scheme). Required.
         /// Env `STATUSRELAY_FORWARD_AUTH_TOKEN`, flag `--forward-auth-token`. Never logged.
-        public var authToken: String?
+        package var authToken: String?
         /// Messages delivered in parallel within a batch, and connections per target host. Default 16.
         /// Env `STATUSRELAY_FORWARD_CONCURRENCY`, flag `--forward-concurrency`.
-        public var maxConcurrency: Int = 16
+        package var maxConcurrency: Int = 16
         /// Attempts per event before it is dead-lettered, the first included. Default 6.
         /// Env `STATUSRELAY_FORWARD_MAX_ATTEMPTS`, flag `--forward-max-attempts`.
-        public var maxAttempts: Int = 6
+        package var maxAttempts: Int = 6
         /// First retry delay; doubles per attempt, with jitter. Default 250 ms.
         /// Env `STATUSRELAY_FORWARD_INITIAL_BACKOFF`.
-        public var initialBackoff: Duration = .milliseconds(250)
+        package var initialBackoff: Duration = .milliseconds(250)
         /// Cap of the exponential backoff. Default 30 s. Env `STATUSRELAY_FORWARD_MAX_BACKOFF`.
-        public var maxBackoff: Duration = .seconds(30)
+        package var maxBackoff: Duration = .seconds(30)
         /// Cap of a server's `Retry-After`. Default 60 s. Env `STATUSRELAY_FORWARD_MAX_RETRY_AFTER`.
-        public var maxRetryAfter: Duration = .seconds(60)
+        package var maxRetryAfter: Duration = .seconds(60)
         /// Timeout of one request, connect included. Default 10 s.
         /// Env `STATUSRELAY_FORWARD_REQUEST_TIMEOUT`, flag `--forward-request-timeout`.
-        public var requestTimeout: Duration = .seconds(10)
+        package var requestTimeout: Duration = .seconds(10)
         /// TCP connect timeout. Default 3 s. Env `STATUSRELAY_FORWARD_CONNECT_TIMEOUT`.
-        public var connectTimeout: Duration = .seconds(3)
+        package var connectTimeout: Duration = .seconds(3)
 
-        public init(authToken: String? = nil) {
+        package init(authToken: String? = nil) {
             self.authToken = authToken
         }
 
@@ -60,9 +60,9 @@ public final class HTTPForwardSink: EventSink {
         }
     }
 
-    public let name = "http"
+    package let name = "http"
     /// The target URL, exactly as configured: it is also the URL the signature covers.
-    public let url: String
+    package let url: String
     private let authToken: String
     private let configuration: Configuration
     private let deadLetterProducer: KafkaProducer
@@ -76,7 +76,7 @@ public final class HTTPForwardSink: EventSink {
     private let metrics: SinkMetrics
     private let logger: Logger
 
-    public init(
+    package init(
         url: String,
         configuration: Configuration,
         deadLetterProducer: KafkaProducer,
@@ -105,7 +105,7 @@ public final class HTTPForwardSink: EventSink {
         self.clientConfiguration = clientConfiguration
     }
 
-    public func start() async throws {
+    package func start() async throws {
         client.withLock { client in
             if client == nil {
                 client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
@@ -114,7 +114,7 @@ public final class HTTPForwardSink: EventSink {
         logger.info("HTTP forwarding sink ready", metadata: ["url": "\(SecretRedaction.redact(url: url))"])
     }
 
-    public func write(_ batch: [ReleasedEvent]) async throws {
+    package func write(_ batch: [ReleasedEvent]) async throws {
         guard !batch.isEmpty else { return }
         guard let client = client.withLock({ $0 }) else {
             throw SinkError(code: .notStarted, sink: name, message: "write before start")
@@ -135,7 +135,7 @@ public final class HTTPForwardSink: EventSink {
         }
     }
 
-    public func shutdown() async throws {
+    package func shutdown() async throws {
         guard let client = client.withLock({ client in defer { client = nil }; return client }) else { return }
         try await client.shutdown()
     }

@@ -1,5 +1,5 @@
-public import Kafka
-public import Logging
+package import Kafka
+package import Logging
 import StatusEvents
 
 /// `kafka:TOPIC`: republishes the ordered, deduplicated stream for analytics consumers.
@@ -14,28 +14,28 @@ import StatusEvents
 /// invalid) does not stop the others: `write` produces the rest of the batch, then throws
 /// ``SinkError/Code/rejected`` naming the refused events, which the consumer dead-letters. Any other
 /// failure is retriable and the batch is written again.
-public final class KafkaSink: EventSink {
-    public struct Configuration: Sendable {
+package final class KafkaSink: EventSink {
+    package struct Configuration: Sendable {
         /// Messages produced in parallel within a batch. Default 512.
         /// Env `STATUSRELAY_KAFKA_SINK_CONCURRENCY`.
-        public var maxConcurrency: Int = 512
+        package var maxConcurrency: Int = 512
         /// Partitions of the topic when the sink creates it (see `SinkFactory.Configuration.kafkaAdmin`).
         /// Default 6. Env `STATUSRELAY_KAFKA_SINK_PARTITIONS`.
-        public var partitions: Int32 = 6
+        package var partitions: Int32 = 6
 
-        public init() {}
+        package init() {}
     }
 
-    public let name = "kafka"
+    package let name = "kafka"
     /// Writes each record's JSON; reads only the summary.
-    public var readsEvents: Bool { false }
-    public let topic: String
+    package var readsEvents: Bool { false }
+    package let topic: String
     private let producer: KafkaProducer
     private let admin: KafkaAdminClient?
     private let configuration: Configuration
     private let logger: Logger
 
-    public init(
+    package init(
         topic: String, producer: KafkaProducer, admin: KafkaAdminClient? = nil, configuration: Configuration = Configuration(),
         logger: Logger
     ) {
@@ -46,7 +46,7 @@ public final class KafkaSink: EventSink {
         self.logger = logger
     }
 
-    public func start() async throws {
+    package func start() async throws {
         if let admin {
             do {
                 try await admin.createTopic(topic, partitions: max(1, configuration.partitions))
@@ -57,7 +57,7 @@ public final class KafkaSink: EventSink {
         logger.info("Kafka sink ready", metadata: ["topic": "\(topic)"])
     }
 
-    public func write(_ batch: [ReleasedEvent]) async throws {
+    package func write(_ batch: [ReleasedEvent]) async throws {
         guard !batch.isEmpty else { return }
         let limit = max(1, configuration.maxConcurrency)
         // Records Kafka refuses (too large, invalid): the others are produced, these are reported.
@@ -111,7 +111,7 @@ public final class KafkaSink: EventSink {
         var first: KafkaError?
     }
 
-    public func shutdown() async throws {}
+    package func shutdown() async throws {}
 
     func message(for released: ReleasedEvent) -> KafkaProducerMessage {
         var headers = CloudEventHeaders.headers(for: released.summary).map { KafkaHeader(key: $0.key, string: $0.value) }

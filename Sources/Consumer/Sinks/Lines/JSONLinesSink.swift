@@ -1,5 +1,5 @@
 import Foundation
-public import Logging
+package import Logging
 import StatusRelayCore
 import Synchronization
 
@@ -17,18 +17,18 @@ import Darwin
 /// batch: `write` waits for the previous batch's I/O, starts its own and returns; `flush`, which the
 /// consumer calls before every commit, waits for the last one. Bytes a failed write left behind are
 /// written again, from where it stopped, before anything newer.
-public final class JSONLinesSink: EventSink {
-    public struct Configuration: Sendable {
+package final class JSONLinesSink: EventSink {
+    package struct Configuration: Sendable {
         /// fsync after every batch. Default true. Env `STATUSRELAY_JSONL_FSYNC`.
-        public var fsync: Bool = true
+        package var fsync: Bool = true
 
-        public init() {}
+        package init() {}
     }
 
-    public let name = "jsonl"
+    package let name = "jsonl"
     /// Writes each record's JSON; reads only the summary.
-    public var readsEvents: Bool { false }
-    public let path: String
+    package var readsEvents: Bool { false }
+    package let path: String
     private let configuration: Configuration
     private let io = BlockingIO(label: "statusrelay.jsonl-sink")
     private let descriptor = Mutex<Int32?>(nil)
@@ -39,7 +39,7 @@ public final class JSONLinesSink: EventSink {
     private let spareBuffers = Mutex<[[UInt8]]>([])
     private let logger: Logger
 
-    public init(path: String, configuration: Configuration = Configuration(), logger: Logger) {
+    package init(path: String, configuration: Configuration = Configuration(), logger: Logger) {
         self.path = path
         self.configuration = configuration
         self.logger = logger
@@ -74,7 +74,7 @@ public final class JSONLinesSink: EventSink {
         }
     }
 
-    public func start() async throws {
+    package func start() async throws {
         guard descriptor.withLock({ $0 == nil }) else { return }
         let path = self.path
         let fd = try await io.run { () throws -> Int32 in
@@ -94,7 +94,7 @@ public final class JSONLinesSink: EventSink {
         logger.info("JSONL sink ready", metadata: ["path": "\(path)"])
     }
 
-    public func write(_ batch: [ReleasedEvent]) async throws {
+    package func write(_ batch: [ReleasedEvent]) async throws {
         guard !batch.isEmpty else { return }
         guard descriptor.withLock({ $0 }) != nil else {
             throw SinkError(code: .notStarted, sink: name, message: "write before start")
@@ -106,11 +106,11 @@ public final class JSONLinesSink: EventSink {
         writes.start(bytes, using: append)
     }
 
-    public func flush() async throws {
+    package func flush() async throws {
         try await writes.settle(using: append)
     }
 
-    public func shutdown() async throws {
+    package func shutdown() async throws {
         guard let fd = descriptor.withLock({ $0 }) else { return }
         do {
             try await writes.settle(using: append)

@@ -1,4 +1,4 @@
-public import Logging
+package import Logging
 import PostgresNIO
 import StatusRelayCore
 import Synchronization
@@ -23,44 +23,44 @@ import Synchronization
 /// Each message's events stay in one part, so the parts touch disjoint rows and never wait for each
 /// other, and `write` returns only when every part committed. If one part fails, the others may have
 /// committed; the retry writes them again, which changes nothing (see above).
-public final class PostgresSink: EventSink {
-    public struct Configuration: Sendable {
+package final class PostgresSink: EventSink {
+    package struct Configuration: Sendable {
         /// Upper bound for one batch write (connect, queries, commit). A write that takes longer
         /// fails with a retriable `timed_out` error. Default 15 s.
         /// Env `STATUSRELAY_POSTGRES_WRITE_TIMEOUT`, flag `--postgres-write-timeout`.
-        public var writeTimeout: Duration = .seconds(15)
+        package var writeTimeout: Duration = .seconds(15)
         /// Upper bound for applying the schema migrations at start. A migration of a large existing
         /// table (e.g. v2 filling `message_status.sender`) takes minutes; a shorter bound would
         /// roll it back and retry forever. Default 1 h.
-        public var migrationTimeout: Duration = .seconds(3600)
+        package var migrationTimeout: Duration = .seconds(3600)
         /// TCP connect timeout. Default 5 s. Env `STATUSRELAY_POSTGRES_CONNECT_TIMEOUT`.
-        public var connectTimeout: Duration = .seconds(5)
+        package var connectTimeout: Duration = .seconds(5)
         /// Pool size. Default 4. Env `STATUSRELAY_POSTGRES_MAX_CONNECTIONS`.
-        public var maximumConnections: Int = 4
+        package var maximumConnections: Int = 4
         /// Transactions a batch of at least 2 × ``PostgresSink/minimumLaneEvents`` events is split
         /// into and written at once, capped by `maximumConnections`. One transaction keeps one server
         /// core busy; the consumer prepares the next batch meanwhile. Default 4.
         /// Env `STATUSRELAY_POSTGRES_WRITE_CONCURRENCY`, flag `--postgres-write-concurrency`.
-        public var writeConcurrency: Int = 4
+        package var writeConcurrency: Int = 4
 
-        public init() {}
+        package init() {}
     }
 
-    public let name = "postgres"
-    public var recordsConfirmations: Bool { true }
+    package let name = "postgres"
+    package var recordsConfirmations: Bool { true }
     private let url: PostgresURL
     private let configuration: Configuration
     private let logger: Logger
     private let state = Mutex<(client: PostgresClient, runner: Task<Void, Never>)?>(nil)
 
-    public init(url: String, configuration: Configuration = Configuration(), logger: Logger) throws(SinkError) {
+    package init(url: String, configuration: Configuration = Configuration(), logger: Logger) throws(SinkError) {
         self.url = try PostgresURL(sinkURL: url)
         self.configuration = configuration
         self.logger = logger
     }
 
     /// Connects and applies missing migrations; throws a retriable error when PostgreSQL is down.
-    public func start() async throws {
+    package func start() async throws {
         guard state.withLock({ $0 == nil }) else { return }
         let client = PostgresClient(
             configuration: url.clientConfiguration(
@@ -82,7 +82,7 @@ public final class PostgresSink: EventSink {
         logger.info("PostgreSQL sink ready", metadata: ["url": "\(url.redacted)"])
     }
 
-    public func write(_ batch: [ReleasedEvent]) async throws {
+    package func write(_ batch: [ReleasedEvent]) async throws {
         guard !batch.isEmpty else { return }
         guard let client = state.withLock({ $0?.client }) else {
             throw SinkError(code: .notStarted, sink: name, message: "write before start")
@@ -180,7 +180,7 @@ public final class PostgresSink: EventSink {
         return batch.filter { stored.contains($0.summary.id) && seen.insert($0.summary.id).inserted }
     }
 
-    public func shutdown() async throws {
+    package func shutdown() async throws {
         guard let (_, runner) = state.withLock({ state in defer { state = nil }; return state }) else { return }
         runner.cancel()
         await runner.value

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-public import Logging
+package import Logging
 import Synchronization
 import StatusRelayCore
 
@@ -13,54 +13,54 @@ import StatusRelayCore
 /// Idempotent: history rows are inserted by event id or ignored, and only newly inserted events count
 /// towards `event_count` or can move the current status (forward only). Confirmations and new
 /// `reconciliation` events set `reconciled_at`/`reconciled_status` (``SinkSQL/confirm(_:)``).
-public final class SQLiteSink: EventSink {
-    public struct Configuration: Sendable {
+package final class SQLiteSink: EventSink {
+    package struct Configuration: Sendable {
         /// SQLite `synchronous` pragma in WAL mode. `full` (default) makes every committed batch
         /// survive power loss; `normal` survives process crashes only but is faster.
         /// Env `STATUSRELAY_SQLITE_SYNCHRONOUS`, flag `--sqlite-synchronous`.
-        public var synchronous: Synchronous = .full
+        package var synchronous: Synchronous = .full
         /// How long a write waits for another process holding the write lock. Default 5 s.
         /// Env `STATUSRELAY_SQLITE_BUSY_TIMEOUT`, flag `--sqlite-busy-timeout`.
-        public var busyTimeout: Duration = .seconds(5)
+        package var busyTimeout: Duration = .seconds(5)
 
         /// Page cache of the writing connection, in bytes. The history's `event_id` and `message_sid`
         /// indexes and `message_status` take random keys: with SQLite's default 2 MiB cache every
         /// batch re-reads their pages. Default 64 MiB.
-        public var cacheBytes: Int = 64 << 20
+        package var cacheBytes: Int = 64 << 20
         /// WAL pages after which a commit checkpoints them into the database itself (SQLite's default
         /// is 1,000, i.e. 4 MiB: a checkpoint, with its fsyncs, every few batches). Default 16,384
         /// (64 MiB); the WAL file is truncated back to that size after a checkpoint. With background
         /// checkpoints the writer only reaches this when they fall behind.
-        public var walAutocheckpointPages: Int = 16_384
+        package var walAutocheckpointPages: Int = 16_384
         /// How often a separate connection copies the WAL into the database (a passive checkpoint:
         /// it never blocks a write). A checkpoint in the writer's commit held that batch up to a few
         /// hundred milliseconds. Nil leaves checkpoints to the writer. Default 1 s.
         /// Env `STATUSRELAY_SQLITE_CHECKPOINT_INTERVAL`, flag `--sqlite-checkpoint-interval` (0 = off).
-        public var backgroundCheckpointInterval: Duration? = .seconds(1)
+        package var backgroundCheckpointInterval: Duration? = .seconds(1)
 
-        public enum Synchronous: String, Sendable, CaseIterable {
+        package enum Synchronous: String, Sendable, CaseIterable {
             case full = "FULL"
             case normal = "NORMAL"
         }
 
-        public init() {}
+        package init() {}
     }
 
-    public let name = "sqlite"
-    public var recordsConfirmations: Bool { true }
-    public let path: String
+    package let name = "sqlite"
+    package var recordsConfirmations: Bool { true }
+    package let path: String
     private let configuration: Configuration
     private let logger: Logger
     private let pool = Mutex<DatabasePool?>(nil)
     private let checkpointer = Mutex<(connection: DatabaseQueue, task: Task<Void, Never>)?>(nil)
 
-    public init(path: String, configuration: Configuration = Configuration(), logger: Logger) {
+    package init(path: String, configuration: Configuration = Configuration(), logger: Logger) {
         self.path = path
         self.configuration = configuration
         self.logger = logger
     }
 
-    public func start() async throws {
+    package func start() async throws {
         guard pool.withLock({ $0 == nil }) else { return }
         let path = self.path
         var config = GRDB.Configuration()
@@ -168,7 +168,7 @@ public final class SQLiteSink: EventSink {
         checkpointer.withLock { $0 = (connection, task) }
     }
 
-    public func write(_ batch: [ReleasedEvent]) async throws {
+    package func write(_ batch: [ReleasedEvent]) async throws {
         guard !batch.isEmpty else { return }
         guard let pool = pool.withLock({ $0 }) else {
             throw SinkError(code: .notStarted, sink: name, message: "write before start")
@@ -226,7 +226,7 @@ public final class SQLiteSink: EventSink {
         }
     }
 
-    public func shutdown() async throws {
+    package func shutdown() async throws {
         if let (connection, task) = checkpointer.withLock({ state in defer { state = nil }; return state }) {
             task.cancel()
             await task.value

@@ -1,24 +1,24 @@
-public import Kafka
-public import Logging
+package import Kafka
+package import Logging
 import StatusEvents
-public import StatusRelayCore
+package import StatusRelayCore
 
 /// Everything `statusrelay reconcile` runs with, resolved from flags, environment and YAML.
-public struct ReconcileCommandConfiguration: Sendable {
-    public var reconcile: ReconcileConfiguration
-    public var api: TwilioAPIClient.Configuration
-    public var credentials: TwilioCredentials
-    public var producer: KafkaProducerConfiguration
-    public var topic: String
-    public var every: Duration?
-    public var adminListen: HostPort
-    public var logFormat: LogFormat
-    public var logLevel: Logger.Level
+package struct ReconcileCommandConfiguration: Sendable {
+    package var reconcile: ReconcileConfiguration
+    package var api: TwilioAPIClient.Configuration
+    package var credentials: TwilioCredentials
+    package var producer: KafkaProducerConfiguration
+    package var topic: String
+    package var every: Duration?
+    package var adminListen: HostPort
+    package var logFormat: LogFormat
+    package var logLevel: Logger.Level
 
     /// - Parameters:
     ///   - discovery: from `--discover --since/--until` (command-line only).
     ///   - dryRun: `--dry-run` (command-line only).
-    public init(
+    package init(
         resolving resolver: inout ConfigurationResolver, discovery: ReconcileConfiguration.Discovery?, dryRun: Bool
     ) throws(ConfigurationError) {
         typealias S = ReconcileSettings

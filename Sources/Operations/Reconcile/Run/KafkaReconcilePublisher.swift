@@ -1,19 +1,19 @@
-public import Kafka
-public import StatusEvents
+package import Kafka
+package import StatusEvents
 
 /// Publishes reconciliation events exactly as the ingress publishes callbacks: the event JSON as
 /// the value, the MessageSid as the key, the CloudEvents headers, through an idempotent
 /// acks=all `KafkaProducer`.
-public struct KafkaReconcilePublisher: ReconcileEventPublishing {
-    public let producer: KafkaProducer
-    public let topic: String
+package struct KafkaReconcilePublisher: ReconcileEventPublishing {
+    package let producer: KafkaProducer
+    package let topic: String
 
-    public init(producer: KafkaProducer, topic: String) {
+    package init(producer: KafkaProducer, topic: String) {
         self.producer = producer
         self.topic = topic
     }
 
-    public func publish(_ events: [StatusEvent]) async throws {
+    package func publish(_ events: [StatusEvent]) async throws {
         let messages = events.map { event in
             KafkaProducerMessage(
                 topic: topic,

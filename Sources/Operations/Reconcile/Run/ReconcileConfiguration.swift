@@ -1,35 +1,35 @@
 /// What one reconciliation pass asks Twilio about, and how.
-public struct ReconcileConfiguration: Sendable {
+package struct ReconcileConfiguration: Sendable {
     /// A time range of `--discover`: `[since, until)` in ms since the Unix epoch (`until` nil: now).
-    public struct Discovery: Sendable, Hashable {
-        public var since: Int64
-        public var until: Int64?
+    package struct Discovery: Sendable, Hashable {
+        package var since: Int64
+        package var until: Int64?
 
-        public init(since: Int64, until: Int64?) {
+        package init(since: Int64, until: Int64?) {
             self.since = since
             self.until = until
         }
     }
 
     /// `sqlite:PATH` or `postgres://…`: where stuck messages and current statuses are read.
-    public var sink: String?
+    package var sink: String?
     /// Accounts whose messages are asked about: the credentials' own and every `--account`.
-    public var accounts: [String]
+    package var accounts: [String]
     /// A message is stuck when its status is not final and unchanged for longer than this…
-    public var staleAfter: Duration
+    package var staleAfter: Duration
     /// …and its status was set less than this long ago.
-    public var maxAge: Duration
-    public var discovery: Discovery?
+    package var maxAge: Duration
+    package var discovery: Discovery?
     /// Twilio requests in flight at most.
-    public var concurrency: Int
+    package var concurrency: Int
     /// `PageSize` of `--discover` list requests (Twilio allows 1…1000).
-    public var pageSize: Int
+    package var pageSize: Int
     /// Compare and report, publish nothing.
-    public var dryRun: Bool
+    package var dryRun: Bool
     /// How many changes and failures the summary lists.
-    public var sampleSize: Int
+    package var sampleSize: Int
 
-    public init(
+    package init(
         sink: String?, accounts: [String], staleAfter: Duration = .seconds(15 * 60), maxAge: Duration = .seconds(7 * 86400),
         discovery: Discovery? = nil, concurrency: Int = 8, pageSize: Int = 1000, dryRun: Bool = false, sampleSize: Int = 10
     ) {

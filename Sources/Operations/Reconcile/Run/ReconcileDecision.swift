@@ -12,13 +12,13 @@ import StatusEvents
 /// - a lower rank at Twilio than the sink's (the sink is ahead, e.g. `read` reached us first):
 ///   unchanged; publishing it would only be released as a late event.
 /// - an unranked status at Twilio (inbound, unknown): changed only if the sink has no row.
-public enum ReconcileDecision: Sendable, Hashable {
+package enum ReconcileDecision: Sendable, Hashable {
     case changed(Transition)
     /// Twilio reports the sink's status: counted as unchanged, published as a confirmation.
     case confirmed
     case unchanged
 
-    public static func decide(sink: SinkMessage?, twilioStatus: String) -> ReconcileDecision {
+    package static func decide(sink: SinkMessage?, twilioStatus: String) -> ReconcileDecision {
         let status = twilioStatus.lowercased()
         guard let sink else { return .changed(Transition(from: nil, to: status)) }
         if sink.status == status {

@@ -1,8 +1,8 @@
 import Foundation
 
 /// The closing summary of `statusrelay reconcile`, for a person or as JSON (`--json`).
-public enum ReconcileSummaryRenderer {
-    public static func text(_ summary: ReconcileSummary) -> String {
+package enum ReconcileSummaryRenderer {
+    package static func text(_ summary: ReconcileSummary) -> String {
         var lines: [String] = []
         func line(_ label: String, _ value: String) {
             lines.append("  " + label.padding(toLength: 13, withPad: " ", startingAt: 0) + value)
@@ -40,7 +40,7 @@ public enum ReconcileSummaryRenderer {
         return lines.joined(separator: "\n")
     }
 
-    public static func json(_ summary: ReconcileSummary) -> String {
+    package static func json(_ summary: ReconcileSummary) -> String {
         let object: [String: Any] = [
             "dryRun": summary.dryRun,
             "checked": summary.checked,

@@ -1,5 +1,5 @@
 import Foundation
-public import Logging
+package import Logging
 import StatusEvents
 import StatusRelayCore
 
@@ -8,8 +8,8 @@ import StatusRelayCore
 /// per message whose Twilio status is not yet reflected in the sink, or that Twilio confirms stuck
 /// at its status (a confirmation: see ``ReconcileDecision``). It never writes a sink: the
 /// consumer orders, dedupes and writes these events like any other.
-public struct Reconciler: Sendable {
-    public let configuration: ReconcileConfiguration
+package struct Reconciler: Sendable {
+    package let configuration: ReconcileConfiguration
     let client: TwilioAPIClient
     let publisher: (any ReconcileEventPublishing)?
     let logger: Logger
@@ -17,7 +17,7 @@ public struct Reconciler: Sendable {
     let progress: @Sendable (Int, Int) -> Void
 
     /// - Parameter publisher: nil only for a dry run.
-    public init(
+    package init(
         configuration: ReconcileConfiguration, client: TwilioAPIClient, publisher: (any ReconcileEventPublishing)?,
         logger: Logger, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) {
@@ -39,7 +39,7 @@ public struct Reconciler: Sendable {
     /// Events are published in chunks of this many, so a long pass holds little.
     static let publishChunk = 500
 
-    public func run() async throws(ReconcileError) -> ReconcileSummary {
+    package func run() async throws(ReconcileError) -> ReconcileSummary {
         let started = ContinuousClock.now
         let before = client.statistics
         var summary = ReconcileSummary()

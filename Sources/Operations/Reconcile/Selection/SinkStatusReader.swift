@@ -1,20 +1,20 @@
-public import Logging
+package import Logging
 import StatusEvents
 import StatusRelayCore
 
 /// Reads messages' current state from a sink database (`sqlite:PATH` or `postgres://…`, the
 /// consumer's URLs), read-only, through the report's sessions.
-public struct SinkStatusReader: Sendable {
-    public let sink: String
+package struct SinkStatusReader: Sendable {
+    package let sink: String
     let logger: Logger
 
-    public init(sink: String, logger: Logger) {
+    package init(sink: String, logger: Logger) {
         self.sink = sink
         self.logger = logger
     }
 
     /// Stuck messages: not final, unchanged since before `staleBefore`, changed at or after `notBefore`.
-    public func stuck(staleBefore: Int64, notBefore: Int64) async throws(ReconcileError) -> [SinkMessage] {
+    package func stuck(staleBefore: Int64, notBefore: Int64) async throws(ReconcileError) -> [SinkMessage] {
         try await withSession { session throws(ReportError) in
             let reconciled = try await Self.reconciledStatus(session)
             return try await session.query(
@@ -24,7 +24,7 @@ public struct SinkStatusReader: Sendable {
     }
 
     /// Current state of the messages among `sids` that the sink knows, by sid.
-    public func current(sids: [String]) async throws(ReconcileError) -> [String: SinkMessage] {
+    package func current(sids: [String]) async throws(ReconcileError) -> [String: SinkMessage] {
         let checked = sids.filter(StatusCallbackNormalizer.isMessageSid)
         guard !checked.isEmpty else { return [:] }
         return try await withSession { session throws(ReportError) in

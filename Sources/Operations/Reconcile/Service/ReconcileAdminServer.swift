@@ -1,15 +1,15 @@
-public import Hummingbird
-public import Logging
+package import Hummingbird
+package import Logging
 import NIOCore
-public import Prometheus
+package import Prometheus
 import StatusRelayCore
 
 /// The admin HTTP endpoints of `statusrelay reconcile --every` (`--admin-listen`):
 /// - `GET /healthz`: 200 while the service runs;
 /// - `GET /readyz`: 200 once a pass ended without stopping, else 503 with the reason;
 /// - `GET /metrics`: Prometheus text exposition (`statusrelay_reconcile_*`).
-public enum ReconcileAdminServer {
-    public static func make(
+package enum ReconcileAdminServer {
+    package static func make(
         host: String, port: Int, health: ReconcileHealth, registry: PrometheusCollectorRegistry, logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {

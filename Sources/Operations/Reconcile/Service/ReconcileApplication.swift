@@ -1,16 +1,16 @@
 import AsyncHTTPClient
 import Foundation
 import Kafka
-public import Logging
+package import Logging
 import ServiceLifecycle
 import StatusRelayCore
 import Synchronization
 
 /// Wires `statusrelay reconcile`: the Twilio client, the producer (not in a dry run), the
 /// reconciler, and for `--every` the service group with the admin server.
-public enum ReconcileApplication {
+package enum ReconcileApplication {
     /// One pass, with a progress bar on stderr when `showProgress`.
-    public static func runOnce(
+    package static func runOnce(
         configuration: ReconcileCommandConfiguration, showProgress: Bool, logger: Logger
     ) async throws(ReconcileError) -> ReconcileSummary {
         let client = TwilioAPIClient(configuration: configuration.api, credentials: configuration.credentials, logger: logger)
@@ -37,7 +37,7 @@ public enum ReconcileApplication {
     }
 
     /// `--every`: passes until SIGTERM/SIGINT, with `/healthz`, `/readyz` and `/metrics`.
-    public static func runService(
+    package static func runService(
         configuration: ReconcileCommandConfiguration, interval: Duration, logger: Logger,
         onAdminRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {

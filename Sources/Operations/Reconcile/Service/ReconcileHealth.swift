@@ -2,21 +2,21 @@ import Synchronization
 
 /// What `/healthz` and `/readyz` of `--every` report: live while the service runs; ready once a
 /// pass ended without stopping, and not ready while the last pass stopped (the reason is shown).
-public final class ReconcileHealth: Sendable {
-    public struct Snapshot: Sendable, Hashable {
-        public var running = true
-        public var passes = 0
+package final class ReconcileHealth: Sendable {
+    package struct Snapshot: Sendable, Hashable {
+        package var running = true
+        package var passes = 0
         /// Why the last pass stopped (no secret in it), or nil when it ended normally.
-        public var lastFailure: String?
+        package var lastFailure: String?
 
-        public var isReady: Bool { running && passes > 0 && lastFailure == nil }
+        package var isReady: Bool { running && passes > 0 && lastFailure == nil }
     }
 
     private let state = Mutex(Snapshot())
 
-    public init() {}
+    package init() {}
 
-    public var snapshot: Snapshot { state.withLock { $0 } }
+    package var snapshot: Snapshot { state.withLock { $0 } }
 
     func passEnded(failure: String?) {
         state.withLock { state in

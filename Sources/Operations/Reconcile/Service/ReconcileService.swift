@@ -1,18 +1,18 @@
 import Foundation
 import Logging
 import StatusRelayCore
-public import ServiceLifecycle
+import ServiceLifecycle
 
 /// `statusrelay reconcile --every DURATION`: one reconciliation pass, then a wait, until shutdown.
 /// A pass that stops (Twilio refused the credentials, the sink or Kafka failed) is logged, counted
 /// and shown on `/readyz`; the service goes on with the next pass.
-public struct ReconcileService: Service {
+package struct ReconcileService: Service {
     /// - `interval`: time from the start of one pass to the start of the next (a longer pass is
     ///   followed at once by the next).
-    public struct Configuration: Sendable {
-        public var interval: Duration
+    package struct Configuration: Sendable {
+        package var interval: Duration
 
-        public init(interval: Duration) {
+        package init(interval: Duration) {
             self.interval = interval
         }
     }
@@ -31,7 +31,7 @@ public struct ReconcileService: Service {
         self.logger = logger
     }
 
-    public func run() async throws {
+    package func run() async throws {
         defer { health.stopped() }
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let started = ContinuousClock.now

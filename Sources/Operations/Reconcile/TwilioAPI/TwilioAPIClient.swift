@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import Foundation
-public import Logging
+package import Logging
 import StatusRelayCore
 import NIOCore
 import NIOHTTP1
@@ -13,19 +13,19 @@ import Synchronization
 /// Every request goes through the pacer (optional requests/s limit, shared pause after 429/503),
 /// has its own timeout, and is retried by `TwilioRetryPolicy`. Credentials travel only in the
 /// `Authorization` header; errors and logs name the method and path, never the header.
-public final class TwilioAPIClient: Sendable {
-    public struct Configuration: Sendable {
+package final class TwilioAPIClient: Sendable {
+    package struct Configuration: Sendable {
         /// `https://api.twilio.com`, a regional endpoint, or a stand-in.
-        public var baseURL: String
-        public var requestTimeout: Duration
-        public var retry: TwilioRetryPolicy
+        package var baseURL: String
+        package var requestTimeout: Duration
+        package var retry: TwilioRetryPolicy
         /// nil: no limit beyond the caller's concurrency.
-        public var maxRequestsPerSecond: Double?
+        package var maxRequestsPerSecond: Double?
         /// Bound on one Message body and on one list page body.
-        public var maxMessageBytes: Int
-        public var maxPageBytes: Int
+        package var maxMessageBytes: Int
+        package var maxPageBytes: Int
 
-        public init(
+        package init(
             baseURL: String = "https://api.twilio.com", requestTimeout: Duration = .seconds(10),
             retry: TwilioRetryPolicy = TwilioRetryPolicy(), maxRequestsPerSecond: Double? = nil,
             maxMessageBytes: Int = 1 << 20, maxPageBytes: Int = 64 << 20
@@ -40,15 +40,15 @@ public final class TwilioAPIClient: Sendable {
     }
 
     /// Counters since the client was made.
-    public struct Statistics: Sendable, Hashable {
-        public var requests = 0
-        public var throttled = 0
-        public var retries = 0
-        public var timeouts = 0
-        public var serverErrors = 0
+    package struct Statistics: Sendable, Hashable {
+        package var requests = 0
+        package var throttled = 0
+        package var retries = 0
+        package var timeouts = 0
+        package var serverErrors = 0
     }
 
-    public let configuration: Configuration
+    package let configuration: Configuration
     private let base: String
     private let authorization: String
     private let http: HTTPClient
@@ -56,7 +56,7 @@ public final class TwilioAPIClient: Sendable {
     private let counters = Mutex(Statistics())
     private let logger: Logger
 
-    public init(configuration: Configuration, credentials: TwilioCredentials, logger: Logger) {
+    package init(configuration: Configuration, credentials: TwilioCredentials, logger: Logger) {
         self.configuration = configuration
         var base = configuration.baseURL
         while base.hasSuffix("/") { base.removeLast() }
@@ -71,14 +71,14 @@ public final class TwilioAPIClient: Sendable {
         self.logger = logger
     }
 
-    public var statistics: Statistics { counters.withLock { $0 } }
+    package var statistics: Statistics { counters.withLock { $0 } }
 
-    public func shutdown() async {
+    package func shutdown() async {
         try? await http.shutdown()
     }
 
     /// `GET /2010-04-01/Accounts/{account}/Messages/{sid}.json`.
-    public func fetchMessage(account: String, sid: String) async throws(TwilioAPIError) -> TwilioFetchResult {
+    package func fetchMessage(account: String, sid: String) async throws(TwilioAPIError) -> TwilioFetchResult {
         let path = "/2010-04-01/Accounts/\(account)/Messages/\(sid).json"
         switch try await get(path: path, limit: configuration.maxMessageBytes) {
         case .notFound:
@@ -94,7 +94,7 @@ public final class TwilioAPIClient: Sendable {
 
     /// The first page of `GET …/Messages.json` sent in `[since, until)` (`DateSent>`/`DateSent<`,
     /// ISO 8601 as Twilio's helper libraries send date-time filters).
-    public func firstPagePath(account: String, since: Int64, until: Int64?, pageSize: Int) -> String {
+    package func firstPagePath(account: String, since: Int64, until: Int64?, pageSize: Int) -> String {
         var query = "DateSent%3E=" + ReportTimeSpec.formatISO(since)
         if let until { query += "&DateSent%3C=" + ReportTimeSpec.formatISO(until) }
         query += "&PageSize=\(pageSize)"
@@ -103,7 +103,7 @@ public final class TwilioAPIClient: Sendable {
 
     /// One list page. `path` is `firstPagePath(…)` or a page's `next_page_uri`; anything that is
     /// not a path on the configured base URL is refused, so credentials never go elsewhere.
-    public func listPage(path: String) async throws(TwilioAPIError) -> TwilioMessagePage {
+    package func listPage(path: String) async throws(TwilioAPIError) -> TwilioMessagePage {
         guard path.hasPrefix("/2010-04-01/Accounts/"), !path.contains("://") else {
             throw TwilioAPIError(code: .invalidResponse, message: "next_page_uri is not an API path: \(path.prefix(200))")
         }

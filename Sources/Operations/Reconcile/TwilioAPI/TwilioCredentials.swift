@@ -1,17 +1,17 @@
 import Foundation
-public import StatusRelayCore
+package import StatusRelayCore
 
 /// HTTP basic auth for Twilio's REST API: an account SID with its auth token, or an API key SID
 /// (`SK…`) with its secret. Subaccounts are read with the parent's credentials.
-public struct TwilioCredentials: Sendable, CustomStringConvertible {
+package struct TwilioCredentials: Sendable, CustomStringConvertible {
     /// The basic-auth user: the account SID or the API key SID. Not a secret.
-    public var username: String
-    public var password: Secret
+    package var username: String
+    package var password: Secret
     /// The account the credentials belong to (the default `--account`); nil for an API key given
     /// without `TWILIO_ACCOUNT_SID`.
-    public var accountSid: String?
+    package var accountSid: String?
 
-    public init(username: String, password: Secret, accountSid: String?) {
+    package init(username: String, password: Secret, accountSid: String?) {
         self.username = username
         self.password = password
         self.accountSid = accountSid
@@ -22,5 +22,5 @@ public struct TwilioCredentials: Sendable, CustomStringConvertible {
         "Basic " + Data("\(username):\(password.reveal())".utf8).base64EncodedString()
     }
 
-    public var description: String { "\(username):<redacted>" }
+    package var description: String { "\(username):<redacted>" }
 }

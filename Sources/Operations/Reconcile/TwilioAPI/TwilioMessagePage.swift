@@ -1,10 +1,10 @@
-public import StatusEvents
+package import StatusEvents
 
 /// One page of `GET …/Messages.json`: its messages and the path of the next page.
-public struct TwilioMessagePage: Sendable {
-    public var messages: [JSONValue]
+package struct TwilioMessagePage: Sendable {
+    package var messages: [JSONValue]
     /// `next_page_uri`: a path relative to the API base URL; nil on the last page.
-    public var nextPageURI: String?
+    package var nextPageURI: String?
 
     /// Reads the page shape of the contract (`messages` array, `next_page_uri` string or null).
     static func parse(_ body: [UInt8]) throws(TwilioAPIError) -> TwilioMessagePage {

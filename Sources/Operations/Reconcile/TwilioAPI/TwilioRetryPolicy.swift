@@ -8,14 +8,14 @@ import Foundation
 /// - other 5xx, timeouts, transport errors, unreadable bodies: exponential backoff with full
 ///   jitter, `maxAttempts` attempts in all; then the message counts as failed.
 /// - 401/403 stop the run; 404 is an answer (the message is gone); other 4xx are not retried.
-public struct TwilioRetryPolicy: Sendable, Hashable {
-    public var maxAttempts: Int
-    public var maxThrottledRetries: Int
-    public var initialBackoff: Duration
-    public var maxBackoff: Duration
-    public var maxRetryAfter: Duration
+package struct TwilioRetryPolicy: Sendable, Hashable {
+    package var maxAttempts: Int
+    package var maxThrottledRetries: Int
+    package var initialBackoff: Duration
+    package var maxBackoff: Duration
+    package var maxRetryAfter: Duration
 
-    public init(
+    package init(
         maxAttempts: Int = 4, maxThrottledRetries: Int = 30, initialBackoff: Duration = .milliseconds(200),
         maxBackoff: Duration = .seconds(10), maxRetryAfter: Duration = .seconds(60)
     ) {
@@ -27,7 +27,7 @@ public struct TwilioRetryPolicy: Sendable, Hashable {
     }
 
     /// What happened on one attempt.
-    public enum Failure: Sendable, Hashable {
+    package enum Failure: Sendable, Hashable {
         /// 429 or 503, with the `Retry-After` header's value if any.
         case throttled(retryAfter: String?)
         /// Another 5xx, a timeout, a transport error or an unreadable body.
@@ -38,7 +38,7 @@ public struct TwilioRetryPolicy: Sendable, Hashable {
     /// - Parameters:
     ///   - attempts: failed attempts of this kind so far, including this one (1 after the first).
     ///   - random: a number in 0..<1 (the jitter).
-    public func delay(after failure: Failure, attempts: Int, random: Double) -> Duration? {
+    package func delay(after failure: Failure, attempts: Int, random: Double) -> Duration? {
         let backoff = self.backoff(attempts: attempts)
         switch failure {
         case .throttled(let retryAfter):

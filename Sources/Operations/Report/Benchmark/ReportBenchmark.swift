@@ -1,23 +1,23 @@
 import Consumer
 import Foundation
-public import Logging
+package import Logging
 import StatusRelayCore
 
 /// The report benchmark: fills a sink's tables with ``ReportFixture`` events through the real sink,
 /// then times ``DeliveryReportGenerator`` over them. Driven by `statusrelay report-bench`.
-public enum ReportBenchmark {
-    public struct Timing: Sendable {
-        public var events: Int
-        public var fillSeconds: Double
+package enum ReportBenchmark {
+    package struct Timing: Sendable {
+        package var events: Int
+        package var fillSeconds: Double
         /// One entry per report run.
-        public var reportSeconds: [Double]
-        public var report: DeliveryReport
+        package var reportSeconds: [Double]
+        package var report: DeliveryReport
     }
 
     /// - Parameters:
     ///   - messages: 200,000 messages make about 1,000,000 events.
     ///   - fill: write the fixture first (false: time an existing database).
-    public static func run(
+    package static func run(
         sink url: String, messages: Int, runs: Int, fill: Bool, now: Int64, logger: Logger,
         progress: (@Sendable (String) -> Void)? = nil
     ) async throws -> Timing {

@@ -1,6 +1,6 @@
-public import Consumer
+package import Consumer
 import Foundation
-public import Logging
+package import Logging
 
 /// Sink write throughput: writes ``ReportFixture`` events (realistic callbacks, about 5 per message)
 /// through a sink made by `SinkFactory`, in consumer-sized batches, and times only the `write`
@@ -11,29 +11,29 @@ public import Logging
 /// event per message: the events of `batchSize` messages are emitted status by status (first
 /// statuses of all of them, then the second ones, …), each message's in release order. So every
 /// event is its own current-state upsert, the sinks' worst case.
-public enum SinkBenchmark {
-    public struct Result: Sendable, CustomStringConvertible {
-        public var sink: String
-        public var events: Int
-        public var batches: Int
-        public var batchSize: Int
+package enum SinkBenchmark {
+    package struct Result: Sendable, CustomStringConvertible {
+        package var sink: String
+        package var events: Int
+        package var batches: Int
+        package var batchSize: Int
         /// Sum of the `write` calls.
-        public var writeSeconds: Double
+        package var writeSeconds: Double
         /// Slowest single batch.
-        public var slowestBatchSeconds: Double
+        package var slowestBatchSeconds: Double
         /// Of the whole process, after the run.
-        public var maxResidentBytes: Int?
+        package var maxResidentBytes: Int?
         /// User + system CPU of this process during the writes (not of a database server). On a
         /// loaded machine wall time mostly measures the wait for a core; this does not.
-        public var cpuSeconds: Double = 0
+        package var cpuSeconds: Double = 0
         /// Bytes this process passed to write/pwrite and read/pread during the writes (Linux
         /// `/proc/self/io` wchar/rchar): WAL frames, checkpoints, pages re-read, network sends.
-        public var writtenBytes: Int = 0
-        public var readBytes: Int = 0
+        package var writtenBytes: Int = 0
+        package var readBytes: Int = 0
 
-        public var eventsPerSecond: Double { writeSeconds > 0 ? Double(events) / writeSeconds : 0 }
+        package var eventsPerSecond: Double { writeSeconds > 0 ? Double(events) / writeSeconds : 0 }
 
-        public var description: String {
+        package var description: String {
             var text = """
                 sink: \(sink)
                 events: \(events) in \(batches) batches of up to \(batchSize)
@@ -50,7 +50,7 @@ public enum SinkBenchmark {
     /// - Parameters:
     ///   - messages: fixture messages (200,000 make about 930,000 events).
     ///   - configuration: the sink settings (e.g. SQLite `synchronous`).
-    public static func run(
+    package static func run(
         sink url: String, messages: Int, batchSize: Int, configuration: SinkFactory.Configuration, logger: Logger,
         progress: (@Sendable (String) -> Void)? = nil
     ) async throws -> Result {

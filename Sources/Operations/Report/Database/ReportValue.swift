@@ -1,11 +1,11 @@
 /// One cell of a query result, in the few types the report's queries return.
-public enum ReportValue: Sendable, Hashable {
+package enum ReportValue: Sendable, Hashable {
     case null
     case integer(Int64)
     case double(Double)
     case text(String)
 
-    public var int: Int64? {
+    package var int: Int64? {
         switch self {
         case .integer(let value): value
         case .double(let value): value.isFinite ? Int64(value) : nil
@@ -14,9 +14,9 @@ public enum ReportValue: Sendable, Hashable {
         }
     }
 
-    public var intValue: Int64 { int ?? 0 }
+    package var intValue: Int64 { int ?? 0 }
 
-    public var string: String? {
+    package var string: String? {
         switch self {
         case .text(let text): text
         case .integer(let value): String(value)

@@ -1,5 +1,5 @@
 import Foundation
-public import Consumer
+package import Consumer
 import StatusEvents
 
 /// Realistic released events for the report's tests and benchmark: Twilio status callbacks
@@ -10,16 +10,16 @@ import StatusEvents
 /// 88 % delivered (half of WhatsApp ones then read), 6 % undelivered, 3 % failed, 3 % stuck at
 /// `sent`; `RawDlrDoneDate` on most SMS final statuses; 1 % with a late `sent`, 0.5 % with a
 /// repeated `delivered` callback.
-public struct ReportFixture: Sendable {
-    public var messages: Int
+package struct ReportFixture: Sendable {
+    package var messages: Int
     /// First message time, milliseconds since the Unix epoch.
-    public var start: Int64
+    package var start: Int64
     /// Messages start uniformly in `[start, start + span)`.
-    public var spanMilliseconds: Int64
-    public var seed: UInt64
-    public var topic = "statusrelay.fixture"
+    package var spanMilliseconds: Int64
+    package var seed: UInt64
+    package var topic = "statusrelay.fixture"
 
-    public init(messages: Int, start: Int64, spanMilliseconds: Int64, seed: UInt64 = 42) {
+    package init(messages: Int, start: Int64, spanMilliseconds: Int64, seed: UInt64 = 42) {
         self.messages = messages
         self.start = start
         self.spanMilliseconds = max(1, spanMilliseconds)
@@ -33,7 +33,7 @@ public struct ReportFixture: Sendable {
     static let rcsSenders = ["rcs:statusrelay_demo_agent"]
 
     /// The released events of message `index`, in release order (sequence 1…n).
-    public func events(ofMessage index: Int, offset: inout Int64) -> [ReleasedEvent] {
+    package func events(ofMessage index: Int, offset: inout Int64) -> [ReleasedEvent] {
         var random = SplitMix64(seed: seed &+ UInt64(index) &* 0x2545_F491_4F6C_DD1D)
         let hex = String(format: "%016llx%016llx", UInt64(index), random.next())
         let channelDraw = Double.random(in: 0..<1, using: &random)
@@ -110,7 +110,7 @@ public struct ReportFixture: Sendable {
     }
 
     /// Writes every message's events to `sink` in batches; returns the number of events.
-    public func write(to sink: any EventSink, batchSize: Int = 5_000, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> Int {
+    package func write(to sink: any EventSink, batchSize: Int = 5_000, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> Int {
         var offset: Int64 = -1
         var batch: [ReleasedEvent] = []
         var total = 0

@@ -4,37 +4,37 @@
 /// the period of its first event in the window, under its current status in `message_status`.
 /// Stuck messages are taken from all of `message_status`, not only the window, and split into those
 /// not yet reconciled and those Twilio confirmed as still at their status.
-public struct DeliveryReport: Sendable, Hashable {
-    public var generatedAt: Int64
-    public var since: Int64
-    public var until: Int64
-    public var bucket: ReportBucket
-    public var stuckAfterMilliseconds: Int64
+package struct DeliveryReport: Sendable, Hashable {
+    package var generatedAt: Int64
+    package var since: Int64
+    package var until: Int64
+    package var bucket: ReportBucket
+    package var stuckAfterMilliseconds: Int64
     /// The whole window.
-    public var totals: DeliveryStats
+    package var totals: DeliveryStats
     /// One row per period, in time order.
-    public var periods: [DeliveryRow]
+    package var periods: [DeliveryRow]
     /// One row per period, sender, messaging service and channel, in time order then by size.
-    public var groups: [DeliveryRow]
+    package var groups: [DeliveryRow]
     /// sent→delivered/undelivered latencies of the window.
-    public var latencyHistogram: [HistogramBin]
+    package var latencyHistogram: [HistogramBin]
     /// sent→delivered/undelivered by Twilio's own clock (`StatusEvent.twilioTime`), over the window's
     /// messages whose sent and receipt events both carry one (their number is `count`); never mixed
     /// with the ingress clock. Nil when no message has both.
-    public var twilioLatency: LatencyPercentiles?
+    package var twilioLatency: LatencyPercentiles?
     /// Most frequent error codes of the window's messages, most frequent first.
-    public var topErrors: [ErrorCodeCount]
+    package var topErrors: [ErrorCodeCount]
     /// Stuck messages not yet reconciled, by current status: Twilio has not confirmed their status.
-    public var stuckCounts: [String: Int]
+    package var stuckCounts: [String: Int]
     /// Stuck messages whose status Twilio confirmed at their last reconciliation (`sent`: no receipt
     /// from the carrier), by current status.
-    public var confirmedStuckCounts: [String: Int] = [:]
+    package var confirmedStuckCounts: [String: Int] = [:]
     /// Statuses of the window that reconciliation recovered (history rows from `reconciliation`), by status.
-    public var recoveredCounts: [String: Int] = [:]
+    package var recoveredCounts: [String: Int] = [:]
     /// The longest-stuck messages not yet reconciled (a sample, oldest first).
-    public var stuckSample: [StuckMessage]
+    package var stuckSample: [StuckMessage]
 
-    public init(
+    package init(
         generatedAt: Int64, since: Int64, until: Int64, bucket: ReportBucket, stuckAfterMilliseconds: Int64,
         totals: DeliveryStats = DeliveryStats(), periods: [DeliveryRow] = [], groups: [DeliveryRow] = [],
         latencyHistogram: [HistogramBin] = [],
@@ -55,7 +55,7 @@ public struct DeliveryReport: Sendable, Hashable {
     }
 
     /// Stuck messages not yet reconciled.
-    public var stuckTotal: Int { stuckCounts.values.reduce(0, +) }
-    public var confirmedStuckTotal: Int { confirmedStuckCounts.values.reduce(0, +) }
-    public var recoveredTotal: Int { recoveredCounts.values.reduce(0, +) }
+    package var stuckTotal: Int { stuckCounts.values.reduce(0, +) }
+    package var confirmedStuckTotal: Int { confirmedStuckCounts.values.reduce(0, +) }
+    package var recoveredTotal: Int { recoveredCounts.values.reduce(0, +) }
 }

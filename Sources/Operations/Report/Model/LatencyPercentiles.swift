@@ -1,12 +1,12 @@
 /// Nearest-rank percentiles of a latency, in milliseconds.
-public struct LatencyPercentiles: Sendable, Hashable {
+package struct LatencyPercentiles: Sendable, Hashable {
     /// How many messages had both times.
-    public var count: Int
-    public var p50: Int64
-    public var p90: Int64
-    public var p99: Int64
+    package var count: Int
+    package var p50: Int64
+    package var p90: Int64
+    package var p99: Int64
 
-    public init(count: Int, p50: Int64, p90: Int64, p99: Int64) {
+    package init(count: Int, p50: Int64, p90: Int64, p99: Int64) {
         self.count = count
         self.p50 = p50
         self.p90 = p90
@@ -14,7 +14,7 @@ public struct LatencyPercentiles: Sendable, Hashable {
     }
 
     /// The 1-based nearest-rank position of percentile `percent` among `count` sorted values.
-    public static func rank(percent: Int, count: Int) -> Int {
+    package static func rank(percent: Int, count: Int) -> Int {
         max(1, (count * percent + 99) / 100)
     }
 }

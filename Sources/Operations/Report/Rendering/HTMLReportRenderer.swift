@@ -1,6 +1,6 @@
 /// Renders a ``DeliveryReport`` as one self-contained HTML file: inline CSS and SVG charts, no
 /// scripts, no external fonts or images.
-public enum HTMLReportRenderer {
+package enum HTMLReportRenderer {
     /// Chart colors per status; statuses not listed are drawn as "in flight".
     static let statusColors: [(status: String, color: String)] = [
         ("delivered", "#2e9e5b"), ("read", "#1f7a8c"), ("undelivered", "#e67e22"),
@@ -11,7 +11,7 @@ public enum HTMLReportRenderer {
     static let errorColor = "#8e44ad"
 
     /// `maxGroupRows` bounds the per-sender table.
-    public static func render(_ report: DeliveryReport, maxGroupRows: Int = 500) -> String {
+    package static func render(_ report: DeliveryReport, maxGroupRows: Int = 500) -> String {
         let window = "\(ReportTimeSpec.formatISO(report.since)) – \(ReportTimeSpec.formatISO(report.until))"
         let totals = report.totals
         let twilio = ReportFormat.twilioLatency(report.twilioLatency)

@@ -1,10 +1,10 @@
 /// Renders a ``DeliveryReport`` as aligned plain-text tables.
-public enum TerminalReportRenderer {
+package enum TerminalReportRenderer {
     /// Statuses that get their own column; everything else not final is "in flight".
     static let statusColumns = ["delivered", "read", "undelivered", "failed", "canceled"]
 
     /// `maxGroupRows` bounds the per-sender table (the rest is summarized in one line).
-    public static func render(_ report: DeliveryReport, maxGroupRows: Int = 100) -> String {
+    package static func render(_ report: DeliveryReport, maxGroupRows: Int = 100) -> String {
         var sections: [String] = []
         let window = "\(ReportTimeSpec.formatISO(report.since)) – \(ReportTimeSpec.formatISO(report.until))"
         let totals = report.totals

@@ -1,24 +1,24 @@
 /// A plain-text table with aligned columns: text left-aligned, numbers right-aligned.
-public struct TextTable: Sendable {
-    public enum Alignment: Sendable { case left, right }
+package struct TextTable: Sendable {
+    package enum Alignment: Sendable { case left, right }
 
-    public var title: String?
-    public var headers: [String]
-    public var alignments: [Alignment]
-    public var rows: [[String]] = []
+    package var title: String?
+    package var headers: [String]
+    package var alignments: [Alignment]
+    package var rows: [[String]] = []
 
-    public init(title: String? = nil, headers: [String], alignments: [Alignment]? = nil) {
+    package init(title: String? = nil, headers: [String], alignments: [Alignment]? = nil) {
         self.title = title
         self.headers = headers
         self.alignments = alignments ?? headers.map { _ in .left }
     }
 
-    public mutating func append(_ row: [String]) {
+    package mutating func append(_ row: [String]) {
         rows.append(row)
     }
 
     /// The table as lines joined by newlines (no trailing newline).
-    public func render() -> String {
+    package func render() -> String {
         var widths = headers.map(\.count)
         for row in rows {
             for (index, cell) in row.enumerated() where index < widths.count {
