@@ -121,7 +121,7 @@ package final class Spool: Sendable {
         } catch let error as SpoolError {
             throw error
         } catch {
-            throw SpoolError(code: .io, message: "\(error)")
+            throw SpoolError(code: .io, message: "\(error)", underlying: error)
         }
     }
 

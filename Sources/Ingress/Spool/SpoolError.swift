@@ -19,10 +19,13 @@ package struct SpoolError: Error, Sendable, CustomStringConvertible {
 
     package var code: Code
     package var message: String
+    /// The error that caused this one (an I/O failure), kept for callers that inspect it.
+    package var underlying: (any Error)?
 
-    package init(code: Code, message: String) {
+    package init(code: Code, message: String, underlying: (any Error)? = nil) {
         self.code = code
         self.message = message
+        self.underlying = underlying
     }
 
     package var description: String { "\(code): \(message)" }

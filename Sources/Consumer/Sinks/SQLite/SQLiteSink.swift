@@ -88,13 +88,13 @@ package final class SQLiteSink: EventSink {
                 }
                 return try Self.openPool(path: path, configuration: configuration)
             } catch {
-                throw SinkError(code: .unavailable, sink: "sqlite", message: "cannot open \(path): \(error)", isRetriable: false)
+                throw SinkError(code: .unavailable, sink: "sqlite", message: "cannot open \(path): \(error)", isRetriable: false, underlying: error)
             }
         }
         do {
             try await Self.migrate(pool)
         } catch {
-            throw SinkError(code: .migrationFailed, sink: name, message: "\(path): \(error)", isRetriable: false)
+            throw SinkError(code: .migrationFailed, sink: name, message: "\(path): \(error)", isRetriable: false, underlying: error)
         }
         self.pool.withLock { $0 = pool }
         if let interval = self.configuration.backgroundCheckpointInterval, interval > .zero {
@@ -149,7 +149,7 @@ package final class SQLiteSink: EventSink {
             do {
                 return try DatabaseQueue(path: path, configuration: config)
             } catch {
-                throw SinkError(code: .unavailable, sink: "sqlite", message: "cannot open \(path): \(error)", isRetriable: false)
+                throw SinkError(code: .unavailable, sink: "sqlite", message: "cannot open \(path): \(error)", isRetriable: false, underlying: error)
             }
         }
         let logger = self.logger
