@@ -25,25 +25,34 @@ struct CallbackHandler: Sendable {
 
     private let dependencies: Dependencies
     private let scheme: String
+    // The configuration's values a request reads, taken once: copying the whole configuration per
+    // request retained and released each of its strings and collections.
+    private let maxBodySize: Int
+    private let topic: String
+    private let deadLetterTopic: String
+    private let nodeID: String
+    private let webhookLimits: WebhookLimits
+    private let readsForwardingHeaders: Bool
+    private let checksPeerAddress: Bool
 
     init(dependencies: Dependencies) {
+        let configuration = dependencies.configuration
         self.dependencies = dependencies
-        self.scheme = dependencies.configuration.tlsCertificatePath == nil ? "http" : "https"
+        self.scheme = configuration.tlsCertificatePath == nil ? "http" : "https"
+        self.maxBodySize = configuration.maxBodySize
+        self.topic = configuration.topic
+        self.deadLetterTopic = configuration.effectiveDeadLetterTopic
+        self.nodeID = configuration.nodeID
+        self.webhookLimits = configuration.webhookLimits
+        self.readsForwardingHeaders = configuration.publicURL == nil
+        self.checksPeerAddress = !configuration.trustedProxies.isEmpty
     }
-
-    static let signatureHeader = HTTPField.Name("X-Twilio-Signature")!
-    static let signatureSettingsHeader = HTTPField.Name("X-Twilio-Webhooks-Signature-Settings")!
-    static let idempotencyHeader = HTTPField.Name("I-Twilio-Idempotency-Token")!
-    static let homeRegionHeader = HTTPField.Name("X-Home-Region")!
-    static let forwardingHeaders: [HTTPField.Name] = [
-        .init("X-Forwarded-Proto")!, .init("X-Forwarded-Host")!, .init("X-Forwarded-Port")!, .init("Forwarded")!,
-    ]
 
     // MARK: Callbacks
 
     func callback(route: Route, request: Request, context: Context) async throws -> Response {
-        let configuration = dependencies.configuration
-        let contentType = request.headers[.contentType]
+        let headers = CallbackHeaders(request.headers)
+        let contentType = headers.contentType
         let kind = try MediaType.classify(contentType)
         let expected: WebhookRequest.BodyKind = route == .form ? .form : .json
         guard kind == expected else {
@@ -52,22 +61,22 @@ struct CallbackHandler: Sendable {
                 message: "expected \(expected == .form ? "application/x-www-form-urlencoded" : "application/json")"
             )
         }
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > configuration.maxBodySize {
-            throw IngressError(code: .payloadTooLarge, message: "body exceeds \(configuration.maxBodySize) bytes")
+        if let length = headers.contentLength.flatMap({ Int($0) }), length > maxBodySize {
+            throw IngressError(code: .payloadTooLarge, message: "body exceeds \(maxBodySize) bytes")
         }
-        let body = try await Self.collect(request.body, limit: configuration.maxBodySize)
-        guard let signature = request.headers[Self.signatureHeader], !signature.isEmpty else {
+        let body = try await Self.collect(request.body, limit: maxBodySize)
+        guard let signature = headers.signature, !signature.isEmpty else {
             throw WebhookError(code: .missingSignature, message: "X-Twilio-Signature header is missing")
         }
         let url = try dependencies.urlResolver.resolve(
             target: request.uri.string,
-            headers: configuration.publicURL == nil ? Self.forwarding(request.head) : [],
-            peerAddress: configuration.trustedProxies.isEmpty ? nil : context.peerAddress,
+            headers: readsForwardingHeaders ? headers.forwarding(authority: request.head.authority) : [],
+            peerAddress: checksPeerAddress ? context.peerAddress : nil,
             scheme: scheme
         )
         let webhook = try WebhookRequest(
-            url: url, signature: signature, signatureSettings: request.headers[Self.signatureSettingsHeader],
-            contentType: contentType, body: body, limits: configuration.webhookLimits
+            url: url, signature: signature, signatureSettings: headers.signatureSettings,
+            contentType: contentType, body: body, limits: webhookLimits
         )
         do {
             _ = try dependencies.verifier.verify(webhook)
@@ -76,12 +85,12 @@ struct CallbackHandler: Sendable {
         }
 
         let receivedAt = Self.nowMilliseconds()
-        let idempotencyToken = request.headers[Self.idempotencyHeader]
-        let homeRegion = request.headers[Self.homeRegionHeader]
-        let origin = DeadLetterRecord.Origin(
-            topic: configuration.effectiveDeadLetterTopic, route: route, requestID: context.id, nodeID: configuration.nodeID,
-            receivedAt: receivedAt
-        )
+        let idempotencyToken = headers.idempotencyToken
+        let homeRegion = headers.homeRegion
+        // Only for a dead letter: formatting the request id costs on every accepted callback.
+        func origin() -> DeadLetterRecord.Origin {
+            .init(topic: deadLetterTopic, route: route, requestID: context.id, nodeID: nodeID, receivedAt: receivedAt)
+        }
         if route == .form {
             let event: StatusEvent
             do {
@@ -91,12 +100,12 @@ struct CallbackHandler: Sendable {
             } catch {
                 try await deadLetter(
                     DeadLetterRecord.form(
-                        raw: body, contentType: contentType, key: webhook.parameters.first("MessageSid"), error: error, origin: origin
+                        raw: body, contentType: contentType, key: webhook.parameters.first("MessageSid"), error: error, origin: origin()
                     )
                 )
                 throw error
             }
-            let path = try await dependencies.publisher.publish(Self.record(for: event, topic: configuration.topic))
+            let path = try await dependencies.publisher.publish(Self.record(for: event, topic: topic))
             context.logger.debug("callback accepted", metadata: ["id": "\(event.id)", "durable": "\(path.rawValue)"])
             return IngressRouter.json(.ok, "{\"status\":\"accepted\",\"id\":\"\(event.id)\",\"durable\":\"\(path.rawValue)\"}")
         }
@@ -105,7 +114,7 @@ struct CallbackHandler: Sendable {
             body: body, idempotencyToken: idempotencyToken, homeRegion: homeRegion, receivedAt: receivedAt
         )
         // Every rejected element of the batch in one record.
-        if let record = DeadLetterRecord.batch(outcome.rejections, origin: origin) {
+        if !outcome.rejections.isEmpty, let record = DeadLetterRecord.batch(outcome.rejections, origin: origin()) {
             try await deadLetter(record)
         }
         // One line per type and batch (a subscription may add many); the Sink Test's test_id each.
@@ -123,7 +132,7 @@ struct CallbackHandler: Sendable {
         if outcome.events.isEmpty, outcome.otherEvents.isEmpty, let first = outcome.rejections.first {
             throw first.error
         }
-        let spooled = try await publishConcurrently(outcome.events, topic: configuration.topic)
+        let spooled = try await publishConcurrently(outcome.events, topic: topic)
         return IngressRouter.json(
             .ok,
             "{\"status\":\"accepted\",\"accepted\":\(outcome.events.count),\"rejected\":\(outcome.rejections.count),\"other\":\(outcome.otherEvents.count),\"spooled\":\(spooled)}"
@@ -189,16 +198,6 @@ struct CallbackHandler: Sendable {
             throw IngressError(code: .bodyReadFailed, message: "could not read the request body")
         }
         return bytes
-    }
-
-    /// Host (HTTP/1 `Host` arrives as the `:authority` pseudo-header) and forwarding headers.
-    static func forwarding(_ head: HTTPRequest) -> [(name: String, value: String)] {
-        var result: [(name: String, value: String)] = []
-        if let authority = head.authority { result.append(("host", authority)) }
-        for name in forwardingHeaders {
-            if let value = head.headerFields[name] { result.append((name.canonicalName, value)) }
-        }
-        return result
     }
 
     static func nowMilliseconds() -> Int64 {
