@@ -51,7 +51,13 @@ enum UTF8Order {
 
     static func equal(_ lhs: String, _ rhs: String) -> Bool {
         guard lhs.utf8.count == rhs.utf8.count else { return false }
-        return lhs.withUTF8Bytes { left in rhs.withUTF8Bytes { right in left.elementsEqual(right) } }
+        // Eight bytes at a time: the dedupe of a repeated name's values compares whole values.
+        return lhs.withUTF8Bytes { left in
+            rhs.withUTF8Bytes { right in
+                guard let leftBase = left.baseAddress, let rightBase = right.baseAddress else { return true }
+                return ByteEncoding.equal(leftBase, rightBase, count: left.count)
+            }
+        }
     }
 
     /// Indices `0..<count` ordered by the bytes of `key(index)`; ties keep index order (stable).
