@@ -4,7 +4,8 @@ import TestSupport
 
 /// The name sort runs before the signature is checked, so its cost must not depend on the order
 /// an attacker picks (issue 16, item 1). Pinned by counting comparisons and bytes, not by timing:
-/// at most n⌈log₂ n⌉ comparisons, and bytes read bounded by 2(B + n)⌈log₂ n⌉ for B bytes of names.
+/// at most n⌈log₂ n⌉ comparisons, and (above the insertion-sort size) bytes read bounded by B plus
+/// one per comparison for B bytes of names, however long their common prefixes.
 @Suite struct SortCostTests {
     enum Shape: String, CaseIterable {
         case descending, ascending, random, repeatedName, longCommonPrefix, fewDistinct
@@ -49,7 +50,7 @@ import TestSupport
             // Up to 16 items an insertion sort (at most 120 comparisons), n⌈log₂ n⌉ above.
             let bound = count <= 16 ? count * (count - 1) / 2 : count * log
             #expect(cost.comparisons <= bound, "\(shape) n=\(count): \(cost.comparisons) comparisons")
-            #expect(count <= 16 || cost.bytesCompared <= 2 * (bytes + count) * log, "\(shape) n=\(count): \(cost.bytesCompared) bytes for \(bytes)")
+            #expect(count <= 16 || cost.bytesCompared <= bytes + cost.comparisons, "\(shape) n=\(count): \(cost.bytesCompared) bytes for \(bytes)")
         }
     }
 
@@ -62,6 +63,35 @@ import TestSupport
         let expected = Set(values.map { Array($0.utf8) }).sorted { $0.lexicographicallyPrecedes($1) }
         #expect(unique.map { Array($0.utf8) } == expected)
         #expect(cost.comparisons <= 1000 * Self.log2Ceiling(1000))
+        let bytes = values.reduce(0) { $0 + $1.utf8.count }
+        #expect(cost.bytesCompared <= bytes + cost.comparisons, "\(shape): \(cost.bytesCompared) bytes for \(bytes)")
+    }
+
+    /// The benchmark's costliest forms (`statusrelay bench webhook`): names, and one name's
+    /// values, padded to a long common prefix in descending order. Their sorts read no more than
+    /// the body's names or values plus one byte per comparison.
+    @Test func hostileFormsSortInBytesOfTheBody() {
+        for item in HostileRequestBenchmark.cases() where item.contentType == HostileRequestBenchmark.formType {
+            guard let parameters = try? FormParameters.parse(item.body, maxParameters: WebhookLimits.defaultMaxFormParameters) else { continue }
+            let count = parameters.count
+            var names = UTF8Order.SortCost()
+            let (order, _) = UTF8Order.nameOrder(parameters.parameters, cost: &names)
+            let nameBytes = parameters.reduce(0) { $0 + $1.name.utf8.count }
+            #expect(names.comparisons <= count * Self.log2Ceiling(count), "\(item.name)")
+            #expect(names.bytesCompared <= nameBytes + names.comparisons, "\(item.name): \(names.bytesCompared) bytes for \(nameBytes)")
+            var position = 0
+            while position < count {
+                var end = position + 1
+                while end < count, parameters[order[end]].name == parameters[order[position]].name { end += 1 }
+                let values = order[position..<end].map { parameters[$0].value }
+                var cost = UTF8Order.SortCost()
+                _ = UTF8Order.sortedUnique(values, cost: &cost)
+                let valueBytes = values.reduce(0) { $0 + $1.utf8.count }
+                #expect(cost.comparisons <= values.count * Self.log2Ceiling(values.count), "\(item.name)")
+                #expect(cost.bytesCompared <= valueBytes + cost.comparisons, "\(item.name): \(cost.bytesCompared) bytes for \(valueBytes)")
+                position = end
+            }
+        }
     }
 
     /// Dictionaries beyond the insertion-sort size (an event read from the topic may hold any

@@ -37,13 +37,27 @@ import Testing
             try WebhookRequest(url: "https://h/p?bodySHA256=x", signature: "x", contentType: "application/json", body: batch(51), limits: limits)
         }
         #expect(error?.code == .tooManyEvents)
-        #expect(error?.message.contains("51 elements; at most 50") == true)
+        #expect(error?.message.contains("more than 50 elements; at most 50") == true)
         // Unparsable JSON is still left to the signature check and then the normalizer.
         _ = try WebhookRequest(url: "https://h/p", signature: "x", contentType: "application/json", body: Array("[{".utf8), limits: limits)
 
         let normalizer = EventStreamsNormalizer(nodeId: "n", maxEvents: 50)
         #expect(try normalizer.normalize(body: batch(50), receivedAt: 0).rejections.count == 50)
         let refused = #expect(throws: WebhookError.self) { try normalizer.normalize(body: batch(10_000), receivedAt: 0) }
+        #expect(refused?.code == .tooManyEvents)
+    }
+
+    /// An over-limit batch is refused at element `limit + 1`: nothing after it is parsed (an
+    /// unreadable tail would otherwise leave the batch to the signature check).
+    @Test func overLimitEventStreamsBatchStopsAtTheFirstElementPastTheLimit() {
+        let body = Array(("[" + Array(repeating: "{}", count: 51).joined(separator: ",") + ",\u{1}not JSON").utf8)
+        let error = #expect(throws: WebhookError.self) {
+            try WebhookRequest(
+                url: "https://h/p?bodySHA256=x", signature: "x", contentType: "application/json", body: body, limits: WebhookLimits(maxBatchEvents: 50)
+            )
+        }
+        #expect(error?.code == .tooManyEvents)
+        let refused = #expect(throws: WebhookError.self) { try EventStreamsNormalizer(maxEvents: 50).normalize(body: body, receivedAt: 0) }
         #expect(refused?.code == .tooManyEvents)
     }
 }

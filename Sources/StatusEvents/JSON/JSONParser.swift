@@ -2,12 +2,17 @@
 struct JSONParser {
     let bytes: [UInt8]
     let maxDepth: Int
+    /// Most elements of a top-level array: parsing stops at the next one (an over-limit batch
+    /// costs no more than the limit), with `rootElementsExceeded` set.
+    let maxRootElements: Int
     var index = 0
     var depth = 0
+    private(set) var rootElementsExceeded = false
 
-    init(bytes: [UInt8], maxDepth: Int) {
+    init(bytes: [UInt8], maxDepth: Int, maxRootElements: Int = .max) {
         self.bytes = bytes
         self.maxDepth = maxDepth
+        self.maxRootElements = maxRootElements
     }
 
     mutating func parseDocument() throws(WebhookError) -> JSONValue {
@@ -106,6 +111,10 @@ struct JSONParser {
             return .array(elements)
         }
         while true {
+            if depth == 1, elements.count == maxRootElements {
+                rootElementsExceeded = true
+                throw error("more than \(maxRootElements) elements in the top-level array")
+            }
             elements.append(try parseValue())
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input") }

@@ -47,10 +47,12 @@ public enum JSONValue: Sendable, Hashable {
         return nil
     }
 
+    @usableFromInline static let defaultMaxDepth = 64
+
     /// Parses one JSON text (RFC 8259), at most `maxDepth` levels deep.
     ///
     /// - Throws: `WebhookError.malformedBody` with detail `invalid_json`.
-    public static func parse(_ bytes: [UInt8], maxDepth: Int = 64) throws(WebhookError) -> JSONValue {
+    public static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth) throws(WebhookError) -> JSONValue {
         var parser = JSONParser(bytes: bytes, maxDepth: maxDepth)
         return try parser.parseDocument()
     }

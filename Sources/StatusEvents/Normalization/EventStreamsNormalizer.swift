@@ -70,8 +70,7 @@ public struct EventStreamsNormalizer: Sendable {
         homeRegion: String? = nil,
         receivedAt: Int64
     ) throws(WebhookError) -> Outcome {
-        let elements = try Self.elements(of: body)
-        try Self.checkCount(elements, limit: maxEvents)
+        let elements = try Self.elements(of: body, limit: maxEvents)
         var outcome = Outcome(events: [], rejections: [])
         let ingress = StatusEvent.IngressInfo(nodeId: nodeId, idempotencyToken: idempotencyToken, homeRegion: homeRegion)
         for (index, element) in elements.enumerated() {
@@ -114,17 +113,25 @@ public struct EventStreamsNormalizer: Sendable {
         return nil
     }
 
-    /// The element bound, checked before verification (by `WebhookRequest`) and again here.
-    static func checkCount(_ elements: [JSONValue], limit: Int) throws(WebhookError) {
-        guard elements.count > limit else { return }
-        throw WebhookError(
-            code: .tooManyEvents,
-            message: "the Event Streams batch has \(elements.count) elements; at most \(limit) are accepted (max-batch-events)"
-        )
-    }
-
-    static func elements(of body: [UInt8]) throws(WebhookError) -> [JSONValue] {
-        switch try JSONValue.parse(body) {
+    /// The elements of a batch (a single object is one element). Parsing stops at element
+    /// `limit + 1`: the bound is checked before verification (by `WebhookRequest`) and again in
+    /// `normalize`, and an over-limit batch costs no more than the limit.
+    ///
+    /// - Throws: `tooManyEvents` beyond `limit` elements; `malformedBody` for a body that is no
+    ///   JSON array or object (up to that point).
+    static func elements(of body: [UInt8], limit: Int = .max) throws(WebhookError) -> [JSONValue] {
+        var parser = JSONParser(bytes: body, maxDepth: JSONValue.defaultMaxDepth, maxRootElements: limit)
+        let value: JSONValue
+        do {
+            value = try parser.parseDocument()
+        } catch {
+            guard parser.rootElementsExceeded else { throw error }
+            throw WebhookError(
+                code: .tooManyEvents,
+                message: "the Event Streams batch has more than \(limit) elements; at most \(limit) are accepted (max-batch-events)"
+            )
+        }
+        switch value {
         case .array(let elements): return elements
         case .object(let members): return [.object(members)]
         default: throw .malformed("not_an_event_array", "an Event Streams payload must be a JSON array of CloudEvents")

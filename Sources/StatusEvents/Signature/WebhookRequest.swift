@@ -45,8 +45,14 @@ public struct WebhookRequest: Sendable {
             )
         case .json:
             // A body that is not an event array fails after verification (the normalizer says why).
-            let elements = try? EventStreamsNormalizer.elements(of: body)
-            if let elements { try EventStreamsNormalizer.checkCount(elements, limit: limits.maxBatchEvents) }
+            let elements: [JSONValue]?
+            do {
+                elements = try EventStreamsNormalizer.elements(of: body, limit: limits.maxBatchEvents)
+            } catch where error.code == .tooManyEvents {
+                throw error
+            } catch {
+                elements = nil
+            }
             self.init(
                 url: url, signature: signature, signatureSettings: signatureSettings, bodyKind: .json,
                 body: body, parameters: FormParameters(), accountSid: elements.flatMap { EventStreamsNormalizer.firstAccountSid(in: $0) }

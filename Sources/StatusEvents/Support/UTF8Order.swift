@@ -3,14 +3,15 @@
 /// and NFD forms.
 ///
 /// The sorts here run on unauthenticated input (a form body's names before its signature is
-/// checked), so their worst case is bounded whatever the order: at most n⌈log₂ n⌉ comparisons,
-/// each reading the bytes of its two strings once.
+/// checked), so their worst case is bounded whatever the order: at most n⌈log₂ n⌉ comparisons
+/// (above `insertionSortLimit` items), reading in all at most the keys' bytes plus one byte per
+/// comparison (`LCPMergeSort`).
 enum UTF8Order {
     /// What a sort did; tests pin the worst case with it (counts, not timings).
     struct SortCost: Sendable, Hashable {
         /// Comparisons of two items.
         var comparisons = 0
-        /// Bytes read by comparisons whose 8-byte prefixes were equal.
+        /// Bytes read by comparisons that 8-byte prefixes or known common prefixes did not settle.
         var bytesCompared = 0
     }
 
@@ -50,30 +51,40 @@ enum UTF8Order {
 
     static func equal(_ lhs: String, _ rhs: String) -> Bool {
         guard lhs.utf8.count == rhs.utf8.count else { return false }
-        return lhs.withUTF8Bytes { left in rhs.withUTF8Bytes { right in left.elementsEqual(right) } }
+        // Eight bytes at a time: the dedupe of a repeated name's values compares whole values.
+        return lhs.withUTF8Bytes { left in
+            rhs.withUTF8Bytes { right in
+                guard let leftBase = left.baseAddress, let rightBase = right.baseAddress else { return true }
+                return ByteEncoding.equal(leftBase, rightBase, count: left.count)
+            }
+        }
     }
 
-    /// Indices `0..<prefixes.count` ordered by prefix, then by `tailLess` for equal prefixes; ties
-    /// keep index order (stable). An insertion sort up to `insertionSortLimit` items, else a
-    /// bottom-up merge sort (runs already in order are not merged): at most n⌈log₂ n⌉
-    /// comparisons whatever the input order.
-    static func sortedIndices(
-        prefixes: UnsafeBufferPointer<UInt64>,
-        cost: inout SortCost,
-        tailLess: (_ lhs: Int, _ rhs: Int, _ cost: inout SortCost) -> Bool
-    ) -> [Int] {
-        let count = prefixes.count
-        @inline(__always) func less(_ lhs: Int, _ rhs: Int) -> Bool {
-            cost.comparisons += 1
-            let left = prefixes[lhs]
-            let right = prefixes[rhs]
-            return left != right ? left < right : tailLess(lhs, rhs, &cost)
-        }
-        return [Int](unsafeUninitializedCapacity: count) { order, initialized in
-            for index in 0..<count { order[index] = index }
-            initialized = count
-            guard count > 1 else { return }
-            if count <= insertionSortLimit {
+    /// Indices `0..<count` ordered by the bytes of `key(index)`; ties keep index order (stable).
+    /// Up to `insertionSortLimit` items an insertion sort on 8-byte prefixes, else a bottom-up
+    /// LCP merge sort (`LCPMergeSort`): at most n⌈log₂ n⌉ comparisons, and the bytes they read
+    /// bounded by the keys' total bytes plus one per comparison, whatever the order or the
+    /// common prefixes.
+    static func sortedIndices(count: Int, cost: inout SortCost, key: (Int) -> String) -> [Int] {
+        guard count > insertionSortLimit else { return insertionSortedIndices(count: count, cost: &cost, key: key) }
+        return LCPMergeSort.sortedIndices(count: count, cost: &cost, key: key)
+    }
+
+    /// The insertion sort for a few items (the ~10 parameters of a callback: at most 120
+    /// comparisons, nearly all settled by the prefixes).
+    static func insertionSortedIndices(count: Int, cost: inout SortCost, key: (Int) -> String) -> [Int] {
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(count, 1)) { prefixes in
+            for index in 0..<count { prefixes[index] = keyPrefix(key(index)) }
+            @inline(__always) func less(_ lhs: Int, _ rhs: Int) -> Bool {
+                cost.comparisons += 1
+                let left = prefixes[lhs]
+                let right = prefixes[rhs]
+                return left != right ? left < right : UTF8Order.less(key(lhs), key(rhs), from: 8, cost: &cost)
+            }
+            return [Int](unsafeUninitializedCapacity: count) { order, initialized in
+                for index in 0..<count { order[index] = index }
+                initialized = count
+                guard count > 1 else { return }
                 for index in 1..<count {
                     var position = index
                     while position > 0, less(index, order[position - 1]) {
@@ -82,44 +93,6 @@ enum UTF8Order {
                     }
                     order[position] = index
                 }
-                return
-            }
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: count) { scratch in
-                var source = order.baseAddress!
-                var target = scratch.baseAddress!
-                var width = 1
-                while width < count {
-                    var start = 0
-                    while start < count {
-                        let middle = min(start + width, count)
-                        let end = min(start + 2 * width, count)
-                        if middle == end || !less(source[middle], source[middle - 1]) {
-                            // One run, or two already in order.
-                            (target + start).update(from: source + start, count: end - start)
-                        } else {
-                            var left = start
-                            var right = middle
-                            var output = start
-                            while left < middle, right < end {
-                                if less(source[right], source[left]) {
-                                    target[output] = source[right]
-                                    right += 1
-                                } else {
-                                    target[output] = source[left]
-                                    left += 1
-                                }
-                                output += 1
-                            }
-                            (target + output).update(from: source + left, count: middle - left)
-                            output += middle - left
-                            (target + output).update(from: source + right, count: end - right)
-                        }
-                        start = end
-                    }
-                    swap(&source, &target)
-                    width *= 2
-                }
-                if source != order.baseAddress! { order.baseAddress!.update(from: source, count: count) }
             }
         }
     }
@@ -137,13 +110,8 @@ enum UTF8Order {
         guard count > 0 else { return }
         guard count <= insertionSortLimit else {
             let entries = Array(dictionary)
-            let order = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count) { prefixes in
-                for index in 0..<count { prefixes[index] = keyPrefix(entries[index].key) }
-                var cost = SortCost()
-                return sortedIndices(prefixes: UnsafeBufferPointer(prefixes), cost: &cost) { lhs, rhs, cost in
-                    less(entries[lhs].key, entries[rhs].key, from: 8, cost: &cost)
-                }
-            }
+            var cost = SortCost()
+            let order = sortedIndices(count: count, cost: &cost) { entries[$0].key }
             for (offset, index) in order.enumerated() { body(offset, entries[index].key, entries[index].value) }
             return
         }
@@ -198,31 +166,17 @@ enum UTF8Order {
     ) -> (order: [Int], hasRepeatedNames: Bool) {
         let count = parameters.count
         guard count > 0 else { return ([], false) }
-        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count) { prefixes in
-            for index in 0..<count { prefixes[index] = keyPrefix(parameters[index].name) }
-            let order = sortedIndices(prefixes: UnsafeBufferPointer(prefixes), cost: &cost) { lhs, rhs, cost in
-                less(parameters[lhs].name, parameters[rhs].name, from: 8, cost: &cost)
-            }
-            var repeated = false
-            for position in 1..<count where prefixes[order[position - 1]] == prefixes[order[position]] {
-                if equal(parameters[order[position - 1]].name, parameters[order[position]].name) {
-                    repeated = true
-                    break
-                }
-            }
-            return (order, repeated)
+        let order = sortedIndices(count: count, cost: &cost) { parameters[$0].name }
+        for position in 1..<count where equal(parameters[order[position - 1]].name, parameters[order[position]].name) {
+            return (order, true)
         }
+        return (order, false)
     }
 
     /// `values` sorted by bytes with exact duplicates dropped: Python's `sorted(set(values))`.
     static func sortedUnique(_ values: [String], cost: inout SortCost) -> [String] {
         guard values.count > 1 else { return values }
-        let order = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: values.count) { prefixes in
-            for index in values.indices { prefixes[index] = keyPrefix(values[index]) }
-            return sortedIndices(prefixes: UnsafeBufferPointer(prefixes), cost: &cost) { lhs, rhs, cost in
-                less(values[lhs], values[rhs], from: 8, cost: &cost)
-            }
-        }
+        let order = sortedIndices(count: values.count, cost: &cost) { values[$0] }
         var unique: [String] = []
         unique.reserveCapacity(values.count)
         for index in order where unique.last.map({ !equal($0, values[index]) }) ?? true { unique.append(values[index]) }
